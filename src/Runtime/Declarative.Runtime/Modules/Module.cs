@@ -1,0 +1,137 @@
+using System.Collections;
+using System.Reflection;
+
+namespace Declarative;
+
+/// <summary>
+/// A program: a tree of modules whose leaves are <see cref="Predict"/>ors. Optimizers find the predictors by name
+/// (<see cref="NamedPredictors"/>, DSPy's <c>named_predictors</c>) and return copies with new demonstrations and
+/// instructions; running a module never changes it.
+/// </summary>
+public abstract class Module
+{
+    /// <summary>
+    /// The predictors of this module, with DSPy-style dotted names (snake_case member names, <c>name[0]</c> for list
+    /// items). Found by reflection over fields and auto-properties; override to name them yourself.
+    /// </summary>
+    /// <returns>The predictors in a stable order.</returns>
+    public virtual IReadOnlyList<(string Name, Predict Predictor)> NamedPredictors()
+    {
+        var result = new List<(string, Predict)>();
+        Collect(this, prefix: null, result, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        return result;
+    }
+
+    /// <summary>A deep copy: child modules and predictors are copied, so the copy can be changed without touching this one.</summary>
+    /// <returns>The copy.</returns>
+    public virtual Module Clone()
+    {
+        var copy = (Module)MemberwiseClone();
+        foreach (var field in InstanceFields(GetType()))
+        {
+            var value = field.GetValue(copy);
+            if (value is Module child)
+            {
+                field.SetValue(copy, child.Clone());
+            }
+            else if (value is Module[] array)
+            {
+                field.SetValue(copy, array.Select(m => m.Clone()).ToArray());
+            }
+            else if (value is IList list && field.FieldType.IsGenericType && typeof(Module).IsAssignableFrom(field.FieldType.GetGenericArguments()[0])
+                     && field.FieldType.GetGenericTypeDefinition() == typeof(List<>))
+            {
+                var clonedList = (IList)Activator.CreateInstance(field.FieldType)!;
+                foreach (Module item in list)
+                {
+                    clonedList.Add(item.Clone());
+                }
+
+                field.SetValue(copy, clonedList);
+            }
+        }
+
+        return copy;
+    }
+
+    private static void Collect(Module module, string? prefix, List<(string, Predict)> result, HashSet<object> seen)
+    {
+        if (!seen.Add(module))
+        {
+            return;
+        }
+
+        if (module is Predict predict && prefix is null)
+        {
+            result.Add(("self", predict));
+            return;
+        }
+
+        if (prefix is not null && module.GetType().GetMethod(nameof(NamedPredictors))!.DeclaringType != typeof(Module))
+        {
+            foreach (var (name, child) in module.NamedPredictors())
+            {
+                result.Add((name == "self" ? prefix : prefix + "." + name, child));
+            }
+
+            return;
+        }
+
+        foreach (var field in InstanceFields(module.GetType()))
+        {
+            var name = MemberName(field);
+            var path = prefix is null ? name : prefix + "." + name;
+            switch (field.GetValue(module))
+            {
+                case Predict p when seen.Add(p):
+                    result.Add((path, p));
+                    break;
+                case Module child:
+                    Collect(child, path, result, seen);
+                    break;
+                case IEnumerable<Module> children:
+                    var i = 0;
+                    foreach (var item in children)
+                    {
+                        var itemPath = $"{path}[{i++}]";
+                        if (item is Predict ip)
+                        {
+                            if (seen.Add(ip))
+                            {
+                                result.Add((itemPath, ip));
+                            }
+                        }
+                        else
+                        {
+                            Collect(item, itemPath, result, seen);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static IEnumerable<FieldInfo> InstanceFields(Type type)
+    {
+        var fields = new List<FieldInfo>();
+        for (var t = type; t is not null && t != typeof(Module); t = t.BaseType)
+        {
+            fields.InsertRange(0, t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .OrderBy(f => f.MetadataToken));
+        }
+
+        return fields.Where(f => typeof(Module).IsAssignableFrom(f.FieldType) || typeof(IEnumerable<Module>).IsAssignableFrom(f.FieldType));
+    }
+
+    private static string MemberName(FieldInfo field)
+    {
+        var name = field.Name;
+        if (name.StartsWith('<') && name.IndexOf('>') is > 1 and var close)
+        {
+            name = name[1..close]; // auto-property backing field
+        }
+
+        return Naming.ToSnakeCase(name.TrimStart('_'));
+    }
+}

@@ -1,0 +1,23 @@
+namespace Declarative;
+
+/// <summary>
+/// Keys Declarative puts in <c>ChatOptions.AdditionalProperties</c> and <c>ChatResponse.AdditionalProperties</c>, so that
+/// middleware and backends can read what a module asked for.
+/// </summary>
+public static class OptionKeys
+{
+    /// <summary>The rollout id of a call (a string): part of the cache key, so a new rollout id makes a fresh call.</summary>
+    public const string RolloutId = "declarative.rollout_id";
+
+    /// <summary>The name of the predictor making the call (a string), for usage and traces.</summary>
+    public const string Predictor = "declarative.predictor";
+
+    /// <summary>The index of a completion when several were asked for (<c>n</c> &gt; 1); part of the cache key.</summary>
+    public const string CompletionIndex = "declarative.completion_index";
+
+    /// <summary>On a response: <see langword="true"/> when it came from the cache.</summary>
+    public const string CacheHit = "declarative.cache_hit";
+
+    /// <summary>The adapter that formatted the request (a string), for traces and grammar-aware backends.</summary>
+    public const string Adapter = "declarative.adapter";
+}
