@@ -15,7 +15,7 @@ public sealed partial class Signature
     /// <typeparam name="T">The signature type.</typeparam>
     /// <returns>The signature (built once per type, then reused).</returns>
     /// <exception cref="SignatureException">The type is not a valid signature.</exception>
-    public static Signature For<T>() => Cache<T>.Value;
+    public static Signature For<T>() => Cache<T>.Value ??= For(typeof(T));
 
     /// <summary>The signature declared by a <c>[Signature]</c> type; see <see cref="For{T}"/>.</summary>
     /// <param name="type">The signature type.</param>
@@ -90,6 +90,6 @@ public sealed partial class Signature
 
     private static class Cache<T>
     {
-        public static readonly Signature Value = For(typeof(T));
+        public static Signature? Value;
     }
 }

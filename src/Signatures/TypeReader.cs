@@ -107,7 +107,9 @@ internal sealed class TypeReader(string text)
             case "Literal":
                 return TypeShape.Literal(ReadLiteralChoices());
             default:
-                throw Error(name.Length == 0 ? "a type is missing after ':'" : $"unknown type '{name}'");
+                throw Error(name.Length > 0 ? $"unknown type '{name}'"
+                    : pos >= text.Length ? "the text ended where a type name was expected"
+                    : $"expected a type name at '{text[pos..]}'");
         }
     }
 
