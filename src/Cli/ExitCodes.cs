@@ -1,0 +1,14 @@
+namespace Declarative.Cli;
+
+/// <summary>The tool's exit codes.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>A check failed, the model's answer could not be parsed, or the model call failed.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad input (a one-line message on standard error).</summary>
+    public const int BadInput = 2;
+}
