@@ -15,6 +15,8 @@ public sealed class ChatAdapter : Adapter
     /// <summary>The marker that ends a reply.</summary>
     public const string CompletedMarker = "[[ ## completed ## ]]";
 
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Signature, string> requirements = new();
+
     /// <summary>A shared instance with the default settings.</summary>
     public static ChatAdapter Default { get; } = new();
 
@@ -41,7 +43,7 @@ public sealed class ChatAdapter : Adapter
 
         if (mainRequest)
         {
-            sb.Append("\n\n").Append(OutputRequirements(signature));
+            sb.Append("\n\n").Append(requirements.GetValue(signature, OutputRequirements));
         }
 
         return TrimToString(sb);
