@@ -7,6 +7,7 @@ namespace Declarative.Benchmarks;
 /// pipeline + parse into the typed result. Cache off; warm.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FrameworkOverheadBenchmarks
 {
     private readonly Predict<QuestionAnswer> predict = new();
