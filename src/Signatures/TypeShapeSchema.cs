@@ -41,13 +41,7 @@ public static class TypeShapeSchema
 
         if (defs.Count > 0)
         {
-            var defsObject = new JsonObject();
-            foreach (var (name, schema) in defs)
-            {
-                defsObject[name] = schema;
-            }
-
-            root["$defs"] = defsObject;
+            root["$defs"] = DefsObject(defs);
         }
 
         return (JsonObject)SortTypeFirst(root)!;
@@ -86,13 +80,7 @@ public static class TypeShapeSchema
         };
         if (context.Defs.Count > 0)
         {
-            var defs = new JsonObject();
-            foreach (var (name, schema) in context.Defs)
-            {
-                defs[name] = schema;
-            }
-
-            root["$defs"] = defs;
+            root["$defs"] = DefsObject(context.Defs);
         }
 
         return root;
@@ -109,16 +97,21 @@ public static class TypeShapeSchema
         var schema = Strict(shape, constraints ?? FieldConstraints.None, context);
         if (context.Defs.Count > 0)
         {
-            var defs = new JsonObject();
-            foreach (var (name, def) in context.Defs)
-            {
-                defs[name] = def;
-            }
-
-            schema["$defs"] = defs;
+            schema["$defs"] = DefsObject(context.Defs);
         }
 
         return schema;
+    }
+
+    private static JsonObject DefsObject(SortedDictionary<string, JsonObject> defs)
+    {
+        var result = new JsonObject();
+        foreach (var (name, schema) in defs)
+        {
+            result[name] = schema;
+        }
+
+        return result;
     }
 
     private static JsonObject Prompt(TypeShape shape, SortedDictionary<string, JsonObject> defs)
