@@ -1,0 +1,256 @@
+using System.Text;
+using Declarative.Grammars;
+
+namespace Declarative.Decoding;
+
+/// <summary>
+/// A grammar compiled to a context-free grammar over byte-set terminals (literals and UTF-8 character classes turned
+/// into bytes, repetitions into rules). Immutable and shared by any number of concurrent <see cref="GrammarMatcher"/>s.
+/// </summary>
+public sealed class CompiledGrammar
+{
+    private CompiledGrammar(int[] lhs, int[][] rhs, ByteSet[] terminals, int nonterminals, int start)
+    {
+        Lhs = lhs;
+        Rhs = rhs;
+        Terminals = terminals;
+        NonterminalCount = nonterminals;
+        StartProduction = start;
+        ProductionsOf = new int[nonterminals][];
+        var lists = Enumerable.Range(0, nonterminals).Select(_ => new List<int>()).ToArray();
+        for (var p = 0; p < lhs.Length; p++)
+        {
+            lists[lhs[p]].Add(p);
+        }
+
+        for (var n = 0; n < nonterminals; n++)
+        {
+            ProductionsOf[n] = lists[n].ToArray();
+        }
+
+        Nullable = ComputeNullable();
+    }
+
+    internal int[] Lhs { get; }
+
+    internal int[][] Rhs { get; }
+
+    internal ByteSet[] Terminals { get; }
+
+    internal int NonterminalCount { get; }
+
+    internal int StartProduction { get; }
+
+    internal int[][] ProductionsOf { get; }
+
+    internal bool[] Nullable { get; }
+
+    /// <summary>The number of productions (a measure of size).</summary>
+    public int ProductionCount => Lhs.Length;
+
+    /// <summary>Approximate bytes held by the compiled grammar.</summary>
+    public long ApproximateBytes => (Lhs.Length * 4L) + Rhs.Sum(r => 24L + (r.Length * 4L)) + (Terminals.Length * 32L) + (NonterminalCount * 30L);
+
+    /// <summary>Compiles a grammar.</summary>
+    /// <param name="grammar">The grammar.</param>
+    /// <returns>The compiled grammar.</returns>
+    public static CompiledGrammar Compile(Grammar grammar)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        return new Builder(grammar).Build();
+    }
+
+    internal static bool IsTerminal(int symbol) => symbol < 0;
+
+    internal static int TerminalIndex(int symbol) => -symbol - 1;
+
+    private bool[] ComputeNullable()
+    {
+        var nullable = new bool[NonterminalCount];
+        bool changed;
+        do
+        {
+            changed = false;
+            for (var p = 0; p < Lhs.Length; p++)
+            {
+                if (!nullable[Lhs[p]] && Rhs[p].All(s => !IsTerminal(s) && nullable[s]))
+                {
+                    nullable[Lhs[p]] = true;
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+        return nullable;
+    }
+
+    private sealed class Builder(Grammar grammar)
+    {
+        private readonly List<int> lhs = [];
+        private readonly List<int[]> rhs = [];
+        private readonly List<ByteSet> terminals = [];
+        private readonly Dictionary<ByteSet, int> terminalIds = [];
+        private readonly Dictionary<string, int> ruleIds = new(StringComparer.Ordinal);
+        private readonly Dictionary<GrammarNode, int> nodeIds = [];
+        private int nonterminals;
+
+        public CompiledGrammar Build()
+        {
+            var start = nonterminals++;
+            foreach (var rule in grammar.RuleList)
+            {
+                ruleIds[rule.Key] = nonterminals++;
+            }
+
+            foreach (var rule in grammar.RuleList)
+            {
+                AddProductions(ruleIds[rule.Key], rule.Value);
+            }
+
+            lhs.Add(start);
+            rhs.Add([ruleIds[grammar.Root]]);
+            return new CompiledGrammar(lhs.ToArray(), rhs.ToArray(), terminals.ToArray(), nonterminals, lhs.Count - 1);
+        }
+
+        private void AddProductions(int nonterminal, GrammarNode node)
+        {
+            if (node is ChoiceNode choice)
+            {
+                foreach (var alternative in choice.Alternatives)
+                {
+                    Add(nonterminal, Symbols(alternative));
+                }
+            }
+            else
+            {
+                Add(nonterminal, Symbols(node));
+            }
+        }
+
+        private void Add(int nonterminal, List<int> symbols)
+        {
+            lhs.Add(nonterminal);
+            rhs.Add(symbols.ToArray());
+        }
+
+        /// <summary>The symbols that match a node, in sequence.</summary>
+        private List<int> Symbols(GrammarNode node)
+        {
+            var result = new List<int>();
+            switch (node)
+            {
+                case LiteralNode literal:
+                    foreach (var b in Encoding.UTF8.GetBytes(literal.Text))
+                    {
+                        result.Add(Terminal(ByteSet.Of(b)));
+                    }
+
+                    break;
+                case SequenceNode sequence:
+                    foreach (var item in sequence.Items)
+                    {
+                        result.AddRange(Symbols(item));
+                    }
+
+                    break;
+                case RuleRefNode reference:
+                    result.Add(ruleIds[reference.Name]);
+                    break;
+                case CharClassNode charClass:
+                    var ranges = charClass.Ranges.SelectMany(r => Utf8Ranges.Split(r.First, r.Last)).ToList();
+                    if (ranges.Count == 1)
+                    {
+                        result.AddRange(ranges[0].Select(r => Terminal(ByteSet.Range(r.First, r.Last))));
+                    }
+                    else
+                    {
+                        result.Add(NodeNonterminal(node, n =>
+                        {
+                            foreach (var sequence in ranges)
+                            {
+                                Add(n, sequence.Select(r => Terminal(ByteSet.Range(r.First, r.Last))).ToList());
+                            }
+                        }));
+                    }
+
+                    break;
+                case ChoiceNode:
+                    result.Add(NodeNonterminal(node, n => AddProductions(n, node)));
+                    break;
+                case RepeatNode repeat:
+                    result.Add(NodeNonterminal(node, n => AddRepeat(n, repeat)));
+                    break;
+                default:
+                    throw new GrammarException($"unknown node {node.GetType().Name}");
+            }
+
+            return result;
+        }
+
+        private void AddRepeat(int nonterminal, RepeatNode repeat)
+        {
+            var item = ItemSymbol(repeat.Item);
+            var prefix = Enumerable.Repeat(item, repeat.Min).ToList();
+            if (repeat.Max is null)
+            {
+                // star: S -> ε | S X (left recursion keeps Earley linear)
+                var star = nonterminals++;
+                Add(star, []);
+                Add(star, [star, item]);
+                Add(nonterminal, [.. prefix, star]);
+                return;
+            }
+
+            var optional = repeat.Max.Value - repeat.Min;
+            var tail = -1;
+            for (var i = 0; i < optional; i++)
+            {
+                // O_i -> ε | X O_{i-1}
+                var o = nonterminals++;
+                Add(o, []);
+                Add(o, tail < 0 ? [item] : [item, tail]);
+                tail = o;
+            }
+
+            Add(nonterminal, tail < 0 ? prefix : [.. prefix, tail]);
+        }
+
+        private int ItemSymbol(GrammarNode item)
+        {
+            var symbols = Symbols(item);
+            if (symbols.Count == 1)
+            {
+                return symbols[0];
+            }
+
+            var n = nonterminals++;
+            Add(n, symbols);
+            return n;
+        }
+
+        private int NodeNonterminal(GrammarNode node, Action<int> define)
+        {
+            if (nodeIds.TryGetValue(node, out var existing))
+            {
+                return existing;
+            }
+
+            var n = nonterminals++;
+            nodeIds[node] = n;
+            define(n);
+            return n;
+        }
+
+        private int Terminal(ByteSet set)
+        {
+            if (!terminalIds.TryGetValue(set, out var id))
+            {
+                id = terminals.Count;
+                terminals.Add(set);
+                terminalIds[set] = id;
+            }
+
+            return -id - 1;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+namespace Declarative.Decoding;
+
+/// <summary>
+/// An incremental Earley recognizer over bytes: feed bytes one at a time, ask which bytes may come next and whether
+/// what was fed is a complete document, and roll back. One matcher per sequence; the <see cref="CompiledGrammar"/> is
+/// shared.
+/// </summary>
+public sealed class GrammarMatcher
+{
+    private readonly CompiledGrammar grammar;
+    private readonly List<EarleySet> sets = [];
+
+    /// <summary>Creates a matcher at the start of a document.</summary>
+    /// <param name="grammar">The compiled grammar.</param>
+    public GrammarMatcher(CompiledGrammar grammar)
+    {
+        this.grammar = grammar ?? throw new ArgumentNullException(nameof(grammar));
+        Reset();
+    }
+
+    /// <summary>How many bytes have been accepted.</summary>
+    public int Position => sets.Count - 1;
+
+    /// <summary>Whether the bytes fed so far form a complete document.</summary>
+    public bool IsAccepting
+    {
+        get
+        {
+            foreach (var item in sets[^1].Items)
+            {
+                if (item.Production == grammar.StartProduction && item.Origin == 0 && item.Dot == grammar.Rhs[item.Production].Length)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Goes back to the start of a document.</summary>
+    public void Reset()
+    {
+        sets.Clear();
+        var first = new EarleySet();
+        first.Add(new Item(grammar.StartProduction, 0, 0));
+        sets.Add(first);
+        Close(0);
+    }
+
+    /// <summary>The bytes that may come next.</summary>
+    /// <returns>The set (empty when the document must end here or is dead).</returns>
+    public ByteSet AllowedBytes()
+    {
+        var allowed = ByteSet.None;
+        foreach (var item in sets[^1].Items)
+        {
+            var rhs = grammar.Rhs[item.Production];
+            if (item.Dot < rhs.Length && CompiledGrammar.IsTerminal(rhs[item.Dot]))
+            {
+                allowed = allowed.Union(grammar.Terminals[CompiledGrammar.TerminalIndex(rhs[item.Dot])]);
+            }
+        }
+
+        return allowed;
+    }
+
+    /// <summary>Feeds one byte.</summary>
+    /// <param name="value">The byte.</param>
+    /// <returns><see langword="false"/> (and no change) when the byte is not allowed here.</returns>
+    public bool TryAdvance(byte value)
+    {
+        var current = sets[^1];
+        var next = new EarleySet();
+        foreach (var item in current.Items)
+        {
+            var rhs = grammar.Rhs[item.Production];
+            if (item.Dot < rhs.Length && CompiledGrammar.IsTerminal(rhs[item.Dot])
+                && grammar.Terminals[CompiledGrammar.TerminalIndex(rhs[item.Dot])].Contains(value))
+            {
+                next.Add(new Item(item.Production, item.Dot + 1, item.Origin));
+            }
+        }
+
+        if (next.Items.Count == 0)
+        {
+            return false;
+        }
+
+        sets.Add(next);
+        Close(sets.Count - 1);
+        return true;
+    }
+
+    /// <summary>Feeds bytes, all or nothing.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns><see langword="false"/> (and no change) when some byte is not allowed.</returns>
+    public bool TryAdvance(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (!TryAdvance(bytes[i]))
+            {
+                Rollback(i);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Undoes the last <paramref name="bytes"/> bytes.</summary>
+    /// <param name="bytes">How many bytes to undo.</param>
+    public void Rollback(int bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, Position);
+        sets.RemoveRange(sets.Count - bytes, bytes);
+    }
+
+    /// <summary>Whether the whole input is a document of the grammar (a fresh matcher is used).</summary>
+    /// <param name="grammar">The compiled grammar.</param>
+    /// <param name="input">The bytes.</param>
+    /// <returns>Whether it matches.</returns>
+    public static bool Matches(CompiledGrammar grammar, ReadOnlySpan<byte> input)
+    {
+        var matcher = new GrammarMatcher(grammar);
+        return matcher.TryAdvance(input) && matcher.IsAccepting;
+    }
+
+    /// <summary>Predicts and completes in the set at <paramref name="index"/> until nothing changes.</summary>
+    private void Close(int index)
+    {
+        var set = sets[index];
+        for (var i = 0; i < set.Items.Count; i++)
+        {
+            var item = set.Items[i];
+            var rhs = grammar.Rhs[item.Production];
+            if (item.Dot < rhs.Length)
+            {
+                var symbol = rhs[item.Dot];
+                if (CompiledGrammar.IsTerminal(symbol))
+                {
+                    continue;
+                }
+
+                foreach (var production in grammar.ProductionsOf[symbol])
+                {
+                    set.Add(new Item(production, 0, index));
+                }
+
+                if (grammar.Nullable[symbol])
+                {
+                    set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
+                }
+            }
+            else
+            {
+                var completed = grammar.Lhs[item.Production];
+                var origin = sets[item.Origin];
+                for (var j = 0; j < origin.Items.Count; j++)
+                {
+                    var waiting = origin.Items[j];
+                    var waitingRhs = grammar.Rhs[waiting.Production];
+                    if (waiting.Dot < waitingRhs.Length && waitingRhs[waiting.Dot] == completed)
+                    {
+                        set.Add(new Item(waiting.Production, waiting.Dot + 1, waiting.Origin));
+                    }
+                }
+            }
+        }
+    }
+
+    private readonly record struct Item(int Production, int Dot, int Origin);
+
+    private sealed class EarleySet
+    {
+        private readonly HashSet<Item> seen = [];
+
+        public List<Item> Items { get; } = [];
+
+        public void Add(Item item)
+        {
+            if (seen.Add(item))
+            {
+                Items.Add(item);
+            }
+        }
+    }
+}

@@ -1,0 +1,589 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Declarative.Grammars;
+
+public static partial class JsonSchemaCompiler
+{
+    private const string Year = "[0-9]{4}";
+    private const string LeapYear = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)";
+    private const string Date = "(" + Year + "-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|" + Year + "-(0[469]|11)-(0[1-9]|[12][0-9]|30)|"
+        + Year + "-02-(0[1-9]|1[0-9]|2[0-8])|" + LeapYear + "-02-29)";
+
+    // Leap seconds (second 60) are not accepted: whether one is valid depends on the offset.
+    private const string Time = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])";
+    private const string Octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    private const string H16 = "[0-9A-Fa-f]{1,4}";
+    private const string Ipv6 = "((" + H16 + ":){7}" + H16 + "|(" + H16 + ":){1,7}:|(" + H16 + ":){1,6}:" + H16 + "|(" + H16 + ":){1,5}(:" + H16 + "){1,2}|("
+        + H16 + ":){1,4}(:" + H16 + "){1,3}|(" + H16 + ":){1,3}(:" + H16 + "){1,4}|(" + H16 + ":){1,2}(:" + H16 + "){1,5}|" + H16 + ":(:" + H16 + "){1,6}|:((:" + H16 + "){1,7}|:))";
+
+    private const string Pct = "%[0-9A-Fa-f]{2}";
+    private const string PChar = "([A-Za-z0-9._~!$&'()*+,;=:@-]|" + Pct + ")";
+    private const string Authority = "//(([A-Za-z0-9._~!$&'()*+,;=:-]|" + Pct + ")*@)?(\\[" + Ipv6 + "\\]|([A-Za-z0-9._~!$&'()*+,;=-]|" + Pct + ")*)(:[0-9]*)?";
+    private const string UriPattern = "[A-Za-z][A-Za-z0-9+.-]*:(" + Authority + "(/" + PChar + "*)*|/?(" + PChar + "+(/" + PChar + "*)*)?)(\\?(" + PChar + "|[/?])*)?(#(" + PChar + "|[/?])*)?";
+
+    private static readonly Dictionary<string, string> Formats = new(StringComparer.Ordinal)
+    {
+        ["date"] = Date,
+        ["time"] = Time,
+        ["date-time"] = Date + "[Tt]" + Time,
+        ["uuid"] = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        ["email"] = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+",
+        ["ipv4"] = Octet + "(\\." + Octet + "){3}",
+        ["ipv6"] = Ipv6,
+        ["uri"] = UriPattern,
+    };
+
+    private sealed partial class Compilation
+    {
+        private GrammarNode Typed(JsonObject obj, string pointer)
+        {
+            foreach (var key in new[] { "if", "then", "else", "contains", "minContains", "maxContains", "dependentRequired", "dependentSchemas", "dependencies", "patternProperties", "$dynamicRef", "$recursiveRef" })
+            {
+                if (obj.ContainsKey(key))
+                {
+                    Unsupported(pointer, key, "this keyword cannot be compiled to a grammar yet");
+                }
+            }
+
+            var types = TypesOf(obj).ToHashSet(StringComparer.Ordinal);
+            if (obj["not"] is { } not)
+            {
+                if (IsTrue(not))
+                {
+                    return GrammarNode.Never;
+                }
+
+                if (not is JsonObject notObj && notObj.Count == 1 && notObj.ContainsKey("type"))
+                {
+                    foreach (var excluded in TypesOf(notObj))
+                    {
+                        types.Remove(excluded);
+                        if (excluded == "number")
+                        {
+                            types.Remove("integer");
+                        }
+                        else if (excluded == "integer" && types.Contains("number"))
+                        {
+                            Unsupported(pointer, "not", "excluding integers from numbers cannot be expressed");
+                        }
+                    }
+                }
+                else if (!IsFalse(not))
+                {
+                    Unsupported(pointer, "not", "only 'not' of a type list can be compiled");
+                }
+            }
+
+            if (obj.ContainsKey("enum") || obj.ContainsKey("const"))
+            {
+                return EnumValues(obj, types, pointer);
+            }
+
+            var alternatives = new List<GrammarNode>();
+            if (types.Contains("null"))
+            {
+                alternatives.Add(GrammarNode.Literal("null"));
+            }
+
+            if (types.Contains("boolean"))
+            {
+                alternatives.Add(GrammarNode.Choice(GrammarNode.Literal("true"), GrammarNode.Literal("false")));
+            }
+
+            if (types.Contains("number") || types.Contains("integer"))
+            {
+                alternatives.Add(NumberNode(obj, integerOnly: !types.Contains("number"), pointer));
+            }
+
+            if (types.Contains("string"))
+            {
+                alternatives.Add(StringNode(obj, pointer));
+            }
+
+            if (types.Contains("array"))
+            {
+                alternatives.Add(ArrayNode(obj, pointer));
+            }
+
+            if (types.Contains("object"))
+            {
+                alternatives.Add(ObjectNode(obj, pointer));
+            }
+
+            return GrammarNode.Choice(alternatives);
+        }
+
+        private GrammarNode EnumValues(JsonObject obj, HashSet<string> types, string pointer)
+        {
+            var values = obj.TryGetPropertyValue("const", out var c) ? [c] : ((JsonArray)obj["enum"]!).ToList();
+            if (obj.ContainsKey("const") && obj["enum"] is JsonArray more)
+            {
+                values = values.Where(v => more.Any(m => JsonNode.DeepEquals(v, m))).ToList();
+            }
+
+            var literals = new List<GrammarNode>();
+            foreach (var value in values)
+            {
+                if (HasType(value, types) && SatisfiesSimple(value, obj, pointer))
+                {
+                    literals.Add(GrammarNode.Literal(Canonical(value)));
+                }
+            }
+
+            return GrammarNode.Choice(literals);
+        }
+
+        private static bool HasType(JsonNode? value, HashSet<string> types) => value switch
+        {
+            null => types.Contains("null"),
+            JsonObject => types.Contains("object"),
+            JsonArray => types.Contains("array"),
+            _ => value.GetValueKind() switch
+            {
+                JsonValueKind.String => types.Contains("string"),
+                JsonValueKind.True or JsonValueKind.False => types.Contains("boolean"),
+                JsonValueKind.Number => types.Contains("number") || (types.Contains("integer") && IsIntegral(value)),
+                _ => false,
+            },
+        };
+
+        private static bool IsIntegral(JsonNode value) => value.GetValue<double>() is var d && d == Math.Floor(d) && !double.IsInfinity(d);
+
+        /// <summary>Checks an enum value against the keywords beside the enum; keywords it cannot check are reported.</summary>
+        private bool SatisfiesSimple(JsonNode? value, JsonObject obj, string pointer)
+        {
+            foreach (var key in ConstraintKeys(obj))
+            {
+                switch (key)
+                {
+                    case "type" or "enum" or "const" or "not":
+                        break;
+                    case "minLength" when value is JsonValue v && v.GetValueKind() == JsonValueKind.String:
+                        if (CodePoints(v.GetValue<string>()) < obj[key]!.GetValue<double>())
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case "maxLength" when value is JsonValue v && v.GetValueKind() == JsonValueKind.String:
+                        if (CodePoints(v.GetValue<string>()) > obj[key]!.GetValue<double>())
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case "pattern" when value is JsonValue v && v.GetValueKind() == JsonValueKind.String:
+                        if (!Regex.IsMatch(v.GetValue<string>(), obj[key]!.GetValue<string>(), RegexOptions.None, TimeSpan.FromSeconds(1)))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" when value is JsonValue v && v.GetValueKind() == JsonValueKind.Number:
+                        var d = v.GetValue<double>();
+                        var bound = obj[key]!.GetValue<double>();
+                        if (key switch { "minimum" => d < bound, "maximum" => d > bound, "exclusiveMinimum" => d <= bound, _ => d >= bound })
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case "minItems" or "maxItems" when value is JsonArray a:
+                        var n = obj[key]!.GetValue<double>();
+                        if (key == "minItems" ? a.Count < n : a.Count > n)
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case "minLength" or "maxLength" or "pattern" or "format" or "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" or "multipleOf"
+                        when value is not JsonValue || value.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number):
+                        break; // does not apply to this value's type
+                    case "minItems" or "maxItems" or "items" or "prefixItems" or "uniqueItems" when value is not JsonArray:
+                        break;
+                    case "properties" or "required" or "additionalProperties" or "minProperties" or "maxProperties" or "propertyNames" when value is not JsonObject:
+                        break;
+                    default:
+                        Unsupported(pointer, key, "cannot be checked against enum or const values");
+                        break;
+                }
+            }
+
+            return true;
+        }
+
+        private static int CodePoints(string s)
+        {
+            var count = 0;
+            for (var i = 0; i < s.Length; i++)
+            {
+                if (!char.IsLowSurrogate(s[i]))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
+        private GrammarNode NumberNode(JsonObject obj, bool integerOnly, string pointer)
+        {
+            var hasBounds = obj.ContainsKey("minimum") || obj.ContainsKey("maximum") || obj.ContainsKey("exclusiveMinimum") || obj.ContainsKey("exclusiveMaximum");
+            var multipleOf = obj["multipleOf"];
+            if (!hasBounds && multipleOf is null)
+            {
+                return integerOnly ? json.Integer : json.Number;
+            }
+
+            if (!integerOnly)
+            {
+                Unsupported(pointer, hasBounds ? "minimum" : "multipleOf", "bounds and multipleOf are enforced for integers only (give the schema \"type\": \"integer\")");
+                return json.Number;
+            }
+
+            BigInteger? lo = null;
+            BigInteger? hi = null;
+            if (obj["minimum"] is { } min)
+            {
+                lo = Max(lo, Ceiling(min.GetValue<double>()));
+            }
+
+            if (obj["exclusiveMinimum"] is JsonValue emin && emin.GetValueKind() == JsonValueKind.Number)
+            {
+                lo = Max(lo, Floor(emin.GetValue<double>()) + 1);
+            }
+
+            if (obj["maximum"] is { } max)
+            {
+                hi = Min(hi, Floor(max.GetValue<double>()));
+            }
+
+            if (obj["exclusiveMaximum"] is JsonValue emax && emax.GetValueKind() == JsonValueKind.Number)
+            {
+                hi = Min(hi, Ceiling(emax.GetValue<double>()) - 1);
+            }
+
+            if (multipleOf is null)
+            {
+                return IntegerRange.Between(lo, hi);
+            }
+
+            var m = multipleOf.GetValue<double>();
+            if (m != Math.Floor(m) || m <= 0)
+            {
+                Unsupported(pointer, "multipleOf", "only whole-number multipleOf can be enforced on integers");
+                return IntegerRange.Between(lo, hi);
+            }
+
+            if (lo is null && hi is null)
+            {
+                return m <= 1000 ? Multiples((int)m) : UnsupportedNode(pointer, "multipleOf", "multipleOf above 1000 is not enforced");
+            }
+
+            if (lo is { } a && hi is { } b && (b - a) / new BigInteger(m) <= 256)
+            {
+                var values = new List<GrammarNode>();
+                var start = a % new BigInteger(m) == 0 ? a : a + (new BigInteger(m) - (((a % new BigInteger(m)) + new BigInteger(m)) % new BigInteger(m)));
+                for (var v = start; v <= b; v += new BigInteger(m))
+                {
+                    values.Add(GrammarNode.Literal(v.ToString(CultureInfo.InvariantCulture)));
+                }
+
+                return GrammarNode.Choice(values);
+            }
+
+            return UnsupportedNode(pointer, "multipleOf", "multipleOf together with a wide or open range is not enforced");
+        }
+
+        private GrammarNode UnsupportedNode(string pointer, string keyword, string reason)
+        {
+            Unsupported(pointer, keyword, reason);
+            return json.Integer;
+        }
+
+        /// <summary>Non-zero multiples of m (and 0), both signs: a digit automaton modulo m.</summary>
+        private GrammarNode Multiples(int m)
+        {
+            var name = "multiple-of-" + m.ToString(CultureInfo.InvariantCulture);
+            return rules.GetOrDefine(name, () =>
+            {
+                // state r: the digits so far are r mod m; accept when r == 0.
+                for (var r = 0; r < m; r++)
+                {
+                    rules.Reserve($"{name}-r{r}");
+                }
+
+                for (var r = 0; r < m; r++)
+                {
+                    var alternatives = new List<GrammarNode>();
+                    if (r == 0)
+                    {
+                        alternatives.Add(GrammarNode.Empty);
+                    }
+
+                    for (var d = 0; d <= 9; d++)
+                    {
+                        alternatives.Add(GrammarNode.Seq(GrammarNode.Literal(d.ToString(CultureInfo.InvariantCulture)), GrammarNode.Ref($"{name}-r{((r * 10) + d) % m}")));
+                    }
+
+                    rules.Define($"{name}-r{r}", GrammarNode.Choice(alternatives));
+                }
+
+                var positive = GrammarNode.Choice(Enumerable.Range(1, 9).Select(d =>
+                    GrammarNode.Seq(GrammarNode.Literal(d.ToString(CultureInfo.InvariantCulture)), GrammarNode.Ref($"{name}-r{d % m}"))));
+                return GrammarNode.Choice(GrammarNode.Literal("0"), GrammarNode.Seq(GrammarNode.Optional(GrammarNode.Literal("-")), positive));
+            });
+        }
+
+        private static BigInteger Ceiling(double d) => new(Math.Ceiling(d));
+
+        private static BigInteger Floor(double d) => new(Math.Floor(d));
+
+        private static BigInteger? Max(BigInteger? a, BigInteger b) => a is { } x && x > b ? x : b;
+
+        private static BigInteger? Min(BigInteger? a, BigInteger b) => a is { } x && x < b ? x : b;
+
+        private GrammarNode StringNode(JsonObject obj, string pointer)
+        {
+            var minLength = obj["minLength"] is { } minNode ? (int)minNode.GetValue<double>() : 0;
+            int? maxLength = obj["maxLength"] is { } maxNode ? (int)Math.Min(maxNode.GetValue<double>(), int.MaxValue) : null;
+            var pattern = obj["pattern"]?.GetValue<string>();
+            var format = options.FormatAsAnnotation ? null : obj["format"]?.GetValue<string>();
+            var lengthLimited = minLength > 0 || maxLength is not null;
+            GrammarNode content;
+            if (format is not null && !Formats.ContainsKey(format))
+            {
+                Unsupported(pointer, "format", $"the format '{format}' is not enforced (enforced: {string.Join(", ", Formats.Keys)})");
+                format = null;
+            }
+
+            var regexes = new List<(string Kind, string Text)>();
+            if (pattern is not null)
+            {
+                regexes.Add(("pattern", pattern));
+            }
+
+            if (format is not null)
+            {
+                regexes.Add(("format", Formats[format]));
+            }
+
+            if (regexes.Count > 1 || (regexes.Count == 1 && lengthLimited))
+            {
+                Unsupported(pointer, regexes[0].Kind, "a pattern or format together with another pattern, format or length limit cannot be combined into one grammar");
+            }
+
+            if (regexes.Count > 0)
+            {
+                try
+                {
+                    var decoded = regexes[0].Kind == "pattern" ? RegexCompiler.CompileSearch(regexes[0].Text) : RegexCompiler.CompileFull(regexes[0].Text);
+                    content = JsonGrammar.Encode(decoded);
+                }
+                catch (GrammarException ex)
+                {
+                    Unsupported(pointer, regexes[0].Kind, ex.Message);
+                    content = GrammarNode.Star(json.AnyChar);
+                }
+            }
+            else
+            {
+                content = GrammarNode.Repeat(json.AnyChar, minLength, maxLength);
+            }
+
+            return GrammarNode.Seq(GrammarNode.Literal("\""), content, GrammarNode.Literal("\""));
+        }
+
+        private GrammarNode ArrayNode(JsonObject obj, string pointer)
+        {
+            var prefix = new List<GrammarNode>();
+            JsonNode? rest;
+            if (obj["prefixItems"] is JsonArray prefixItems)
+            {
+                prefix.AddRange(prefixItems.Select((p, i) => Schema(p, $"{pointer}/prefixItems/{i}")));
+                rest = obj["items"];
+            }
+            else if (obj["items"] is JsonArray tuple)
+            {
+                prefix.AddRange(tuple.Select((p, i) => Schema(p, $"{pointer}/items/{i}")));
+                rest = obj["additionalItems"];
+            }
+            else
+            {
+                rest = obj["items"];
+            }
+
+            rest ??= obj["unevaluatedItems"];
+            var restNode = rest is null ? json.AnyValue : Schema(rest, $"{pointer}/items");
+            var min = obj["minItems"] is { } mi ? (int)mi.GetValue<double>() : 0;
+            int? max = obj["maxItems"] is { } ma ? (int)Math.Min(ma.GetValue<double>(), int.MaxValue) : null;
+            if (obj["uniqueItems"] is JsonValue unique && unique.GetValueKind() == JsonValueKind.True && (max is null || max > 1))
+            {
+                Unsupported(pointer, "uniqueItems", "uniqueness of items cannot be expressed in a grammar");
+            }
+
+            var sep = GrammarNode.Seq(json.Ws, GrammarNode.Literal(","), json.Ws);
+            GrammarNode Tail(int count)
+            {
+                if (count >= prefix.Count)
+                {
+                    var lo = Math.Max(0, min - count);
+                    int? hi = max is { } mx ? mx - count : null;
+                    return hi is < 0 ? GrammarNode.Never : GrammarNode.Repeat(GrammarNode.Seq(sep, restNode), lo, hi);
+                }
+
+                var options = new List<GrammarNode>();
+                if (count >= min && (max is null || count <= max))
+                {
+                    options.Add(GrammarNode.Empty);
+                }
+
+                if (max is null || count < max)
+                {
+                    options.Add(GrammarNode.Seq(sep, prefix[count], Tail(count + 1)));
+                }
+
+                return GrammarNode.Choice(options);
+            }
+
+            var body = new List<GrammarNode>();
+            if (min == 0)
+            {
+                body.Add(GrammarNode.Empty);
+            }
+
+            if (max is null || max > 0)
+            {
+                body.Add(GrammarNode.Seq(prefix.Count > 0 ? prefix[0] : restNode, Tail(1)));
+            }
+
+            return GrammarNode.Seq(GrammarNode.Literal("["), json.Ws, GrammarNode.Choice(body), json.Ws, GrammarNode.Literal("]"));
+        }
+
+        private GrammarNode ObjectNode(JsonObject obj, string pointer)
+        {
+            var declared = obj["properties"] as JsonObject ?? [];
+            var required = (obj["required"] as JsonArray)?.Select(r => r!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
+            var additional = obj.ContainsKey("additionalProperties") ? obj["additionalProperties"] : obj["unevaluatedProperties"];
+            var additionalNode = additional is null ? json.AnyValue : Schema(additional, $"{pointer}/additionalProperties");
+            var names = declared.Select(p => p.Key).Concat(required.Where(r => !declared.ContainsKey(r))).ToList();
+            var members = names.Select(name => (
+                Name: name,
+                Node: declared.TryGetPropertyValue(name, out var s) ? Schema(s, $"{pointer}/properties/{Escape(name)}") : additionalNode,
+                Required: required.Contains(name))).ToList();
+
+            if (obj["propertyNames"] is { } propertyNames && !IsTrue(propertyNames))
+            {
+                if (IsFalse(propertyNames))
+                {
+                    return required.Count > 0 ? GrammarNode.Never : GrammarNode.Seq(GrammarNode.Literal("{"), json.Ws, GrammarNode.Literal("}"));
+                }
+
+                Unsupported(pointer, "propertyNames", "constraints on property names are not enforced");
+            }
+
+            var allowAdditional = !additionalNode.IsNever;
+            var minProperties = obj["minProperties"] is { } mp ? (int)mp.GetValue<double>() : 0;
+            if (minProperties > members.Count(m => m.Required))
+            {
+                Unsupported(pointer, "minProperties", "a minimum beyond the required properties cannot be counted in a grammar");
+            }
+
+            if (obj["maxProperties"] is { } xp && (allowAdditional || members.Count > xp.GetValue<double>()))
+            {
+                if (xp.GetValue<double>() == 0 && required.Count == 0)
+                {
+                    return GrammarNode.Seq(GrammarNode.Literal("{"), json.Ws, GrammarNode.Literal("}"));
+                }
+
+                Unsupported(pointer, "maxProperties", "a maximum that optional or additional properties could exceed cannot be counted in a grammar");
+            }
+
+            var sep = GrammarNode.Seq(json.Ws, GrammarNode.Literal(","), json.Ws);
+            var colon = GrammarNode.Seq(json.Ws, GrammarNode.Literal(":"), json.Ws);
+            var extraMember = GrammarNode.Seq(KeyExcept(names), colon, additionalNode);
+            var stem = rules.FreeName("object" + new string(pointer.Skip(1).Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()));
+            var first = new GrammarNode[members.Count + 1];
+            var rest = new GrammarNode[members.Count + 1];
+            first[members.Count] = allowAdditional ? GrammarNode.Optional(GrammarNode.Seq(extraMember, GrammarNode.Star(GrammarNode.Seq(sep, extraMember)))) : GrammarNode.Empty;
+            rest[members.Count] = allowAdditional ? GrammarNode.Star(GrammarNode.Seq(sep, extraMember)) : GrammarNode.Empty;
+            for (var i = members.Count - 1; i >= 0; i--)
+            {
+                var member = GrammarNode.Seq(GrammarNode.Literal("\"" + JsonGrammar.EncodeContent(members[i].Name) + "\""), colon, members[i].Node);
+                var restNext = rest[i + 1];
+                var firstBody = GrammarNode.Choice(GrammarNode.Seq(member, restNext), members[i].Required ? GrammarNode.Never : first[i + 1]);
+                var restBody = GrammarNode.Choice(GrammarNode.Seq(sep, member, restNext), members[i].Required ? GrammarNode.Never : rest[i + 1]);
+                first[i] = rules.Define($"{stem}-first{i}", firstBody);
+                rest[i] = rules.Define($"{stem}-rest{i}", restBody);
+            }
+
+            return GrammarNode.Seq(GrammarNode.Literal("{"), json.Ws, first[0], json.Ws, GrammarNode.Literal("}"));
+        }
+
+        private static string Escape(string name) => name.Replace("~", "~0").Replace("/", "~1");
+
+        /// <summary>A JSON string that is none of <paramref name="names"/> (exact, since the encoding is canonical).</summary>
+        private GrammarNode KeyExcept(IReadOnlyCollection<string> names)
+        {
+            if (names.Count == 0)
+            {
+                return json.AnyString;
+            }
+
+            var trie = new Trie();
+            foreach (var name in names)
+            {
+                trie.Add(name);
+            }
+
+            return GrammarNode.Seq(GrammarNode.Literal("\""), NotIn(trie), GrammarNode.Literal("\""));
+        }
+
+        private GrammarNode NotIn(Trie node)
+        {
+            var alternatives = new List<GrammarNode>();
+            if (!node.Terminal)
+            {
+                alternatives.Add(GrammarNode.Empty);
+            }
+
+            var children = node.Children.Keys.Select(c => new CodePointRange(c, c)).ToList();
+            alternatives.Add(GrammarNode.Seq(JsonGrammar.EncodedChar((CharClassNode)GrammarNode.NotClass(children)), GrammarNode.Star(json.AnyChar)));
+            foreach (var (c, child) in node.Children)
+            {
+                alternatives.Add(GrammarNode.Seq(JsonGrammar.Encode(GrammarNode.Class(new CodePointRange(c, c))), NotIn(child)));
+            }
+
+            return GrammarNode.Choice(alternatives);
+        }
+
+        private sealed class Trie
+        {
+            public bool Terminal { get; private set; }
+
+            public SortedDictionary<int, Trie> Children { get; } = [];
+
+            public void Add(string text)
+            {
+                var node = this;
+                for (var i = 0; i < text.Length; i++)
+                {
+                    var cp = char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? char.ConvertToUtf32(text[i], text[++i]) : text[i];
+                    if (!node.Children.TryGetValue(cp, out var child))
+                    {
+                        child = new Trie();
+                        node.Children[cp] = child;
+                    }
+
+                    node = child;
+                }
+
+                node.Terminal = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+namespace Declarative.Grammars;
+
+/// <summary>
+/// The output grammars of a signature, one per adapter format: the JSON object the JsonAdapter expects (from the
+/// outputs' strict JSON schema), and the ChatAdapter's <c>[[ ## field ## ]]</c> sections with each value
+/// constrained by its type and the reply ending with <c>[[ ## completed ## ]]</c>.
+/// </summary>
+public static class SignatureGrammar
+{
+    /// <summary>The grammar of a JsonAdapter reply: one JSON object with every output, in order.</summary>
+    /// <param name="signature">The signature.</param>
+    /// <param name="maxWhitespace">Whitespace allowed between tokens.</param>
+    /// <returns>The grammar.</returns>
+    public static Grammar ForJson(Signature signature, int maxWhitespace = 0)
+    {
+        if (signature is null)
+        {
+            throw new ArgumentNullException(nameof(signature));
+        }
+
+        return JsonSchemaCompiler.Compile(TypeShapeSchema.ForOutputs(signature), new JsonSchemaCompilerOptions { MaxWhitespace = maxWhitespace }).Grammar;
+    }
+
+    /// <summary>
+    /// The grammar of a ChatAdapter reply: each output as <c>[[ ## name ## ]]</c>, a newline, its value and a blank
+    /// line, in order, then <c>[[ ## completed ## ]]</c>. Text values may span lines but no line of them starts with
+    /// <c>[</c>; numbers, booleans (<c>True</c>/<c>False</c>), enums and literals are exact; other values are JSON of
+    /// their schema.
+    /// </summary>
+    /// <param name="signature">The signature.</param>
+    /// <returns>The grammar.</returns>
+    public static Grammar ForChat(Signature signature)
+    {
+        if (signature is null)
+        {
+            throw new ArgumentNullException(nameof(signature));
+        }
+
+        var rules = new RuleSet();
+        rules.Reserve("root");
+        var json = new JsonGrammar(rules);
+        var parts = new List<GrammarNode>();
+        foreach (var field in signature.OutputFields)
+        {
+            parts.Add(GrammarNode.Literal($"[[ ## {field.Name} ## ]]\n"));
+            parts.Add(rules.Define("field-" + field.Name, Value(field, rules, json)));
+            parts.Add(GrammarNode.Literal("\n\n"));
+        }
+
+        parts.Add(GrammarNode.Literal("[[ ## completed ## ]]"));
+        rules.Define("root", GrammarNode.Seq(parts));
+        return rules.ToGrammar("root");
+    }
+
+    private static GrammarNode Value(Field field, RuleSet rules, JsonGrammar json)
+    {
+        var shape = field.Shape;
+        var nullable = shape.IsNullable;
+        var inner = shape.NonNullable;
+        GrammarNode node = inner.Kind switch
+        {
+            TypeKind.String when field.Constraints.IsEmpty => rules.GetOrDefine("chat-text", () => Text()),
+            TypeKind.Boolean => GrammarNode.Choice(GrammarNode.Literal("True"), GrammarNode.Literal("False")),
+            TypeKind.Enum or TypeKind.Literal => GrammarNode.Choice(inner.Choices.Select(GrammarNode.Literal)),
+            _ => JsonValue(field, rules),
+        };
+        return nullable ? GrammarNode.Choice(node, GrammarNode.Literal("None")) : node;
+    }
+
+    private static GrammarNode JsonValue(Field field, RuleSet rules)
+    {
+        // The value's own JSON schema, compiled into this grammar's rules under a prefix.
+        var schema = TypeShapeSchema.ForValue(field.Shape.NonNullable, field.Constraints);
+        var compiled = JsonSchemaCompiler.Compile(schema).Grammar;
+        var prefix = "value-" + field.Name + "-";
+        foreach (var rule in compiled.RuleList)
+        {
+            rules.Define(prefix + rule.Key, Rename(rule.Value, prefix));
+        }
+
+        return GrammarNode.Ref(prefix + compiled.Root);
+    }
+
+    private static GrammarNode Rename(GrammarNode node, string prefix) => node switch
+    {
+        RuleRefNode r => GrammarNode.Ref(prefix + r.Name),
+        SequenceNode s => GrammarNode.Seq(s.Items.Select(i => Rename(i, prefix))),
+        ChoiceNode c => GrammarNode.Choice(c.Alternatives.Select(a => Rename(a, prefix))),
+        RepeatNode rep => GrammarNode.Repeat(Rename(rep.Item, prefix), rep.Min, rep.Max),
+        _ => node,
+    };
+
+    /// <summary>Text whose lines (after the first) never start with '['; it cannot forge a section header.</summary>
+    private static GrammarNode Text()
+    {
+        var lineRest = GrammarNode.Star(GrammarNode.NotClass([new CodePointRange('\n', '\n')]));
+        var firstChar = GrammarNode.NotClass([new CodePointRange('\n', '\n'), new CodePointRange('[', '[')]);
+        var line = GrammarNode.Optional(GrammarNode.Seq(firstChar, lineRest));
+        return GrammarNode.Seq(line, GrammarNode.Star(GrammarNode.Seq(GrammarNode.Literal("\n"), line)));
+    }
+}
