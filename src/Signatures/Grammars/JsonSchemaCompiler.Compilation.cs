@@ -101,7 +101,94 @@ public static partial class JsonSchemaCompiler
                 }
             }
 
+            if (obj.ContainsKey("dependentRequired") || obj.ContainsKey("dependentSchemas") || obj.ContainsKey("dependencies"))
+            {
+                return Dependencies(obj, pointer);
+            }
+
             return Typed(obj, pointer);
+        }
+
+        /// <summary>
+        /// dependentRequired, dependentSchemas (and draft-07 dependencies) as a choice over which trigger properties are
+        /// present: each variant requires its triggers and their dependencies, forbids the other triggers, and adds the
+        /// dependent schemas of its triggers.
+        /// </summary>
+        private GrammarNode Dependencies(JsonObject obj, string pointer)
+        {
+            var requires = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            var schemas = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+            foreach (var pair in (obj["dependentRequired"] as JsonObject ?? []).Concat(obj["dependencies"] as JsonObject ?? []).Where(p => p.Value is JsonArray))
+            {
+                requires[pair.Key] = ((JsonArray)pair.Value!).Select(x => x!.GetValue<string>()).ToList();
+            }
+
+            foreach (var pair in (obj["dependentSchemas"] as JsonObject ?? []).Concat(obj["dependencies"] as JsonObject ?? []).Where(p => p.Value is not JsonArray))
+            {
+                schemas[pair.Key] = pair.Value;
+            }
+
+            var triggers = requires.Keys.Union(schemas.Keys).ToList();
+            var rest = Without(Without(Without(obj, "dependentRequired"), "dependentSchemas"), "dependencies");
+            if (triggers.Count > 6)
+            {
+                Unsupported(pointer, "dependentRequired", "more than 6 trigger properties would need too many variants");
+                return Schema(rest, pointer);
+            }
+
+            var variants = new List<GrammarNode>();
+            for (var mask = 0; mask < 1 << triggers.Count; mask++)
+            {
+                var present = triggers.Where((_, i) => (mask & (1 << i)) != 0).ToList();
+                var required = present.Concat(present.SelectMany(t => requires.TryGetValue(t, out var r) ? r : [])).Distinct().ToList();
+                var properties = new JsonObject();
+                foreach (var absent in triggers.Except(present))
+                {
+                    properties[absent] = false;
+                }
+
+                var shape = new JsonObject
+                {
+                    ["required"] = new JsonArray(required.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray()),
+                    ["properties"] = properties,
+                };
+                var captured = mask;
+                variants.Add(Guarded(() =>
+                {
+                    JsonNode variant = Merge(rest, shape, pointer);
+                    foreach (var trigger in present.Where(schemas.ContainsKey))
+                    {
+                        variant = Merge(variant, Inline(schemas[trigger], $"{pointer}/dependentSchemas/{trigger}", pointer), pointer);
+                    }
+
+                    return ObjectsOnly(variant, pointer);
+                }));
+            }
+
+            // Values that are not objects are untouched by the dependencies.
+            var others = rest.DeepClone().AsObject();
+            var types = TypesOf(others).Where(t => t != "object").ToList();
+            others["type"] = new JsonArray(types.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+            variants.Add(types.Count == 0 ? GrammarNode.Never : Schema(others, pointer));
+            return GrammarNode.Choice(variants);
+        }
+
+        /// <summary>The object values of a schema only.</summary>
+        private GrammarNode ObjectsOnly(JsonNode schema, string pointer)
+        {
+            if (schema is not JsonObject obj)
+            {
+                return IsTrue(schema) ? Schema(new JsonObject { ["type"] = "object" }, pointer) : GrammarNode.Never;
+            }
+
+            var copy = obj.DeepClone().AsObject();
+            if (!TypesOf(copy).Contains("object"))
+            {
+                return GrammarNode.Never;
+            }
+
+            copy["type"] = "object";
+            return Schema(copy, pointer);
         }
 
         private GrammarNode Guarded(Func<GrammarNode> compile)

@@ -41,7 +41,7 @@ public static partial class JsonSchemaCompiler
     {
         private GrammarNode Typed(JsonObject obj, string pointer)
         {
-            foreach (var key in new[] { "if", "then", "else", "contains", "minContains", "maxContains", "dependentRequired", "dependentSchemas", "dependencies", "patternProperties", "$dynamicRef", "$recursiveRef" })
+            foreach (var key in new[] { "if", "then", "else", "patternProperties", "$dynamicRef", "$recursiveRef" })
             {
                 if (obj.ContainsKey(key))
                 {
@@ -241,8 +241,54 @@ public static partial class JsonSchemaCompiler
 
             if (!integerOnly)
             {
-                Unsupported(pointer, hasBounds ? "minimum" : "multipleOf", "bounds and multipleOf are enforced for integers only (give the schema \"type\": \"integer\")");
-                return json.Number;
+                if (multipleOf is not null && multipleOf.GetValue<double>() is var step && step > 0 && step == Math.Floor(step))
+                {
+                    // A whole-number step admits only whole numbers, written canonically as integers.
+                    return NumberNode(obj, integerOnly: true, pointer);
+                }
+
+                if (multipleOf is not null)
+                {
+                    Unsupported(pointer, "multipleOf", "a fractional multipleOf is not enforced");
+                    return json.Number;
+                }
+
+                try
+                {
+                    decimal? lower = null;
+                    decimal? upper = null;
+                    var lowerExclusive = false;
+                    var upperExclusive = false;
+                    if (obj["minimum"] is { } minimum)
+                    {
+                        lower = minimum.GetValue<decimal>();
+                    }
+
+                    if (obj["exclusiveMinimum"] is JsonValue exMin && exMin.GetValueKind() == JsonValueKind.Number && (lower is null || exMin.GetValue<decimal>() >= lower))
+                    {
+                        lower = exMin.GetValue<decimal>();
+                        lowerExclusive = true;
+                    }
+
+                    if (obj["maximum"] is { } maximum)
+                    {
+                        upper = maximum.GetValue<decimal>();
+                    }
+
+                    if (obj["exclusiveMaximum"] is JsonValue exMax && exMax.GetValueKind() == JsonValueKind.Number && (upper is null || exMax.GetValue<decimal>() <= upper))
+                    {
+                        upper = exMax.GetValue<decimal>();
+                        upperExclusive = true;
+                    }
+
+                    var range = new DecimalRange(rules, rules.FreeName("number" + new string(pointer.Skip(1).Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray())));
+                    return range.Between(lower, lowerExclusive, upper, upperExclusive);
+                }
+                catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException)
+                {
+                    Unsupported(pointer, "minimum", "a bound beyond the decimal range (±7.9e28) is not enforced");
+                    return json.Number;
+                }
             }
 
             BigInteger? lo = null;
@@ -427,6 +473,32 @@ public static partial class JsonSchemaCompiler
             }
 
             var sep = GrammarNode.Seq(json.Ws, GrammarNode.Literal(","), json.Ws);
+            if (obj.TryGetPropertyValue("contains", out var contains))
+            {
+                var minContains = obj["minContains"] is { } mc ? (int)mc.GetValue<double>() : 1;
+                if (obj.ContainsKey("maxContains"))
+                {
+                    Unsupported(pointer, "maxContains", "an upper bound on matching items needs the complement of the contains schema");
+                }
+                else if (minContains > 0)
+                {
+                    if (prefix.Count > 0 || max is not null || min > minContains)
+                    {
+                        Unsupported(pointer, "contains", "contains together with prefixItems, maxItems or a larger minItems cannot be combined into one grammar");
+                    }
+                    else
+                    {
+                        var matching = Guarded(() => Schema(Merge(rest ?? JsonValue.Create(true)!, Inline(contains, $"{pointer}/contains", pointer), pointer), $"{pointer}/contains"));
+                        var others = GrammarNode.Star(GrammarNode.Seq(sep, restNode));
+                        return GrammarNode.Seq(
+                            GrammarNode.Literal("["), json.Ws,
+                            GrammarNode.Star(GrammarNode.Seq(restNode, sep)), matching,
+                            GrammarNode.Repeat(GrammarNode.Seq(others, sep, matching), minContains - 1, minContains - 1),
+                            others, json.Ws, GrammarNode.Literal("]"));
+                    }
+                }
+            }
+
             GrammarNode Tail(int count)
             {
                 if (count >= prefix.Count)
@@ -488,40 +560,78 @@ public static partial class JsonSchemaCompiler
 
             var allowAdditional = !additionalNode.IsNever;
             var minProperties = obj["minProperties"] is { } mp ? (int)mp.GetValue<double>() : 0;
-            if (minProperties > members.Count(m => m.Required))
+            int? maxProperties = obj["maxProperties"] is { } xp ? (int)Math.Min(xp.GetValue<double>(), int.MaxValue) : null;
+            var requiredCount = members.Count(m => m.Required);
+            var countNeeded = minProperties > requiredCount || (maxProperties is { } mx && (allowAdditional || members.Count > mx));
+            var cap = countNeeded ? Math.Max(minProperties, maxProperties ?? 0) : 0;
+            if (cap > 64)
             {
-                Unsupported(pointer, "minProperties", "a minimum beyond the required properties cannot be counted in a grammar");
-            }
-
-            if (obj["maxProperties"] is { } xp && (allowAdditional || members.Count > xp.GetValue<double>()))
-            {
-                if (xp.GetValue<double>() == 0 && required.Count == 0)
-                {
-                    return GrammarNode.Seq(GrammarNode.Literal("{"), json.Ws, GrammarNode.Literal("}"));
-                }
-
-                Unsupported(pointer, "maxProperties", "a maximum that optional or additional properties could exceed cannot be counted in a grammar");
+                Unsupported(pointer, minProperties > requiredCount ? "minProperties" : "maxProperties", "property counts above 64 are not enforced");
+                countNeeded = false;
+                cap = 0;
             }
 
             var sep = GrammarNode.Seq(json.Ws, GrammarNode.Literal(","), json.Ws);
             var colon = GrammarNode.Seq(json.Ws, GrammarNode.Literal(":"), json.Ws);
             var extraMember = GrammarNode.Seq(KeyExcept(names), colon, additionalNode);
             var stem = rules.FreeName("object" + new string(pointer.Skip(1).Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()));
-            var first = new GrammarNode[members.Count + 1];
-            var rest = new GrammarNode[members.Count + 1];
-            first[members.Count] = allowAdditional ? GrammarNode.Optional(GrammarNode.Seq(extraMember, GrammarNode.Star(GrammarNode.Seq(sep, extraMember)))) : GrammarNode.Empty;
-            rest[members.Count] = allowAdditional ? GrammarNode.Star(GrammarNode.Seq(sep, extraMember)) : GrammarNode.Empty;
-            for (var i = members.Count - 1; i >= 0; i--)
+
+            // first(i, c): members i.. with nothing written yet; rest(i, c): members i.. after at least one member.
+            // c counts the members written so far (capped at cap when counting).
+            var first = new Dictionary<(int, int), GrammarNode>();
+            var rest = new Dictionary<(int, int), GrammarNode>();
+            int Next(int c) => countNeeded ? Math.Min(c + 1, cap) : 0;
+            bool CountOk(int c) => !countNeeded || (c >= minProperties && (maxProperties is null || c <= maxProperties));
+            GrammarNode Extras(int c, bool afterMember)
             {
-                var member = GrammarNode.Seq(GrammarNode.Literal("\"" + JsonGrammar.EncodeContent(members[i].Name) + "\""), colon, members[i].Node);
-                var restNext = rest[i + 1];
-                var firstBody = GrammarNode.Choice(GrammarNode.Seq(member, restNext), members[i].Required ? GrammarNode.Never : first[i + 1]);
-                var restBody = GrammarNode.Choice(GrammarNode.Seq(sep, member, restNext), members[i].Required ? GrammarNode.Never : rest[i + 1]);
-                first[i] = rules.Define($"{stem}-first{i}", firstBody);
-                rest[i] = rules.Define($"{stem}-rest{i}", restBody);
+                if (!allowAdditional)
+                {
+                    return CountOk(c) ? GrammarNode.Empty : GrammarNode.Never;
+                }
+
+                var lo = countNeeded ? Math.Max(0, minProperties - c) : 0;
+                int? hi = countNeeded && maxProperties is { } m ? m - c : null;
+                if (hi is < 0)
+                {
+                    return GrammarNode.Never;
+                }
+
+                if (afterMember)
+                {
+                    return GrammarNode.Repeat(GrammarNode.Seq(sep, extraMember), lo, hi);
+                }
+
+                var some = hi == 0 ? GrammarNode.Never : GrammarNode.Seq(extraMember, GrammarNode.Repeat(GrammarNode.Seq(sep, extraMember), Math.Max(0, lo - 1), hi - 1));
+                return lo == 0 ? GrammarNode.Choice(GrammarNode.Empty, some) : some;
             }
 
-            return GrammarNode.Seq(GrammarNode.Literal("{"), json.Ws, first[0], json.Ws, GrammarNode.Literal("}"));
+            GrammarNode Build(int i, int c, bool afterMember)
+            {
+                var table = afterMember ? rest : first;
+                if (table.TryGetValue((i, c), out var done))
+                {
+                    return done;
+                }
+
+                GrammarNode body;
+                if (i == members.Count)
+                {
+                    body = Extras(c, afterMember);
+                }
+                else
+                {
+                    var member = GrammarNode.Seq(GrammarNode.Literal("\"" + JsonGrammar.EncodeContent(members[i].Name) + "\""), colon, members[i].Node);
+                    var take = countNeeded && maxProperties is { } m && c >= m ? GrammarNode.Never
+                        : GrammarNode.Seq(afterMember ? sep : GrammarNode.Empty, member, Build(i + 1, Next(c), afterMember: true));
+                    body = GrammarNode.Choice(take, members[i].Required ? GrammarNode.Never : Build(i + 1, c, afterMember));
+                }
+
+                var node = i == members.Count || body.IsNever ? body : rules.Define($"{stem}-{(afterMember ? "rest" : "first")}{i}-{c}", body);
+                table[(i, c)] = node;
+                return node;
+            }
+
+            return GrammarNode.Seq(GrammarNode.Literal("{"), json.Ws, Build(0, 0, afterMember: false), json.Ws, GrammarNode.Literal("}"));
         }
 
         private static string Escape(string name) => name.Replace("~", "~0").Replace("/", "~1");
