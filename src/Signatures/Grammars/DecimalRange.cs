@@ -21,9 +21,9 @@ internal sealed class DecimalRange
     }
 
     /// <summary>Numbers x with lower ≤ x (or &lt;) and x ≤ upper (or &lt;); a null bound is open.</summary>
-    public GrammarNode Between(decimal? lower, bool lowerExclusive, decimal? upper, bool upperExclusive)
+    public GrammarNode Between(ExactDecimal? lower, bool lowerExclusive, ExactDecimal? upper, bool upperExclusive)
     {
-        if (lower is { } l && upper is { } u && (l > u || (l == u && (lowerExclusive || upperExclusive))))
+        if (lower is { } l && upper is { } u && (l.CompareTo(u) > 0 || (l.CompareTo(u) == 0 && (lowerExclusive || upperExclusive))))
         {
             return GrammarNode.Never;
         }
@@ -31,17 +31,17 @@ internal sealed class DecimalRange
         var alternatives = new List<GrammarNode>();
 
         // Non-negative part: x >= 0 within the bounds.
-        if (upper is null || upper > 0 || (upper == 0 && !upperExclusive))
+        if (upper is not { } up || up.CompareTo(ExactDecimal.Zero) > 0 || (up.CompareTo(ExactDecimal.Zero) == 0 && !upperExclusive))
         {
-            var (lo, loStrict) = lower is { } l2 && l2 >= 0 ? (l2, lowerExclusive) : (0m, false);
+            var (lo, loStrict) = lower is { } l2 && !l2.IsNegative ? (l2, lowerExclusive) : (ExactDecimal.Zero, false);
             alternatives.Add(Magnitude(lo, loStrict, upper, upperExclusive));
         }
 
         // Negative part: x < 0, written as '-' and a magnitude m = -x > 0.
-        if (lower is null || lower < 0)
+        if (lower is not { } low || low.IsNegative)
         {
-            var (lo, loStrict) = upper is { } u2 && u2 < 0 ? (-u2, upperExclusive) : (0m, true);
-            decimal? hi = lower is { } l3 ? -l3 : null;
+            var (lo, loStrict) = upper is { } u2 && u2.IsNegative ? (u2.Negate(), upperExclusive) : (ExactDecimal.Zero, true);
+            ExactDecimal? hi = lower is { } l3 ? l3.Negate() : null;
             alternatives.Add(GrammarNode.Seq(GrammarNode.Literal("-"), Magnitude(lo, loStrict, hi, lowerExclusive)));
         }
 
@@ -49,14 +49,14 @@ internal sealed class DecimalRange
     }
 
     /// <summary>Non-negative magnitudes m with lo ≤ m (or &lt;) and m ≤ hi (or &lt;).</summary>
-    private GrammarNode Magnitude(decimal lo, bool loStrict, decimal? hi, bool hiStrict)
+    private GrammarNode Magnitude(ExactDecimal lo, bool loStrict, ExactDecimal? hi, bool hiStrict)
     {
-        var kLo = decimal.Truncate(lo);
-        var fLo = FractionDigits(lo - kLo);
+        var kLo = lo.IntegerPart;
+        var fLo = lo.FractionDigits;
         if (hi is { } h)
         {
-            var kHi = decimal.Truncate(h);
-            var fHi = FractionDigits(h - kHi);
+            var kHi = h.IntegerPart;
+            var fHi = h.FractionDigits;
             if (kLo == kHi)
             {
                 return Part(Int(kLo), fLo, loStrict, fHi, hiStrict);
@@ -65,7 +65,7 @@ internal sealed class DecimalRange
             var alternatives = new List<GrammarNode>
             {
                 Part(Int(kLo), fLo, loStrict, null, false),
-                Part(IntegerRange.Between(new BigInteger(kLo) + 1, new BigInteger(kHi) - 1), string.Empty, false, null, false),
+                Part(IntegerRange.Between(kLo + 1, kHi - 1), string.Empty, false, null, false),
                 Part(Int(kHi), string.Empty, false, fHi, hiStrict),
             };
             return GrammarNode.Choice(alternatives);
@@ -73,10 +73,10 @@ internal sealed class DecimalRange
 
         return GrammarNode.Choice(
             Part(Int(kLo), fLo, loStrict, null, false),
-            Part(IntegerRange.Between(new BigInteger(kLo) + 1, null), string.Empty, false, null, false));
+            Part(IntegerRange.Between(kLo + 1, null), string.Empty, false, null, false));
     }
 
-    private static GrammarNode Int(decimal k) => GrammarNode.Literal(k.ToString("0", CultureInfo.InvariantCulture));
+    private static GrammarNode Int(BigInteger k) => GrammarNode.Literal(k.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>An integer part followed by an optional fraction that satisfies the digit bounds.</summary>
     private GrammarNode Part(GrammarNode integer, string lo, bool loStrict, string? hi, bool hiStrict)
@@ -178,17 +178,5 @@ internal sealed class DecimalRange
         }
 
         return GrammarNode.Ref(name);
-    }
-
-    private static string FractionDigits(decimal fraction)
-    {
-        if (fraction == 0)
-        {
-            return string.Empty;
-        }
-
-        var text = fraction.ToString(CultureInfo.InvariantCulture);
-        var dot = text.IndexOf('.');
-        return text.Substring(dot + 1).TrimEnd('0');
     }
 }

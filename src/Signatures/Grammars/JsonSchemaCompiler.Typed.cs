@@ -255,29 +255,29 @@ public static partial class JsonSchemaCompiler
 
                 try
                 {
-                    decimal? lower = null;
-                    decimal? upper = null;
+                    ExactDecimal? lower = null;
+                    ExactDecimal? upper = null;
                     var lowerExclusive = false;
                     var upperExclusive = false;
                     if (obj["minimum"] is { } minimum)
                     {
-                        lower = minimum.GetValue<decimal>();
+                        lower = ExactDecimal.Parse(minimum.ToJsonString());
                     }
 
-                    if (obj["exclusiveMinimum"] is JsonValue exMin && exMin.GetValueKind() == JsonValueKind.Number && (lower is null || exMin.GetValue<decimal>() >= lower))
+                    if (obj["exclusiveMinimum"] is JsonValue exMin && exMin.GetValueKind() == JsonValueKind.Number && (lower is not { } l || ExactDecimal.Parse(exMin.ToJsonString()).CompareTo(l) >= 0))
                     {
-                        lower = exMin.GetValue<decimal>();
+                        lower = ExactDecimal.Parse(exMin.ToJsonString());
                         lowerExclusive = true;
                     }
 
                     if (obj["maximum"] is { } maximum)
                     {
-                        upper = maximum.GetValue<decimal>();
+                        upper = ExactDecimal.Parse(maximum.ToJsonString());
                     }
 
-                    if (obj["exclusiveMaximum"] is JsonValue exMax && exMax.GetValueKind() == JsonValueKind.Number && (upper is null || exMax.GetValue<decimal>() <= upper))
+                    if (obj["exclusiveMaximum"] is JsonValue exMax && exMax.GetValueKind() == JsonValueKind.Number && (upper is not { } u || ExactDecimal.Parse(exMax.ToJsonString()).CompareTo(u) <= 0))
                     {
-                        upper = exMax.GetValue<decimal>();
+                        upper = ExactDecimal.Parse(exMax.ToJsonString());
                         upperExclusive = true;
                     }
 
@@ -286,7 +286,7 @@ public static partial class JsonSchemaCompiler
                 }
                 catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException)
                 {
-                    Unsupported(pointer, "minimum", "a bound beyond the decimal range (±7.9e28) is not enforced");
+                    Unsupported(pointer, "minimum", "a bound that is not a plain JSON number is not enforced");
                     return json.Number;
                 }
             }
@@ -295,22 +295,22 @@ public static partial class JsonSchemaCompiler
             BigInteger? hi = null;
             if (obj["minimum"] is { } min)
             {
-                lo = Max(lo, Ceiling(min.GetValue<double>()));
+                lo = Max(lo, Ceiling(Exact(min)));
             }
 
             if (obj["exclusiveMinimum"] is JsonValue emin && emin.GetValueKind() == JsonValueKind.Number)
             {
-                lo = Max(lo, Floor(emin.GetValue<double>()) + 1);
+                lo = Max(lo, Floor(Exact(emin)) + 1);
             }
 
             if (obj["maximum"] is { } max)
             {
-                hi = Min(hi, Floor(max.GetValue<double>()));
+                hi = Min(hi, Floor(Exact(max)));
             }
 
             if (obj["exclusiveMaximum"] is JsonValue emax && emax.GetValueKind() == JsonValueKind.Number)
             {
-                hi = Min(hi, Ceiling(emax.GetValue<double>()) - 1);
+                hi = Min(hi, Ceiling(Exact(emax)) - 1);
             }
 
             if (multipleOf is null)
@@ -385,9 +385,12 @@ public static partial class JsonSchemaCompiler
             });
         }
 
-        private static BigInteger Ceiling(double d) => new(Math.Ceiling(d));
+        private static ExactDecimal Exact(JsonNode node) => ExactDecimal.Parse(node.ToJsonString());
 
-        private static BigInteger Floor(double d) => new(Math.Floor(d));
+        private static BigInteger Floor(ExactDecimal d) =>
+            !d.IsNegative ? d.IntegerPart : d.IsIntegral ? -d.Negate().IntegerPart : -d.Negate().IntegerPart - 1;
+
+        private static BigInteger Ceiling(ExactDecimal d) => -Floor(d.Negate());
 
         private static BigInteger? Max(BigInteger? a, BigInteger b) => a is { } x && x > b ? x : b;
 

@@ -56,12 +56,7 @@ public static partial class JsonSchemaCompiler
             return raw;
         }
 
-        if (decimal.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d))
-        {
-            return d == 0 ? "0" : decimal.Truncate(d).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return raw;
+        return ExactDecimal.TryParse(raw, out var d) && d.IsIntegral ? d.ToString() : raw;
     }
 
     private static void WriteCanonical(System.Text.StringBuilder sb, JsonNode? value)
