@@ -266,6 +266,10 @@ public static class TypeShapeSchema
                 }
 
                 return schema;
+            case TypeKind.TimeOnly:
+                // A time of day without an offset (JSON Schema's "time" format requires one).
+                schema = new JsonObject { ["type"] = "string", ["pattern"] = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,7})?)?$" };
+                break;
             default:
                 schema = Scalar(shape);
                 break;

@@ -25,7 +25,7 @@ public static partial class JsonSchemaCompiler
     private const string Authority = "//(([A-Za-z0-9._~!$&'()*+,;=:-]|" + Pct + ")*@)?(\\[" + Ipv6 + "\\]|([A-Za-z0-9._~!$&'()*+,;=-]|" + Pct + ")*)(:[0-9]*)?";
     private const string UriPattern = "[A-Za-z][A-Za-z0-9+.-]*:(" + Authority + "(/" + PChar + "*)*|/?(" + PChar + "+(/" + PChar + "*)*)?)(\\?(" + PChar + "|[/?])*)?(#(" + PChar + "|[/?])*)?";
 
-    private static readonly Dictionary<string, string> Formats = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Formats = new(StringComparer.Ordinal)
     {
         ["date"] = Date,
         ["time"] = Time,

@@ -222,6 +222,8 @@ public static class RegexCompiler
                     throw Error($"nothing to repeat before '{c}'");
                 case ')':
                     throw Error("unbalanced ')'");
+                case '^' or '$':
+                    throw Unsupported($"the anchor '{c}' inside the pattern");
                 default:
                     var codePoint = ReadCodePoint(c);
                     return GrammarNode.Class(new CodePointRange(codePoint, codePoint));

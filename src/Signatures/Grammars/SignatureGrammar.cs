@@ -60,8 +60,16 @@ public static class SignatureGrammar
         GrammarNode node = inner.Kind switch
         {
             TypeKind.String when field.Constraints.IsEmpty => rules.GetOrDefine("chat-text", () => Text()),
+            TypeKind.String when field.Constraints.Pattern is { } pattern => RegexCompiler.CompileSearch(pattern),
+            TypeKind.String => GrammarNode.Repeat(GrammarNode.NotClass([]), field.Constraints.MinLength ?? 0, field.Constraints.MaxLength),
             TypeKind.Boolean => GrammarNode.Choice(GrammarNode.Literal("True"), GrammarNode.Literal("False")),
             TypeKind.Enum or TypeKind.Literal => GrammarNode.Choice(inner.Choices.Select(GrammarNode.Literal)),
+
+            // Written as their text, without JSON quotes, as Python's str() writes them.
+            TypeKind.DateTime => RegexCompiler.CompileFull(JsonSchemaCompiler.Formats["date-time"]),
+            TypeKind.DateOnly => RegexCompiler.CompileFull(JsonSchemaCompiler.Formats["date"]),
+            TypeKind.TimeOnly => RegexCompiler.CompileFull("([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,7})?)?"),
+            TypeKind.Guid => RegexCompiler.CompileFull(JsonSchemaCompiler.Formats["uuid"]),
             _ => JsonValue(field, rules),
         };
         return nullable ? GrammarNode.Choice(node, GrammarNode.Literal("None")) : node;
@@ -71,7 +79,7 @@ public static class SignatureGrammar
     {
         // The value's own JSON schema, compiled into this grammar's rules under a prefix.
         var schema = TypeShapeSchema.ForValue(field.Shape.NonNullable, field.Constraints);
-        var compiled = JsonSchemaCompiler.Compile(schema).Grammar;
+        var compiled = JsonSchemaCompiler.Compile(schema, new JsonSchemaCompilerOptions { MaxWhitespace = ChatJsonWhitespace }).Grammar;
         var prefix = "value-" + field.Name + "-";
         foreach (var rule in compiled.RuleList)
         {
@@ -80,6 +88,9 @@ public static class SignatureGrammar
 
         return GrammarNode.Ref(prefix + compiled.Root);
     }
+
+    /// <summary>Whitespace allowed between JSON tokens of a chat value (DSPy writes <c>", "</c> and <c>": "</c>).</summary>
+    private const int ChatJsonWhitespace = 4;
 
     private static GrammarNode Rename(GrammarNode node, string prefix) => node switch
     {
