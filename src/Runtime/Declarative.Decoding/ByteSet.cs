@@ -81,6 +81,12 @@ public readonly struct ByteSet : IEquatable<ByteSet>
     /// <returns>The union.</returns>
     public ByteSet Union(ByteSet other) => new(a | other.a, b | other.b, c | other.c, d | other.d);
 
+    /// <summary>Whether every byte of <paramref name="other"/> is in this set.</summary>
+    /// <param name="other">The other set.</param>
+    /// <returns>Whether this set contains it.</returns>
+    public bool IsSupersetOf(ByteSet other) =>
+        (other.a & ~a) == 0 && (other.b & ~b) == 0 && (other.c & ~c) == 0 && (other.d & ~d) == 0;
+
     /// <summary>The bytes in the set, in order.</summary>
     /// <returns>The bytes.</returns>
     public IEnumerable<byte> Bytes()

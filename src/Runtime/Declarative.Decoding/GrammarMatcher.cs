@@ -9,6 +9,7 @@ public sealed class GrammarMatcher
 {
     private readonly CompiledGrammar grammar;
     private readonly List<EarleySet> sets = [];
+    private readonly Stack<EarleySet> pool = new();
 
     /// <summary>Creates a matcher at the start of a document.</summary>
     /// <param name="grammar">The compiled grammar.</param>
@@ -71,7 +72,7 @@ public sealed class GrammarMatcher
     public bool TryAdvance(byte value)
     {
         var current = sets[^1];
-        var next = new EarleySet();
+        var next = pool.Count > 0 ? pool.Pop() : new EarleySet();
         foreach (var item in current.Items)
         {
             var rhs = grammar.Rhs[item.Production];
@@ -84,6 +85,7 @@ public sealed class GrammarMatcher
 
         if (next.Items.Count == 0)
         {
+            pool.Push(next);
             return false;
         }
 
@@ -115,7 +117,13 @@ public sealed class GrammarMatcher
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, Position);
-        sets.RemoveRange(sets.Count - bytes, bytes);
+        for (var i = 0; i < bytes; i++)
+        {
+            var removed = sets[^1];
+            sets.RemoveAt(sets.Count - 1);
+            removed.Clear();
+            pool.Push(removed);
+        }
     }
 
     /// <summary>Whether the whole input is a document of the grammar (a fresh matcher is used).</summary>
@@ -126,6 +134,44 @@ public sealed class GrammarMatcher
     {
         var matcher = new GrammarMatcher(grammar);
         return matcher.TryAdvance(input) && matcher.IsAccepting;
+    }
+
+    /// <summary>
+    /// A canonical id of the parser state: equal ids mean equal futures (the same bytes are allowed from here on, and
+    /// the same ones complete the document), whatever the history. Built from the current set's pending items, with
+    /// each origin replaced by the id of the set it points to.
+    /// </summary>
+    internal int StateId(StateInterner interner) => SetId(sets.Count - 1, interner);
+
+    private int SetId(int index, StateInterner interner)
+    {
+        var set = sets[index];
+        if (set.CanonicalId is { } known)
+        {
+            return known;
+        }
+
+        var key = new List<int>(set.Items.Count * 3);
+        var pending = new List<(int Production, int Dot, int Origin)>();
+        foreach (var item in set.Items)
+        {
+            if (item.Dot < grammar.Rhs[item.Production].Length)
+            {
+                pending.Add((item.Production, item.Dot, item.Origin == index ? -1 : SetId(item.Origin, interner)));
+            }
+        }
+
+        pending.Sort();
+        foreach (var (production, dot, origin) in pending)
+        {
+            key.Add(production);
+            key.Add(dot);
+            key.Add(origin);
+        }
+
+        var id = interner.Intern(key.ToArray());
+        set.CanonicalId = id;
+        return id;
     }
 
     /// <summary>Predicts and completes in the set at <paramref name="index"/> until nothing changes.</summary>
@@ -178,6 +224,15 @@ public sealed class GrammarMatcher
         private readonly HashSet<Item> seen = [];
 
         public List<Item> Items { get; } = [];
+
+        public int? CanonicalId { get; set; }
+
+        public void Clear()
+        {
+            seen.Clear();
+            Items.Clear();
+            CanonicalId = null;
+        }
 
         public void Add(Item item)
         {

@@ -1,0 +1,68 @@
+namespace Declarative.Decoding;
+
+/// <summary>A compiled grammar bound to a vocabulary (with the vocabulary's token trie): shared by every <see cref="TokenMatcher"/> of that pair.</summary>
+public sealed class TokenGrammar
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Vocabulary, TokenTrie> Tries = new();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, uint[]> masks = new();
+    private long cachedBytes;
+
+    /// <summary>Binds a grammar to a vocabulary.</summary>
+    /// <param name="grammar">The compiled grammar.</param>
+    /// <param name="vocabulary">The vocabulary (its trie is built once and reused by every grammar).</param>
+    /// <param name="maskCacheBytes">How much memory the cache of masks by parser state may hold (default 64 MiB; 0 turns it off).</param>
+    public TokenGrammar(CompiledGrammar grammar, Vocabulary vocabulary, long maskCacheBytes = 64L << 20)
+    {
+        Grammar = grammar ?? throw new ArgumentNullException(nameof(grammar));
+        Vocabulary = vocabulary ?? throw new ArgumentNullException(nameof(vocabulary));
+        ArgumentOutOfRangeException.ThrowIfNegative(maskCacheBytes);
+        MaskCacheBytes = maskCacheBytes;
+        Trie = Tries.GetValue(vocabulary, TokenTrie.Build);
+    }
+
+    /// <summary>The memory the mask cache may hold.</summary>
+    public long MaskCacheBytes { get; }
+
+    /// <summary>How many distinct parser states have a cached mask.</summary>
+    public int CachedMasks => masks.Count;
+
+    /// <summary>Bytes held by cached masks.</summary>
+    public long CachedMaskBytes => Interlocked.Read(ref cachedBytes);
+
+    internal StateInterner States { get; } = new();
+
+    /// <summary>Transitions between canonical parser states by byte (0 = dead), learned as matchers run.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<long, int> Transitions { get; } = new();
+
+    /// <summary>For a canonical state, the bytes that lead back to the same state.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<int, ByteSet> Loops { get; } = new();
+
+    internal bool TryGetMask(int state, out uint[] mask) => masks.TryGetValue(state, out mask!);
+
+    internal void StoreMask(int state, ReadOnlySpan<uint> mask)
+    {
+        var bytes = mask.Length * 4L;
+        if (Interlocked.Read(ref cachedBytes) + bytes > MaskCacheBytes)
+        {
+            return;
+        }
+
+        if (masks.TryAdd(state, mask.ToArray()))
+        {
+            Interlocked.Add(ref cachedBytes, bytes);
+        }
+    }
+
+    /// <summary>The compiled grammar.</summary>
+    public CompiledGrammar Grammar { get; }
+
+    /// <summary>The vocabulary.</summary>
+    public Vocabulary Vocabulary { get; }
+
+    internal TokenTrie Trie { get; }
+
+    /// <summary>A new matcher at the start of a document.</summary>
+    /// <returns>The matcher.</returns>
+    public TokenMatcher CreateMatcher() => new(this);
+}

@@ -1,0 +1,236 @@
+namespace Declarative.Decoding;
+
+/// <summary>
+/// Constrains token sampling to a grammar: computes the mask of allowed token ids at each step, advances by the
+/// sampled token, and rolls back (for speculative decoding). End-of-sequence tokens are allowed exactly when the text
+/// so far is a complete document. One matcher per sequence; the grammar and the <see cref="TokenGrammar"/> are shared.
+/// </summary>
+public sealed class TokenMatcher
+{
+    private readonly TokenGrammar grammar;
+    private readonly GrammarMatcher bytes;
+    private readonly Stack<int> tokenLengths = new();
+
+    /// <summary>Creates a matcher at the start of a document.</summary>
+    /// <param name="grammar">The grammar bound to a vocabulary.</param>
+    public TokenMatcher(TokenGrammar grammar)
+    {
+        this.grammar = grammar ?? throw new ArgumentNullException(nameof(grammar));
+        bytes = new GrammarMatcher(grammar.Grammar);
+    }
+
+    /// <summary>How many tokens have been accepted.</summary>
+    public int TokenCount => tokenLengths.Count;
+
+    /// <summary>Whether the text so far is a complete document.</summary>
+    public bool IsAccepting => bytes.IsAccepting;
+
+    /// <summary>
+    /// Writes the mask of allowed tokens: bit <c>id % 32</c> of word <c>id / 32</c> is set when token <c>id</c> may
+    /// come next.
+    /// </summary>
+    /// <param name="mask">At least <see cref="Vocabulary.MaskWords"/> words; cleared first.</param>
+    public void ComputeMask(Span<uint> mask)
+    {
+        var vocabulary = grammar.Vocabulary;
+        if (mask.Length < vocabulary.MaskWords)
+        {
+            throw new ArgumentException($"The mask needs {vocabulary.MaskWords} words for {vocabulary.Count} tokens.", nameof(mask));
+        }
+
+        var words = mask[..vocabulary.MaskWords];
+        var state = bytes.StateId(grammar.States);
+        if (grammar.TryGetMask(state, out var cached))
+        {
+            cached.CopyTo(words);
+        }
+        else
+        {
+            words.Clear();
+            applied = 0;
+            Walk(0, state, 0, words);
+            if (applied > 0)
+            {
+                bytes.Rollback(applied);
+                applied = 0;
+            }
+
+            grammar.StoreMask(state, words);
+        }
+
+        if (bytes.IsAccepting)
+        {
+            foreach (var id in vocabulary.EndOfSequence)
+            {
+                mask[id >> 5] |= 1u << (id & 31);
+            }
+        }
+    }
+
+    // The trie walk runs on canonical parser states (learned transitions); the byte-level matcher follows the walk only
+    // when a transition is not known yet. path[..depth] are the bytes of the current trie node; the first `applied` of
+    // them have been fed to the matcher.
+    private readonly byte[] path = new byte[1024];
+    private int applied;
+
+    private void Walk(int node, int state, int depth, Span<uint> mask)
+    {
+        var trie = grammar.Trie;
+        for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
+        {
+            var label = trie.Label[child];
+            var next = Transition(state, label, depth);
+            if (next == 0)
+            {
+                continue;
+            }
+
+            foreach (var id in trie.TokensAt[child])
+            {
+                mask[id >> 5] |= 1u << (id & 31);
+            }
+
+            if (trie.FirstChild[child] < 0)
+            {
+                continue;
+            }
+
+            path[depth] = label;
+
+            // Every byte below leads back to the same state (the inside of a string, say): the whole subtree is allowed.
+            if (Loop(next, depth + 1).IsSupersetOf(trie.BytesBelow[child]))
+            {
+                for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
+                {
+                    var id = trie.TokensInOrder[i];
+                    mask[id >> 5] |= 1u << (id & 31);
+                }
+            }
+            else
+            {
+                Walk(child, next, depth + 1, mask);
+            }
+
+            if (applied > depth)
+            {
+                bytes.Rollback(applied - depth);
+                applied = depth;
+            }
+        }
+    }
+
+    /// <summary>Feeds the matcher the path bytes it has not seen, up to <paramref name="depth"/>.</summary>
+    private void Sync(int depth)
+    {
+        while (applied < depth)
+        {
+            if (!bytes.TryAdvance(path[applied]))
+            {
+                throw new InvalidOperationException("The token mask walk left the grammar; this is a bug in the matcher.");
+            }
+
+            applied++;
+        }
+    }
+
+    /// <summary>The canonical state after <paramref name="value"/> from <paramref name="state"/> at path depth <paramref name="depth"/> (0 when not allowed), learned once per grammar.</summary>
+    private int Transition(int state, byte value, int depth)
+    {
+        var key = ((long)state << 8) | value;
+        if (grammar.Transitions.TryGetValue(key, out var next))
+        {
+            return next;
+        }
+
+        Sync(depth);
+        next = 0;
+        if (bytes.TryAdvance(value))
+        {
+            next = bytes.StateId(grammar.States);
+            bytes.Rollback(1);
+        }
+
+        grammar.Transitions[key] = next;
+        return next;
+    }
+
+    /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>
+    private ByteSet Loop(int state, int depth)
+    {
+        if (grammar.Loops.TryGetValue(state, out var loop))
+        {
+            return loop;
+        }
+
+        Sync(depth);
+        loop = ByteSet.None;
+        foreach (var b in bytes.AllowedBytes().Bytes())
+        {
+            if (Transition(state, b, depth) == state)
+            {
+                loop = loop.With(b);
+            }
+        }
+
+        grammar.Loops[state] = loop;
+        return loop;
+    }
+
+    /// <summary>Whether a token may come next.</summary>
+    /// <param name="token">The token id.</param>
+    /// <returns>Whether it is allowed.</returns>
+    public bool IsAllowed(int token)
+    {
+        if (grammar.Vocabulary.EndOfSequence.Contains(token))
+        {
+            return bytes.IsAccepting;
+        }
+
+        var tokenBytes = grammar.Vocabulary[token];
+        if (tokenBytes.Length == 0 || !bytes.TryAdvance(tokenBytes))
+        {
+            return false;
+        }
+
+        bytes.Rollback(tokenBytes.Length);
+        return true;
+    }
+
+    /// <summary>Accepts a sampled token.</summary>
+    /// <param name="token">The token id.</param>
+    /// <returns><see langword="false"/> (and no change) when the grammar does not allow it.</returns>
+    public bool TryAdvance(int token)
+    {
+        if (grammar.Vocabulary.EndOfSequence.Contains(token))
+        {
+            if (!bytes.IsAccepting)
+            {
+                return false;
+            }
+
+            tokenLengths.Push(0);
+            return true;
+        }
+
+        var tokenBytes = grammar.Vocabulary[token];
+        if (tokenBytes.Length == 0 || !bytes.TryAdvance(tokenBytes))
+        {
+            return false;
+        }
+
+        tokenLengths.Push(tokenBytes.Length);
+        return true;
+    }
+
+    /// <summary>Undoes the last <paramref name="tokens"/> tokens.</summary>
+    /// <param name="tokens">How many tokens.</param>
+    public void Rollback(int tokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, tokenLengths.Count);
+        for (var i = 0; i < tokens; i++)
+        {
+            bytes.Rollback(tokenLengths.Pop());
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text;
+using Declarative.Grammars;
+
+namespace Declarative.Decoding.Tests;
+
+public class TokenMatcherTests
+{
+    /// <summary>A small vocabulary with single bytes, words, JSON pieces, multi-byte characters and split UTF-8.</summary>
+    private static Vocabulary SmallVocabulary()
+    {
+        var tokens = new List<byte[]>();
+        for (var b = 0; b < 256; b++)
+        {
+            tokens.Add([(byte)b]);
+        }
+
+        foreach (var text in new[]
+        {
+            "{\"", "\":", "\",\"", "\"}", "\"", "name", "age", "Ada", " Love", "lace", "12", "345", "true", "false", "null",
+            "[", "],", "\\n", "\\\"", "ab", "é", "😀", "date", "-0", "1.", "5e", "\"name\":\"", "Zürich", ",\"", "\":[", "]}", "x\"",
+        })
+        {
+            tokens.Add(Encoding.UTF8.GetBytes(text));
+        }
+
+        tokens.Add([0xC3]); // the first byte of é alone
+        tokens.Add([0xA9, (byte)'"']); // the rest of é and a quote
+        tokens.Add([]); // a control token
+        tokens.Add([]); // end of sequence
+        return new Vocabulary(tokens, [tokens.Count - 1]);
+    }
+
+    public static readonly TheoryData<string, string> Documents = new()
+    {
+        { "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"age\":{\"type\":\"integer\",\"minimum\":0}},\"required\":[\"name\",\"age\"],\"additionalProperties\":false}", "{\"name\":\"Ada Lovelace é 😀\",\"age\":36}" },
+        { "{\"type\":\"array\",\"items\":{\"enum\":[\"Ada\",\"Zürich\",12]},\"maxItems\":3}", "[\"Zürich\",12]" },
+        { "{\"type\":\"string\",\"pattern\":\"^[a-z]+\\\\d{2}$\"}", "\"abc12\"" },
+        { "{\"type\":\"number\",\"minimum\":-1.5,\"maximum\":100}", "-1.25" },
+        { "{}", "{\"x\":[true,null,\"a\\nb\"]}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Mask_equals_the_brute_force_reference_at_every_step(string schema, string document)
+    {
+        var vocabulary = SmallVocabulary();
+        var grammar = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile(schema).Grammar), vocabulary);
+        var random = new Random(document.Length);
+        for (var run = 0; run < 3; run++)
+        {
+            var matcher = grammar.CreateMatcher();
+            var reference = new GrammarMatcher(grammar.Grammar);
+            var mask = new uint[vocabulary.MaskWords];
+            var bytes = Encoding.UTF8.GetBytes(document);
+            var position = 0;
+            while (true)
+            {
+                matcher.ComputeMask(mask);
+                for (var id = 0; id < vocabulary.Count; id++)
+                {
+                    var inMask = (mask[id >> 5] & (1u << (id & 31))) != 0;
+                    Assert.True(BruteForce(reference, vocabulary, id) == inMask, $"token {id} ('{Encoding.UTF8.GetString(vocabulary[id])}') at byte {position}");
+                    Assert.Equal(inMask, matcher.IsAllowed(id));
+                }
+
+                if (position == bytes.Length)
+                {
+                    Assert.True(matcher.IsAccepting);
+                    break;
+                }
+
+                // Follow the document with a random allowed token that is a prefix of the rest.
+                var candidates = Enumerable.Range(0, vocabulary.Count)
+                    .Where(id => vocabulary[id].Length > 0 && bytes.AsSpan(position).StartsWith(vocabulary[id]))
+                    .ToList();
+                var chosen = candidates[random.Next(candidates.Count)];
+                Assert.True(matcher.TryAdvance(chosen));
+                Assert.True(reference.TryAdvance(vocabulary[chosen]));
+                position += vocabulary[chosen].Length;
+            }
+
+            Assert.True(matcher.TryAdvance(vocabulary.Count - 1)); // end of sequence
+        }
+    }
+
+    private static bool BruteForce(GrammarMatcher reference, Vocabulary vocabulary, int id)
+    {
+        if (vocabulary.EndOfSequence.Contains(id))
+        {
+            return reference.IsAccepting;
+        }
+
+        var bytes = vocabulary[id];
+        if (bytes.Length == 0 || !reference.TryAdvance(bytes))
+        {
+            return false;
+        }
+
+        reference.Rollback(bytes.Length);
+        return true;
+    }
+
+    [Fact]
+    public void Rollback_restores_the_previous_masks()
+    {
+        var vocabulary = SmallVocabulary();
+        var grammar = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile("{\"enum\":[\"Ada\",\"ab\"]}").Grammar), vocabulary);
+        var matcher = grammar.CreateMatcher();
+        var before = new uint[vocabulary.MaskWords];
+        var after = new uint[vocabulary.MaskWords];
+        matcher.ComputeMask(before);
+        Assert.True(matcher.TryAdvance('"'));
+        Assert.False(matcher.TryAdvance('z'));
+        Assert.True(matcher.TryAdvance('a'));
+        matcher.Rollback(2);
+        matcher.ComputeMask(after);
+        Assert.Equal(before, after);
+        Assert.False(matcher.TryAdvance(vocabulary.Count - 1)); // not complete yet: no end of sequence
+        Assert.False(matcher.TryAdvance(vocabulary.Count - 2)); // control tokens never match
+    }
+
+    [Fact]
+    public void Masks_are_shared_between_matchers_by_parser_state()
+    {
+        var vocabulary = SmallVocabulary();
+        var grammar = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile("{\"type\":\"string\"}").Grammar), vocabulary);
+        var mask = new uint[vocabulary.MaskWords];
+        var first = grammar.CreateMatcher();
+        first.TryAdvance('"');
+        first.TryAdvance('a');
+        first.ComputeMask(mask);
+        var cached = grammar.CachedMasks;
+        first.TryAdvance('b');
+        first.ComputeMask(mask); // further inside the string: the same state
+        var second = grammar.CreateMatcher();
+        second.TryAdvance('"');
+        second.TryAdvance('b');
+        second.ComputeMask(mask);
+        Assert.Equal(cached, grammar.CachedMasks);
+    }
+
+    [Fact]
+    public void O200k_base_loads_with_exact_bytes()
+    {
+        var vocabulary = Vocabulary.Tiktoken("o200k_base");
+        Assert.Equal(200019, vocabulary.Count);
+        Assert.Equal("hello", Encoding.UTF8.GetString(vocabulary[24912]));
+        Assert.Contains(199999, vocabulary.EndOfSequence);
+        Assert.Equal(0, vocabulary[199999].Length);
+        Assert.Throws<ArgumentException>(() => Vocabulary.Tiktoken("p50k_base"));
+    }
+}
