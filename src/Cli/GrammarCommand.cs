@@ -80,9 +80,10 @@ internal static class GrammarCommand
         };
         command.SetAction(result =>
         {
-            if (result.GetValue(vocab) is { } v)
+            var vocabulary = result.GetValue(vocab) is { } v ? LoadVocabulary(v) : null;
+            if (result.GetValue(masks) && vocabulary is null)
             {
-                throw new CliException($"--vocab {v}: token-level checking needs the token mask engine, which has not landed yet; run without --vocab for byte-level checking.");
+                throw new CliException("--masks needs --vocab (o200k_base, cl100k_base or gguf:FILE).");
             }
 
             var path = result.GetValue(cases)!;
@@ -100,17 +101,77 @@ internal static class GrammarCommand
             {
                 foreach (var (description, caseSchema, tests) in ReadCases(file))
                 {
-                    stdout.WriteLine(RunCase(Path.GetRelativePath(Directory.Exists(path) ? path : Path.GetDirectoryName(path)!, file), description, caseSchema, tests, options, result.GetValue(pretty), summary));
+                    stdout.WriteLine(RunCase(Path.GetRelativePath(Directory.Exists(path) ? path : Path.GetDirectoryName(path)!, file), description, caseSchema, tests, options, result.GetValue(pretty), vocabulary, result.GetValue(masks), summary));
                 }
             }
 
             stdout.WriteLine(summary.ToJson());
-            return summary.FalseAccepts == 0 && summary.FalseRejects == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+            return summary.FalseAccepts == 0 && summary.FalseRejects == 0 && summary.MaskErrors == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
 
-    private static string RunCase(string file, string? description, JsonNode? schema, List<(JsonNode? Data, bool Valid)> tests, JsonSchemaCompilerOptions options, bool pretty, Summary summary)
+    private static Vocabulary LoadVocabulary(string spec)
+    {
+        try
+        {
+            return spec.StartsWith("gguf:", StringComparison.Ordinal)
+                ? GgufVocabulary.Load(spec["gguf:".Length..])
+                : Vocabulary.Tiktoken(spec);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException)
+        {
+            throw new CliException($"--vocab {spec}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Feeds a document token by token (greedy longest match), timing each mask when asked; true when accepted.</summary>
+    private static bool AcceptsTokens(TokenGrammar grammar, byte[] document, bool timeMasks, List<double> maskTimes, ref int maskErrors)
+    {
+        var matcher = grammar.CreateMatcher();
+        var vocabulary = grammar.Vocabulary;
+        var mask = timeMasks ? new uint[vocabulary.MaskWords] : [];
+        var position = 0;
+        while (true)
+        {
+            var token = position < document.Length ? Longest(grammar, document.AsSpan(position)) : vocabulary.EndOfSequence.FirstOrDefault(-1);
+            if (timeMasks)
+            {
+                var clock = Stopwatch.StartNew();
+                matcher.ComputeMask(mask);
+                maskTimes.Add(clock.Elapsed.TotalMicroseconds);
+                if (token >= 0 && ((mask[token >> 5] & (1u << (token & 31))) != 0) != matcher.IsAllowed(token))
+                {
+                    maskErrors++;
+                }
+            }
+
+            if (token < 0)
+            {
+                return position == document.Length && matcher.IsAccepting;
+            }
+
+            if (!matcher.TryAdvance(token))
+            {
+                return false;
+            }
+
+            if (position == document.Length)
+            {
+                return true;
+            }
+
+            position += vocabulary[token].Length;
+        }
+    }
+
+    private static int Longest(TokenGrammar grammar, ReadOnlySpan<byte> rest)
+    {
+        var token = grammar.LongestToken(rest);
+        return token >= 0 ? token : throw new CliException("the vocabulary cannot spell the document (no token for its next byte).");
+    }
+
+    private static string RunCase(string file, string? description, JsonNode? schema, List<(JsonNode? Data, bool Valid)> tests, JsonSchemaCompilerOptions options, bool pretty, Vocabulary? vocabulary, bool timeMasks, Summary summary)
     {
         summary.Cases++;
         summary.Tests += tests.Count;
@@ -122,11 +183,17 @@ internal static class GrammarCommand
 
         var clock = Stopwatch.StartNew();
         CompiledGrammar compiled;
+        TokenGrammar? tokenGrammar = null;
         try
         {
             var compilation = JsonSchemaCompiler.Compile(schema, options);
             compiled = CompiledGrammar.Compile(compilation.Grammar);
             clock.Stop();
+            if (vocabulary is not null)
+            {
+                tokenGrammar = new TokenGrammar(compiled, vocabulary);
+            }
+
             if (compilation.Warnings.Count > 0)
             {
                 line["warnings"] = new JsonArray(compilation.Warnings.Select(w => (JsonNode?)w).ToArray());
@@ -144,10 +211,21 @@ internal static class GrammarCommand
         line["compiled"] = true;
         line["error"] = null;
         line["compile_us"] = Math.Round(clock.Elapsed.TotalMicroseconds, 1);
+        summary.CompileMicroseconds.Add(clock.Elapsed.TotalMicroseconds);
         var results = new JsonArray();
+        var maskTimes = new List<double>();
         foreach (var (data, valid) in tests)
         {
-            var accepted = GrammarMatcher.Matches(compiled, Encoding.UTF8.GetBytes(JsonSchemaCompiler.Canonical(data)));
+            var document = Encoding.UTF8.GetBytes(JsonSchemaCompiler.Canonical(data));
+            var accepted = GrammarMatcher.Matches(compiled, document);
+            if (tokenGrammar is not null)
+            {
+                var maskErrors = 0;
+                var byTokens = AcceptsTokens(tokenGrammar, document, timeMasks, maskTimes, ref maskErrors);
+                summary.MaskErrors += maskErrors + (byTokens != accepted ? 1 : 0);
+                accepted &= byTokens;
+            }
+
             if (pretty)
             {
                 accepted &= GrammarMatcher.Matches(compiled, Encoding.UTF8.GetBytes(data?.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "null"));
@@ -169,6 +247,12 @@ internal static class GrammarCommand
         }
 
         line["tests"] = results;
+        if (maskTimes.Count > 0)
+        {
+            line["mask_us"] = Percentiles(maskTimes);
+            summary.MaskMicroseconds.AddRange(maskTimes);
+        }
+
         return line.ToJsonString(JsonOutput.Options);
     }
 
@@ -221,8 +305,28 @@ internal static class GrammarCommand
         }
     }
 
+    private static JsonObject Percentiles(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        return new JsonObject
+        {
+            ["p50"] = Math.Round(At(0.5), 1),
+            ["p99"] = Math.Round(At(0.99), 1),
+            ["max"] = Math.Round(sorted[^1], 1),
+            ["mean"] = Math.Round(sorted.Average(), 1),
+            ["n"] = sorted.Length,
+        };
+    }
+
     private sealed class Summary
     {
+        public List<double> CompileMicroseconds { get; } = [];
+
+        public List<double> MaskMicroseconds { get; } = [];
+
+        public int MaskErrors { get; set; }
+
         public int Cases { get; set; }
 
         public int Compiled { get; set; }
@@ -247,6 +351,9 @@ internal static class GrammarCommand
             ["false_accepts"] = FalseAccepts,
             ["false_rejects"] = FalseRejects,
             ["not_compiled_tests"] = NotCompiledTests,
+            ["compile_us"] = CompileMicroseconds.Count > 0 ? Percentiles(CompileMicroseconds) : null,
+            ["mask_us"] = MaskMicroseconds.Count > 0 ? Percentiles(MaskMicroseconds) : null,
+            ["mask_errors"] = MaskErrors,
         }.ToJsonString(JsonOutput.Options);
     }
 }

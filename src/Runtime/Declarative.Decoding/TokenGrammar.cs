@@ -62,6 +62,36 @@ public sealed class TokenGrammar
 
     internal TokenTrie Trie { get; }
 
+    /// <summary>The longest token whose bytes begin <paramref name="text"/> (greedy tokenization, for tests and tools).</summary>
+    /// <param name="text">The bytes.</param>
+    /// <returns>The token id, or -1 when no token begins the text.</returns>
+    public int LongestToken(ReadOnlySpan<byte> text)
+    {
+        var best = -1;
+        var node = 0;
+        foreach (var b in text)
+        {
+            var child = Trie.FirstChild[node];
+            while (child >= 0 && Trie.Label[child] != b)
+            {
+                child = Trie.NextSibling[child];
+            }
+
+            if (child < 0)
+            {
+                break;
+            }
+
+            node = child;
+            if (Trie.TokensAt[node].Length > 0)
+            {
+                best = Trie.TokensAt[node][0];
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>A new matcher at the start of a document.</summary>
     /// <returns>The matcher.</returns>
     public TokenMatcher CreateMatcher() => new(this);
