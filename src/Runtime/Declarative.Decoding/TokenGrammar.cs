@@ -32,11 +32,26 @@ public sealed class TokenGrammar
 
     internal StateInterner States { get; } = new();
 
-    /// <summary>Transitions between canonical parser states by byte (0 = dead), learned as matchers run.</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<long, int> Transitions { get; } = new();
+    /// <summary>What is known of each canonical parser state: its transitions by byte and its self-loop bytes, learned as matchers run.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<int, StateInfo> StateInfos { get; } = new();
 
-    /// <summary>For a canonical state, the bytes that lead back to the same state.</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<int, ByteSet> Loops { get; } = new();
+    /// <summary>The learned facts of one canonical state. Entries are written once; races write the same values.</summary>
+    internal sealed class StateInfo
+    {
+        /// <summary>The next state by byte: 0 = not allowed, -1 = not learned yet.</summary>
+        public int[] Next { get; } = CreateUnknown();
+
+        public ByteSet Loop { get; set; }
+
+        public bool LoopKnown { get; set; }
+
+        private static int[] CreateUnknown()
+        {
+            var next = new int[256];
+            Array.Fill(next, -1);
+            return next;
+        }
+    }
 
     internal bool TryGetMask(int state, out uint[] mask) => masks.TryGetValue(state, out mask!);
 

@@ -76,10 +76,16 @@ public sealed class TokenMatcher
     private void Walk(int node, int state, int depth, Span<uint> mask)
     {
         var trie = grammar.Trie;
+        var info = Info(state);
         for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
         {
             var label = trie.Label[child];
-            var next = Transition(state, label, depth);
+            var next = info.Next[label];
+            if (next < 0)
+            {
+                next = Learn(info, label, depth);
+            }
+
             if (next == 0)
             {
                 continue;
@@ -119,6 +125,8 @@ public sealed class TokenMatcher
         }
     }
 
+    private TokenGrammar.StateInfo Info(int state) => grammar.StateInfos.GetOrAdd(state, static _ => new TokenGrammar.StateInfo());
+
     /// <summary>Feeds the matcher the path bytes it has not seen, up to <paramref name="depth"/>.</summary>
     private void Sync(int depth)
     {
@@ -133,46 +141,43 @@ public sealed class TokenMatcher
         }
     }
 
-    /// <summary>The canonical state after <paramref name="value"/> from <paramref name="state"/> at path depth <paramref name="depth"/> (0 when not allowed), learned once per grammar.</summary>
-    private int Transition(int state, byte value, int depth)
+    /// <summary>Learns the transition of the state at path depth <paramref name="depth"/> on <paramref name="value"/> with the byte-level matcher.</summary>
+    private int Learn(TokenGrammar.StateInfo info, byte value, int depth)
     {
-        var key = ((long)state << 8) | value;
-        if (grammar.Transitions.TryGetValue(key, out var next))
-        {
-            return next;
-        }
-
         Sync(depth);
-        next = 0;
+        var next = 0;
         if (bytes.TryAdvance(value))
         {
             next = bytes.StateId(grammar.States);
             bytes.Rollback(1);
         }
 
-        grammar.Transitions[key] = next;
+        info.Next[value] = next;
         return next;
     }
 
     /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>
     private ByteSet Loop(int state, int depth)
     {
-        if (grammar.Loops.TryGetValue(state, out var loop))
+        var info = Info(state);
+        if (info.LoopKnown)
         {
-            return loop;
+            return info.Loop;
         }
 
         Sync(depth);
-        loop = ByteSet.None;
+        var loop = ByteSet.None;
         foreach (var b in bytes.AllowedBytes().Bytes())
         {
-            if (Transition(state, b, depth) == state)
+            var next = info.Next[b] >= 0 ? info.Next[b] : Learn(info, b, depth);
+            if (next == state)
             {
                 loop = loop.With(b);
             }
         }
 
-        grammar.Loops[state] = loop;
+        info.Loop = loop;
+        info.LoopKnown = true;
         return loop;
     }
 
