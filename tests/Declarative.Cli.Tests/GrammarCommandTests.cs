@@ -70,14 +70,29 @@ public class GrammarCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Check_exits_1_on_disagreement_and_2_for_token_level()
+    public async Task Check_exits_1_on_disagreement()
     {
         var cases = Write("order.json", """[{"description": "order", "schema": {"properties": {"a": {}, "b": {}}}, "tests": [{"data": {"b": 1, "a": 2}, "valid": true}]}]""");
         var (code, stdout, _) = await CliRunner.RunAsync("grammar", "check", "--cases", cases);
         Assert.Equal(1, code);
         Assert.Contains("\"false_rejects\":1", stdout);
-        (code, _, var stderr) = await CliRunner.RunAsync("grammar", "check", "--cases", cases, "--vocab", "o200k_base");
+    }
+
+    [Fact]
+    public async Task Check_token_by_token_times_masks()
+    {
+        var cases = Write("tokens.json", """[{"description": "person", "schema": {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}}, "required": ["name", "age"]}, "tests": [{"data": {"name": "Ada Lovelace", "age": 36}, "valid": true}, {"data": {"name": "Ada", "age": -1}, "valid": false}]}]""");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("grammar", "check", "--cases", cases, "--vocab", "cl100k_base", "--masks");
+        Assert.True(code == 0, stderr + stdout);
+        var lines = stdout.Trim().Split('\n').Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.True(lines[0]["mask_us"]!["n"]!.GetValue<int>() > 5);
+        Assert.Equal(0, lines[1]["mask_errors"]!.GetValue<int>());
+
+        (code, _, stderr) = await CliRunner.RunAsync("grammar", "check", "--cases", cases, "--masks");
         Assert.Equal(2, code);
-        Assert.Contains("token mask engine", stderr);
+        Assert.Contains("--masks needs --vocab", stderr);
+        (code, _, stderr) = await CliRunner.RunAsync("grammar", "check", "--cases", cases, "--vocab", "p50k_base");
+        Assert.Equal(2, code);
+        Assert.Contains("not a known tiktoken encoding", stderr);
     }
 }
