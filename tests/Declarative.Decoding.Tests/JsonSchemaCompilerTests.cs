@@ -78,6 +78,17 @@ public class JsonSchemaCompilerTests
         Assert.StartsWith(pointer + ":", ex.Message);
     }
 
+    [Theory]
+    [InlineData("{\"properties\": {\"a\": {\"minLength\": \"three\"}}}", "#/properties/a")]
+    [InlineData("{\"required\": {\"a\": 1}, \"type\": \"object\"}", "#")]
+    [InlineData("{\"type\": 5}", "#")]
+    [InlineData("[1, 2]", "#")]
+    public void Malformed_schemas_fail_with_a_pointer(string schema, string pointer)
+    {
+        var ex = Assert.Throws<JsonSchemaCompileException>(() => JsonSchemaCompiler.Compile(schema));
+        Assert.Equal(pointer, ex.Pointer);
+    }
+
     [Fact]
     public void Lenient_mode_warns_instead()
     {

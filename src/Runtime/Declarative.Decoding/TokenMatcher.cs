@@ -17,6 +17,7 @@ public sealed class TokenMatcher
     {
         this.grammar = grammar ?? throw new ArgumentNullException(nameof(grammar));
         bytes = new GrammarMatcher(grammar.Grammar);
+        path = new byte[grammar.Trie.MaxDepth + 1];
     }
 
     /// <summary>How many tokens have been accepted.</summary>
@@ -70,7 +71,7 @@ public sealed class TokenMatcher
     // The trie walk runs on canonical parser states (learned transitions); the byte-level matcher follows the walk only
     // when a transition is not known yet. path[..depth] are the bytes of the current trie node; the first `applied` of
     // them have been fed to the matcher.
-    private readonly byte[] path = new byte[1024];
+    private byte[] path = [];
     private int applied;
 
     private void Walk(int node, int state, int depth, Span<uint> mask)

@@ -55,6 +55,7 @@ internal sealed class TokenTrie
                 order.AddRange(TokensAt[node]);
             }
 
+
             SubtreeStart[node] = order.Count;
             stack.Push((node, true));
             var children = new List<int>();
@@ -83,6 +84,9 @@ internal sealed class TokenTrie
     public int[][] TokensAt { get; }
 
     public int NodeCount { get; }
+
+    /// <summary>The length in bytes of the longest token.</summary>
+    public int MaxDepth { get; private init; }
 
     public static TokenTrie Build(Vocabulary vocabulary)
     {
@@ -139,6 +143,9 @@ internal sealed class TokenTrie
             }
         }
 
-        return new TokenTrie(firstChild, nextSibling, labels.ToArray(), tokensAt.Select(t => t.ToArray()).ToArray(), count);
+        return new TokenTrie(firstChild, nextSibling, labels.ToArray(), tokensAt.Select(t => t.ToArray()).ToArray(), count)
+        {
+            MaxDepth = vocabulary.Tokens.Length == 0 ? 0 : vocabulary.Tokens.Max(t => t.Length),
+        };
     }
 }

@@ -51,7 +51,15 @@ public static partial class JsonSchemaCompiler
                 case JsonValue value when value.GetValueKind() is JsonValueKind.False:
                     return GrammarNode.Never;
                 case JsonObject obj:
-                    return ObjectSchema(obj, pointer);
+                    try
+                    {
+                        return ObjectSchema(obj, pointer);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidCastException or JsonException or OverflowException)
+                    {
+                        // A keyword holds a value of the wrong kind ("minLength": "x", "required": {}).
+                        throw new JsonSchemaCompileException(pointer, string.Empty, $"the schema is malformed: {ex.Message}");
+                    }
                 default:
                     throw new JsonSchemaCompileException(pointer, string.Empty, "a schema must be an object or a boolean");
             }
@@ -384,12 +392,29 @@ public static partial class JsonSchemaCompiler
             return true;
         }
 
-        private static List<string> TypesOf(JsonObject obj) => obj["type"] switch
+        private static List<string> TypesOf(JsonObject obj)
         {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-            JsonArray a => a.Select(x => x!.GetValue<string>()).ToList(),
-            _ => [.. TypeNames],
-        };
+            if (!obj.TryGetPropertyValue("type", out var type))
+            {
+                return [.. TypeNames];
+            }
+
+            var names = type switch
+            {
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+                JsonArray a => a.Select(x => x is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : throw new FormatException("\"type\" must list type names")).ToList(),
+                _ => throw new FormatException("\"type\" must be a type name or an array of them"),
+            };
+            foreach (var name in names)
+            {
+                if (Array.IndexOf(TypeNames, name) < 0)
+                {
+                    throw new FormatException($"'{name}' is not a JSON Schema type; use one of {string.Join(", ", TypeNames)}");
+                }
+            }
+
+            return names;
+        }
     }
 
     private static bool IsKnownKeyword(string key) => key is

@@ -541,8 +541,18 @@ public static partial class JsonSchemaCompiler
 
         private GrammarNode ObjectNode(JsonObject obj, string pointer)
         {
+            if (obj["properties"] is { } p && p is not JsonObject)
+            {
+                throw new FormatException("\"properties\" must be an object of schemas");
+            }
+
+            if (obj["required"] is { } r && r is not JsonArray)
+            {
+                throw new FormatException("\"required\" must be an array of property names");
+            }
+
             var declared = obj["properties"] as JsonObject ?? [];
-            var required = (obj["required"] as JsonArray)?.Select(r => r!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
+            var required = (obj["required"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
             var additional = obj.ContainsKey("additionalProperties") ? obj["additionalProperties"] : obj["unevaluatedProperties"];
             var additionalNode = additional is null ? json.AnyValue : Schema(additional, $"{pointer}/additionalProperties");
             var names = declared.Select(p => p.Key).Concat(required.Where(r => !declared.ContainsKey(r))).ToList();
