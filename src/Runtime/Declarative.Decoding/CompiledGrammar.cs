@@ -9,11 +9,15 @@ namespace Declarative.Decoding;
 /// </summary>
 public sealed class CompiledGrammar
 {
-    private CompiledGrammar(int[] lhs, int[][] rhs, ByteSet[] terminals, int nonterminals, int start)
+    /// <summary>Symbols at or below this value are automaton terminals (<see cref="Dfas"/>).</summary>
+    internal const int DfaSymbolBase = -(1 << 30);
+
+    private CompiledGrammar(int[] lhs, int[][] rhs, ByteSet[] terminals, ByteDfa[] dfas, int nonterminals, int start)
     {
         Lhs = lhs;
         Rhs = rhs;
         Terminals = terminals;
+        Dfas = dfas;
         NonterminalCount = nonterminals;
         StartProduction = start;
         ProductionsOf = new int[nonterminals][];
@@ -36,6 +40,9 @@ public sealed class CompiledGrammar
     internal int[][] Rhs { get; }
 
     internal ByteSet[] Terminals { get; }
+
+    /// <summary>Automata for the regular repetitions of the grammar (matched as one terminal each).</summary>
+    internal ByteDfa[] Dfas { get; }
 
     internal int NonterminalCount { get; }
 
@@ -64,6 +71,10 @@ public sealed class CompiledGrammar
 
     internal static int TerminalIndex(int symbol) => -symbol - 1;
 
+    internal static bool IsDfa(int symbol) => symbol <= DfaSymbolBase;
+
+    internal static int DfaIndex(int symbol) => DfaSymbolBase - symbol;
+
     private bool[] ComputeNullable()
     {
         var nullable = new bool[NonterminalCount];
@@ -73,7 +84,7 @@ public sealed class CompiledGrammar
             changed = false;
             for (var p = 0; p < Lhs.Length; p++)
             {
-                if (!nullable[Lhs[p]] && Rhs[p].All(s => !IsTerminal(s) && nullable[s]))
+                if (!nullable[Lhs[p]] && Rhs[p].All(s => IsDfa(s) ? Dfas[DfaIndex(s)].Accepting[0] : !IsTerminal(s) && nullable[s]))
                 {
                     nullable[Lhs[p]] = true;
                     changed = true;
@@ -92,6 +103,9 @@ public sealed class CompiledGrammar
         private readonly Dictionary<ByteSet, int> terminalIds = [];
         private readonly Dictionary<string, int> ruleIds = new(StringComparer.Ordinal);
         private readonly Dictionary<GrammarNode, int> nodeIds = [];
+        private readonly List<ByteDfa> dfas = [];
+        private readonly Dictionary<string, int> dfaIds = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, GrammarNode> rulesByName = grammar.RuleList.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         private int nonterminals;
 
         public CompiledGrammar Build()
@@ -109,7 +123,7 @@ public sealed class CompiledGrammar
 
             lhs.Add(start);
             rhs.Add([ruleIds[grammar.Root]]);
-            return new CompiledGrammar(lhs.ToArray(), rhs.ToArray(), terminals.ToArray(), nonterminals, lhs.Count - 1);
+            return new CompiledGrammar(lhs.ToArray(), rhs.ToArray(), terminals.ToArray(), dfas.ToArray(), nonterminals, lhs.Count - 1);
         }
 
         private void AddProductions(int nonterminal, GrammarNode node)
@@ -177,6 +191,9 @@ public sealed class CompiledGrammar
                 case ChoiceNode:
                     result.Add(NodeNonterminal(node, n => AddProductions(n, node)));
                     break;
+                case RepeatNode { Max: null } repeat when Automaton(repeat) is { } dfa:
+                    result.Add(dfa);
+                    break;
                 case RepeatNode repeat:
                     result.Add(NodeNonterminal(node, n => AddRepeat(n, repeat)));
                     break;
@@ -185,6 +202,25 @@ public sealed class CompiledGrammar
             }
 
             return result;
+        }
+
+        /// <summary>An automaton terminal for a regular node, or null when it is not regular or too large.</summary>
+        private int? Automaton(GrammarNode repeat)
+        {
+            var dfa = ByteDfa.TryBuild(repeat, name => rulesByName.TryGetValue(name, out var body) ? body : null);
+            if (dfa is null)
+            {
+                return null;
+            }
+
+            if (!dfaIds.TryGetValue(dfa.Key, out var index))
+            {
+                index = dfas.Count;
+                dfas.Add(dfa);
+                dfaIds[dfa.Key] = index;
+            }
+
+            return DfaSymbolBase - index;
         }
 
         private void AddRepeat(int nonterminal, RepeatNode repeat)

@@ -59,7 +59,10 @@ public sealed class GrammarMatcher
             var rhs = grammar.Rhs[item.Production];
             if (item.Dot < rhs.Length && CompiledGrammar.IsTerminal(rhs[item.Dot]))
             {
-                allowed = allowed.Union(grammar.Terminals[CompiledGrammar.TerminalIndex(rhs[item.Dot])]);
+                var symbol = rhs[item.Dot];
+                allowed = allowed.Union(CompiledGrammar.IsDfa(symbol)
+                    ? grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].Allowed[item.State]
+                    : grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)]);
             }
         }
 
@@ -76,8 +79,21 @@ public sealed class GrammarMatcher
         foreach (var item in current.Items)
         {
             var rhs = grammar.Rhs[item.Production];
-            if (item.Dot < rhs.Length && CompiledGrammar.IsTerminal(rhs[item.Dot])
-                && grammar.Terminals[CompiledGrammar.TerminalIndex(rhs[item.Dot])].Contains(value))
+            if (item.Dot >= rhs.Length || !CompiledGrammar.IsTerminal(rhs[item.Dot]))
+            {
+                continue;
+            }
+
+            var symbol = rhs[item.Dot];
+            if (CompiledGrammar.IsDfa(symbol))
+            {
+                var state = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].Step(item.State, value);
+                if (state >= 0)
+                {
+                    next.Add(new Item(item.Production, item.Dot, item.Origin, state));
+                }
+            }
+            else if (grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)].Contains(value))
             {
                 next.Add(new Item(item.Production, item.Dot + 1, item.Origin));
             }
@@ -152,20 +168,21 @@ public sealed class GrammarMatcher
         }
 
         var key = new List<int>(set.Items.Count * 3);
-        var pending = new List<(int Production, int Dot, int Origin)>();
+        var pending = new List<(int Production, int Dot, int State, int Origin)>();
         foreach (var item in set.Items)
         {
             if (item.Dot < grammar.Rhs[item.Production].Length)
             {
-                pending.Add((item.Production, item.Dot, item.Origin == index ? -1 : SetId(item.Origin, interner)));
+                pending.Add((item.Production, item.Dot, item.State, item.Origin == index ? -1 : SetId(item.Origin, interner)));
             }
         }
 
         pending.Sort();
-        foreach (var (production, dot, origin) in pending)
+        foreach (var (production, dot, state, origin) in pending)
         {
             key.Add(production);
             key.Add(dot);
+            key.Add(state);
             key.Add(origin);
         }
 
@@ -185,6 +202,17 @@ public sealed class GrammarMatcher
             if (item.Dot < rhs.Length)
             {
                 var symbol = rhs[item.Dot];
+                if (CompiledGrammar.IsDfa(symbol))
+                {
+                    // An automaton in an accepting state may end here.
+                    if (grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].Accepting[item.State])
+                    {
+                        set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
+                    }
+
+                    continue;
+                }
+
                 if (CompiledGrammar.IsTerminal(symbol))
                 {
                     continue;
@@ -217,7 +245,28 @@ public sealed class GrammarMatcher
         }
     }
 
-    private readonly record struct Item(int Production, int Dot, int Origin);
+    /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>
+    internal (ByteDfa Dfa, int State)[] RunningAutomata()
+    {
+        var result = new List<(ByteDfa, int)>();
+        foreach (var item in sets[^1].Items)
+        {
+            var rhs = grammar.Rhs[item.Production];
+            if (item.Dot < rhs.Length && CompiledGrammar.IsDfa(rhs[item.Dot]))
+            {
+                var entry = (grammar.Dfas[CompiledGrammar.DfaIndex(rhs[item.Dot])], item.State);
+                if (!result.Contains(entry))
+                {
+                    result.Add(entry);
+                }
+            }
+        }
+
+        return result.ToArray();
+    }
+
+    /// <summary>An Earley item; <see cref="State"/> is the automaton state when the dot stands before an automaton terminal.</summary>
+    private readonly record struct Item(int Production, int Dot, int Origin, int State = 0);
 
     private sealed class EarleySet
     {

@@ -43,6 +43,9 @@ public sealed class TokenGrammar
 
         public ByteSet Loop { get; set; }
 
+        /// <summary>The automata running in this state, with their states; null until the state is first seen.</summary>
+        public (ByteDfa Dfa, int State)[]? Automata { get; set; }
+
         public bool LoopKnown { get; set; }
 
         private static int[] CreateUnknown()

@@ -49,6 +49,8 @@ public sealed class TokenMatcher
         {
             words.Clear();
             applied = 0;
+            var info = Info(state);
+            info.Automata ??= bytes.RunningAutomata();
             Walk(0, state, 0, words);
             if (applied > 0)
             {
@@ -78,9 +80,39 @@ public sealed class TokenMatcher
     {
         var trie = grammar.Trie;
         var info = Info(state);
+        var automata = info.Automata ?? [];
         for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
         {
             var label = trie.Label[child];
+
+            // A running automaton (the inside of a string, say) that stays alive along every path below accepts the whole subtree.
+            var whole = false;
+            foreach (var (dfa, q) in automata)
+            {
+                var after = dfa.Step(q, label);
+                if (after >= 0 && trie.AllInside(dfa, child, after))
+                {
+                    whole = true;
+                    break;
+                }
+            }
+
+            if (whole)
+            {
+                foreach (var id in trie.TokensAt[child])
+                {
+                    mask[id >> 5] |= 1u << (id & 31);
+                }
+
+                for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
+                {
+                    var id = trie.TokensInOrder[i];
+                    mask[id >> 5] |= 1u << (id & 31);
+                }
+
+                continue;
+            }
+
             var next = info.Next[label];
             if (next < 0)
             {
@@ -150,6 +182,8 @@ public sealed class TokenMatcher
         if (bytes.TryAdvance(value))
         {
             next = bytes.StateId(grammar.States);
+            var nextInfo = Info(next);
+            nextInfo.Automata ??= bytes.RunningAutomata();
             bytes.Rollback(1);
         }
 

@@ -88,6 +88,48 @@ internal sealed class TokenTrie
     /// <summary>The length in bytes of the longest token.</summary>
     public int MaxDepth { get; private init; }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ByteDfa, InsideMemo> inside = new();
+
+    /// <summary>
+    /// Whether every path below <paramref name="node"/> stays alive in the automaton standing in <paramref name="state"/>
+    /// at that node (so every token in the subtree is accepted by it). Answers are memoized per automaton state and node,
+    /// so each is computed once per vocabulary. Races only ever lose memo bits (a recomputation or a "no"), never add a
+    /// wrong "yes".
+    /// </summary>
+    public bool AllInside(ByteDfa dfa, int node, int state) => inside.GetOrAdd(dfa, d => new InsideMemo(d.StateCount, NodeCount)).Get(this, dfa, node, state);
+
+    private sealed class InsideMemo(int states, int nodes)
+    {
+        private readonly ulong[]?[] known = new ulong[]?[states];
+        private readonly ulong[]?[] value = new ulong[]?[states];
+
+        public bool Get(TokenTrie trie, ByteDfa dfa, int node, int state)
+        {
+            var k = known[state] ??= new ulong[(nodes + 63) >> 6];
+            var v = value[state] ??= new ulong[(nodes + 63) >> 6];
+            var bit = 1UL << (node & 63);
+            if ((Volatile.Read(ref k[node >> 6]) & bit) != 0)
+            {
+                return (v[node >> 6] & bit) != 0;
+            }
+
+            var ok = true;
+            for (var c = trie.FirstChild[node]; c >= 0 && ok; c = trie.NextSibling[c])
+            {
+                var next = dfa.Step(state, trie.Label[c]);
+                ok = next >= 0 && Get(trie, dfa, c, next);
+            }
+
+            if (ok)
+            {
+                Interlocked.Or(ref v[node >> 6], bit);
+            }
+
+            Interlocked.Or(ref k[node >> 6], bit);
+            return ok;
+        }
+    }
+
     public static TokenTrie Build(Vocabulary vocabulary)
     {
         // Children kept in dictionaries while building, then flattened into arrays.
