@@ -57,27 +57,7 @@ public static class TypeShapeSchema
     {
         ArgumentNullException.ThrowIfNull(signature);
         var context = new StrictContext();
-        var properties = new JsonObject();
-        var required = new JsonArray();
-        foreach (var field in signature.OutputFields)
-        {
-            var schema = Strict(field.Shape, field.Constraints, context);
-            if (field.Description is not null)
-            {
-                schema["description"] = field.Description;
-            }
-
-            properties[field.Name] = schema;
-            required.Add(field.Name);
-        }
-
-        var root = new JsonObject
-        {
-            ["type"] = "object",
-            ["properties"] = properties,
-            ["required"] = required,
-            ["additionalProperties"] = false,
-        };
+        var root = ClosedObject(signature.OutputFields.Select(f => (f.Name, f.Shape, f.Constraints, f.Description)), context);
         if (context.Defs.Count > 0)
         {
             root["$defs"] = DefsObject(context.Defs);
@@ -212,6 +192,32 @@ public static class TypeShapeSchema
         public HashSet<TypeShape> Recursive { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
+    /// <summary>An object with exactly these members, all required, nothing else allowed.</summary>
+    private static JsonObject ClosedObject(IEnumerable<(string Name, TypeShape Shape, FieldConstraints Constraints, string? Description)> members, StrictContext context)
+    {
+        var properties = new JsonObject();
+        var required = new JsonArray();
+        foreach (var (name, shape, constraints, description) in members)
+        {
+            var schema = Strict(shape, constraints, context);
+            if (description is not null)
+            {
+                schema["description"] = description;
+            }
+
+            properties[name] = schema;
+            required.Add(name);
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = properties,
+            ["required"] = required,
+            ["additionalProperties"] = false,
+        };
+    }
+
     private static JsonObject Strict(TypeShape shape, FieldConstraints constraints, StrictContext context)
     {
         JsonObject schema;
@@ -237,28 +243,8 @@ public static class TypeShapeSchema
                 }
 
                 context.Building.Add(shape);
-                var properties = new JsonObject();
-                var required = new JsonArray();
-                foreach (var property in shape.Properties)
-                {
-                    var propertySchema = Strict(property.Shape, property.Constraints, context);
-                    if (property.Description is not null)
-                    {
-                        propertySchema["description"] = property.Description;
-                    }
-
-                    properties[property.Name] = propertySchema;
-                    required.Add(property.Name);
-                }
-
+                schema = ClosedObject(shape.Properties.Select(p => (p.Name, p.Shape, p.Constraints, p.Description)), context);
                 context.Building.Remove(shape);
-                schema = new JsonObject
-                {
-                    ["type"] = "object",
-                    ["properties"] = properties,
-                    ["required"] = required,
-                    ["additionalProperties"] = false,
-                };
                 if (context.Recursive.Contains(shape))
                 {
                     context.Defs[shape.Name] = schema;
