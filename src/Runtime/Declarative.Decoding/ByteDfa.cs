@@ -58,6 +58,7 @@ internal sealed class ByteDfa
     public int Step(int state, byte value) => Next[(state * 256) + value];
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<GrammarNode, ByteDfa?> Built = new();
+    private static int builtCount;
 
     /// <summary>Builds (or reuses) the automaton of a regular node, or returns null when the node is not regular or too large.</summary>
     public static ByteDfa? TryBuild(GrammarNode node, Func<string, GrammarNode?> rule)
@@ -68,9 +69,16 @@ internal sealed class ByteDfa
             return null;
         }
 
-        if (Built.Count > 4096)
+        if (Built.TryGetValue(inlined, out var known))
+        {
+            return known;
+        }
+
+        // A bounded memo: cleared when it grows large, since grammars with many distinct patterns are rare.
+        if (Interlocked.Increment(ref builtCount) > 4096)
         {
             Built.Clear();
+            Interlocked.Exchange(ref builtCount, 0);
         }
 
         return Built.GetOrAdd(inlined, static n => Build(n, maxStates: 256, maxNfaStates: 4096));
@@ -154,11 +162,20 @@ internal sealed class ByteDfa
                 }
             }
 
+            // Bytes with the same targets share one closure.
+            var byTargets = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var b = 0; b < 256; b++)
             {
                 if (targets[b] is { } t)
                 {
-                    next[(q * 256) + b] = Intern(nfa.Closure(t));
+                    var targetKey = string.Join(",", t);
+                    if (!byTargets.TryGetValue(targetKey, out var id))
+                    {
+                        id = Intern(nfa.Closure(t));
+                        byTargets[targetKey] = id;
+                    }
+
+                    next[(q * 256) + b] = id;
                 }
             }
         }

@@ -75,23 +75,56 @@ public sealed class CompiledGrammar
 
     internal static int DfaIndex(int symbol) => DfaSymbolBase - symbol;
 
+    /// <summary>Which nonterminals derive the empty string: a worklist over "symbols still to be shown nullable" per production.</summary>
     private bool[] ComputeNullable()
     {
         var nullable = new bool[NonterminalCount];
-        bool changed;
-        do
+        var remaining = new int[Lhs.Length];
+        var uses = new List<int>?[NonterminalCount];
+        var work = new Stack<int>();
+        for (var p = 0; p < Lhs.Length; p++)
         {
-            changed = false;
-            for (var p = 0; p < Lhs.Length; p++)
+            foreach (var symbol in Rhs[p])
             {
-                if (!nullable[Lhs[p]] && Rhs[p].All(s => IsDfa(s) ? Dfas[DfaIndex(s)].Accepting[0] : !IsTerminal(s) && nullable[s]))
+                if (IsDfa(symbol))
+                {
+                    if (!Dfas[DfaIndex(symbol)].Accepting[0])
+                    {
+                        remaining[p] = int.MaxValue / 2; // never nullable
+                    }
+                }
+                else if (IsTerminal(symbol))
+                {
+                    remaining[p] = int.MaxValue / 2;
+                }
+                else
+                {
+                    remaining[p]++;
+                    (uses[symbol] ??= []).Add(p);
+                }
+            }
+
+            if (remaining[p] == 0 && !nullable[Lhs[p]])
+            {
+                nullable[Lhs[p]] = true;
+                work.Push(Lhs[p]);
+            }
+        }
+
+        while (work.Count > 0)
+        {
+            var symbol = work.Pop();
+            foreach (var p in uses[symbol] ?? [])
+            {
+                // A production counts each occurrence, so each use is decremented once per occurrence.
+                if (--remaining[p] == 0 && !nullable[Lhs[p]])
                 {
                     nullable[Lhs[p]] = true;
-                    changed = true;
+                    work.Push(Lhs[p]);
                 }
             }
         }
-        while (changed);
+
         return nullable;
     }
 
@@ -105,7 +138,28 @@ public sealed class CompiledGrammar
         private readonly Dictionary<GrammarNode, int> nodeIds = [];
         private readonly List<ByteDfa> dfas = [];
         private readonly Dictionary<string, int> dfaIds = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, GrammarNode> rulesByName = grammar.RuleList.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+        private readonly Dictionary<string, GrammarNode> regularRules = RegularRules(grammar);
+
+        /// <summary>The rules that reach no cycle of references: only these can be inlined into an automaton.</summary>
+        private static Dictionary<string, GrammarNode> RegularRules(Grammar grammar)
+        {
+            var bodies = grammar.RuleList.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+            var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = visiting, 2 = regular, 3 = not
+            bool Regular(string name)
+            {
+                if (state.TryGetValue(name, out var s))
+                {
+                    return s == 2;
+                }
+
+                state[name] = 1;
+                var ok = Grammar.References(bodies[name]).All(Regular);
+                state[name] = ok ? 2 : 3;
+                return ok;
+            }
+
+            return bodies.Where(r => Regular(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+        }
         private int nonterminals;
 
         public CompiledGrammar Build()
@@ -207,7 +261,12 @@ public sealed class CompiledGrammar
         /// <summary>An automaton terminal for a regular node, or null when it is not regular or too large.</summary>
         private int? Automaton(GrammarNode repeat)
         {
-            var dfa = ByteDfa.TryBuild(repeat, name => rulesByName.TryGetValue(name, out var body) ? body : null);
+            if (Grammar.References(repeat).Any(name => !regularRules.ContainsKey(name)))
+            {
+                return null;
+            }
+
+            var dfa = ByteDfa.TryBuild(repeat, name => regularRules.TryGetValue(name, out var body) ? body : null);
             if (dfa is null)
             {
                 return null;

@@ -245,6 +245,81 @@ public sealed class GrammarMatcher
         }
     }
 
+    /// <summary>
+    /// Learns the canonical state after every byte from the current state at once: bytes that advance the same items
+    /// the same way share one closure, so a state whose 200 allowed bytes fall into a handful of classes costs a handful
+    /// of Earley steps. <paramref name="next"/>[b] receives the state id (0 when the byte is not allowed), and
+    /// <paramref name="seen"/> each new state with the automata it runs.
+    /// </summary>
+    internal void LearnTransitions(StateInterner interner, int[] next, Action<int, (ByteDfa Dfa, int State)[]> seen)
+    {
+        var current = sets[^1];
+        var kernels = new List<Item>?[256];
+        foreach (var item in current.Items)
+        {
+            var rhs = grammar.Rhs[item.Production];
+            if (item.Dot >= rhs.Length || !CompiledGrammar.IsTerminal(rhs[item.Dot]))
+            {
+                continue;
+            }
+
+            var symbol = rhs[item.Dot];
+            if (CompiledGrammar.IsDfa(symbol))
+            {
+                var dfa = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)];
+                foreach (var b in dfa.Allowed[item.State].Bytes())
+                {
+                    (kernels[b] ??= []).Add(new Item(item.Production, item.Dot, item.Origin, dfa.Step(item.State, b)));
+                }
+            }
+            else
+            {
+                foreach (var b in grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)].Bytes())
+                {
+                    (kernels[b] ??= []).Add(new Item(item.Production, item.Dot + 1, item.Origin));
+                }
+            }
+        }
+
+        var byKernel = new Dictionary<string, int>(StringComparer.Ordinal);
+        var key = new System.Text.StringBuilder();
+        for (var b = 0; b < 256; b++)
+        {
+            if (kernels[b] is not { } kernel)
+            {
+                next[b] = 0;
+                continue;
+            }
+
+            key.Clear();
+            foreach (var item in kernel)
+            {
+                key.Append(item.Production).Append(',').Append(item.Dot).Append(',').Append(item.Origin).Append(',').Append(item.State).Append(';');
+            }
+
+            var text = key.ToString();
+            if (byKernel.TryGetValue(text, out var known))
+            {
+                next[b] = known;
+                continue;
+            }
+
+            var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
+            foreach (var item in kernel)
+            {
+                set.Add(item);
+            }
+
+            sets.Add(set);
+            Close(sets.Count - 1);
+            var id = StateId(interner);
+            seen(id, RunningAutomata());
+            Rollback(1);
+            byKernel[text] = id;
+            next[b] = id;
+        }
+    }
+
     /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>
     internal (ByteDfa Dfa, int State)[] RunningAutomata()
     {

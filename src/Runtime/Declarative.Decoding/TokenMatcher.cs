@@ -174,21 +174,18 @@ public sealed class TokenMatcher
         }
     }
 
-    /// <summary>Learns the transition of the state at path depth <paramref name="depth"/> on <paramref name="value"/> with the byte-level matcher.</summary>
+    /// <summary>Learns every transition of the state at path depth <paramref name="depth"/> (one Earley step per class of bytes) and returns the one on <paramref name="value"/>.</summary>
     private int Learn(TokenGrammar.StateInfo info, byte value, int depth)
     {
         Sync(depth);
-        var next = 0;
-        if (bytes.TryAdvance(value))
+        var next = new int[256];
+        bytes.LearnTransitions(grammar.States, next, (state, automata) => Info(state).Automata ??= automata);
+        for (var b = 0; b < 256; b++)
         {
-            next = bytes.StateId(grammar.States);
-            var nextInfo = Info(next);
-            nextInfo.Automata ??= bytes.RunningAutomata();
-            bytes.Rollback(1);
+            info.Next[b] = next[b];
         }
 
-        info.Next[value] = next;
-        return next;
+        return next[value];
     }
 
     /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>

@@ -33,10 +33,10 @@ public sealed class CharClassNode : GrammarNode
     }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is CharClassNode other && other.Ranges.SequenceEqual(Ranges);
+    private protected override bool EqualsCore(GrammarNode other) => ((CharClassNode)other).Ranges.SequenceEqual(Ranges);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Ranges.Aggregate(23, (h, r) => (h * 31) + r.GetHashCode());
+    private protected override int ComputeHash() => Ranges.Aggregate(23, (h, r) => (h * 31) + r.GetHashCode());
 
     /// <summary>Sorts and merges ranges, removing surrogates.</summary>
     internal static List<CodePointRange> Normalize(IEnumerable<CodePointRange> ranges)

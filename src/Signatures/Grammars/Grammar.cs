@@ -126,7 +126,10 @@ public sealed class Grammar
         return names;
     }
 
-    internal static IEnumerable<string> References(GrammarNode node)
+    /// <summary>The names of the rules a node refers to (with repeats), in order.</summary>
+    /// <param name="node">The node.</param>
+    /// <returns>The rule names.</returns>
+    public static IEnumerable<string> References(GrammarNode node)
     {
         switch (node)
         {

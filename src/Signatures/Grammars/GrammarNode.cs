@@ -137,13 +137,20 @@ public abstract class GrammarNode
     public static GrammarNode Choice(IEnumerable<GrammarNode> alternatives)
     {
         var list = new List<GrammarNode>();
+        var seen = new HashSet<GrammarNode>();
         foreach (var alternative in alternatives)
         {
             if (alternative is ChoiceNode nested)
             {
-                list.AddRange(nested.Alternatives);
+                foreach (var inner in nested.Alternatives)
+                {
+                    if (seen.Add(inner))
+                    {
+                        list.Add(inner);
+                    }
+                }
             }
-            else if (!list.Any(existing => existing.Equals(alternative)))
+            else if (seen.Add(alternative))
             {
                 list.Add(alternative);
             }
@@ -210,10 +217,33 @@ public abstract class GrammarNode
     /// <summary>Structural equality.</summary>
     /// <param name="obj">The other node.</param>
     /// <returns>Whether they are the same grammar.</returns>
-    public abstract override bool Equals(object? obj);
+    public sealed override bool Equals(object? obj) =>
+        ReferenceEquals(this, obj)
+        || (obj is GrammarNode other && other.GetType() == GetType() && other.GetHashCode() == GetHashCode() && EqualsCore(other));
+
+    /// <summary>Structural equality with a node of the same type and hash.</summary>
+    /// <param name="other">The other node.</param>
+    /// <returns>Whether they are the same grammar.</returns>
+    private protected abstract bool EqualsCore(GrammarNode other);
+
+    private int hash;
 
     /// <inheritdoc />
-    public abstract override int GetHashCode();
+    public sealed override int GetHashCode()
+    {
+        // Nodes are immutable: the structural hash is computed once.
+        if (hash == 0)
+        {
+            var computed = ComputeHash();
+            hash = computed == 0 ? 1 : computed;
+        }
+
+        return hash;
+    }
+
+    /// <summary>The structural hash of the node.</summary>
+    /// <returns>The hash.</returns>
+    private protected abstract int ComputeHash();
 
     /// <summary>The node in GBNF notation (rule references by name).</summary>
     /// <returns>The text.</returns>
@@ -237,10 +267,10 @@ public sealed class LiteralNode : GrammarNode
     public string Text { get; }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is LiteralNode other && other.Text == Text;
+    private protected override bool EqualsCore(GrammarNode other) => ((LiteralNode)other).Text == Text;
 
     /// <inheritdoc />
-    public override int GetHashCode() => Text.GetHashCode();
+    private protected override int ComputeHash() => Text.GetHashCode();
 }
 
 /// <summary>A sequence of items.</summary>
@@ -255,10 +285,10 @@ public sealed class SequenceNode : GrammarNode
     public IReadOnlyList<GrammarNode> Items { get; }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is SequenceNode other && other.Items.SequenceEqual(Items);
+    private protected override bool EqualsCore(GrammarNode other) => ((SequenceNode)other).Items.SequenceEqual(Items);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Items.Aggregate(17, (h, i) => (h * 31) + i.GetHashCode());
+    private protected override int ComputeHash() => Items.Aggregate(17, (h, i) => (h * 31) + i.GetHashCode());
 }
 
 /// <summary>An alternation.</summary>
@@ -273,10 +303,10 @@ public sealed class ChoiceNode : GrammarNode
     public IReadOnlyList<GrammarNode> Alternatives { get; }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is ChoiceNode other && other.Alternatives.SequenceEqual(Alternatives);
+    private protected override bool EqualsCore(GrammarNode other) => ((ChoiceNode)other).Alternatives.SequenceEqual(Alternatives);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Alternatives.Aggregate(19, (h, i) => (h * 31) + i.GetHashCode());
+    private protected override int ComputeHash() => Alternatives.Aggregate(19, (h, i) => (h * 31) + i.GetHashCode());
 }
 
 /// <summary>A repetition.</summary>
@@ -302,10 +332,11 @@ public sealed class RepeatNode : GrammarNode
     public int? Max { get; }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is RepeatNode other && other.Min == Min && other.Max == Max && other.Item.Equals(Item);
+    private protected override bool EqualsCore(GrammarNode other) =>
+        other is RepeatNode repeat && repeat.Min == Min && repeat.Max == Max && repeat.Item.Equals(Item);
 
     /// <inheritdoc />
-    public override int GetHashCode() => (Item.GetHashCode() * 31) + Min + ((Max ?? -1) * 7);
+    private protected override int ComputeHash() => (Item.GetHashCode() * 31) + Min + ((Max ?? -1) * 7);
 }
 
 /// <summary>A reference to a named rule.</summary>
@@ -320,8 +351,8 @@ public sealed class RuleRefNode : GrammarNode
     public string Name { get; }
 
     /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is RuleRefNode other && other.Name == Name;
+    private protected override bool EqualsCore(GrammarNode other) => ((RuleRefNode)other).Name == Name;
 
     /// <inheritdoc />
-    public override int GetHashCode() => Name.GetHashCode();
+    private protected override int ComputeHash() => Name.GetHashCode();
 }

@@ -33,7 +33,26 @@ public sealed class JsonGrammar
         : Rules.GetOrDefine("ws", () => GrammarNode.Repeat(GrammarNode.Chars(" \t\n\r"), 0, MaxWhitespace));
 
     /// <summary>One character of a JSON string's content, canonically encoded.</summary>
-    public GrammarNode AnyChar => Rules.GetOrDefine("json-char", () => EncodedChar(GrammarNode.NotClass([]) as CharClassNode ?? throw new GrammarException("empty class")));
+    public GrammarNode AnyChar => Rules.GetOrDefine("json-char", () => Char((CharClassNode)GrammarNode.NotClass([])));
+
+    /// <summary>
+    /// The canonical encoding of one character from a class; when the class holds every character that must be escaped,
+    /// the escapes are one shared rule (so large grammars stay small).
+    /// </summary>
+    /// <param name="characters">The decoded characters allowed.</param>
+    /// <returns>The node.</returns>
+    public GrammarNode Char(CharClassNode characters)
+    {
+        if (!Specials.All(r => Enumerable.Range(r.First, r.Last - r.First + 1).All(characters.Contains)))
+        {
+            return EncodedChar(characters);
+        }
+
+        var plain = characters.Ranges.SelectMany(r => Subtract(r, Specials)).ToList();
+        var escapes = Rules.GetOrDefine("json-escape", () => GrammarNode.Choice(
+            Specials.SelectMany(r => Enumerable.Range(r.First, r.Last - r.First + 1)).Select(c => GrammarNode.Literal(Escape(c)))));
+        return plain.Count > 0 ? GrammarNode.Choice(GrammarNode.Class(plain), escapes) : escapes;
+    }
 
     /// <summary>Any JSON string.</summary>
     public GrammarNode AnyString => Rules.GetOrDefine("json-string", () => GrammarNode.Seq(GrammarNode.Literal("\""), GrammarNode.Star(AnyChar), GrammarNode.Literal("\"")));

@@ -675,7 +675,7 @@ public static partial class JsonSchemaCompiler
             }
 
             var children = node.Children.Keys.Select(c => new CodePointRange(c, c)).ToList();
-            alternatives.Add(GrammarNode.Seq(JsonGrammar.EncodedChar((CharClassNode)GrammarNode.NotClass(children)), GrammarNode.Star(json.AnyChar)));
+            alternatives.Add(GrammarNode.Seq(json.Char((CharClassNode)GrammarNode.NotClass(children)), GrammarNode.Star(json.AnyChar)));
             foreach (var (c, child) in node.Children)
             {
                 alternatives.Add(GrammarNode.Seq(JsonGrammar.Encode(GrammarNode.Class(new CodePointRange(c, c))), NotIn(child)));
