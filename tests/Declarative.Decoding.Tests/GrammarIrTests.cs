@@ -21,7 +21,7 @@ public class GrammarIrTests
             new("doc", GrammarNode.Seq(GrammarNode.Literal("say \"hi\"\n"), GrammarNode.Ref("item list"), GrammarNode.Optional(GrammarNode.Chars("-]")))),
             new("item list", GrammarNode.Repeat(GrammarNode.Class(new CodePointRange('a', 'z'), new CodePointRange(0x4E00, 0x4E01)), 2, 5)),
         ]);
-        Assert.Equal("root ::= \"say \\\"hi\\\"\\n\" item-list [\\-\\]]?\nitem-list ::= [a-z一丁]{2,5}\n", grammar.ToGbnf());
+        Assert.Equal("root ::= \"say \\\"hi\\\"\\n\" item-list [\\x2D\\]]?\nitem-list ::= [a-z一丁]{2,5}\n", grammar.ToGbnf());
     }
 
     [Fact]

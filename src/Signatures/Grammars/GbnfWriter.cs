@@ -146,8 +146,8 @@ internal static class GbnfWriter
             case '\\': sb.Append("\\\\"); return;
             case ']': sb.Append("\\]"); return;
             case '[': sb.Append("\\["); return;
-            case '-': sb.Append("\\-"); return;
-            case '^': sb.Append("\\^"); return;
+            case '-': sb.Append("\\x2D"); return; // llama.cpp knows no \- escape
+            case '^': sb.Append("\\x5E"); return;
             case '\n': sb.Append("\\n"); return;
             case '\r': sb.Append("\\r"); return;
             case '\t': sb.Append("\\t"); return;
