@@ -212,12 +212,16 @@ internal static class GrammarCommand
         line["error"] = null;
         line["compile_us"] = Math.Round(clock.Elapsed.TotalMicroseconds, 1);
         summary.CompileMicroseconds.Add(clock.Elapsed.TotalMicroseconds);
+        summary.GrammarBytes.Add(compiled.ApproximateBytes);
+        line["grammar_bytes"] = compiled.ApproximateBytes;
         var results = new JsonArray();
         var maskTimes = new List<double>();
         foreach (var (data, valid) in tests)
         {
             var document = Encoding.UTF8.GetBytes(JsonSchemaCompiler.Canonical(data));
-            var accepted = GrammarMatcher.Matches(compiled, document);
+            var matcher = new GrammarMatcher(compiled);
+            var accepted = matcher.TryAdvance(document) && matcher.IsAccepting;
+            summary.MatcherBytes.Add(matcher.ApproximateBytes);
             if (tokenGrammar is not null)
             {
                 var maskErrors = 0;
@@ -325,6 +329,10 @@ internal static class GrammarCommand
 
         public List<double> MaskMicroseconds { get; } = [];
 
+        public List<double> GrammarBytes { get; } = [];
+
+        public List<double> MatcherBytes { get; } = [];
+
         public int MaskErrors { get; set; }
 
         public int Cases { get; set; }
@@ -354,6 +362,8 @@ internal static class GrammarCommand
             ["compile_us"] = CompileMicroseconds.Count > 0 ? Percentiles(CompileMicroseconds) : null,
             ["mask_us"] = MaskMicroseconds.Count > 0 ? Percentiles(MaskMicroseconds) : null,
             ["mask_errors"] = MaskErrors,
+            ["grammar_bytes"] = GrammarBytes.Count > 0 ? Percentiles(GrammarBytes) : null,
+            ["matcher_bytes_at_end"] = MatcherBytes.Count > 0 ? Percentiles(MatcherBytes) : null,
         }.ToJsonString(JsonOutput.Options);
     }
 }

@@ -19,6 +19,9 @@ public sealed class GrammarMatcher
         Reset();
     }
 
+    /// <summary>Approximate bytes held by this matcher (its Earley sets; the compiled grammar is shared and not counted).</summary>
+    public long ApproximateBytes => 64 + sets.Sum(set => 96 + (set.Items.Count * 48L)) + pool.Sum(set => 96 + (set.Items.Capacity * 16L));
+
     /// <summary>How many bytes have been accepted.</summary>
     public int Position => sets.Count - 1;
 
