@@ -245,8 +245,14 @@ public sealed class CompiledGrammar
                 case ChoiceNode:
                     result.Add(NodeNonterminal(node, n => AddProductions(n, node)));
                     break;
-                case RepeatNode { Max: null } repeat when Automaton(repeat) is { } dfa:
+                case RepeatNode { Max: null, Min: 0 } repeat when Automaton(repeat) is { } dfa:
                     result.Add(dfa);
+                    break;
+                case RepeatNode { Max: null } repeat when Automaton(GrammarNode.Star(repeat.Item)) is { } tail:
+                    // X{m,} as X…X then the automaton of X*: the tail is the same automaton as every other X*, so its
+                    // per-vocabulary facts are shared.
+                    result.AddRange(Enumerable.Repeat(ItemSymbol(repeat.Item), repeat.Min));
+                    result.Add(tail);
                     break;
                 case RepeatNode repeat:
                     result.Add(NodeNonterminal(node, n => AddRepeat(n, repeat)));
