@@ -17,7 +17,4 @@ public static class OptionKeys
 
     /// <summary>On a response: <see langword="true"/> when it came from the cache.</summary>
     public const string CacheHit = "declarative.cache_hit";
-
-    /// <summary>The adapter that formatted the request (a string), for traces and grammar-aware backends.</summary>
-    public const string Adapter = "declarative.adapter";
 }
