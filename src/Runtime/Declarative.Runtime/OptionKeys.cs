@@ -15,6 +15,13 @@ public static class OptionKeys
     /// <summary>The index of a completion when several were asked for (<c>n</c> &gt; 1); part of the cache key.</summary>
     public const string CompletionIndex = "declarative.completion_index";
 
+    /// <summary>
+    /// The reply's grammar (an <see cref="OutputGrammar"/>), set by the chat and JSON adapters: backends that can
+    /// constrain decoding use it; the others ignore it. It does not take part in the cache key (the messages and
+    /// response format already determine it).
+    /// </summary>
+    public const string Grammar = "declarative.grammar";
+
     /// <summary>On a response: <see langword="true"/> when it came from the cache.</summary>
     public const string CacheHit = "declarative.cache_hit";
 }

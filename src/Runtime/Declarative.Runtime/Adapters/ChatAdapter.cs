@@ -16,6 +16,7 @@ public sealed class ChatAdapter : Adapter
     public const string CompletedMarker = "[[ ## completed ## ]]";
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Signature, string> requirements = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Signature, OutputGrammar> grammars = new();
 
     /// <summary>A shared instance with the default settings.</summary>
     public static ChatAdapter Default { get; } = new();
@@ -76,6 +77,15 @@ public sealed class ChatAdapter : Adapter
         }
 
         return sb.Append(CompletedMarker).Append('\n').ToString();
+    }
+
+    /// <inheritdoc />
+    public override void ConfigureOptions(Signature signature, Microsoft.Extensions.AI.ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[OptionKeys.Grammar] =
+            grammars.GetValue(signature, static s => new OutputGrammar(s, "chat", Grammars.SignatureGrammar.ForChat));
     }
 
     /// <inheritdoc />

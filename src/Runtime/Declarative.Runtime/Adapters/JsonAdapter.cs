@@ -18,6 +18,7 @@ public sealed class JsonAdapter : Adapter
     public const string SchemaName = "DSPyProgramOutputs";
 
     private readonly ConditionalWeakTable<Signature, ChatResponseFormat> formats = new();
+    private readonly ConditionalWeakTable<Signature, OutputGrammar> grammars = new();
 
     /// <summary>A shared instance.</summary>
     public static JsonAdapter Default { get; } = new();
@@ -123,6 +124,8 @@ public sealed class JsonAdapter : Adapter
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(options);
         options.ResponseFormat = ResponseFormat(signature);
+        (options.AdditionalProperties ??= [])[OptionKeys.Grammar] =
+            grammars.GetValue(signature, static s => new OutputGrammar(s, "json", sig => Grammars.SignatureGrammar.ForJson(sig)));
     }
 
     /// <summary>The structured-output response format of a signature (built once per signature instance).</summary>

@@ -135,9 +135,9 @@ internal static class CacheKey
             writer.WriteStartObject("extra");
             foreach (var (key, value) in extra.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                if (key == OptionKeys.Predictor)
+                if (key is OptionKeys.Predictor or OptionKeys.Grammar)
                 {
-                    continue; // which predictor asks does not change the answer
+                    continue; // which predictor asks does not change the answer; the grammar follows from the request
                 }
 
                 writer.WritePropertyName(key);
