@@ -140,6 +140,71 @@ public class TokenMatcherTests
     }
 
     [Fact]
+    public void Forced_bytes_and_tokens_fast_forward_fixed_text()
+    {
+        var vocabulary = SmallVocabulary();
+        var schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"additionalProperties\":false}";
+        var grammar = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile(schema).Grammar), vocabulary);
+        var matcher = grammar.CreateMatcher();
+        var forced = matcher.ForcedTokens();
+        Assert.Equal("{\"name\":\"", Encoding.UTF8.GetString(forced.SelectMany(t => vocabulary[t].ToArray()).ToArray()));
+        Assert.Equal(0, matcher.TokenCount);
+        foreach (var token in forced)
+        {
+            matcher.Advance(token);
+        }
+
+        Assert.Empty(matcher.ForcedTokens()); // inside the string: a choice
+        var ex = Assert.Throws<GrammarException>(() => matcher.Advance(vocabulary.Count - 1));
+        Assert.Contains("is not allowed after", ex.Message);
+    }
+
+    [Fact]
+    public async Task One_grammar_serves_concurrent_matchers()
+    {
+        var vocabulary = SmallVocabulary();
+        var grammar = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile("{\"type\":\"array\",\"items\":{\"type\":\"string\"}}").Grammar), vocabulary);
+        var document = Encoding.UTF8.GetBytes("[\"Ada Lovelace\",\"Zürich é 😀\",\"x\"]");
+        List<uint[]> Run()
+        {
+            var masks = new List<uint[]>();
+            var matcher = grammar.CreateMatcher();
+            var position = 0;
+            while (position < document.Length)
+            {
+                var mask = new uint[vocabulary.MaskWords];
+                matcher.ComputeMask(mask);
+                masks.Add(mask);
+                var token = grammar.LongestToken(document.AsSpan(position));
+                matcher.Advance(token);
+                position += vocabulary[token].Length;
+            }
+
+            return masks;
+        }
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(Run)));
+        var reference = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile("{\"type\":\"array\",\"items\":{\"type\":\"string\"}}").Grammar), vocabulary, maskCacheBytes: 0);
+        var matcherRef = reference.CreateMatcher();
+        var positionRef = 0;
+        var step = 0;
+        while (positionRef < document.Length)
+        {
+            var mask = new uint[vocabulary.MaskWords];
+            matcherRef.ComputeMask(mask);
+            foreach (var run in runs)
+            {
+                Assert.Equal(mask, run[step]);
+            }
+
+            var token = reference.LongestToken(document.AsSpan(positionRef));
+            matcherRef.Advance(token);
+            positionRef += vocabulary[token].Length;
+            step++;
+        }
+    }
+
+    [Fact]
     public void O200k_base_loads_with_exact_bytes()
     {
         var vocabulary = Vocabulary.Tiktoken("o200k_base");

@@ -130,6 +130,32 @@ public sealed class GrammarMatcher
         return true;
     }
 
+    /// <summary>
+    /// The bytes the grammar forces from here: while exactly one byte is allowed and the document cannot end, that byte
+    /// is certain (the rest of a fixed key, a closing quote after a literal). The matcher does not move.
+    /// </summary>
+    /// <param name="max">The most bytes to look ahead.</param>
+    /// <returns>The forced bytes (empty when the next byte is a choice).</returns>
+    public byte[] ForcedBytes(int max = 256)
+    {
+        var forced = new List<byte>();
+        while (forced.Count < max && !IsAccepting)
+        {
+            var allowed = AllowedBytes();
+            if (allowed.Count != 1)
+            {
+                break;
+            }
+
+            var value = allowed.Bytes().First();
+            TryAdvance(value);
+            forced.Add(value);
+        }
+
+        Rollback(forced.Count);
+        return forced.ToArray();
+    }
+
     /// <summary>Undoes the last <paramref name="bytes"/> bytes.</summary>
     /// <param name="bytes">How many bytes to undo.</param>
     public void Rollback(int bytes)

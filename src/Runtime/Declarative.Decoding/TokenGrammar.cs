@@ -41,12 +41,11 @@ public sealed class TokenGrammar
         /// <summary>The next state by byte: 0 = not allowed, -1 = not learned yet.</summary>
         public int[] Next { get; } = CreateUnknown();
 
-        public ByteSet Loop { get; set; }
+        /// <summary>The self-loop bytes, published as one reference so concurrent readers never see half of it.</summary>
+        public System.Runtime.CompilerServices.StrongBox<ByteSet>? Loop { get; set; }
 
         /// <summary>The automata running in this state, with their states; null until the state is first seen.</summary>
         public (ByteDfa Dfa, int State)[]? Automata { get; set; }
-
-        public bool LoopKnown { get; set; }
 
         private static int[] CreateUnknown()
         {

@@ -192,9 +192,9 @@ public sealed class TokenMatcher
     private ByteSet Loop(int state, int depth)
     {
         var info = Info(state);
-        if (info.LoopKnown)
+        if (info.Loop is { } known)
         {
-            return info.Loop;
+            return known.Value;
         }
 
         Sync(depth);
@@ -208,8 +208,7 @@ public sealed class TokenMatcher
             }
         }
 
-        info.Loop = loop;
-        info.LoopKnown = true;
+        info.Loop = new System.Runtime.CompilerServices.StrongBox<ByteSet>(loop);
         return loop;
     }
 
@@ -257,6 +256,52 @@ public sealed class TokenMatcher
 
         tokenLengths.Push(tokenBytes.Length);
         return true;
+    }
+
+    /// <summary>Accepts a token, or explains why it cannot be accepted.</summary>
+    /// <param name="token">The token id.</param>
+    /// <exception cref="Declarative.Grammars.GrammarException">The grammar does not allow the token here; the message shows the token and the bytes that would be allowed.</exception>
+    public void Advance(int token)
+    {
+        if (TryAdvance(token))
+        {
+            return;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(grammar.Vocabulary[token]);
+        var allowed = bytes.AllowedBytes();
+        var shown = string.Join(" ", allowed.Bytes().Take(16).Select(b => b is >= 0x20 and < 0x7F ? $"'{(char)b}'" : $"0x{b:X2}"));
+        throw new Declarative.Grammars.GrammarException(
+            $"token {token} ('{text}') is not allowed after {TokenCount} tokens; "
+            + (allowed.IsEmpty ? (bytes.IsAccepting ? "the document is complete: only end of sequence may follow" : "no byte can follow (the grammar is exhausted)")
+                : $"the next byte must be one of {shown}{(allowed.Count > 16 ? $" (and {allowed.Count - 16} more)" : string.Empty)}")
+            + ". The sampler should only draw tokens from ComputeMask.");
+    }
+
+    /// <summary>
+    /// The tokens the grammar forces from here (greedy longest tokens over the forced bytes), which a backend can feed
+    /// without sampling. The matcher does not move.
+    /// </summary>
+    /// <returns>The forced token ids (empty when the next token is a choice).</returns>
+    public int[] ForcedTokens()
+    {
+        var forced = bytes.ForcedBytes();
+        var tokens = new List<int>();
+        var position = 0;
+        while (position < forced.Length)
+        {
+            var token = grammar.LongestToken(forced.AsSpan(position));
+            if (token < 0)
+            {
+                break;
+            }
+
+            // The run is certain, so any spelling of it in tokens is accepted; the longest tokens keep it short.
+            tokens.Add(token);
+            position += grammar.Vocabulary[token].Length;
+        }
+
+        return tokens.ToArray();
     }
 
     /// <summary>Undoes the last <paramref name="tokens"/> tokens.</summary>
