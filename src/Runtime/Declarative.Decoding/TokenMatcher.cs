@@ -136,8 +136,9 @@ public sealed class TokenMatcher
 
             path[depth] = label;
 
-            // Every byte below leads back to the same state (the inside of a string, say): the whole subtree is allowed.
-            if (Loop(next, depth + 1).IsSupersetOf(trie.BytesBelow[child]))
+            // Every byte below leads back to the same state (the inside of a string, say), or an automaton running after
+            // this byte stays alive along every path below: the whole subtree is allowed.
+            if (InsideAutomaton(next, child) || Loop(next, depth + 1).IsSupersetOf(trie.BytesBelow[child]))
             {
                 for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
                 {
@@ -156,6 +157,20 @@ public sealed class TokenMatcher
                 applied = depth;
             }
         }
+    }
+
+    /// <summary>Whether an automaton running in <paramref name="state"/> (the state at <paramref name="node"/>) stays alive below the node.</summary>
+    private bool InsideAutomaton(int state, int node)
+    {
+        foreach (var (dfa, q) in Info(state).Automata ?? [])
+        {
+            if (grammar.Trie.AllInside(dfa, node, q))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private TokenGrammar.StateInfo Info(int state) => grammar.StateInfos.GetOrAdd(state, static _ => new TokenGrammar.StateInfo());
