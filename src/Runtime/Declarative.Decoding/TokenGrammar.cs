@@ -44,8 +44,11 @@ public sealed class TokenGrammar
         /// <summary>The self-loop bytes, published as one reference so concurrent readers never see half of it.</summary>
         public System.Runtime.CompilerServices.StrongBox<ByteSet>? Loop { get; set; }
 
-        /// <summary>The automata running in this state, with their states; null until the state is first seen.</summary>
-        public (ByteDfa Dfa, int State)[]? Automata { get; set; }
+        /// <summary>The automata running in this state, with their states and memos; null until the state is first seen.</summary>
+        public (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[]? Automata { get; set; }
+
+        /// <summary>The learned next states' facts by byte (null for unknown or dead), to skip lookups in the walk.</summary>
+        public StateInfo?[] NextInfo { get; } = new StateInfo?[256];
 
         private static int[] CreateUnknown()
         {

@@ -50,8 +50,8 @@ public sealed class TokenMatcher
             words.Clear();
             applied = 0;
             var info = Info(state);
-            info.Automata ??= bytes.RunningAutomata();
-            Walk(0, state, 0, words);
+            info.Automata ??= WithMemos(bytes.RunningAutomata());
+            Walk(0, info, state, 0, words);
             if (applied > 0)
             {
                 bytes.Rollback(applied);
@@ -76,10 +76,9 @@ public sealed class TokenMatcher
     private byte[] path = [];
     private int applied;
 
-    private void Walk(int node, int state, int depth, Span<uint> mask)
+    private void Walk(int node, TokenGrammar.StateInfo info, int state, int depth, Span<uint> mask)
     {
         var trie = grammar.Trie;
-        var info = Info(state);
         var automata = info.Automata ?? [];
         for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
         {
@@ -87,10 +86,10 @@ public sealed class TokenMatcher
 
             // A running automaton (the inside of a string, say) that stays alive along every path below accepts the whole subtree.
             var whole = false;
-            foreach (var (dfa, q) in automata)
+            foreach (var (dfa, q, memo) in automata)
             {
                 var after = dfa.Step(q, label);
-                if (after >= 0 && trie.AllInside(dfa, child, after))
+                if (after >= 0 && memo.Get(trie, dfa, child, after))
                 {
                     whole = true;
                     break;
@@ -99,17 +98,7 @@ public sealed class TokenMatcher
 
             if (whole)
             {
-                foreach (var id in trie.TokensAt[child])
-                {
-                    mask[id >> 5] |= 1u << (id & 31);
-                }
-
-                for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
-                {
-                    var id = trie.TokensInOrder[i];
-                    mask[id >> 5] |= 1u << (id & 31);
-                }
-
+                MarkSubtree(child, mask);
                 continue;
             }
 
@@ -135,10 +124,11 @@ public sealed class TokenMatcher
             }
 
             path[depth] = label;
+            var nextInfo = info.NextInfo[label] ?? Info(next);
 
-            // Every byte below leads back to the same state (the inside of a string, say), or an automaton running after
-            // this byte stays alive along every path below: the whole subtree is allowed.
-            if (InsideAutomaton(next, child) || Loop(next, depth + 1).IsSupersetOf(trie.BytesBelow[child]))
+            // Every byte below leads back to the same state, or an automaton running after this byte stays alive along
+            // every path below: the whole subtree is allowed.
+            if (InsideAutomaton(nextInfo, child) || Loop(nextInfo, next, depth + 1).IsSupersetOf(trie.BytesBelow[child]))
             {
                 for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
                 {
@@ -148,7 +138,7 @@ public sealed class TokenMatcher
             }
             else
             {
-                Walk(child, next, depth + 1, mask);
+                Walk(child, nextInfo, next, depth + 1, mask);
             }
 
             if (applied > depth)
@@ -159,12 +149,27 @@ public sealed class TokenMatcher
         }
     }
 
-    /// <summary>Whether an automaton running in <paramref name="state"/> (the state at <paramref name="node"/>) stays alive below the node.</summary>
-    private bool InsideAutomaton(int state, int node)
+    private void MarkSubtree(int child, Span<uint> mask)
     {
-        foreach (var (dfa, q) in Info(state).Automata ?? [])
+        var trie = grammar.Trie;
+        foreach (var id in trie.TokensAt[child])
         {
-            if (grammar.Trie.AllInside(dfa, node, q))
+            mask[id >> 5] |= 1u << (id & 31);
+        }
+
+        for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
+        {
+            var id = trie.TokensInOrder[i];
+            mask[id >> 5] |= 1u << (id & 31);
+        }
+    }
+
+    /// <summary>Whether an automaton running in a state (the state at <paramref name="node"/>) stays alive below the node.</summary>
+    private bool InsideAutomaton(TokenGrammar.StateInfo info, int node)
+    {
+        foreach (var (dfa, q, memo) in info.Automata ?? [])
+        {
+            if (memo.Get(grammar.Trie, dfa, node, q))
             {
                 return true;
             }
@@ -174,6 +179,9 @@ public sealed class TokenMatcher
     }
 
     private TokenGrammar.StateInfo Info(int state) => grammar.StateInfos.GetOrAdd(state, static _ => new TokenGrammar.StateInfo());
+
+    private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata) =>
+        automata.Select(a => (a.Dfa, a.State, grammar.Trie.MemoFor(a.Dfa))).ToArray();
 
     /// <summary>Feeds the matcher the path bytes it has not seen, up to <paramref name="depth"/>.</summary>
     private void Sync(int depth)
@@ -194,9 +202,10 @@ public sealed class TokenMatcher
     {
         Sync(depth);
         var next = new int[256];
-        bytes.LearnTransitions(grammar.States, next, (state, automata) => Info(state).Automata ??= automata);
+        bytes.LearnTransitions(grammar.States, next, (state, automata) => Info(state).Automata ??= WithMemos(automata));
         for (var b = 0; b < 256; b++)
         {
+            info.NextInfo[b] = next[b] > 0 ? Info(next[b]) : null;
             info.Next[b] = next[b];
         }
 
@@ -204,9 +213,8 @@ public sealed class TokenMatcher
     }
 
     /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>
-    private ByteSet Loop(int state, int depth)
+    private ByteSet Loop(TokenGrammar.StateInfo info, int state, int depth)
     {
-        var info = Info(state);
         if (info.Loop is { } known)
         {
             return known.Value;

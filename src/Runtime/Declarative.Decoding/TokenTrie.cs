@@ -96,9 +96,13 @@ internal sealed class TokenTrie
     /// so each is computed once per vocabulary. Races only ever lose memo bits (a recomputation or a "no"), never add a
     /// wrong "yes".
     /// </summary>
-    public bool AllInside(ByteDfa dfa, int node, int state) => inside.GetOrAdd(dfa, d => new InsideMemo(d.StateCount, NodeCount)).Get(this, dfa, node, state);
+    public bool AllInside(ByteDfa dfa, int node, int state) => MemoFor(dfa).Get(this, dfa, node, state);
 
-    private sealed class InsideMemo(int states, int nodes)
+    /// <summary>The memo of an automaton (kept by callers that ask often, to skip the lookup).</summary>
+    public InsideMemo MemoFor(ByteDfa dfa) => inside.GetOrAdd(dfa, d => new InsideMemo(d.StateCount, NodeCount));
+
+    /// <summary>Per automaton: which (state, node) pairs are known, and which stay alive below the node.</summary>
+    internal sealed class InsideMemo(int states, int nodes)
     {
         private readonly ulong[]?[] known = new ulong[]?[states];
         private readonly ulong[]?[] value = new ulong[]?[states];
