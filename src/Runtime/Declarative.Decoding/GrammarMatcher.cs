@@ -310,31 +310,24 @@ public sealed class GrammarMatcher
             }
         }
 
-        var byKernel = new Dictionary<string, int>(StringComparer.Ordinal);
-        var key = new System.Text.StringBuilder();
+        var byKernel = new Dictionary<Kernel, int>();
         for (var b = 0; b < 256; b++)
         {
-            if (kernels[b] is not { } kernel)
+            if (kernels[b] is not { } items)
             {
                 next[b] = 0;
                 continue;
             }
 
-            key.Clear();
-            foreach (var item in kernel)
-            {
-                key.Append(item.Production).Append(',').Append(item.Dot).Append(',').Append(item.Origin).Append(',').Append(item.State).Append(';');
-            }
-
-            var text = key.ToString();
-            if (byKernel.TryGetValue(text, out var known))
+            var kernel = new Kernel(items);
+            if (byKernel.TryGetValue(kernel, out var known))
             {
                 next[b] = known;
                 continue;
             }
 
             var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
-            foreach (var item in kernel)
+            foreach (var item in items)
             {
                 set.Add(item);
             }
@@ -344,9 +337,34 @@ public sealed class GrammarMatcher
             var id = StateId(interner);
             seen(id, RunningAutomata());
             Rollback(1);
-            byKernel[text] = id;
+            byKernel[kernel] = id;
             next[b] = id;
         }
+    }
+
+    /// <summary>The items one byte advances, compared by content (the same byte classes share one closure).</summary>
+    private readonly struct Kernel : IEquatable<Kernel>
+    {
+        private readonly List<Item> items;
+        private readonly int hash;
+
+        public Kernel(List<Item> items)
+        {
+            this.items = items;
+            var h = new HashCode();
+            foreach (var item in items)
+            {
+                h.Add(item);
+            }
+
+            hash = h.ToHashCode();
+        }
+
+        public bool Equals(Kernel other) => hash == other.hash && items.SequenceEqual(other.items);
+
+        public override bool Equals(object? obj) => obj is Kernel other && Equals(other);
+
+        public override int GetHashCode() => hash;
     }
 
     /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>
