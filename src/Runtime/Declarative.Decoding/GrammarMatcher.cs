@@ -59,10 +59,8 @@ public sealed class GrammarMatcher
         var allowed = ByteSet.None;
         foreach (var item in sets[^1].Items)
         {
-            var rhs = grammar.Rhs[item.Production];
-            if (item.Dot < rhs.Length && CompiledGrammar.IsTerminal(rhs[item.Dot]))
+            if (Scans(item, out var symbol))
             {
-                var symbol = rhs[item.Dot];
                 allowed = allowed.Union(CompiledGrammar.IsDfa(symbol)
                     ? grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].Allowed[item.State]
                     : grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)]);
@@ -81,13 +79,11 @@ public sealed class GrammarMatcher
         var next = pool.Count > 0 ? pool.Pop() : new EarleySet();
         foreach (var item in current.Items)
         {
-            var rhs = grammar.Rhs[item.Production];
-            if (item.Dot >= rhs.Length || !CompiledGrammar.IsTerminal(rhs[item.Dot]))
+            if (!Scans(item, out var symbol))
             {
                 continue;
             }
 
-            var symbol = rhs[item.Dot];
             if (CompiledGrammar.IsDfa(symbol))
             {
                 var state = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].Step(item.State, value);
@@ -286,13 +282,11 @@ public sealed class GrammarMatcher
         var kernels = new List<Item>?[256];
         foreach (var item in current.Items)
         {
-            var rhs = grammar.Rhs[item.Production];
-            if (item.Dot >= rhs.Length || !CompiledGrammar.IsTerminal(rhs[item.Dot]))
+            if (!Scans(item, out var symbol))
             {
                 continue;
             }
 
-            var symbol = rhs[item.Dot];
             if (CompiledGrammar.IsDfa(symbol))
             {
                 var dfa = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)];
@@ -373,10 +367,9 @@ public sealed class GrammarMatcher
         var result = new List<(ByteDfa, int)>();
         foreach (var item in sets[^1].Items)
         {
-            var rhs = grammar.Rhs[item.Production];
-            if (item.Dot < rhs.Length && CompiledGrammar.IsDfa(rhs[item.Dot]))
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
             {
-                var entry = (grammar.Dfas[CompiledGrammar.DfaIndex(rhs[item.Dot])], item.State);
+                var entry = (grammar.Dfas[CompiledGrammar.DfaIndex(symbol)], item.State);
                 if (!result.Contains(entry))
                 {
                     result.Add(entry);
@@ -385,6 +378,20 @@ public sealed class GrammarMatcher
         }
 
         return result.ToArray();
+    }
+
+    /// <summary>Whether the item's dot stands before a terminal (a byte set or an automaton), which it returns.</summary>
+    private bool Scans(in Item item, out int symbol)
+    {
+        var rhs = grammar.Rhs[item.Production];
+        if (item.Dot < rhs.Length && CompiledGrammar.IsTerminal(rhs[item.Dot]))
+        {
+            symbol = rhs[item.Dot];
+            return true;
+        }
+
+        symbol = 0;
+        return false;
     }
 
     /// <summary>An Earley item; <see cref="State"/> is the automaton state when the dot stands before an automaton terminal.</summary>
