@@ -396,7 +396,11 @@ public static partial class JsonSchemaCompiler
 
         private static BigInteger? Min(BigInteger? a, BigInteger b) => a is { } x && x < b ? x : b;
 
-        private GrammarNode StringNode(JsonObject obj, string pointer)
+        private GrammarNode StringNode(JsonObject obj, string pointer) =>
+            GrammarNode.Seq(GrammarNode.Literal("\""), StringContent(obj, pointer), GrammarNode.Literal("\""));
+
+        /// <summary>The encoded content (between the quotes) of the strings a schema allows.</summary>
+        private GrammarNode StringContent(JsonObject obj, string pointer)
         {
             var minLength = obj["minLength"] is { } minNode ? (int)minNode.GetValue<double>() : 0;
             int? maxLength = obj["maxLength"] is { } maxNode ? (int)Math.Min(maxNode.GetValue<double>(), int.MaxValue) : null;
@@ -444,7 +448,7 @@ public static partial class JsonSchemaCompiler
                 content = GrammarNode.Repeat(json.AnyChar, minLength, maxLength);
             }
 
-            return GrammarNode.Seq(GrammarNode.Literal("\""), content, GrammarNode.Literal("\""));
+            return content;
         }
 
         private GrammarNode ArrayNode(JsonObject obj, string pointer)
@@ -561,6 +565,7 @@ public static partial class JsonSchemaCompiler
                 Node: declared.TryGetPropertyValue(name, out var s) ? Schema(s, $"{pointer}/properties/{Escape(name)}") : additionalNode,
                 Required: required.Contains(name))).ToList();
 
+            GrammarNode? extraKey = null;
             if (obj["propertyNames"] is { } propertyNames && !IsTrue(propertyNames))
             {
                 if (IsFalse(propertyNames))
@@ -568,7 +573,27 @@ public static partial class JsonSchemaCompiler
                     return required.Count > 0 ? GrammarNode.Never : GrammarNode.Seq(GrammarNode.Literal("{"), json.Ws, GrammarNode.Literal("}"));
                 }
 
-                Unsupported(pointer, "propertyNames", "constraints on property names are not enforced");
+                if (PropertyNameContent(propertyNames, $"{pointer}/propertyNames") is not { } content)
+                {
+                    Unsupported(pointer, "propertyNames", "only string constraints (minLength, maxLength, pattern, const, enum) on property names are enforced");
+                }
+                else
+                {
+                    // Declared names that break the rule can never appear.
+                    var forbidden = members.Where(m => !NameAllowed(m.Name, (JsonObject)propertyNames)).ToList();
+                    if (forbidden.Any(m => m.Required))
+                    {
+                        return GrammarNode.Never;
+                    }
+
+                    members.RemoveAll(m => forbidden.Contains(m));
+                    if (members.Count > 0 && !additionalNode.IsNever)
+                    {
+                        Unsupported(pointer, "propertyNames", "property-name constraints together with declared properties and additional properties are not enforced");
+                    }
+
+                    extraKey = GrammarNode.Seq(GrammarNode.Literal("\""), content, GrammarNode.Literal("\""));
+                }
             }
 
             var allowAdditional = !additionalNode.IsNever;
@@ -586,7 +611,7 @@ public static partial class JsonSchemaCompiler
 
             var sep = GrammarNode.Seq(json.Ws, GrammarNode.Literal(","), json.Ws);
             var colon = GrammarNode.Seq(json.Ws, GrammarNode.Literal(":"), json.Ws);
-            var extraMember = GrammarNode.Seq(KeyExcept(names), colon, additionalNode);
+            var extraMember = GrammarNode.Seq(extraKey ?? KeyExcept(names), colon, additionalNode);
             var stem = rules.FreeName("object" + new string(pointer.Skip(1).Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray()));
 
             // first(i, c): members i.. with nothing written yet; rest(i, c): members i.. after at least one member.
@@ -648,6 +673,36 @@ public static partial class JsonSchemaCompiler
         }
 
         private static string Escape(string name) => name.Replace("~", "~0").Replace("/", "~1");
+
+        /// <summary>The encoded content of a property name allowed by a string-only propertyNames schema, or null when the schema has other keywords.</summary>
+        private GrammarNode? PropertyNameContent(JsonNode schema, string pointer)
+        {
+            if (schema is not JsonObject names || ConstraintKeys(names).Any(k => k is not ("type" or "minLength" or "maxLength" or "pattern" or "const" or "enum"))
+                || (names["type"] is { } t && !(t is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == "string")))
+            {
+                return null;
+            }
+
+            if (names.ContainsKey("const") || names.ContainsKey("enum"))
+            {
+                var values = names.ContainsKey("const") ? [names["const"]] : ((JsonArray)names["enum"]!).ToList();
+                return GrammarNode.Choice(values
+                    .Where(x => x is JsonValue s && s.GetValueKind() == JsonValueKind.String && NameAllowed(s.GetValue<string>(), names))
+                    .Select(x => GrammarNode.Literal(JsonGrammar.EncodeContent(x!.GetValue<string>()))));
+            }
+
+            return StringContent(names, pointer);
+        }
+
+        private static bool NameAllowed(string name, JsonObject rule)
+        {
+            var length = CodePoints(name);
+            return (rule["minLength"] is not { } min || length >= min.GetValue<double>())
+                && (rule["maxLength"] is not { } max || length <= max.GetValue<double>())
+                && (rule["pattern"] is not { } pattern || Regex.IsMatch(name, pattern.GetValue<string>(), RegexOptions.None, TimeSpan.FromSeconds(1)))
+                && (rule["const"] is not { } c || (c is JsonValue cv && cv.GetValueKind() == JsonValueKind.String && cv.GetValue<string>() == name))
+                && (rule["enum"] is not JsonArray e || e.Any(x => x is JsonValue ev && ev.GetValueKind() == JsonValueKind.String && ev.GetValue<string>() == name));
+        }
 
         /// <summary>A JSON string that is none of <paramref name="names"/> (exact, since the encoding is canonical).</summary>
         private GrammarNode KeyExcept(IReadOnlyCollection<string> names)
