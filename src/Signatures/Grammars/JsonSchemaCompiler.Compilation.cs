@@ -32,6 +32,135 @@ public static partial class JsonSchemaCompiler
             json = new JsonGrammar(rules, options.MaxWhitespace);
             var schemaUri = (root as JsonObject)?["$schema"]?.GetValue<string>() ?? string.Empty;
             draft7 = schemaUri.Contains("draft-07") || schemaUri.Contains("draft-06") || schemaUri.Contains("draft-04");
+            IndexIdentifiers(root, "#", SyntheticBase);
+        }
+
+        /// <summary>The base URI of a document without $id (a placeholder that relative references resolve against).</summary>
+        private const string SyntheticBase = "https://declarative.invalid/schema.json";
+
+        /// <summary>The base URI in force at each schema object, by pointer.</summary>
+        private readonly Dictionary<string, string> bases = new(StringComparer.Ordinal);
+
+        /// <summary>The pointer of each resource (the root and every subschema with an $id), by absolute URI.</summary>
+        private readonly Dictionary<string, string> resources = new(StringComparer.Ordinal);
+
+        /// <summary>The pointer of each $anchor, by resource URI and name.</summary>
+        private readonly Dictionary<(string Resource, string Name), string> anchors = [];
+
+        private void IndexIdentifiers(JsonNode? node, string pointer, string baseUri)
+        {
+            if (node is JsonArray array)
+            {
+                for (var i = 0; i < array.Count; i++)
+                {
+                    IndexIdentifiers(array[i], $"{pointer}/{i}", baseUri);
+                }
+
+                return;
+            }
+
+            if (node is not JsonObject obj)
+            {
+                return;
+            }
+
+            var current = baseUri;
+            if (obj["$id"] is JsonValue idValue && idValue.GetValueKind() == JsonValueKind.String && Absolute(baseUri, idValue.GetValue<string>()) is { } id)
+            {
+                var (resource, fragment) = Split(id);
+                if (fragment.Length > 0 && resource == Split(baseUri).Resource)
+                {
+                    anchors[(resource, fragment)] = pointer; // draft-07 style "$id": "#name"
+                }
+                else
+                {
+                    current = resource;
+                }
+            }
+
+            if (pointer == "#")
+            {
+                resources[Split(current).Resource] = "#";
+            }
+            else if (current != baseUri)
+            {
+                resources[current] = pointer;
+            }
+
+            bases[pointer] = current;
+            foreach (var key in new[] { "$anchor", "$dynamicAnchor" })
+            {
+                if (obj[key] is JsonValue a && a.GetValueKind() == JsonValueKind.String)
+                {
+                    anchors[(Split(current).Resource, a.GetValue<string>())] = pointer;
+                }
+            }
+
+            foreach (var pair in obj)
+            {
+                if (pair.Key is "const" or "enum" or "examples" or "default")
+                {
+                    continue; // values, not schemas: an "$id" inside is not an identifier
+                }
+
+                IndexIdentifiers(pair.Value, pointer + "/" + pair.Key.Replace("~", "~0").Replace("/", "~1"), current);
+            }
+        }
+
+        private static string? Absolute(string baseUri, string reference)
+        {
+            try
+            {
+                return new Uri(new Uri(baseUri), reference).AbsoluteUri;
+            }
+            catch (UriFormatException)
+            {
+                return null;
+            }
+        }
+
+        private static (string Resource, string Fragment) Split(string uri)
+        {
+            var hash = uri.IndexOf('#');
+            return hash < 0 ? (uri, string.Empty) : (uri.Substring(0, hash), Uri.UnescapeDataString(uri.Substring(hash + 1)));
+        }
+
+        /// <summary>The base URI in force at a pointer (the nearest indexed ancestor's).</summary>
+        private string BaseOf(string pointer)
+        {
+            for (var p = pointer; ; p = p.Substring(0, p.LastIndexOf('/')))
+            {
+                if (bases.TryGetValue(p, out var b))
+                {
+                    return b;
+                }
+
+                if (p.LastIndexOf('/') < 0)
+                {
+                    return SyntheticBase;
+                }
+            }
+        }
+
+        private JsonNode? NodeAt(string pointer, string from, string reference)
+        {
+            var node = root;
+            if (pointer.Length <= 1)
+            {
+                return node;
+            }
+
+            foreach (var token in pointer.Substring(2).Split('/').Select(t => t.Replace("~1", "/").Replace("~0", "~")))
+            {
+                node = node switch
+                {
+                    JsonObject o when o.TryGetPropertyValue(token, out var child) => child,
+                    JsonArray a when int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < a.Count => a[index],
+                    _ => throw new JsonSchemaCompileException(from, "$ref", $"'{reference}' does not point at anything in the document"),
+                };
+            }
+
+            return node;
         }
 
         public JsonSchemaCompilation Run()
@@ -229,77 +358,47 @@ public static partial class JsonSchemaCompiler
             return GrammarNode.Ref(name);
         }
 
+        /// <summary>Resolves a reference against the base URI in force where it stands: the document itself, a resource with an $id, a JSON pointer within one, or an anchor.</summary>
         private (JsonNode? Node, string Pointer) Resolve(string reference, string from)
         {
-            if (!reference.StartsWith("#", StringComparison.Ordinal))
+            var absolute = Absolute(BaseOf(from), reference);
+            var (resource, fragment) = absolute is null ? (string.Empty, string.Empty) : Split(absolute);
+            if (absolute is null || !resources.TryGetValue(resource, out var resourcePointer))
             {
-                Unsupported(from, "$ref", $"'{reference}' is not a local reference; only references within the document (#, #/$defs/name, #anchor) are supported");
+                Unsupported(from, "$ref", $"'{reference}' is not in this document; only references within it (#, #/$defs/name, #anchor, or the $id of one of its subschemas) are supported");
                 return (JsonValue.Create(true), "#");
             }
 
-            var fragment = Uri.UnescapeDataString(reference.Substring(1));
             if (fragment.Length == 0)
             {
-                return (root, "#");
+                return (NodeAt(resourcePointer, from, reference), resourcePointer);
             }
 
-            if (!fragment.StartsWith("/", StringComparison.Ordinal))
+            if (fragment.StartsWith("/", StringComparison.Ordinal))
             {
-                return FindAnchor(root, fragment, "#") is { } found
-                    ? found
-                    : throw new JsonSchemaCompileException(from, "$ref", $"no $anchor '{fragment}' in the document");
+                var pointer = resourcePointer + fragment;
+                return (NodeAt(pointer, from, reference), pointer);
             }
 
-            var node = root;
-            foreach (var token in fragment.Substring(1).Split('/').Select(t => t.Replace("~1", "/").Replace("~0", "~")))
-            {
-                node = node switch
-                {
-                    JsonObject o when o.TryGetPropertyValue(token, out var child) => child,
-                    JsonArray a when int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < a.Count => a[index],
-                    _ => throw new JsonSchemaCompileException(from, "$ref", $"'{reference}' does not point at anything in the document"),
-                };
-            }
-
-            return (node, "#" + fragment);
+            return anchors.TryGetValue((resource, fragment), out var anchorPointer)
+                ? (NodeAt(anchorPointer, from, reference), anchorPointer)
+                : throw new JsonSchemaCompileException(from, "$ref", $"no $anchor '{fragment}' in the resource '{resource}'");
         }
 
-        private static (JsonNode? Node, string Pointer)? FindAnchor(JsonNode? node, string anchor, string pointer)
+        /// <summary>Whether a schema holds a $ref anywhere (values of const and enum aside).</summary>
+        private static bool ContainsRef(JsonNode? node) => node switch
         {
-            if (node is JsonObject obj)
-            {
-                if (obj["$anchor"] is JsonValue a && a.GetValueKind() == JsonValueKind.String && a.GetValue<string>() == anchor)
-                {
-                    return (node, pointer);
-                }
-
-                foreach (var pair in obj)
-                {
-                    if (FindAnchor(pair.Value, anchor, pointer + "/" + pair.Key.Replace("~", "~0").Replace("/", "~1")) is { } found)
-                    {
-                        return found;
-                    }
-                }
-            }
-            else if (node is JsonArray array)
-            {
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (FindAnchor(array[i], anchor, pointer + "/" + i.ToString(CultureInfo.InvariantCulture)) is { } found)
-                    {
-                        return found;
-                    }
-                }
-            }
-
-            return null;
-        }
+            JsonObject o => o.ContainsKey("$ref") || o.Where(p => p.Key is not ("const" or "enum" or "examples" or "default")).Any(p => ContainsRef(p.Value)),
+            JsonArray a => a.Any(ContainsRef),
+            _ => false,
+        };
 
         /// <summary>A copy of a schema with its own top-level $ref resolved (repeatedly), ready to merge.</summary>
         private JsonNode Inline(JsonNode? schema, string pointer, string from)
         {
             var current = schema;
             var currentPointer = pointer;
+            CheckSameBase(current, currentPointer, from);
             for (var hops = 0; current is JsonObject o && o["$ref"] is JsonNode r; hops++)
             {
                 if (hops > options.MaxInlineDepth)
@@ -308,12 +407,22 @@ public static partial class JsonSchemaCompiler
                 }
 
                 var (target, targetPointer) = Resolve(r.GetValue<string>(), currentPointer);
+                CheckSameBase(target, targetPointer, from);
                 var rest = Without(o, "$ref");
                 current = draft7 || !ConstraintKeys(rest).Any() ? target : Merge(rest, Inline(target, targetPointer, from), from);
                 currentPointer = targetPointer;
             }
 
             return current?.DeepClone() ?? JsonValue.Create(true)!;
+        }
+
+        /// <summary>A schema merged into another is compiled where the other stands; its own references must mean the same there.</summary>
+        private void CheckSameBase(JsonNode? schema, string pointer, string from)
+        {
+            if (BaseOf(pointer) != BaseOf(from) && ContainsRef(schema))
+            {
+                Unsupported(from, "$ref", "a schema with references of its own is combined (through allOf, anyOf or a sibling $ref) with one under another base URI");
+            }
         }
 
         private static JsonObject Without(JsonObject obj, string key)
