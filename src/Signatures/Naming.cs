@@ -91,7 +91,7 @@ public static class Naming
     /// <param name="name">The candidate.</param>
     /// <returns><see langword="true"/> when valid.</returns>
     public static bool IsValidFieldName(string? name) =>
-        !string.IsNullOrEmpty(name)
+        name is { Length: > 0 }
         && (char.IsLetter(name[0]) || name[0] == '_')
         && name.All(c => char.IsLetterOrDigit(c) || c == '_');
 }

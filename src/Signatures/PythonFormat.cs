@@ -35,7 +35,7 @@ public static class PythonFormat
         var mantissa = round;
         if (e >= 0)
         {
-            exponent = int.Parse(round.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            exponent = int.Parse(round.Substring(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             mantissa = round[..e];
         }
 

@@ -5,7 +5,7 @@ namespace Declarative;
 /// instructions that describe the task. Signatures are immutable values; edits return new signatures.
 /// </summary>
 /// <remarks>
-/// Build one from a <c>[Signature]</c> type with <see cref="For{T}"/>, or from DSPy's string form with
+/// Build one from a <c>[Signature]</c> type with <c>Signature.For&lt;T&gt;()</c>, or from DSPy's string form with
 /// <see cref="Parse(string, string?)"/>.
 /// </remarks>
 public sealed partial class Signature : IEquatable<Signature>
@@ -53,7 +53,7 @@ public sealed partial class Signature : IEquatable<Signature>
         }
 
         Fields = [.. InputFields, .. OutputFields];
-        Instructions = string.IsNullOrWhiteSpace(instructions) ? DefaultInstructions(InputFields, OutputFields) : instructions;
+        Instructions = instructions is null || string.IsNullOrWhiteSpace(instructions) ? DefaultInstructions(InputFields, OutputFields) : instructions;
     }
 
     /// <summary>The signature's name (the type name, or <see cref="DefaultName"/>).</summary>

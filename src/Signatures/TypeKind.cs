@@ -12,7 +12,7 @@ public enum TypeKind
     /// <summary>A whole number (any of the CLR integer types).</summary>
     Integer,
 
-    /// <summary>A binary floating-point number (<see cref="float"/>, <see cref="double"/>, <see cref="Half"/>).</summary>
+    /// <summary>A binary floating-point number (<see cref="float"/>, <see cref="double"/>, <c>Half</c>).</summary>
     Number,
 
     /// <summary>A <see cref="decimal"/> number.</summary>

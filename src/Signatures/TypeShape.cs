@@ -73,8 +73,13 @@ public sealed partial class TypeShape : IEquatable<TypeShape>
         TypeKind.Number => clrType is null || clrType == typeof(double) ? Number : new(kind, clrType, "float"),
         TypeKind.Decimal => new(kind, typeof(decimal), "float"),
         TypeKind.DateTime => new(kind, clrType ?? typeof(DateTime), "datetime"),
+#if NET
         TypeKind.DateOnly => new(kind, typeof(DateOnly), "date"),
         TypeKind.TimeOnly => new(kind, typeof(TimeOnly), "time"),
+#else
+        TypeKind.DateOnly => new(kind, clrType, "date"),
+        TypeKind.TimeOnly => new(kind, clrType, "time"),
+#endif
         TypeKind.Guid => new(kind, typeof(Guid), "UUID"),
         _ => throw new ArgumentException($"{kind} is not a scalar kind; use the factory method for it.", nameof(kind)),
     };

@@ -23,7 +23,11 @@ public static class TypeShapeSchema
         if (shape.Kind == TypeKind.Object)
         {
             root = PromptObject(shape, defs);
-            defs.Remove(shape.Name, out var self);
+            if (defs.TryGetValue(shape.Name, out var self))
+            {
+                defs.Remove(shape.Name);
+            }
+
             if (self is not null)
             {
                 // recursive root: pydantic keeps the definition and refers to it
@@ -187,9 +191,19 @@ public static class TypeShapeSchema
     {
         public SortedDictionary<string, JsonObject> Defs { get; } = new(StringComparer.Ordinal);
 
-        public HashSet<TypeShape> Building { get; } = new(ReferenceEqualityComparer.Instance);
+        public HashSet<TypeShape> Building { get; } = new(ByReference.Instance);
 
-        public HashSet<TypeShape> Recursive { get; } = new(ReferenceEqualityComparer.Instance);
+        public HashSet<TypeShape> Recursive { get; } = new(ByReference.Instance);
+    }
+
+    /// <summary>Compares shapes by identity (recursive shapes are the same object).</summary>
+    private sealed class ByReference : IEqualityComparer<TypeShape>
+    {
+        public static ByReference Instance { get; } = new();
+
+        public bool Equals(TypeShape? x, TypeShape? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(TypeShape obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 
     /// <summary>An object with exactly these members, all required, nothing else allowed.</summary>
@@ -310,7 +324,7 @@ public static class TypeShapeSchema
             var values = new JsonArray();
             foreach (var value in allowed)
             {
-                values.Add(kind is TypeKind.Integer or TypeKind.Number or TypeKind.Decimal && double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var d)
+                values.Add(kind is TypeKind.Integer or TypeKind.Number or TypeKind.Decimal && double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
                     ? Number(d)
                     : JsonValue.Create(value));
             }
