@@ -1,0 +1,142 @@
+using System.Text;
+using Declarative.Decoding;
+using LLama;
+using LLama.Native;
+
+namespace Declarative.Runtime.LLama;
+
+/// <summary>
+/// Decodes with a local model under a grammar: at every step the logits of tokens the grammar does not allow are set to
+/// −∞ from Declarative's token mask, so the text produced is always a document of the grammar (it ends only with an
+/// end-of-sequence token the grammar allows, or when forced tokens complete it). The first piece of the local backend.
+/// </summary>
+public sealed class GrammarDecoder
+{
+    private readonly LLamaWeights weights;
+
+    /// <summary>Creates a decoder for a model.</summary>
+    /// <param name="weights">The loaded model.</param>
+    public GrammarDecoder(LLamaWeights weights) => this.weights = weights ?? throw new ArgumentNullException(nameof(weights));
+
+    /// <summary>Generates a completion of <paramref name="prompt"/> that the grammar accepts.</summary>
+    /// <param name="context">A context of the model (its memory is cleared first).</param>
+    /// <param name="prompt">The prompt text.</param>
+    /// <param name="grammar">The grammar bound to the model's vocabulary.</param>
+    /// <param name="options">Sampling options; <see langword="null"/> for greedy decoding.</param>
+    /// <param name="cancellationToken">Cancels between steps.</param>
+    /// <returns>The generated text and why it stopped.</returns>
+    /// <exception cref="ArgumentException">The grammar's vocabulary is not the model's.</exception>
+    public async Task<GrammarDecodeResult> GenerateAsync(LLamaContext context, string prompt, TokenGrammar grammar, GrammarDecodeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(grammar);
+        options ??= new GrammarDecodeOptions();
+        if (grammar.Vocabulary.Count != weights.Vocab.Count)
+        {
+            throw new ArgumentException($"The grammar's vocabulary has {grammar.Vocabulary.Count} tokens but the model has {weights.Vocab.Count}; load the vocabulary from the same GGUF file.", nameof(grammar));
+        }
+
+        context.NativeHandle.MemoryClear(true);
+        var matcher = grammar.CreateMatcher();
+        var random = new Random(options.Seed);
+        var mask = new uint[grammar.Vocabulary.MaskWords];
+        var output = new List<byte>();
+        var batch = new LLamaBatch();
+        var promptTokens = context.Tokenize(prompt, addBos: true, special: false);
+        batch.AddRange(promptTokens, 0, LLamaSeqId.Zero, true);
+        var position = promptTokens.Length;
+        for (var step = 0; step < options.MaxTokens; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await context.DecodeAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (result != DecodeResult.Ok)
+            {
+                throw new InvalidOperationException($"llama.cpp could not decode the batch ({result}).");
+            }
+
+            var logits = context.NativeHandle.GetLogitsIth(batch.TokenCount - 1);
+            matcher.ComputeMask(mask);
+            var token = Choose(logits, mask, options.Temperature, random);
+            if (token < 0)
+            {
+                throw new InvalidOperationException("No token is allowed here; the grammar admits no continuation (this is a bug in the grammar or the mask).");
+            }
+
+            matcher.Advance(token);
+            if (grammar.Vocabulary.EndOfSequence.Contains(token))
+            {
+                return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), step + 1, Complete: true);
+            }
+
+            output.AddRange(grammar.Vocabulary[token].ToArray());
+            batch.Clear();
+            batch.Add(token, position++, LLamaSeqId.Zero, true);
+        }
+
+        return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), options.MaxTokens, matcher.IsAccepting);
+    }
+
+    /// <summary>The allowed token with the highest logit (temperature 0), or one drawn from the allowed tokens' softmax.</summary>
+    private static int Choose(Span<float> logits, uint[] mask, float temperature, Random random)
+    {
+        var best = -1;
+        var bestLogit = float.NegativeInfinity;
+        for (var id = 0; id < logits.Length; id++)
+        {
+            if ((mask[id >> 5] & (1u << (id & 31))) != 0 && (best < 0 || logits[id] > bestLogit))
+            {
+                best = id;
+                bestLogit = logits[id];
+            }
+        }
+
+        if (best < 0 || temperature <= 0)
+        {
+            return best;
+        }
+
+        var total = 0.0;
+        var weightsByToken = new List<(int Id, double Weight)>();
+        for (var id = 0; id < logits.Length; id++)
+        {
+            if ((mask[id >> 5] & (1u << (id & 31))) != 0)
+            {
+                var w = Math.Exp((logits[id] - bestLogit) / temperature);
+                weightsByToken.Add((id, w));
+                total += w;
+            }
+        }
+
+        var draw = random.NextDouble() * total;
+        foreach (var (id, w) in weightsByToken)
+        {
+            draw -= w;
+            if (draw <= 0)
+            {
+                return id;
+            }
+        }
+
+        return weightsByToken[^1].Id;
+    }
+}
+
+/// <summary>Options of <see cref="GrammarDecoder"/>.</summary>
+public sealed record GrammarDecodeOptions
+{
+    /// <summary>The most tokens to generate (default 256).</summary>
+    public int MaxTokens { get; init; } = 256;
+
+    /// <summary>Sampling temperature; 0 (the default) is greedy.</summary>
+    public float Temperature { get; init; }
+
+    /// <summary>The seed of the sampler.</summary>
+    public int Seed { get; init; }
+}
+
+/// <summary>What <see cref="GrammarDecoder"/> produced.</summary>
+/// <param name="Text">The generated text (without the end-of-sequence token).</param>
+/// <param name="Tokens">How many tokens were generated, end of sequence included.</param>
+/// <param name="Complete">Whether the text is a complete document of the grammar.</param>
+public sealed record GrammarDecodeResult(string Text, int Tokens, bool Complete);
