@@ -95,4 +95,18 @@ public class GrammarCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("not a known tiktoken encoding", stderr);
     }
+
+    [Fact]
+    public async Task Check_token_by_token_with_a_gguf_vocabulary()
+    {
+        var model = Path.Combine(folder, "tiny.gguf");
+        Declarative.Testing.TinyGguf.Write(model);
+        var cases = Write("gguf.json", """[{"description": "tags", "schema": {"type": "array", "items": {"type": "string", "maxLength": 5}}, "tests": [{"data": ["the", "é"], "valid": true}, {"data": ["toolong"], "valid": false}]}]""");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("grammar", "check", "--cases", cases, "--vocab", "gguf:" + model, "--masks");
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains("\"mask_errors\":0", stdout);
+        (code, _, stderr) = await CliRunner.RunAsync("grammar", "check", "--cases", cases, "--vocab", "gguf:" + cases);
+        Assert.Equal(2, code);
+        Assert.Contains("not a GGUF file", stderr);
+    }
 }
