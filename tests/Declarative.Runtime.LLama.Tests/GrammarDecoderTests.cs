@@ -51,6 +51,21 @@ public class GrammarDecoderTests(TinyModelFixture model) : IClassFixture<TinyMod
     }
 
     [Fact]
+    public async Task Forced_text_is_fed_without_sampling()
+    {
+        var schema = "{\"type\":\"object\",\"properties\":{\"question_text\":{\"type\":\"boolean\"},\"reasoning_steps\":{\"type\":\"boolean\"}},\"required\":[\"question_text\",\"reasoning_steps\"],\"additionalProperties\":false}";
+        var compiled = CompiledGrammar.Compile(JsonSchemaCompiler.Compile(schema).Grammar);
+        var grammar = new TokenGrammar(compiled, Vocabulary);
+        using var context = model.Weights.CreateContext(new ModelParams(model.Path) { ContextSize = 512 });
+        var decoder = new GrammarDecoder(model.Weights);
+        var sampled = await decoder.GenerateAsync(context, "JSON:", grammar, new GrammarDecodeOptions { FastForward = false });
+        var forwarded = await decoder.GenerateAsync(context, "JSON:", grammar, new GrammarDecodeOptions { FastForward = true });
+        Assert.True(sampled.Complete && forwarded.Complete);
+        Assert.True(GrammarMatcher.Matches(compiled, Encoding.UTF8.GetBytes(forwarded.Text)), forwarded.Text);
+        Assert.StartsWith("{\"question_text\":", forwarded.Text);
+    }
+
+    [Fact]
     public async Task A_vocabulary_from_another_model_is_refused()
     {
         var grammar = new TokenGrammar(CompiledGrammar.Compile(Grammar.FromNode(GrammarNode.Literal("x"))), new Vocabulary([[(byte)'x']], []));

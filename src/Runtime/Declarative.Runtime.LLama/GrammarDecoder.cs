@@ -70,8 +70,26 @@ public sealed class GrammarDecoder
             }
 
             output.AddRange(grammar.Vocabulary[token].ToArray());
+            var feed = new List<int> { token };
+
+            // Text the grammar forces (the rest of a fixed key, say) is fed in the same batch instead of sampled.
+            if (options.FastForward)
+            {
+                foreach (var forced in matcher.ForcedTokens())
+                {
+                    matcher.Advance(forced);
+                    output.AddRange(grammar.Vocabulary[forced].ToArray());
+                    feed.Add(forced);
+                }
+            }
+
             batch.Clear();
-            batch.Add(token, position++, LLamaSeqId.Zero, true);
+            for (var i = 0; i < feed.Count; i++)
+            {
+                batch.Add(feed[i], position++, LLamaSeqId.Zero, i == feed.Count - 1);
+            }
+
+            step += feed.Count - 1;
         }
 
         return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), options.MaxTokens, matcher.IsAccepting);
@@ -133,6 +151,9 @@ public sealed record GrammarDecodeOptions
 
     /// <summary>The seed of the sampler.</summary>
     public int Seed { get; init; }
+
+    /// <summary>Whether text the grammar forces is fed without sampling (default <see langword="true"/>).</summary>
+    public bool FastForward { get; init; } = true;
 }
 
 /// <summary>What <see cref="GrammarDecoder"/> produced.</summary>
