@@ -63,6 +63,8 @@ public class GrammarDecoderTests(TinyModelFixture model) : IClassFixture<TinyMod
         Assert.True(sampled.Complete && forwarded.Complete);
         Assert.True(GrammarMatcher.Matches(compiled, Encoding.UTF8.GetBytes(forwarded.Text)), forwarded.Text);
         Assert.StartsWith("{\"question_text\":", forwarded.Text);
+        Assert.Equal(sampled.Tokens, sampled.Sampled);
+        Assert.True(forwarded.Sampled < sampled.Sampled, $"forwarded sampled {forwarded.Sampled}, plain {sampled.Sampled}");
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public sealed class GrammarDecoder
         var promptTokens = context.Tokenize(prompt, addBos: true, special: false);
         batch.AddRange(promptTokens, 0, LLamaSeqId.Zero, true);
         var position = promptTokens.Length;
+        var sampled = 0;
         for (var step = 0; step < options.MaxTokens; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -64,9 +65,10 @@ public sealed class GrammarDecoder
             }
 
             matcher.Advance(token);
+            sampled++;
             if (grammar.Vocabulary.EndOfSequence.Contains(token))
             {
-                return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), step + 1, Complete: true);
+                return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), step + 1, Complete: true) { Sampled = sampled };
             }
 
             output.AddRange(grammar.Vocabulary[token].ToArray());
@@ -92,7 +94,7 @@ public sealed class GrammarDecoder
             step += feed.Count - 1;
         }
 
-        return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), options.MaxTokens, matcher.IsAccepting);
+        return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), options.MaxTokens, matcher.IsAccepting) { Sampled = sampled };
     }
 
     /// <summary>The allowed token with the highest logit (temperature 0), or one drawn from the allowed tokens' softmax.</summary>
@@ -160,4 +162,8 @@ public sealed record GrammarDecodeOptions
 /// <param name="Text">The generated text (without the end-of-sequence token).</param>
 /// <param name="Tokens">How many tokens were generated, end of sequence included.</param>
 /// <param name="Complete">Whether the text is a complete document of the grammar.</param>
-public sealed record GrammarDecodeResult(string Text, int Tokens, bool Complete);
+public sealed record GrammarDecodeResult(string Text, int Tokens, bool Complete)
+{
+    /// <summary>How many of the tokens were chosen by sampling (the others were forced by the grammar).</summary>
+    public int Sampled { get; init; }
+}
