@@ -122,20 +122,20 @@ internal sealed class ByteDfa
             return null;
         }
 
-        // Subset construction.
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Subset construction over sorted arrays of NFA states.
+        var ids = new Dictionary<StateSet, int>();
         var sets = new List<int[]>();
         var next = new List<int>();
         var accepting = new List<bool>();
-        int Intern(SortedSet<int> states)
+        int Intern(int[] states)
         {
-            var key = string.Join(",", states);
+            var key = new StateSet(states);
             if (!ids.TryGetValue(key, out var id))
             {
                 id = sets.Count;
                 ids[key] = id;
-                sets.Add(states.ToArray());
-                accepting.Add(states.Contains(end));
+                sets.Add(states);
+                accepting.Add(Array.BinarySearch(states, end) >= 0);
                 next.AddRange(Enumerable.Repeat(-1, 256));
             }
 
@@ -143,6 +143,7 @@ internal sealed class ByteDfa
         }
 
         Intern(nfa.Closure([start]));
+        var targets = new List<int>?[256];
         for (var q = 0; q < sets.Count; q++)
         {
             if (sets.Count > maxStates)
@@ -150,7 +151,7 @@ internal sealed class ByteDfa
                 return null;
             }
 
-            var targets = new SortedSet<int>[256];
+            Array.Clear(targets);
             foreach (var s in sets[q])
             {
                 foreach (var (first, last, to) in nfa.Edges[s])
@@ -163,16 +164,16 @@ internal sealed class ByteDfa
             }
 
             // Bytes with the same targets share one closure.
-            var byTargets = new Dictionary<string, int>(StringComparer.Ordinal);
+            var byTargets = new Dictionary<StateSet, int>();
             for (var b = 0; b < 256; b++)
             {
                 if (targets[b] is { } t)
                 {
-                    var targetKey = string.Join(",", t);
-                    if (!byTargets.TryGetValue(targetKey, out var id))
+                    var key = new StateSet(t.Distinct().Order().ToArray());
+                    if (!byTargets.TryGetValue(key, out var id))
                     {
-                        id = Intern(nfa.Closure(t));
-                        byTargets[targetKey] = id;
+                        id = Intern(nfa.Closure(key.States));
+                        byTargets[key] = id;
                     }
 
                     next[(q * 256) + b] = id;
@@ -181,6 +182,32 @@ internal sealed class ByteDfa
         }
 
         return new ByteDfa(next.ToArray(), accepting.ToArray());
+    }
+
+    /// <summary>A sorted set of NFA states compared by content.</summary>
+    private readonly struct StateSet : IEquatable<StateSet>
+    {
+        private readonly int hash;
+
+        public StateSet(int[] states)
+        {
+            States = states;
+            var h = new HashCode();
+            foreach (var s in states)
+            {
+                h.Add(s);
+            }
+
+            hash = h.ToHashCode();
+        }
+
+        public int[] States { get; }
+
+        public bool Equals(StateSet other) => hash == other.hash && States.AsSpan().SequenceEqual(other.States);
+
+        public override bool Equals(object? obj) => obj is StateSet other && Equals(other);
+
+        public override int GetHashCode() => hash;
     }
 
     private sealed class Nfa(int maxStates)
@@ -201,14 +228,14 @@ internal sealed class ByteDfa
             return Edges.Count - 1;
         }
 
-        public SortedSet<int> Closure(IEnumerable<int> states)
+        public int[] Closure(IEnumerable<int> states)
         {
-            var result = new SortedSet<int>();
+            var seen = new HashSet<int>();
             var stack = new Stack<int>(states);
             while (stack.Count > 0)
             {
                 var s = stack.Pop();
-                if (result.Add(s))
+                if (seen.Add(s))
                 {
                     foreach (var t in epsilon[s])
                     {
@@ -217,6 +244,8 @@ internal sealed class ByteDfa
                 }
             }
 
+            var result = seen.ToArray();
+            Array.Sort(result);
             return result;
         }
 
