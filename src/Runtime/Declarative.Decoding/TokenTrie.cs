@@ -90,18 +90,14 @@ internal sealed class TokenTrie
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ByteDfa, InsideMemo> inside = new();
 
-    /// <summary>
-    /// Whether every path below <paramref name="node"/> stays alive in the automaton standing in <paramref name="state"/>
-    /// at that node (so every token in the subtree is accepted by it). Answers are memoized per automaton state and node,
-    /// so each is computed once per vocabulary. Races only ever lose memo bits (a recomputation or a "no"), never add a
-    /// wrong "yes".
-    /// </summary>
-    public bool AllInside(ByteDfa dfa, int node, int state) => MemoFor(dfa).Get(this, dfa, node, state);
-
     /// <summary>The memo of an automaton (kept by callers that ask often, to skip the lookup).</summary>
     public InsideMemo MemoFor(ByteDfa dfa) => inside.GetOrAdd(dfa, d => new InsideMemo(d.StateCount, NodeCount));
 
-    /// <summary>Per automaton: which (state, node) pairs are known, and which stay alive below the node.</summary>
+    /// <summary>
+    /// Per automaton: whether every path below a trie node stays alive in the automaton standing in a given state at
+    /// that node (so every token in the subtree is accepted by it). Answers are memoized per state and node, so each is
+    /// computed once per vocabulary. Races only ever lose memo bits (a recomputation or a "no"), never add a wrong "yes".
+    /// </summary>
     internal sealed class InsideMemo(int states, int nodes)
     {
         private readonly ulong[]?[] known = new ulong[]?[states];
