@@ -108,6 +108,23 @@ internal static class CommonOptions
             throw new CliException($"--demos: the file '{path}' does not exist.");
         }
 
+        foreach (var obj in ReadJsonLines(path, "--demos ", "field values"))
+        {
+            demos.Add(new Example(
+                obj.Select(p => new KeyValuePair<string, object?>(p.Key, ValueFor(signature, p.Key, p.Value))),
+                signature.InputFields.Select(f => f.Name).Where(obj.ContainsKey)));
+        }
+
+        return demos;
+    }
+
+    /// <summary>The JSON objects of a JSONL file, one per non-blank line; errors name the file and line.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="prefix">Text before the file name in errors (the option, with a space).</param>
+    /// <param name="holds">What each object holds, for the error message.</param>
+    /// <returns>The objects in order.</returns>
+    public static IEnumerable<JsonObject> ReadJsonLines(string path, string prefix, string holds)
+    {
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -117,20 +134,18 @@ internal static class CommonOptions
                 continue;
             }
 
+            JsonObject obj;
             try
             {
-                var obj = JsonNode.Parse(line) as JsonObject ?? throw new CliException($"--demos {path}:{lineNumber}: each line must be a JSON object of field values.");
-                demos.Add(new Example(
-                    obj.Select(p => new KeyValuePair<string, object?>(p.Key, ValueFor(signature, p.Key, p.Value))),
-                    signature.InputFields.Select(f => f.Name).Where(obj.ContainsKey)));
+                obj = JsonNode.Parse(line) as JsonObject ?? throw new CliException($"{prefix}{path}:{lineNumber}: each line must be a JSON object of {holds}.");
             }
             catch (JsonException ex)
             {
-                throw new CliException($"--demos {path}:{lineNumber}: not valid JSON ({ex.Message}).");
+                throw new CliException($"{prefix}{path}:{lineNumber}: not valid JSON ({ex.Message}).");
             }
-        }
 
-        return demos;
+            yield return obj;
+        }
     }
 
     private static object? ValueFor(Signature signature, string name, JsonNode? node)

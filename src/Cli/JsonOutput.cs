@@ -14,13 +14,6 @@ internal static class JsonOutput
     };
 
     /// <summary>A value as a JSON node (records in snake_case, dates as ISO 8601, enums by name).</summary>
-    public static JsonNode? ToNode(object? value) => value switch
-    {
-        null => null,
-        JsonNode node => node.DeepClone(),
-        string s => JsonValue.Create(s),
-        bool b => JsonValue.Create(b),
-        double d when double.IsNaN(d) || double.IsInfinity(d) => JsonValue.Create(PythonFormat.Float(d)),
-        _ => JsonNode.Parse(PythonJson.Serialize(value)),
-    };
+    public static JsonNode? ToNode(object? value) =>
+        value is double d && (double.IsNaN(d) || double.IsInfinity(d)) ? JsonValue.Create(PythonFormat.Float(d)) : PythonJson.ToNode(value);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Declarative.Testing;
 using Microsoft.Extensions.AI;
@@ -37,25 +36,8 @@ internal static class LmSpec
         }
 
         var client = new ScriptedChatClient(adapter);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var answer in CommonOptions.ReadJsonLines(path, string.Empty, "output values"))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            JsonObject answer;
-            try
-            {
-                answer = JsonNode.Parse(line) as JsonObject ?? throw new CliException($"{path}:{lineNumber}: each line must be a JSON object of output values.");
-            }
-            catch (JsonException ex)
-            {
-                throw new CliException($"{path}:{lineNumber}: not valid JSON ({ex.Message}).");
-            }
-
             if (answer.Count == 1 && answer["raw"] is JsonValue raw && raw.TryGetValue<string>(out var text))
             {
                 client.AnswerRaw(text);

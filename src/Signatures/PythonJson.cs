@@ -44,6 +44,18 @@ public static class PythonJson
     /// <param name="value">The value.</param>
     public static void Write(StringBuilder sb, object? value) => Write(sb, value, indent: null, depth: 0);
 
+    /// <summary>A value as a JSON node (records in snake_case, dates as ISO 8601, enums by name; nodes are copied).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The node, or <see langword="null"/> for null.</returns>
+    public static JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        JsonNode node => node.DeepClone(),
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        _ => JsonNode.Parse(Serialize(value)),
+    };
+
     /// <summary>Whether a value is written as a JSON object or array (as opposed to a scalar).</summary>
     /// <param name="value">The value.</param>
     /// <returns><see langword="true"/> for composite values.</returns>

@@ -103,7 +103,7 @@ public static partial class JsonSchemaCompiler
                     continue; // values, not schemas: an "$id" inside is not an identifier
                 }
 
-                IndexIdentifiers(pair.Value, pointer + "/" + pair.Key.Replace("~", "~0").Replace("/", "~1"), current);
+                IndexIdentifiers(pair.Value, pointer + "/" + Escape(pair.Key), current);
             }
         }
 

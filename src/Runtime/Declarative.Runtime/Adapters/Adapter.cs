@@ -38,8 +38,16 @@ public abstract class Adapter
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(demos);
         ArgumentNullException.ThrowIfNull(inputs);
-        var messages = new List<ChatMessage>(2 + (demos.Count * 2)) { new(ChatRole.System, SystemMessage(signature)) };
-        AddDemoMessages(messages, signature, demos);
+        var formatted = new List<ChatMessage>(demos.Count * 2);
+        AddDemoMessages(formatted, signature, demos);
+        return Format(signature, formatted, inputs);
+    }
+
+    /// <summary>The messages of one call with demonstrations already formatted (predictors keep theirs between calls).</summary>
+    internal IList<ChatMessage> Format(Signature signature, IReadOnlyCollection<ChatMessage> demoMessages, IReadOnlyDictionary<string, object?> inputs)
+    {
+        var messages = new List<ChatMessage>(demoMessages.Count + 2) { new(ChatRole.System, SystemMessage(signature)) };
+        messages.AddRange(demoMessages);
         var request = FormatUserMessage(signature, inputs, mainRequest: true);
         if (request.Length > 0)
         {

@@ -226,15 +226,7 @@ public class Predict : Module
             demoCache = cache;
         }
 
-        var messages = new List<ChatMessage>(cache.Messages.Length + 2) { new(ChatRole.System, adapter.SystemMessage(signature)) };
-        messages.AddRange(cache.Messages);
-        var request = adapter.FormatUserMessage(signature, inputs, mainRequest: true);
-        if (request.Length > 0)
-        {
-            messages.Add(new ChatMessage(ChatRole.User, request));
-        }
-
-        return messages;
+        return adapter.Format(signature, cache.Messages, inputs);
     }
 
     private void CheckInputs(IReadOnlyDictionary<string, object?> inputs)

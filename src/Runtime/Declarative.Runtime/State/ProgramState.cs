@@ -65,7 +65,7 @@ public sealed class ProgramState
                 var obj = new JsonObject();
                 foreach (var (key, value) in demo)
                 {
-                    obj[key] = ToNode(value);
+                    obj[key] = PythonJson.ToNode(value);
                 }
 
                 demos.Add(obj);
@@ -224,15 +224,6 @@ public sealed class ProgramState
 
         return new PredictorState(instructions, fields, demos);
     }
-
-    private static JsonNode? ToNode(object? value) => value switch
-    {
-        null => null,
-        JsonNode node => node.DeepClone(),
-        string s => JsonValue.Create(s),
-        bool b => JsonValue.Create(b),
-        _ => JsonNode.Parse(PythonJson.Serialize(value)),
-    };
 
     /// <summary>Applies the state to a program's predictors, checking everything before changing anything.</summary>
     internal void ApplyTo(Module program)
