@@ -201,15 +201,14 @@ public sealed class TokenMatcher
     private int Learn(TokenGrammar.StateInfo info, byte value, int depth)
     {
         Sync(depth);
-        var next = new int[256];
-        bytes.LearnTransitions(grammar.States, next, (state, automata) => Info(state).Automata ??= WithMemos(automata));
+        bytes.LearnTransitions(grammar.States, info.Next, (state, automata) => Info(state).Automata ??= WithMemos(automata));
         for (var b = 0; b < 256; b++)
         {
-            info.NextInfo[b] = next[b] > 0 ? Info(next[b]) : null;
-            info.Next[b] = next[b];
+            // Readers that find a next state before its facts look the facts up themselves.
+            info.NextInfo[b] = info.Next[b] > 0 ? Info(info.Next[b]) : null;
         }
 
-        return next[value];
+        return info.Next[value];
     }
 
     /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>
