@@ -37,6 +37,11 @@ public class TokenMatcherTests
         { "{\"type\":\"string\",\"pattern\":\"^[a-z]+\\\\d{2}$\"}", "\"abc12\"" },
         { "{\"type\":\"number\",\"minimum\":-1.5,\"maximum\":100}", "-1.25" },
         { "{}", "{\"x\":[true,null,\"a\\nb\"]}" },
+        // Keys other than the declared names, bounded strings and a number pattern run as automata (lexemes) in the walk.
+        { "{\"properties\":{\"name\":{},\"age\":{}},\"additionalProperties\":{\"type\":\"boolean\"}}", "{\"name\":1,\"nam\":true,\"namex\":false}" },
+        { "{\"propertyNames\":{\"maxLength\":3},\"additionalProperties\":{\"type\":\"string\",\"minLength\":2,\"maxLength\":4}}", "{\"ab\":\"Ada\",\"é\":\"x\\\"é\"}" },
+        { "{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"multipleOf\":2}}", "[12,-4,345678,0]" },
+        { "{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"string\",\"maxLength\":1},{\"type\":\"string\",\"minLength\":3}]}}", "[\"é\",\"Zürich\",\"\"]" },
     };
 
     [Theory]

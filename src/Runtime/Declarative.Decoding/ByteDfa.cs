@@ -10,52 +10,54 @@ namespace Declarative.Decoding;
 /// </summary>
 internal sealed class ByteDfa
 {
-    private ByteDfa(int[] next, bool[] accepting)
+    /// <summary>The most states an automaton may grow to (rows are built as matching reaches them).</summary>
+    internal const int MaxStates = 1 << 16;
+
+    private readonly Nfa nfa;
+    private readonly int end;
+    private readonly object gate = new();
+    private readonly Dictionary<StateSet, int> ids = [];
+    private readonly List<int[]> sets = [];
+    private int[]?[] rows = new int[]?[8];
+    private bool[] accepting = new bool[8];
+    private ByteSet[] allowed = new ByteSet[8];
+    private int[] witnessLoop = new int[8];
+
+    private ByteDfa(Nfa nfa, int start, int end)
     {
-        Next = next;
-        Accepting = accepting;
-        Allowed = new ByteSet[accepting.Length];
-        for (var q = 0; q < accepting.Length; q++)
-        {
-            var set = ByteSet.None;
-            for (var b = 0; b < 256; b++)
-            {
-                if (next[(q * 256) + b] >= 0)
-                {
-                    set = set.With((byte)b);
-                }
-            }
-
-            Allowed[q] = set;
-        }
-
-        var key = new StringBuilder(next.Length * 2);
-        foreach (var n in next)
-        {
-            key.Append(n).Append(',');
-        }
-
-        foreach (var a in accepting)
-        {
-            key.Append(a ? '1' : '0');
-        }
-
-        Key = key.ToString();
+        this.nfa = nfa;
+        this.end = end;
+        Intern(nfa.Closure([start]));
     }
 
-    /// <summary>The next state by (state * 256 + byte), or -1.</summary>
-    public int[] Next { get; }
+    /// <summary>How many states have been built so far (the automaton grows as matching reaches new states).</summary>
+    public int StateCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return sets.Count;
+            }
+        }
+    }
 
-    public bool[] Accepting { get; }
+    /// <summary>Whether the automaton may stop in <paramref name="state"/>.</summary>
+    public bool IsAccepting(int state) => Volatile.Read(ref accepting)[state];
 
-    public ByteSet[] Allowed { get; }
+    /// <summary>The bytes that keep the automaton alive from <paramref name="state"/>.</summary>
+    public ByteSet AllowedAt(int state)
+    {
+        if (Volatile.Read(ref rows)[state] is null)
+        {
+            Row(state);
+        }
 
-    public int StateCount => Accepting.Length;
+        return Volatile.Read(ref allowed)[state];
+    }
 
-    /// <summary>A structural key: equal keys are the same automaton.</summary>
-    public string Key { get; }
-
-    public int Step(int state, byte value) => Next[(state * 256) + value];
+    /// <summary>The state after <paramref name="value"/>, or -1 when the automaton dies.</summary>
+    public int Step(int state, byte value) => (Volatile.Read(ref rows)[state] ?? Row(state))[value];
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<GrammarNode, ByteDfa?> Built = new();
     private static int builtCount;
@@ -81,7 +83,7 @@ internal sealed class ByteDfa
             Interlocked.Exchange(ref builtCount, 0);
         }
 
-        return Built.GetOrAdd(inlined, static n => Build(n, maxStates: 256, maxNfaStates: 4096));
+        return Built.GetOrAdd(inlined, static n => Build(n, maxNfaStates: 4096));
     }
 
     /// <summary>The node with its rule references replaced by their bodies, or null when a reference is recursive.</summary>
@@ -111,48 +113,158 @@ internal sealed class ByteDfa
         }
     }
 
-    private static ByteDfa? Build(GrammarNode node, int maxStates, int maxNfaStates)
+    /// <summary>
+    /// Builds the automaton's NFA; its deterministic states are made lazily (a row of 256 transitions when a state is
+    /// first stepped from), so a large regular part costs only the states matching and masks actually reach.
+    /// </summary>
+    private static ByteDfa? Build(GrammarNode node, int maxNfaStates)
     {
         Func<string, GrammarNode?> rule = _ => null;
         var nfa = new Nfa(maxNfaStates);
         var start = nfa.NewState();
         var end = nfa.NewState();
-        if (!nfa.Build(node, start, end, rule, new HashSet<string>(StringComparer.Ordinal)))
+        return nfa.Build(node, start, end, rule, new HashSet<string>(StringComparer.Ordinal)) ? new ByteDfa(nfa, start, end) : null;
+    }
+
+    /// <summary>
+    /// A key for the bytes that keep the automaton alive from <paramref name="state"/>: the part of the NFA reachable
+    /// from the state's NFA states, numbered in the order a breadth-first search meets them. States of different
+    /// automata with equal keys stay alive on the same byte strings (the key describes that part of the NFA whole), so
+    /// facts about them can be shared. Null when that part is larger than <paramref name="maxNfaStates"/>.
+    /// </summary>
+    public string? AliveKey(int state, int maxNfaStates = 256)
+    {
+        int[] start;
+        lock (gate)
+        {
+            start = sets[state];
+        }
+
+        var number = new Dictionary<int, int>();
+        var order = new List<int>();
+        foreach (var s in start)
+        {
+            number[s] = order.Count;
+            order.Add(s);
+        }
+
+        var key = new StringBuilder();
+        key.Append(start.Length).Append(';');
+        for (var i = 0; i < order.Count; i++)
+        {
+            var s = order[i];
+            foreach (var t in nfa.Epsilon[s])
+            {
+                key.Append('e').Append(Number(t)).Append(',');
+            }
+
+            foreach (var (first, last, to) in nfa.Edges[s])
+            {
+                key.Append(first).Append('-').Append(last).Append('>').Append(Number(to)).Append(',');
+            }
+
+            key.Append(';');
+            if (order.Count > maxNfaStates)
+            {
+                return null;
+            }
+        }
+
+        return key.ToString();
+
+        int Number(int s)
+        {
+            if (!number.TryGetValue(s, out var n))
+            {
+                n = order.Count;
+                number[s] = n;
+                order.Add(s);
+            }
+
+            return n;
+        }
+    }
+
+    private ByteDfa?[]? witnesses;
+
+    /// <summary>
+    /// An automaton whose start state is alive on no more than <paramref name="state"/> is: the shared automaton of an
+    /// X* that the state stands at the loop of (every string of X*, and every prefix of one, keeps this automaton alive
+    /// from there). Facts known for the witness carry over, so the inside of a string in a larger automaton reuses what
+    /// the plain string automaton learned once per vocabulary. Null when there is none.
+    /// </summary>
+    public ByteDfa? Witness(int state)
+    {
+        var loop = Volatile.Read(ref witnessLoop)[state];
+        if (loop < 0)
         {
             return null;
         }
 
-        // Subset construction over sorted arrays of NFA states.
-        var ids = new Dictionary<StateSet, int>();
-        var sets = new List<int[]>();
-        var next = new List<int>();
-        var accepting = new List<bool>();
-        int Intern(int[] states)
+        var known = Volatile.Read(ref witnesses) ?? Interlocked.CompareExchange(ref witnesses, new ByteDfa?[nfa.Loops.Count], null) ?? witnesses!;
+        var witness = Volatile.Read(ref known[loop]);
+        if (witness is null)
         {
-            var key = new StateSet(states);
-            if (!ids.TryGetValue(key, out var id))
-            {
-                id = sets.Count;
-                ids[key] = id;
-                sets.Add(states);
-                accepting.Add(Array.BinarySearch(states, end) >= 0);
-                next.AddRange(Enumerable.Repeat(-1, 256));
-            }
+            // This automaton itself when it is that X* (then there is no other witness to ask).
+            witness = TryBuild(GrammarNode.Star(nfa.Loops[loop].Item), _ => null) ?? this;
+            Volatile.Write(ref known[loop], witness);
+        }
 
+        return ReferenceEquals(witness, this) ? null : witness;
+    }
+
+    /// <summary>The id of a set of NFA states, made when new. Called under the gate (or from the constructor).</summary>
+    private int Intern(int[] states)
+    {
+        var key = new StateSet(states);
+        if (ids.TryGetValue(key, out var id))
+        {
             return id;
         }
 
-        Intern(nfa.Closure([start]));
-        var targets = new List<int>?[256];
-        for (var q = 0; q < sets.Count; q++)
+        id = sets.Count;
+        if (id >= MaxStates)
         {
-            if (sets.Count > maxStates)
+            throw new GrammarException($"a regular part of the grammar needs more than {MaxStates} automaton states; simplify the pattern or bound its repetitions.");
+        }
+
+        if (id == rows.Length)
+        {
+            // Grow by copying; readers holding the old arrays still find every state they were given.
+            var size = id * 2;
+            var newAccepting = new bool[size];
+            var newAllowed = new ByteSet[size];
+            var newRows = new int[]?[size];
+            var newWitnessLoop = new int[size];
+            Array.Copy(witnessLoop, newWitnessLoop, id);
+            Volatile.Write(ref witnessLoop, newWitnessLoop);
+            Array.Copy(accepting, newAccepting, id);
+            Array.Copy(allowed, newAllowed, id);
+            Array.Copy(rows, newRows, id);
+            Volatile.Write(ref accepting, newAccepting);
+            Volatile.Write(ref allowed, newAllowed);
+            Volatile.Write(ref rows, newRows);
+        }
+
+        accepting[id] = Array.BinarySearch(states, end) >= 0;
+        witnessLoop[id] = nfa.Loops.FindIndex(loop => Array.BinarySearch(states, loop.State) >= 0);
+        sets.Add(states);
+        ids[key] = id;
+        return id;
+    }
+
+    /// <summary>Builds the row of a state: its 256 transitions, bytes with the same NFA targets sharing one closure.</summary>
+    private int[] Row(int state)
+    {
+        lock (gate)
+        {
+            if (rows[state] is { } done)
             {
-                return null;
+                return done;
             }
 
-            Array.Clear(targets);
-            foreach (var s in sets[q])
+            var targets = new List<int>?[256];
+            foreach (var s in sets[state])
             {
                 foreach (var (first, last, to) in nfa.Edges[s])
                 {
@@ -163,25 +275,32 @@ internal sealed class ByteDfa
                 }
             }
 
-            // Bytes with the same targets share one closure.
+            var row = new int[256];
+            var set = ByteSet.None;
             var byTargets = new Dictionary<StateSet, int>();
             for (var b = 0; b < 256; b++)
             {
-                if (targets[b] is { } t)
+                if (targets[b] is not { } t)
                 {
-                    var key = new StateSet(t.Distinct().Order().ToArray());
-                    if (!byTargets.TryGetValue(key, out var id))
-                    {
-                        id = Intern(nfa.Closure(key.States));
-                        byTargets[key] = id;
-                    }
-
-                    next[(q * 256) + b] = id;
+                    row[b] = -1;
+                    continue;
                 }
-            }
-        }
 
-        return new ByteDfa(next.ToArray(), accepting.ToArray());
+                var key = new StateSet(t.Distinct().Order().ToArray());
+                if (!byTargets.TryGetValue(key, out var id))
+                {
+                    id = Intern(nfa.Closure(key.States));
+                    byTargets[key] = id;
+                }
+
+                row[b] = id;
+                set = set.With((byte)b);
+            }
+
+            allowed[state] = set;
+            Volatile.Write(ref rows[state], row);
+            return row;
+        }
     }
 
     /// <summary>A sorted set of NFA states compared by content.</summary>
@@ -215,6 +334,11 @@ internal sealed class ByteDfa
         public List<List<(int First, int Last, int To)>> Edges { get; } = [];
 
         private readonly List<List<int>> epsilon = [];
+
+        public List<List<int>> Epsilon => epsilon;
+
+        /// <summary>The entry state of each unbounded repetition X* (or the X* tail of X{m,}), with its X.</summary>
+        public List<(int State, GrammarNode Item)> Loops { get; } = [];
 
         public int NewState()
         {
@@ -342,6 +466,7 @@ internal sealed class ByteDfa
                     if (repeat.Max is null)
                     {
                         var loop = NewState();
+                        Loops.Add((loop, repeat.Item));
                         epsilon[position].Add(loop);
                         var back = NewState();
                         if (!Add(repeat.Item, loop, back, rule, expanding))

@@ -88,7 +88,7 @@ public sealed class CompiledGrammar
             {
                 if (IsDfa(symbol))
                 {
-                    if (!Dfas[DfaIndex(symbol)].Accepting[0])
+                    if (!Dfas[DfaIndex(symbol)].IsAccepting(0))
                     {
                         remaining[p] = int.MaxValue / 2; // never nullable
                     }
@@ -137,7 +137,7 @@ public sealed class CompiledGrammar
         private readonly Dictionary<string, int> ruleIds = new(StringComparer.Ordinal);
         private readonly Dictionary<GrammarNode, int> nodeIds = [];
         private readonly List<ByteDfa> dfas = [];
-        private readonly Dictionary<string, int> dfaIds = new(StringComparer.Ordinal);
+        private readonly Dictionary<ByteDfa, int> dfaIds = [];
         private readonly Dictionary<string, GrammarNode> regularRules = RegularRules(grammar);
 
         /// <summary>The rules that reach no cycle of references: only these can be inlined into an automaton.</summary>
@@ -182,6 +182,14 @@ public sealed class CompiledGrammar
 
         private void AddProductions(int nonterminal, GrammarNode node)
         {
+            // A regular alternation or bounded repetition runs as one automaton (a lexeme: a key among declared names,
+            // a bounded string, a number pattern), so the mask walk steps a table instead of Earley sets inside it.
+            if (node is ChoiceNode or RepeatNode { Max: not null } && Automaton(node) is { } dfa)
+            {
+                Add(nonterminal, [dfa]);
+                return;
+            }
+
             if (node is ChoiceNode choice)
             {
                 foreach (var alternative in choice.Alternatives)
@@ -242,6 +250,9 @@ public sealed class CompiledGrammar
                     }
 
                     break;
+                case ChoiceNode or RepeatNode { Max: not null } when Automaton(node) is { } dfa:
+                    result.Add(dfa);
+                    break;
                 case ChoiceNode:
                     result.Add(NodeNonterminal(node, n => AddProductions(n, node)));
                     break;
@@ -278,11 +289,11 @@ public sealed class CompiledGrammar
                 return null;
             }
 
-            if (!dfaIds.TryGetValue(dfa.Key, out var index))
+            if (!dfaIds.TryGetValue(dfa, out var index))
             {
                 index = dfas.Count;
                 dfas.Add(dfa);
-                dfaIds[dfa.Key] = index;
+                dfaIds[dfa] = index;
             }
 
             return DfaSymbolBase - index;

@@ -62,7 +62,7 @@ public sealed class GrammarMatcher
             if (Scans(item, out var symbol))
             {
                 allowed = allowed.Union(CompiledGrammar.IsDfa(symbol)
-                    ? grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].Allowed[item.State]
+                    ? grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].AllowedAt(item.State)
                     : grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)]);
             }
         }
@@ -230,7 +230,7 @@ public sealed class GrammarMatcher
                 if (CompiledGrammar.IsDfa(symbol))
                 {
                     // An automaton in an accepting state may end here.
-                    if (grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].Accepting[item.State])
+                    if (grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].IsAccepting(item.State))
                     {
                         set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
                     }
@@ -274,9 +274,9 @@ public sealed class GrammarMatcher
     /// Learns the canonical state after every byte from the current state at once: bytes that advance the same items
     /// the same way share one closure, so a state whose 200 allowed bytes fall into a handful of classes costs a handful
     /// of Earley steps. <paramref name="next"/>[b] receives the state id (0 when the byte is not allowed), and
-    /// <paramref name="seen"/> each new state with the automata it runs.
+    /// <paramref name="seen"/> each state reached, while it is the matcher's current state (so it can ask about it).
     /// </summary>
-    internal void LearnTransitions(StateInterner interner, int[] next, Action<int, (ByteDfa Dfa, int State)[]> seen)
+    internal void LearnTransitions(StateInterner interner, int[] next, Action<int> seen)
     {
         var current = sets[^1];
         var kernels = new List<Item>?[256];
@@ -290,7 +290,7 @@ public sealed class GrammarMatcher
             if (CompiledGrammar.IsDfa(symbol))
             {
                 var dfa = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)];
-                foreach (var b in dfa.Allowed[item.State].Bytes())
+                foreach (var b in dfa.AllowedAt(item.State).Bytes())
                 {
                     (kernels[b] ??= []).Add(new Item(item.Production, item.Dot, item.Origin, dfa.Step(item.State, b)));
                 }
@@ -329,7 +329,7 @@ public sealed class GrammarMatcher
             sets.Add(set);
             Close(sets.Count - 1);
             var id = StateId(interner);
-            seen(id, RunningAutomata());
+            seen(id);
             Rollback(1);
             byKernel[kernel] = id;
             next[b] = id;
@@ -359,6 +359,46 @@ public sealed class GrammarMatcher
         public override bool Equals(object? obj) => obj is Kernel other && Equals(other);
 
         public override int GetHashCode() => hash;
+    }
+
+    /// <summary>
+    /// Whether exactly one item of the current state scans, and it runs an automaton: inside it, the token-mask walk
+    /// can step the automaton alone and consult the parser only where the automaton may end (<see cref="PushExit"/>).
+    /// </summary>
+    internal bool SoleScannerIsAutomaton()
+    {
+        var count = 0;
+        var automaton = false;
+        foreach (var item in sets[^1].Items)
+        {
+            if (Scans(item, out var symbol))
+            {
+                count++;
+                automaton = CompiledGrammar.IsDfa(symbol);
+            }
+        }
+
+        return count == 1 && automaton;
+    }
+
+    /// <summary>
+    /// Pushes the set that follows when the sole scanning automaton of the current state ends (see
+    /// <see cref="SoleScannerIsAutomaton"/>), without the automaton going on: after any run of bytes that keeps the
+    /// automaton alive and accepting, the bytes it cannot take lead where this set's do. Undo with <see cref="Rollback"/>(1).
+    /// </summary>
+    internal void PushExit()
+    {
+        var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
+        foreach (var item in sets[^1].Items)
+        {
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
+            {
+                set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
+            }
+        }
+
+        sets.Add(set);
+        Close(sets.Count - 1);
     }
 
     /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>

@@ -47,6 +47,15 @@ public sealed class TokenGrammar
         /// <summary>The automata running in this state, with their states and memos; null until the state is first seen.</summary>
         public (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[]? Automata { get; set; }
 
+        /// <summary>Whether the state's only scanning item runs an automaton (the first of <see cref="Automata"/>).</summary>
+        public bool Sole { get; set; }
+
+        /// <summary>For a <see cref="Sole"/> state: the facts of the state that follows when its automaton ends; null until first needed.</summary>
+        public StateInfo? Exit { get; set; }
+
+        /// <summary>Whether <see cref="Next"/> holds every byte's transition.</summary>
+        public bool Learned { get; set; }
+
         /// <summary>The learned next states' facts by byte (null for unknown or dead), to skip lookups in the walk.</summary>
         public StateInfo?[] NextInfo { get; } = new StateInfo?[256];
 

@@ -50,8 +50,12 @@ public sealed class TokenMatcher
             words.Clear();
             applied = 0;
             var info = Info(state);
-            info.Automata ??= WithMemos(bytes.RunningAutomata());
-            Walk(0, info, state, 0, words);
+            if (info.Automata is null)
+            {
+                Describe(info, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
+            }
+
+            WalkFrom(0, info, state, 0, words);
             if (applied > 0)
             {
                 bytes.Rollback(applied);
@@ -89,7 +93,7 @@ public sealed class TokenMatcher
             foreach (var (dfa, q, memo) in automata)
             {
                 var after = dfa.Step(q, label);
-                if (after >= 0 && memo.Get(trie, dfa, child, after))
+                if (after >= 0 && memo.Get(child, after))
                 {
                     whole = true;
                     break;
@@ -130,15 +134,11 @@ public sealed class TokenMatcher
             // every path below: the whole subtree is allowed.
             if (InsideAutomaton(nextInfo, child) || Loop(nextInfo, next, depth + 1).IsSupersetOf(trie.BytesBelow[child]))
             {
-                for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
-                {
-                    var id = trie.TokensInOrder[i];
-                    mask[id >> 5] |= 1u << (id & 31);
-                }
+                MarkBelow(child, mask);
             }
             else
             {
-                Walk(child, nextInfo, next, depth + 1, mask);
+                WalkFrom(child, nextInfo, next, depth + 1, mask);
             }
 
             if (applied > depth)
@@ -149,19 +149,132 @@ public sealed class TokenMatcher
         }
     }
 
-    private void MarkSubtree(int child, Span<uint> mask)
+    /// <summary>Walks below <paramref name="node"/> from a parser state, stepping its automaton alone when it is the sole scanner.</summary>
+    private void WalkFrom(int node, TokenGrammar.StateInfo info, int state, int depth, Span<uint> mask)
+    {
+        if (info.Sole)
+        {
+            var (dfa, q, memo) = info.Automata![0];
+            WalkAutomaton(node, info, depth, dfa, memo, q, depth, mask);
+        }
+        else
+        {
+            Walk(node, info, state, depth, mask);
+        }
+    }
+
+    /// <summary>
+    /// The walk inside the sole automaton of the state <paramref name="entry"/> (met at depth <paramref name="entryDepth"/>):
+    /// a child is allowed when the automaton takes its byte, or when the automaton may end here and the state after it
+    /// (<see cref="TokenGrammar.StateInfo.Exit"/>, the same wherever the automaton ends) takes the byte. No parser state
+    /// is made for the automaton's own steps.
+    /// </summary>
+    private void WalkAutomaton(int node, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask)
     {
         var trie = grammar.Trie;
-        foreach (var id in trie.TokensAt[child])
+        var exit = dfa.IsAccepting(q) ? Exit(entry, entryDepth) : null;
+        for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
         {
-            mask[id >> 5] |= 1u << (id & 31);
+            var label = trie.Label[child];
+            var after = dfa.Step(q, label);
+            var exitNext = exit is null ? 0 : exit.Next[label];
+            if (after >= 0 && exitNext > 0)
+            {
+                // Both the automaton and what follows it take the byte: walk on from the real parser state, which holds both.
+                path[depth] = label;
+                Sync(depth + 1);
+                var state = bytes.StateId(grammar.States);
+                var info = Info(state);
+                if (info.Automata is null)
+                {
+                    Describe(info, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
+                }
+
+                Mark(trie.TokensAt[child], mask);
+                WalkFrom(child, info, state, depth + 1, mask);
+            }
+            else if (after >= 0)
+            {
+                Mark(trie.TokensAt[child], mask);
+                if (trie.FirstChild[child] >= 0)
+                {
+                    if (memo.Get(child, after))
+                    {
+                        MarkBelow(child, mask);
+                    }
+                    else
+                    {
+                        path[depth] = label;
+                        WalkAutomaton(child, entry, entryDepth, dfa, memo, after, depth + 1, mask);
+                    }
+                }
+            }
+            else if (exitNext > 0)
+            {
+                Mark(trie.TokensAt[child], mask);
+                if (trie.FirstChild[child] >= 0)
+                {
+                    path[depth] = label;
+                    WalkFrom(child, exit!.NextInfo[label] ?? Info(exitNext), exitNext, depth + 1, mask);
+                }
+            }
+
+            if (applied > depth)
+            {
+                bytes.Rollback(applied - depth);
+                applied = depth;
+            }
+        }
+    }
+
+    /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
+    private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)
+    {
+        if (entry.Exit is { } known)
+        {
+            return known;
         }
 
-        for (var i = trie.SubtreeStart[child]; i < trie.SubtreeEnd[child]; i++)
+        if (applied > entryDepth)
         {
-            var id = trie.TokensInOrder[i];
+            bytes.Rollback(applied - entryDepth);
+            applied = entryDepth;
+        }
+
+        Sync(entryDepth);
+        bytes.PushExit();
+        var state = bytes.StateId(grammar.States);
+        var exit = Info(state);
+        if (exit.Automata is null)
+        {
+            Describe(exit, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
+        }
+
+        if (!exit.Learned)
+        {
+            LearnHere(exit);
+        }
+
+        bytes.Rollback(1);
+        entry.Exit = exit;
+        return exit;
+    }
+
+    private static void Mark(int[] tokens, Span<uint> mask)
+    {
+        foreach (var id in tokens)
+        {
             mask[id >> 5] |= 1u << (id & 31);
         }
+    }
+
+    /// <summary>Marks every token strictly below a node.</summary>
+    private void MarkBelow(int node, Span<uint> mask) => grammar.Trie.MarkBelow(node, mask);
+
+    private void MarkSubtree(int child, Span<uint> mask)
+    {
+        Mark(grammar.Trie.TokensAt[child], mask);
+        MarkBelow(child, mask);
     }
 
     /// <summary>Whether an automaton running in a state (the state at <paramref name="node"/>) stays alive below the node.</summary>
@@ -169,7 +282,7 @@ public sealed class TokenMatcher
     {
         foreach (var (dfa, q, memo) in info.Automata ?? [])
         {
-            if (memo.Get(grammar.Trie, dfa, node, q))
+            if (memo.Get(node, q))
             {
                 return true;
             }
@@ -201,14 +314,37 @@ public sealed class TokenMatcher
     private int Learn(TokenGrammar.StateInfo info, byte value, int depth)
     {
         Sync(depth);
-        bytes.LearnTransitions(grammar.States, info.Next, (state, automata) => Info(state).Automata ??= WithMemos(automata));
+        LearnHere(info);
+        return info.Next[value];
+    }
+
+    /// <summary>Learns every transition of the matcher's current state, whose facts are <paramref name="info"/>.</summary>
+    private void LearnHere(TokenGrammar.StateInfo info)
+    {
+        bytes.LearnTransitions(grammar.States, info.Next, describe ??= state =>
+        {
+            var next = Info(state);
+            if (next.Automata is null)
+            {
+                Describe(next, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
+            }
+        });
         for (var b = 0; b < 256; b++)
         {
             // Readers that find a next state before its facts look the facts up themselves.
             info.NextInfo[b] = info.Next[b] > 0 ? Info(info.Next[b]) : null;
         }
 
-        return info.Next[value];
+        info.Learned = true;
+    }
+
+    private Action<int>? describe;
+
+    private void Describe(TokenGrammar.StateInfo info, (ByteDfa Dfa, int State)[] automata, bool sole)
+    {
+        // Sole is written first: a reader that sees the automata sees whether the first one runs alone.
+        info.Sole = sole;
+        info.Automata = WithMemos(automata);
     }
 
     /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>

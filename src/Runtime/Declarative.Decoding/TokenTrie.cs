@@ -88,106 +88,207 @@ internal sealed class TokenTrie
     /// <summary>The length in bytes of the longest token.</summary>
     public int MaxDepth { get; private init; }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ByteDfa, InsideMemo> inside = new();
+    /// <summary>Sets the bit of every token strictly below <paramref name="node"/> in <paramref name="mask"/>.</summary>
+    public void MarkBelow(int node, Span<uint> mask)
+    {
+        var tokens = TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]);
+        foreach (var id in tokens)
+        {
+            mask[id >> 5] |= 1u << (id & 31);
+        }
+    }
 
-    /// <summary>The memo of an automaton (kept by callers that ask often, to skip the lookup).</summary>
-    public InsideMemo MemoFor(ByteDfa dfa) => inside.GetOrAdd(dfa, d => new InsideMemo(d.StateCount, NodeCount));
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, InsideMemo> inside = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StateMemo> shared = new(StringComparer.Ordinal);
+
+    /// <summary>How many automaton states' memos are shared across automata at most (each holds pages as they are asked for).</summary>
+    private const int MaxSharedMemos = 8192;
+
+    /// <summary>The memo of an automaton (kept by callers that ask often, to skip the lookup); it lives as long as the automaton.</summary>
+    public InsideMemo MemoFor(ByteDfa dfa) => inside.GetValue(dfa, d => new InsideMemo(this, d));
+
+    /// <summary>The memo of one automaton state, shared with every state (of any automaton) alive on the same bytes.</summary>
+    private StateMemo MemoOf(ByteDfa dfa, int state)
+    {
+        if (dfa.AliveKey(state) is not { } key)
+        {
+            return new StateMemo(NodeCount);
+        }
+
+        if (shared.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        return shared.Count < MaxSharedMemos ? shared.GetOrAdd(key, _ => new StateMemo(NodeCount)) : new StateMemo(NodeCount);
+    }
 
     /// <summary>
     /// Per automaton: whether every path below a trie node stays alive in the automaton standing in a given state at
-    /// that node (so every token in the subtree is accepted by it). Answers are memoized per state and node, so each is
-    /// computed once per vocabulary. Races only ever lose memo bits (a recomputation or a "no"), never add a wrong "yes".
+    /// that node (so every token in the subtree is accepted by it). Answers are memoized per state and node, computed
+    /// once per vocabulary for all automata states alive on the same bytes (<see cref="ByteDfa.AliveKey"/>). Races
+    /// only ever lose memo bits (a recomputation or a "no"), never add a wrong "yes".
     /// </summary>
-    internal sealed class InsideMemo(int states, int nodes)
+    internal sealed class InsideMemo(TokenTrie trie, ByteDfa dfa)
     {
-        private readonly ulong[]?[] known = new ulong[]?[states];
-        private readonly ulong[]?[] value = new ulong[]?[states];
+        private readonly object gate = new();
+        private StateMemo?[] states = new StateMemo?[8];
 
-        public bool Get(TokenTrie trie, ByteDfa dfa, int node, int state)
+        public bool Get(int node, int state)
         {
-            var k = known[state] ??= new ulong[(nodes + 63) >> 6];
-            var v = value[state] ??= new ulong[(nodes + 63) >> 6];
-            var bit = 1UL << (node & 63);
-            if ((Volatile.Read(ref k[node >> 6]) & bit) != 0)
+            var memo = Of(state);
+            if (memo.TryGet(node, out var known))
             {
-                return (v[node >> 6] & bit) != 0;
+                return known;
+            }
+
+            if (dfa.Witness(state) is { } witness && trie.MemoFor(witness).Get(node, 0))
+            {
+                memo.Set(node, true);
+                return true;
             }
 
             var ok = true;
             for (var c = trie.FirstChild[node]; c >= 0 && ok; c = trie.NextSibling[c])
             {
                 var next = dfa.Step(state, trie.Label[c]);
-                ok = next >= 0 && Get(trie, dfa, c, next);
+                ok = next >= 0 && Get(c, next);
             }
 
-            if (ok)
-            {
-                Interlocked.Or(ref v[node >> 6], bit);
-            }
-
-            Interlocked.Or(ref k[node >> 6], bit);
+            memo.Set(node, ok);
             return ok;
+        }
+
+        private StateMemo Of(int state)
+        {
+            var all = Volatile.Read(ref states);
+            if (state < all.Length && all[state] is { } memo)
+            {
+                return memo;
+            }
+
+            var made = trie.MemoOf(dfa, state);
+            lock (gate)
+            {
+                if (state >= states.Length)
+                {
+                    var grown = new StateMemo?[Math.Max(state + 1, states.Length * 2)];
+                    Array.Copy(states, grown, states.Length);
+                    Volatile.Write(ref states, grown);
+                }
+
+                return states[state] ??= made;
+            }
+        }
+    }
+
+    /// <summary>The answers for one automaton state: two bits per trie node, in pages made as they are asked for.</summary>
+    internal sealed class StateMemo(int nodes)
+    {
+        private const int PageBits = 12;
+        private const int PageWords = (1 << PageBits) >> 6;
+        private readonly ulong[]?[] known = new ulong[]?[(nodes >> PageBits) + 1];
+        private readonly ulong[]?[] value = new ulong[]?[(nodes >> PageBits) + 1];
+
+        public bool TryGet(int node, out bool answer)
+        {
+            var page = node >> PageBits;
+            var bit = 1UL << (node & 63);
+            var word = (node >> 6) & (PageWords - 1);
+            if (Volatile.Read(ref known[page]) is { } k && (Volatile.Read(ref k[word]) & bit) != 0)
+            {
+                answer = (Volatile.Read(ref value[page]!)[word] & bit) != 0;
+                return true;
+            }
+
+            answer = false;
+            return false;
+        }
+
+        public void Set(int node, bool answer)
+        {
+            var page = node >> PageBits;
+            var bit = 1UL << (node & 63);
+            var word = (node >> 6) & (PageWords - 1);
+            var v = Volatile.Read(ref value[page]);
+            if (v is null)
+            {
+                Interlocked.CompareExchange(ref value[page], new ulong[PageWords], null);
+                v = value[page]!;
+            }
+
+            var k = Volatile.Read(ref known[page]);
+            if (k is null)
+            {
+                Interlocked.CompareExchange(ref known[page], new ulong[PageWords], null);
+                k = known[page]!;
+            }
+
+            if (answer)
+            {
+                Interlocked.Or(ref v[word], bit);
+            }
+
+            Interlocked.Or(ref k[word], bit);
         }
     }
 
     public static TokenTrie Build(Vocabulary vocabulary)
     {
-        // Children kept in dictionaries while building, then flattened into arrays.
-        var children = new List<SortedDictionary<byte, int>> { new() };
-        var tokensAt = new List<List<int>> { new() };
+        // Tokens in byte order: a trie's depth-first preorder is the order of its strings, so nodes are numbered as they
+        // are made (a walk then reads the arrays front to back, and a subtree's nodes sit together).
+        var ids = Enumerable.Range(0, vocabulary.Count).Where(id => vocabulary[id].Length > 0).ToArray();
+        Array.Sort(ids, (x, y) =>
+        {
+            var order = vocabulary[x].SequenceCompareTo(vocabulary[y]);
+            return order != 0 ? order : x.CompareTo(y);
+        });
+
+        var firstChild = new List<int> { -1 };
+        var nextSibling = new List<int> { -1 };
         var labels = new List<byte> { 0 };
-        for (var id = 0; id < vocabulary.Count; id++)
+        var tokens = new List<List<int>?> { null };
+        var path = new List<int> { 0 }; // path[d] = the node at depth d on the current branch
+        var lastChild = new List<int> { -1 }; // lastChild[d] = the last child made under path[d]
+        var previous = -1;
+        var maxDepth = 0;
+        foreach (var id in ids)
         {
             var bytes = vocabulary[id];
-            if (bytes.Length == 0)
+            maxDepth = Math.Max(maxDepth, bytes.Length);
+            var common = previous < 0 ? 0 : bytes.CommonPrefixLength(vocabulary[previous]);
+            path.RemoveRange(common + 1, path.Count - common - 1);
+            lastChild.RemoveRange(common + 1, lastChild.Count - common - 1);
+            for (var d = common; d < bytes.Length; d++)
             {
-                continue;
-            }
-
-            var node = 0;
-            foreach (var b in bytes)
-            {
-                if (!children[node].TryGetValue(b, out var child))
+                var node = labels.Count;
+                labels.Add(bytes[d]);
+                firstChild.Add(-1);
+                nextSibling.Add(-1);
+                tokens.Add(null);
+                var parent = path[d];
+                if (lastChild[d] < 0)
                 {
-                    child = children.Count;
-                    children.Add(new SortedDictionary<byte, int>());
-                    tokensAt.Add(new List<int>());
-                    labels.Add(b);
-                    children[node][b] = child;
-                }
-
-                node = child;
-            }
-
-            tokensAt[node].Add(id);
-        }
-
-        var count = children.Count;
-        var firstChild = new int[count];
-        var nextSibling = new int[count];
-        Array.Fill(firstChild, -1);
-        Array.Fill(nextSibling, -1);
-        for (var n = 0; n < count; n++)
-        {
-            var previous = -1;
-            foreach (var child in children[n].Values)
-            {
-                if (previous < 0)
-                {
-                    firstChild[n] = child;
+                    firstChild[parent] = node;
                 }
                 else
                 {
-                    nextSibling[previous] = child;
+                    nextSibling[lastChild[d]] = node;
                 }
 
-                previous = child;
+                lastChild[d] = node;
+                path.Add(node);
+                lastChild.Add(-1);
             }
+
+            (tokens[path[bytes.Length]] ??= []).Add(id);
+            previous = id;
         }
 
-        return new TokenTrie(firstChild, nextSibling, labels.ToArray(), tokensAt.Select(t => t.ToArray()).ToArray(), count)
+        var tokensAt = tokens.Select(t => t is null ? [] : t.ToArray()).ToArray();
+        return new TokenTrie(firstChild.ToArray(), nextSibling.ToArray(), labels.ToArray(), tokensAt, labels.Count)
         {
-            MaxDepth = vocabulary.Tokens.Length == 0 ? 0 : vocabulary.Tokens.Max(t => t.Length),
+            MaxDepth = maxDepth,
         };
     }
 }
