@@ -1,3 +1,12 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `masks --cases DIR` runs the token-mask corpus harness; anything else goes to BenchmarkDotNet.
+return args.Length > 0 && args[0] == "masks"
+    ? Declarative.Benchmarks.MaskCorpus.Run(args)
+    : Run(args);
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}

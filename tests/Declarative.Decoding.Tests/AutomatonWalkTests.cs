@@ -98,4 +98,25 @@ public class AutomatonWalkTests
         var vocabulary = Vocabulary("{\"", "key", "\"key0", "01", "299\"}", "\"}", "key1", "00\"");
         AssertMasksExact(grammar, vocabulary, "{\"key001\"}", "{\"key299\"}", "{\"key150\"}");
     }
+
+    [Fact]
+    public void Right_recursive_rules_compile_to_one_automaton_and_nested_recursion_does_not()
+    {
+        // multipleOf is a digit automaton written as right-recursive rules: it runs as one automaton.
+        var multiple = CompiledGrammar.Compile(JsonSchemaCompiler.Compile("{\"type\":\"integer\",\"multipleOf\":3}").Grammar);
+        Assert.NotEmpty(multiple.Dfas);
+        Assert.True(multiple.ProductionCount < 10, $"{multiple.ProductionCount} productions: the digit rules should each be one automaton");
+        Assert.True(GrammarMatcher.Matches(multiple, "-123"u8));
+        Assert.False(GrammarMatcher.Matches(multiple, "124"u8));
+
+        // A value nested in an array recurses in the middle: the parser keeps it, and only its regular parts are automata.
+        var nested = new Grammar("value", [
+            new("value", GrammarNode.Choice(GrammarNode.Literal("0"), GrammarNode.Seq(GrammarNode.Literal("["), GrammarNode.Ref("value"), GrammarNode.Literal("]")))),
+        ]);
+        var compiled = CompiledGrammar.Compile(nested);
+        Assert.Empty(compiled.Dfas);
+        Assert.True(GrammarMatcher.Matches(compiled, "[[0]]"u8));
+        Assert.False(GrammarMatcher.Matches(compiled, "[[0]"u8));
+        AssertMasksExact(nested, Vocabulary("[[", "0]", "]]", "[0"), "[[0]]", "0");
+    }
 }

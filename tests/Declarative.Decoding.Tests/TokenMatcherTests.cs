@@ -41,6 +41,7 @@ public class TokenMatcherTests
         { "{\"properties\":{\"name\":{},\"age\":{}},\"additionalProperties\":{\"type\":\"boolean\"}}", "{\"name\":1,\"nam\":true,\"namex\":false}" },
         { "{\"propertyNames\":{\"maxLength\":3},\"additionalProperties\":{\"type\":\"string\",\"minLength\":2,\"maxLength\":4}}", "{\"ab\":\"Ada\",\"é\":\"x\\\"é\"}" },
         { "{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"multipleOf\":2}}", "[12,-4,345678,0]" },
+        { "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":3}}", "[\"Ada Lovelace\",\"é😀x\",\"\\n\\\"é\"]" },
         { "{\"type\":\"array\",\"items\":{\"anyOf\":[{\"type\":\"string\",\"maxLength\":1},{\"type\":\"string\",\"minLength\":3}]}}", "[\"é\",\"Zürich\",\"\"]" },
     };
 

@@ -86,6 +86,19 @@ internal sealed class ByteDfa
         return Built.GetOrAdd(inlined, static n => Build(n, maxNfaStates: 4096));
     }
 
+    /// <summary>
+    /// Builds the automaton of a node whose rules recurse only at their ends (right-linear rules, such as the digit
+    /// automaton of <c>multipleOf</c>), or returns null when the node is not regular or too large. Not shared across
+    /// grammars: such rules are specific to their grammar.
+    /// </summary>
+    public static ByteDfa? TryBuildRecursive(GrammarNode node, Func<string, GrammarNode?> rule)
+    {
+        var nfa = new Nfa(4096);
+        var start = nfa.NewState();
+        var end = nfa.NewState();
+        return nfa.Build(node, start, end, rule, new HashSet<string>(StringComparer.Ordinal)) ? new ByteDfa(nfa, start, end) : null;
+    }
+
     /// <summary>The node with its rule references replaced by their bodies, or null when a reference is recursive.</summary>
     private static GrammarNode? Inline(GrammarNode node, Func<string, GrammarNode?> rule, HashSet<string> expanding)
     {
@@ -214,6 +227,7 @@ internal sealed class ByteDfa
     }
 
     /// <summary>The id of a set of NFA states, made when new. Called under the gate (or from the constructor).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int Intern(int[] states)
     {
         var key = new StateSet(states);
@@ -254,6 +268,7 @@ internal sealed class ByteDfa
     }
 
     /// <summary>Builds the row of a state: its 256 transitions, bytes with the same NFA targets sharing one closure.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int[] Row(int state)
     {
         lock (gate)
@@ -335,9 +350,11 @@ internal sealed class ByteDfa
 
         private readonly List<List<int>> epsilon = [];
 
+        private readonly Dictionary<(string Rule, int To), int> entries = [];
+
         public List<List<int>> Epsilon => epsilon;
 
-        /// <summary>The entry state of each unbounded repetition X* (or the X* tail of X{m,}), with its X.</summary>
+        /// <summary>States from which every string of some X* (and every prefix of one) keeps the automaton alive, with that X: the loop of X* and the start of each required X of X{m,}.</summary>
         public List<(int State, GrammarNode Item)> Loops { get; } = [];
 
         public int NewState()
@@ -454,6 +471,12 @@ internal sealed class ByteDfa
                     var position = from;
                     for (var i = 0; i < repeat.Min; i++)
                     {
+                        if (repeat.Max is null)
+                        {
+                            // X…X X*: from the start of each required X any string of X* keeps the automaton alive too.
+                            Loops.Add((position, repeat.Item));
+                        }
+
                         var target = NewState();
                         if (!Add(repeat.Item, position, target, rule, expanding))
                         {
@@ -494,12 +517,24 @@ internal sealed class ByteDfa
                     epsilon[position].Add(to);
                     return true;
                 case RuleRefNode reference:
-                    if (!expanding.Add(reference.Name) || rule(reference.Name) is not { } body)
+                    // A rule already made for the same continuation is joined (this is how a right-recursive rule, a
+                    // tail call back into a rule being expanded, stays regular); a rule being expanded for another
+                    // continuation is recursion in the middle, which no automaton matches.
+                    if (entries.TryGetValue((reference.Name, to), out var entry))
                     {
-                        return false; // recursive, so not regular
+                        epsilon[from].Add(entry);
+                        return true;
                     }
 
-                    var ok = Add(body, from, to, rule, expanding);
+                    if (!expanding.Add(reference.Name) || rule(reference.Name) is not { } body)
+                    {
+                        return false;
+                    }
+
+                    entry = NewState();
+                    entries[(reference.Name, to)] = entry;
+                    epsilon[from].Add(entry);
+                    var ok = Add(body, entry, to, rule, expanding);
                     expanding.Remove(reference.Name);
                     return ok;
                 default:

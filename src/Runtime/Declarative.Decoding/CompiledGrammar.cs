@@ -139,6 +139,7 @@ public sealed class CompiledGrammar
         private readonly List<ByteDfa> dfas = [];
         private readonly Dictionary<ByteDfa, int> dfaIds = [];
         private readonly Dictionary<string, GrammarNode> regularRules = RegularRules(grammar);
+        private readonly Dictionary<string, GrammarNode> rules = grammar.RuleList.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
 
         /// <summary>The rules that reach no cycle of references: only these can be inlined into an automaton.</summary>
         private static Dictionary<string, GrammarNode> RegularRules(Grammar grammar)
@@ -160,6 +161,59 @@ public sealed class CompiledGrammar
 
             return bodies.Where(r => Regular(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         }
+        private HashSet<string>? rightLinear;
+
+        /// <summary>
+        /// The rules an automaton can match although they recurse: every rule they reach either reaches no cycle or
+        /// recurses within its cycle only at the ends of its alternatives (a right-linear cycle, as in the digit
+        /// automaton of <c>multipleOf</c>). Anything else (a value nested in an array) needs the parser.
+        /// </summary>
+        private HashSet<string> RightLinearRules()
+        {
+            if (rightLinear is not null)
+            {
+                return rightLinear;
+            }
+
+            var reach = rules.Keys.ToDictionary(name => name, name => Reachable(name), StringComparer.Ordinal);
+            HashSet<string> Reachable(string from)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var stack = new Stack<string>(Grammar.References(rules[from]));
+                while (stack.Count > 0)
+                {
+                    var name = stack.Pop();
+                    if (seen.Add(name))
+                    {
+                        foreach (var next in Grammar.References(rules[name]))
+                        {
+                            stack.Push(next);
+                        }
+                    }
+                }
+
+                return seen;
+            }
+
+            // A rule is tail-safe when every reference it makes into its own cycle stands at the end of an alternative.
+            bool TailSafe(string name)
+            {
+                bool Check(GrammarNode node, bool tail) => node switch
+                {
+                    RuleRefNode reference => tail || !(reach[reference.Name].Contains(name) && reach[name].Contains(reference.Name)),
+                    ChoiceNode choice => choice.Alternatives.All(a => Check(a, tail)),
+                    SequenceNode sequence => sequence.Items.Select((item, i) => Check(item, tail && i == sequence.Items.Count - 1)).All(ok => ok),
+                    RepeatNode repeat => Check(repeat.Item, false),
+                    _ => true,
+                };
+                return Check(rules[name], true);
+            }
+
+            var safe = rules.Keys.Where(TailSafe).ToHashSet(StringComparer.Ordinal);
+            rightLinear = rules.Keys.Where(name => safe.Contains(name) && reach[name].All(safe.Contains)).ToHashSet(StringComparer.Ordinal);
+            return rightLinear;
+        }
+
         private int nonterminals;
 
         public CompiledGrammar Build()
@@ -278,12 +332,21 @@ public sealed class CompiledGrammar
         /// <summary>An automaton terminal for a regular node, or null when it is not regular or too large.</summary>
         private int? Automaton(GrammarNode repeat)
         {
-            if (Grammar.References(repeat).Any(name => !regularRules.ContainsKey(name)))
+            var references = Grammar.References(repeat).ToList();
+            ByteDfa? dfa;
+            if (references.All(regularRules.ContainsKey))
+            {
+                dfa = ByteDfa.TryBuild(repeat, name => regularRules.TryGetValue(name, out var body) ? body : null);
+            }
+            else if (references.All(RightLinearRules().Contains))
+            {
+                dfa = ByteDfa.TryBuildRecursive(repeat, name => rules.TryGetValue(name, out var body) ? body : null);
+            }
+            else
             {
                 return null;
             }
 
-            var dfa = ByteDfa.TryBuild(repeat, name => regularRules.TryGetValue(name, out var body) ? body : null);
             if (dfa is null)
             {
                 return null;

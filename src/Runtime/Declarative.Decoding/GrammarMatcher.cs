@@ -73,6 +73,7 @@ public sealed class GrammarMatcher
     /// <summary>Feeds one byte.</summary>
     /// <param name="value">The byte.</param>
     /// <returns><see langword="false"/> (and no change) when the byte is not allowed here.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool TryAdvance(byte value)
     {
         var current = sets[^1];
@@ -154,6 +155,7 @@ public sealed class GrammarMatcher
 
     /// <summary>Undoes the last <paramref name="bytes"/> bytes.</summary>
     /// <param name="bytes">How many bytes to undo.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Rollback(int bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
@@ -184,6 +186,7 @@ public sealed class GrammarMatcher
     /// </summary>
     internal int StateId(StateInterner interner) => SetId(sets.Count - 1, interner);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int SetId(int index, StateInterner interner)
     {
         var set = sets[index];
@@ -217,6 +220,7 @@ public sealed class GrammarMatcher
     }
 
     /// <summary>Predicts and completes in the set at <paramref name="index"/> until nothing changes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Close(int index)
     {
         var set = sets[index];
@@ -276,6 +280,7 @@ public sealed class GrammarMatcher
     /// of Earley steps. <paramref name="next"/>[b] receives the state id (0 when the byte is not allowed), and
     /// <paramref name="seen"/> each state reached, while it is the matcher's current state (so it can ask about it).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void LearnTransitions(StateInterner interner, int[] next, Action<int> seen)
     {
         var current = sets[^1];
@@ -365,6 +370,7 @@ public sealed class GrammarMatcher
     /// Whether exactly one item of the current state scans, and it runs an automaton: inside it, the token-mask walk
     /// can step the automaton alone and consult the parser only where the automaton may end (<see cref="PushExit"/>).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal bool SoleScannerIsAutomaton()
     {
         var count = 0;
@@ -402,6 +408,7 @@ public sealed class GrammarMatcher
     }
 
     /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal (ByteDfa Dfa, int State)[] RunningAutomata()
     {
         var result = new List<(ByteDfa, int)>();

@@ -10,6 +10,7 @@ internal sealed class StateInterner
 
     public int Count => ids.Count;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int Intern(int[] content) => ids.GetOrAdd(new Key(content), _ => Interlocked.Increment(ref next));
 
     private readonly struct Key(int[] content) : IEquatable<Key>

@@ -31,6 +31,7 @@ public sealed class TokenMatcher
     /// come next.
     /// </summary>
     /// <param name="mask">At least <see cref="Vocabulary.MaskWords"/> words; cleared first.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void ComputeMask(Span<uint> mask)
     {
         var vocabulary = grammar.Vocabulary;
@@ -80,6 +81,7 @@ public sealed class TokenMatcher
     private byte[] path = [];
     private int applied;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Walk(int node, TokenGrammar.StateInfo info, int state, int depth, Span<uint> mask)
     {
         var trie = grammar.Trie;
@@ -150,6 +152,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Walks below <paramref name="node"/> from a parser state, stepping its automaton alone when it is the sole scanner.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void WalkFrom(int node, TokenGrammar.StateInfo info, int state, int depth, Span<uint> mask)
     {
         if (info.Sole)
@@ -169,6 +172,7 @@ public sealed class TokenMatcher
     /// (<see cref="TokenGrammar.StateInfo.Exit"/>, the same wherever the automaton ends) takes the byte. No parser state
     /// is made for the automaton's own steps.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void WalkAutomaton(int node, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask)
     {
         var trie = grammar.Trie;
@@ -260,6 +264,7 @@ public sealed class TokenMatcher
         return exit;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Mark(int[] tokens, Span<uint> mask)
     {
         foreach (var id in tokens)
@@ -278,6 +283,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Whether an automaton running in a state (the state at <paramref name="node"/>) stays alive below the node.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool InsideAutomaton(TokenGrammar.StateInfo info, int node)
     {
         foreach (var (dfa, q, memo) in info.Automata ?? [])
@@ -297,6 +303,7 @@ public sealed class TokenMatcher
         automata.Select(a => (a.Dfa, a.State, grammar.Trie.MemoFor(a.Dfa))).ToArray();
 
     /// <summary>Feeds the matcher the path bytes it has not seen, up to <paramref name="depth"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Sync(int depth)
     {
         while (applied < depth)
@@ -319,6 +326,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Learns every transition of the matcher's current state, whose facts are <paramref name="info"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void LearnHere(TokenGrammar.StateInfo info)
     {
         bytes.LearnTransitions(grammar.States, info.Next, describe ??= state =>
@@ -348,6 +356,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private ByteSet Loop(TokenGrammar.StateInfo info, int state, int depth)
     {
         if (info.Loop is { } known)

@@ -89,6 +89,7 @@ internal sealed class TokenTrie
     public int MaxDepth { get; private init; }
 
     /// <summary>Sets the bit of every token strictly below <paramref name="node"/> in <paramref name="mask"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void MarkBelow(int node, Span<uint> mask)
     {
         var tokens = TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]);
@@ -134,6 +135,7 @@ internal sealed class TokenTrie
         private readonly object gate = new();
         private StateMemo?[] states = new StateMemo?[8];
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Get(int node, int state)
         {
             var memo = Of(state);
@@ -159,6 +161,7 @@ internal sealed class TokenTrie
             return ok;
         }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private StateMemo Of(int state)
         {
             var all = Volatile.Read(ref states);
@@ -190,6 +193,7 @@ internal sealed class TokenTrie
         private readonly ulong[]?[] known = new ulong[]?[(nodes >> PageBits) + 1];
         private readonly ulong[]?[] value = new ulong[]?[(nodes >> PageBits) + 1];
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool TryGet(int node, out bool answer)
         {
             var page = node >> PageBits;
@@ -205,6 +209,7 @@ internal sealed class TokenTrie
             return false;
         }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Set(int node, bool answer)
         {
             var page = node >> PageBits;
