@@ -51,6 +51,8 @@ internal static class MaskCorpus
         for (var pass = 1; pass <= passes; pass++)
         {
             var masks = new List<double>();
+            var gcPause = GC.GetTotalPauseDuration();
+            var gcCounts = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var steps = new List<(double Us, string Where)>();
             var compiles = new List<double>();
             var errors = 0;
@@ -102,7 +104,7 @@ internal static class MaskCorpus
                 }
             }
 
-            Console.WriteLine($"pass {pass}: {Line("mask", masks)}; {Line("compile", compiles)}; stopped replays {errors}");
+            Console.WriteLine($"pass {pass}: {Line("mask", masks)}; {Line("compile", compiles)}; stopped replays {errors}; GC {GC.CollectionCount(0) - gcCounts.Item1}/{GC.CollectionCount(1) - gcCounts.Item2}/{GC.CollectionCount(2) - gcCounts.Item3} collections (gen 0/1/2), {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:F0} ms paused");
             foreach (var (us, where) in steps.OrderByDescending(s => s.Us).Take(slowest))
             {
                 Console.WriteLine(FormattableString.Invariant($"  {us,9:F0} us  {where}"));

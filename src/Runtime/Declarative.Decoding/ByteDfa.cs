@@ -56,6 +56,9 @@ internal sealed class ByteDfa
         return Volatile.Read(ref allowed)[state];
     }
 
+    /// <summary>The 256 transitions of a state (-1 where the automaton dies); the caller must not change them.</summary>
+    public int[] RowOf(int state) => Volatile.Read(ref rows)[state] ?? Row(state);
+
     /// <summary>The state after <paramref name="value"/>, or -1 when the automaton dies.</summary>
     public int Step(int state, byte value) => (Volatile.Read(ref rows)[state] ?? Row(state))[value];
 
@@ -139,72 +142,15 @@ internal sealed class ByteDfa
         return nfa.Build(node, start, end, rule, new HashSet<string>(StringComparer.Ordinal)) ? new ByteDfa(nfa, start, end) : null;
     }
 
-    /// <summary>
-    /// A key for the bytes that keep the automaton alive from <paramref name="state"/>: the part of the NFA reachable
-    /// from the state's NFA states, numbered in the order a breadth-first search meets them. States of different
-    /// automata with equal keys stay alive on the same byte strings (the key describes that part of the NFA whole), so
-    /// facts about them can be shared. Null when that part is larger than <paramref name="maxNfaStates"/>.
-    /// </summary>
-    public string? AliveKey(int state, int maxNfaStates = 256)
-    {
-        int[] start;
-        lock (gate)
-        {
-            start = sets[state];
-        }
-
-        var number = new Dictionary<int, int>();
-        var order = new List<int>();
-        foreach (var s in start)
-        {
-            number[s] = order.Count;
-            order.Add(s);
-        }
-
-        var key = new StringBuilder();
-        key.Append(start.Length).Append(';');
-        for (var i = 0; i < order.Count; i++)
-        {
-            var s = order[i];
-            foreach (var t in nfa.Epsilon[s])
-            {
-                key.Append('e').Append(Number(t)).Append(',');
-            }
-
-            foreach (var (first, last, to) in nfa.Edges[s])
-            {
-                key.Append(first).Append('-').Append(last).Append('>').Append(Number(to)).Append(',');
-            }
-
-            key.Append(';');
-            if (order.Count > maxNfaStates)
-            {
-                return null;
-            }
-        }
-
-        return key.ToString();
-
-        int Number(int s)
-        {
-            if (!number.TryGetValue(s, out var n))
-            {
-                n = order.Count;
-                number[s] = n;
-                order.Add(s);
-            }
-
-            return n;
-        }
-    }
-
-    private ByteDfa?[]? witnesses;
+    private static readonly object NoWitness = new();
+    private object?[]? witnesses;
 
     /// <summary>
     /// An automaton whose start state is alive on no more than <paramref name="state"/> is: the shared automaton of an
     /// X* that the state stands at the loop of (every string of X*, and every prefix of one, keeps this automaton alive
-    /// from there). Facts known for the witness carry over, so the inside of a string in a larger automaton reuses what
-    /// the plain string automaton learned once per vocabulary. Null when there is none.
+    /// from there), which may be this automaton itself when it is that X*. Facts known for the witness carry over, so
+    /// the inside of a string in a larger automaton reuses what the plain string automaton learned once per vocabulary.
+    /// Null when there is none.
     /// </summary>
     public ByteDfa? Witness(int state)
     {
@@ -214,16 +160,16 @@ internal sealed class ByteDfa
             return null;
         }
 
-        var known = Volatile.Read(ref witnesses) ?? Interlocked.CompareExchange(ref witnesses, new ByteDfa?[nfa.Loops.Count], null) ?? witnesses!;
+        var known = Volatile.Read(ref witnesses) ?? Interlocked.CompareExchange(ref witnesses, new object?[nfa.Loops.Count], null) ?? witnesses!;
         var witness = Volatile.Read(ref known[loop]);
         if (witness is null)
         {
-            // This automaton itself when it is that X* (then there is no other witness to ask).
-            witness = TryBuild(GrammarNode.Star(nfa.Loops[loop].Item), _ => null) ?? this;
+            // X* on its own (X may hold rule references only in grammar-specific automata, which have no shared X*).
+            witness = TryBuild(GrammarNode.Star(nfa.Loops[loop].Item), _ => null) ?? NoWitness;
             Volatile.Write(ref known[loop], witness);
         }
 
-        return ReferenceEquals(witness, this) ? null : witness;
+        return witness as ByteDfa;
     }
 
     /// <summary>The id of a set of NFA states, made when new. Called under the gate (or from the constructor).</summary>

@@ -313,6 +313,11 @@ public sealed class CompiledGrammar
                 case RepeatNode { Max: null, Min: 0 } repeat when Automaton(repeat) is { } dfa:
                     result.Add(dfa);
                     break;
+                case RepeatNode { Max: null } when Automaton(node) is { } whole:
+                    // X{m,} as one automaton: its states at the start of each required X and in the X* loop have the
+                    // shared X* automaton as witness, so per-vocabulary facts are still shared.
+                    result.Add(whole);
+                    break;
                 case RepeatNode { Max: null } repeat when Automaton(GrammarNode.Star(repeat.Item)) is { } tail:
                     // X{m,} as X…X then the automaton of X*: the tail is the same automaton as every other X*, so its
                     // per-vocabulary facts are shared.

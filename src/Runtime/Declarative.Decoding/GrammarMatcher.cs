@@ -283,52 +283,85 @@ public sealed class GrammarMatcher
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void LearnTransitions(StateInterner interner, int[] next, Action<int> seen)
     {
-        var current = sets[^1];
-        var kernels = new List<Item>?[256];
-        foreach (var item in current.Items)
+        // The scanning items, and for each byte a fingerprint of what it does to them (which items advance, into which
+        // automaton states); bytes with equal fingerprints (checked item by item) share one Earley step.
+        var scanning = new List<(Item Item, int Symbol, int[]? Row)>();
+        foreach (var item in sets[^1].Items)
         {
-            if (!Scans(item, out var symbol))
+            if (Scans(item, out var symbol))
             {
-                continue;
+                scanning.Add((item, symbol, CompiledGrammar.IsDfa(symbol) ? grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].RowOf(item.State) : null));
             }
+        }
 
-            if (CompiledGrammar.IsDfa(symbol))
+        Span<ulong> fingerprint = stackalloc ulong[256];
+        fingerprint.Clear();
+        for (var i = 0; i < scanning.Count; i++)
+        {
+            var salt = Mix((ulong)i + 1);
+            var (_, symbol, row) = scanning[i];
+            if (row is not null)
             {
-                var dfa = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)];
-                foreach (var b in dfa.AllowedAt(item.State).Bytes())
+                for (var b = 0; b < 256; b++)
                 {
-                    (kernels[b] ??= []).Add(new Item(item.Production, item.Dot, item.Origin, dfa.Step(item.State, b)));
+                    if (row[b] >= 0)
+                    {
+                        fingerprint[b] = (fingerprint[b] * 31) + Mix(salt ^ ((ulong)row[b] << 20));
+                    }
                 }
             }
             else
             {
-                foreach (var b in grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)].Bytes())
+                var terminal = grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)];
+                for (var b = 0; b < 256; b++)
                 {
-                    (kernels[b] ??= []).Add(new Item(item.Production, item.Dot + 1, item.Origin));
+                    if (terminal.Contains((byte)b))
+                    {
+                        fingerprint[b] = (fingerprint[b] * 31) + salt;
+                    }
                 }
             }
         }
 
-        var byKernel = new Dictionary<Kernel, int>();
+        var representatives = new List<int>();
         for (var b = 0; b < 256; b++)
         {
-            if (kernels[b] is not { } items)
+            if (fingerprint[b] == 0)
             {
                 next[b] = 0;
                 continue;
             }
 
-            var kernel = new Kernel(items);
-            if (byKernel.TryGetValue(kernel, out var known))
+            var known = -1;
+            foreach (var r in representatives)
             {
-                next[b] = known;
+                if (fingerprint[r] == fingerprint[b] && SameEffect(scanning, r, b))
+                {
+                    known = r;
+                    break;
+                }
+            }
+
+            if (known >= 0)
+            {
+                next[b] = next[known];
                 continue;
             }
 
             var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
-            foreach (var item in items)
+            foreach (var (item, symbol, row) in scanning)
             {
-                set.Add(item);
+                if (row is not null)
+                {
+                    if (row[b] >= 0)
+                    {
+                        set.Add(new Item(item.Production, item.Dot, item.Origin, row[b]));
+                    }
+                }
+                else if (grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)].Contains((byte)b))
+                {
+                    set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
+                }
             }
 
             sets.Add(set);
@@ -336,55 +369,91 @@ public sealed class GrammarMatcher
             var id = StateId(interner);
             seen(id);
             Rollback(1);
-            byKernel[kernel] = id;
+            representatives.Add(b);
             next[b] = id;
         }
     }
 
-    /// <summary>The items one byte advances, compared by content (the same byte classes share one closure).</summary>
-    private readonly struct Kernel : IEquatable<Kernel>
+    /// <summary>Whether two bytes advance the same scanning items into the same states.</summary>
+    private bool SameEffect(List<(Item Item, int Symbol, int[]? Row)> scanning, int first, int second)
     {
-        private readonly List<Item> items;
-        private readonly int hash;
-
-        public Kernel(List<Item> items)
+        foreach (var (_, symbol, row) in scanning)
         {
-            this.items = items;
-            var h = new HashCode();
-            foreach (var item in items)
+            if (row is not null ? row[first] != row[second]
+                : grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)].Contains((byte)first) != grammar.Terminals[CompiledGrammar.TerminalIndex(symbol)].Contains((byte)second))
             {
-                h.Add(item);
+                return false;
             }
-
-            hash = h.ToHashCode();
         }
 
-        public bool Equals(Kernel other) => hash == other.hash && items.SequenceEqual(other.items);
+        return true;
+    }
 
-        public override bool Equals(object? obj) => obj is Kernel other && Equals(other);
-
-        public override int GetHashCode() => hash;
+    private static ulong Mix(ulong value)
+    {
+        value ^= value >> 33;
+        value *= 0xff51afd7ed558ccdUL;
+        value ^= value >> 33;
+        value *= 0xc4ceb9fe1a85ec53UL;
+        return (value ^ (value >> 33)) | 1;
     }
 
     /// <summary>
-    /// Whether exactly one item of the current state scans, and it runs an automaton: inside it, the token-mask walk
-    /// can step the automaton alone and consult the parser only where the automaton may end (<see cref="PushExit"/>).
+    /// Whether one automaton is all that scans in the current state (besides what follows the automaton's end, when it
+    /// may end here): inside it, the token-mask walk can step the automaton alone and consult the parser only where the
+    /// automaton may end (<see cref="PushExit"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal bool SoleScannerIsAutomaton()
     {
-        var count = 0;
-        var automaton = false;
+        var automata = 0;
+        var others = 0;
+        var sole = default(Item);
         foreach (var item in sets[^1].Items)
         {
             if (Scans(item, out var symbol))
             {
-                count++;
-                automaton = CompiledGrammar.IsDfa(symbol);
+                if (CompiledGrammar.IsDfa(symbol))
+                {
+                    automata++;
+                    sole = item;
+                }
+                else
+                {
+                    others++;
+                }
             }
         }
 
-        return count == 1 && automaton;
+        if (automata != 1)
+        {
+            return false;
+        }
+
+        if (others == 0)
+        {
+            return true;
+        }
+
+        // Items that scan beside the automaton are allowed when they are exactly what follows its end (it may end
+        // here): the set after it ends holds them all, so equal counts mean the same items.
+        if (!grammar.Dfas[CompiledGrammar.DfaIndex(grammar.Rhs[sole.Production][sole.Dot])].IsAccepting(sole.State))
+        {
+            return false;
+        }
+
+        PushExit();
+        var after = 0;
+        foreach (var item in sets[^1].Items)
+        {
+            if (Scans(item, out _))
+            {
+                after++;
+            }
+        }
+
+        Rollback(1);
+        return after == others;
     }
 
     /// <summary>

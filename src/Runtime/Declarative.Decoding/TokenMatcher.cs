@@ -79,6 +79,7 @@ public sealed class TokenMatcher
     // when a transition is not known yet. path[..depth] are the bytes of the current trie node; the first `applied` of
     // them have been fed to the matcher.
     private byte[] path = [];
+
     private int applied;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -111,7 +112,8 @@ public sealed class TokenMatcher
             var next = info.Next[label];
             if (next < 0)
             {
-                next = Learn(info, label, depth);
+                // A node with few children asks for those bytes alone; a busy one learns all 256 transitions at once.
+                next = trie.ChildCount[node] < FewChildren ? LearnOne(info, label, depth) : Learn(info, label, depth);
             }
 
             if (next == 0)
@@ -134,7 +136,9 @@ public sealed class TokenMatcher
 
             // Every byte below leads back to the same state, or an automaton running after this byte stays alive along
             // every path below: the whole subtree is allowed.
-            if (InsideAutomaton(nextInfo, child) || Loop(nextInfo, next, depth + 1).IsSupersetOf(trie.BytesBelow[child]))
+            // (The self-loop test learns the next state whole, so it is kept for subtrees large enough to repay it.)
+            if (InsideAutomaton(nextInfo, child)
+                || (trie.SubtreeEnd[child] - trie.SubtreeStart[child] >= LoopTestTokens && Loop(nextInfo, next, depth + 1).IsSupersetOf(trie.BytesBelow[child])))
             {
                 MarkBelow(child, mask);
             }
@@ -177,9 +181,24 @@ public sealed class TokenMatcher
     {
         var trie = grammar.Trie;
         var exit = dfa.IsAccepting(q) ? Exit(entry, entryDepth) : null;
+
+        // At the root, a state where some X* may run starts from the tokens the shared X* automaton keeps alive (one
+        // mask made once per vocabulary), and skips the subtrees that automaton keeps alive whole.
+        var witness = node == 0 ? dfa.Witness(q) : null;
+        var witnessMemo = witness is null ? null : trie.MemoFor(witness);
+        if (witness is not null)
+        {
+            trie.OrInside(witness, mask);
+        }
+
         for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
         {
             var label = trie.Label[child];
+            if (witness is not null && witness.Step(0, label) is var inWitness and >= 0 && witnessMemo!.Get(child, inWitness))
+            {
+                continue;
+            }
+
             var after = dfa.Step(q, label);
             var exitNext = exit is null ? 0 : exit.Next[label];
             if (after >= 0 && exitNext > 0)
@@ -323,6 +342,35 @@ public sealed class TokenMatcher
         Sync(depth);
         LearnHere(info);
         return info.Next[value];
+    }
+
+    /// <summary>Below this many children a node's unknown transitions are learned one byte at a time.</summary>
+    private const int FewChildren = 16;
+
+    /// <summary>Subtrees with fewer tokens below are walked rather than tested for a self-loop of the state.</summary>
+    private const int LoopTestTokens = 64;
+
+    /// <summary>Learns the transition of the state at path depth <paramref name="depth"/> on one byte (one Earley step).</summary>
+    private int LearnOne(TokenGrammar.StateInfo info, byte value, int depth)
+    {
+        Sync(depth);
+        if (!bytes.TryAdvance(value))
+        {
+            info.Next[value] = 0;
+            return 0;
+        }
+
+        var state = bytes.StateId(grammar.States);
+        var next = Info(state);
+        if (next.Automata is null)
+        {
+            Describe(next, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
+        }
+
+        bytes.Rollback(1);
+        info.NextInfo[value] = next;
+        info.Next[value] = state;
+        return state;
     }
 
     /// <summary>Learns every transition of the matcher's current state, whose facts are <paramref name="info"/>.</summary>

@@ -16,7 +16,18 @@ internal sealed class TokenTrie
         var order = new List<int>();
         Number(0, order);
         TokensInOrder = order.ToArray();
+        ChildCount = new int[nodeCount];
+        for (var n = 0; n < nodeCount; n++)
+        {
+            for (var c = firstChild[n]; c >= 0; c = nextSibling[c])
+            {
+                ChildCount[n]++;
+            }
+        }
     }
+
+    /// <summary>For each node, how many children it has.</summary>
+    public int[] ChildCount { get; }
 
     /// <summary>For each node, the bytes on the edges below it.</summary>
     public ByteSet[] BytesBelow { get; }
@@ -85,6 +96,9 @@ internal sealed class TokenTrie
 
     public int NodeCount { get; }
 
+    /// <summary>The words of a mask over the vocabulary.</summary>
+    public int MaskWords { get; private init; }
+
     /// <summary>The length in bytes of the longest token.</summary>
     public int MaxDepth { get; private init; }
 
@@ -92,43 +106,77 @@ internal sealed class TokenTrie
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void MarkBelow(int node, Span<uint> mask)
     {
-        var tokens = TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]);
-        foreach (var id in tokens)
+        foreach (var id in TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]))
         {
             mask[id >> 5] |= 1u << (id & 31);
         }
     }
 
+    private static void Or(ReadOnlySpan<uint> source, Span<uint> target)
+    {
+        var n = Math.Min(source.Length, target.Length);
+        var to = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, System.Numerics.Vector<uint>>(target[..n]);
+        var from = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, System.Numerics.Vector<uint>>(source[..n]);
+        for (var v = 0; v < to.Length; v++)
+        {
+            to[v] |= from[v];
+        }
+
+        for (var w = to.Length * System.Numerics.Vector<uint>.Count; w < n; w++)
+        {
+            target[w] |= source[w];
+        }
+    }
+
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, InsideMemo> inside = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StateMemo> shared = new(StringComparer.Ordinal);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, uint[]> insideMasks = new();
 
-    /// <summary>How many automaton states' memos are shared across automata at most (each holds pages as they are asked for).</summary>
-    private const int MaxSharedMemos = 8192;
+    /// <summary>ORs into <paramref name="mask"/> every token whose bytes all keep <paramref name="dfa"/> alive from its start (made once per automaton).</summary>
+    public void OrInside(ByteDfa dfa, Span<uint> mask)
+    {
+        var words = insideMasks.GetValue(dfa, d =>
+        {
+            var made = new uint[MaskWords];
+            MarkInside(d, MemoFor(d), 0, 0, made);
+            return made;
+        });
+        Or(words, mask);
+    }
 
+    private void MarkInside(ByteDfa dfa, InsideMemo memo, int node, int state, Span<uint> mask)
+    {
+        for (var child = FirstChild[node]; child >= 0; child = NextSibling[child])
+        {
+            var next = dfa.Step(state, Label[child]);
+            if (next < 0)
+            {
+                continue;
+            }
+
+            foreach (var id in TokensAt[child])
+            {
+                mask[id >> 5] |= 1u << (id & 31);
+            }
+
+            if (memo.Get(child, next))
+            {
+                MarkBelow(child, mask);
+            }
+            else
+            {
+                MarkInside(dfa, memo, child, next, mask);
+            }
+        }
+    }
     /// <summary>The memo of an automaton (kept by callers that ask often, to skip the lookup); it lives as long as the automaton.</summary>
     public InsideMemo MemoFor(ByteDfa dfa) => inside.GetValue(dfa, d => new InsideMemo(this, d));
 
-    /// <summary>The memo of one automaton state, shared with every state (of any automaton) alive on the same bytes.</summary>
-    private StateMemo MemoOf(ByteDfa dfa, int state)
-    {
-        if (dfa.AliveKey(state) is not { } key)
-        {
-            return new StateMemo(NodeCount);
-        }
-
-        if (shared.TryGetValue(key, out var known))
-        {
-            return known;
-        }
-
-        return shared.Count < MaxSharedMemos ? shared.GetOrAdd(key, _ => new StateMemo(NodeCount)) : new StateMemo(NodeCount);
-    }
-
     /// <summary>
     /// Per automaton: whether every path below a trie node stays alive in the automaton standing in a given state at
-    /// that node (so every token in the subtree is accepted by it). Answers are memoized per state and node, computed
-    /// once per vocabulary for all automata states alive on the same bytes (<see cref="ByteDfa.AliveKey"/>). Races
-    /// only ever lose memo bits (a recomputation or a "no"), never add a wrong "yes".
+    /// that node (so every token in the subtree is accepted by it). Answers are memoized per state and node; a state
+    /// standing where some X* may run asks the shared X* automaton first (<see cref="ByteDfa.Witness"/>), so the inside of
+    /// strings is learned once per vocabulary. Races only ever lose memo bits (a recomputation or a "no"), never add a
+    /// wrong "yes".
     /// </summary>
     internal sealed class InsideMemo(TokenTrie trie, ByteDfa dfa)
     {
@@ -144,7 +192,7 @@ internal sealed class TokenTrie
                 return known;
             }
 
-            if (dfa.Witness(state) is { } witness && trie.MemoFor(witness).Get(node, 0))
+            if (dfa.Witness(state) is { } witness && (state != 0 || !ReferenceEquals(witness, dfa)) && trie.MemoFor(witness).Get(node, 0))
             {
                 memo.Set(node, true);
                 return true;
@@ -170,7 +218,7 @@ internal sealed class TokenTrie
                 return memo;
             }
 
-            var made = trie.MemoOf(dfa, state);
+            var made = new StateMemo(trie.NodeCount);
             lock (gate)
             {
                 if (state >= states.Length)
@@ -294,6 +342,7 @@ internal sealed class TokenTrie
         return new TokenTrie(firstChild.ToArray(), nextSibling.ToArray(), labels.ToArray(), tokensAt, labels.Count)
         {
             MaxDepth = maxDepth,
+            MaskWords = vocabulary.MaskWords,
         };
     }
 }
