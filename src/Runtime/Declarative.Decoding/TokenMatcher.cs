@@ -177,29 +177,33 @@ public sealed class TokenMatcher
     /// is made for the automaton's own steps.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void WalkAutomaton(int node, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask)
+    private void WalkAutomaton(int node, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask, ByteDfa? seed = null, int seedState = 0)
     {
         var trie = grammar.Trie;
         var exit = dfa.IsAccepting(q) ? Exit(entry, entryDepth) : null;
 
-        // At the root, a state where some X* may run starts from the tokens the shared X* automaton keeps alive (one
-        // mask made once per vocabulary), and skips the subtrees that automaton keeps alive whole.
-        var witness = node == 0 ? dfa.Witness(q) : null;
-        var witnessMemo = witness is null ? null : trie.MemoFor(witness);
-        if (witness is not null)
+        // A state where some X* may run (its witness) starts from the tokens below this node that the shared X*
+        // automaton keeps alive (a mask made once per vocabulary and node, for the root and for large subtrees), and
+        // from then on skips every subtree that automaton keeps alive whole: those tokens are all marked already.
+        if (seed is null && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= SeededSubtreeTokens) && dfa.Witness(q) is { } witness)
         {
-            trie.OrInside(witness, mask);
+            trie.OrInsideBelow(witness, node, mask);
+            seed = witness;
+            seedState = 0;
         }
 
+        var seedMemo = seed is null ? null : trie.MemoFor(seed);
+        var row = dfa.RowOf(q);
         for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
         {
             var label = trie.Label[child];
-            if (witness is not null && witness.Step(0, label) is var inWitness and >= 0 && witnessMemo!.Get(child, inWitness))
+            var inSeed = seed is null ? -1 : seed.Step(seedState, label);
+            if (inSeed >= 0 && seedMemo!.Get(child, inSeed))
             {
                 continue;
             }
 
-            var after = dfa.Step(q, label);
+            var after = row[label];
             var exitNext = exit is null ? 0 : exit.Next[label];
             if (after >= 0 && exitNext > 0)
             {
@@ -228,7 +232,7 @@ public sealed class TokenMatcher
                     else
                     {
                         path[depth] = label;
-                        WalkAutomaton(child, entry, entryDepth, dfa, memo, after, depth + 1, mask);
+                        WalkAutomaton(child, entry, entryDepth, dfa, memo, after, depth + 1, mask, inSeed >= 0 ? seed : null, inSeed);
                     }
                 }
             }
@@ -249,6 +253,9 @@ public sealed class TokenMatcher
             }
         }
     }
+
+    /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
+    private const int SeededSubtreeTokens = 4096;
 
     /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
     private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)

@@ -129,15 +129,19 @@ internal sealed class TokenTrie
     }
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, InsideMemo> inside = new();
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, uint[]> insideMasks = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, System.Collections.Concurrent.ConcurrentDictionary<int, uint[]>> insideMasks = new();
 
-    /// <summary>ORs into <paramref name="mask"/> every token whose bytes all keep <paramref name="dfa"/> alive from its start (made once per automaton).</summary>
-    public void OrInside(ByteDfa dfa, Span<uint> mask)
+    /// <summary>
+    /// ORs into <paramref name="mask"/> every token strictly below <paramref name="node"/> whose bytes after the node all
+    /// keep <paramref name="dfa"/> alive from its start (made once per automaton and node).
+    /// </summary>
+    public void OrInsideBelow(ByteDfa dfa, int node, Span<uint> mask)
     {
-        var words = insideMasks.GetValue(dfa, d =>
+        var byNode = insideMasks.GetValue(dfa, _ => new System.Collections.Concurrent.ConcurrentDictionary<int, uint[]>());
+        var words = byNode.GetOrAdd(node, n =>
         {
             var made = new uint[MaskWords];
-            MarkInside(d, MemoFor(d), 0, 0, made);
+            MarkInside(dfa, MemoFor(dfa), n, 0, made);
             return made;
         });
         Or(words, mask);
