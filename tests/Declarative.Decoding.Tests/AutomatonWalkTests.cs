@@ -119,4 +119,16 @@ public class AutomatonWalkTests
         Assert.False(GrammarMatcher.Matches(compiled, "[[0]"u8));
         AssertMasksExact(nested, Vocabulary("[[", "0]", "]]", "[0"), "[[0]]", "0");
     }
+
+    [Fact]
+    public void Strings_seeded_from_the_shared_string_automaton_still_see_tokens_that_close_them()
+    {
+        // Inside a string the mask starts from every token the plain string automaton keeps alive; tokens that close the
+        // string and go on ("a\",", "ab\"}") are only found by walking past the seed, and keys other than the declared
+        // names run as one automaton whose later states have the string automaton as witness.
+        var schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"additionalProperties\":{\"type\":\"string\"}}";
+        var grammar = JsonSchemaCompiler.Compile(schema).Grammar;
+        var vocabulary = Vocabulary("a\"", "a\",", "ab\"}", "ab\":\"", "abc", "na", "name\":\"", "\":\"", "x\"y", "\\\"", "é\"}", "ab");
+        AssertMasksExact(grammar, vocabulary, "{\"name\":\"ab\",\"ab\":\"a\"}", "{\"abc\":\"x\\\"é\"}");
+    }
 }
