@@ -225,7 +225,16 @@ public sealed class TokenMatcher
                 Mark(trie.TokensAt[child], mask);
                 if (trie.FirstChild[child] >= 0)
                 {
-                    if (memo.Get(child, after))
+                    // A state with a witness asks the witness's shared memo (a "no" just means walking on); only states
+                    // without one keep answers of their own.
+                    var shared = dfa.Witness(after);
+                    if (shared is not null && !ReferenceEquals(shared, lastWitness))
+                    {
+                        lastWitness = shared;
+                        lastWitnessMemo = trie.MemoFor(shared);
+                    }
+
+                    if (shared is not null ? lastWitnessMemo!.Get(child, 0) : memo.Get(child, after))
                     {
                         MarkBelow(child, mask);
                     }
@@ -253,6 +262,9 @@ public sealed class TokenMatcher
             }
         }
     }
+
+    private ByteDfa? lastWitness;
+    private TokenTrie.InsideMemo? lastWitnessMemo;
 
     /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
     private const int SeededSubtreeTokens = 4096;
