@@ -62,19 +62,39 @@ internal sealed class ByteDfa
     /// <summary>The state after <paramref name="value"/>, or -1 when the automaton dies.</summary>
     public int Step(int state, byte value) => (Volatile.Read(ref rows)[state] ?? Row(state))[value];
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<GrammarNode, ByteDfa?> Built = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<BuildKey, ByteDfa?> Built = new();
     private static int builtCount;
 
     /// <summary>Builds (or reuses) the automaton of a regular node, or returns null when the node is not regular or too large.</summary>
-    public static ByteDfa? TryBuild(GrammarNode node, Func<string, GrammarNode?> rule)
+    /// <param name="node">The node.</param>
+    /// <param name="rule">The bodies of the rules it may refer to.</param>
+    /// <param name="inlinedRules">Rule bodies already inlined (by name), kept by a caller that builds many automata from one grammar.</param>
+    public static ByteDfa? TryBuild(GrammarNode node, Func<string, GrammarNode?> rule, Dictionary<string, GrammarNode?>? inlinedRules = null)
     {
-        var inlined = Inline(node, rule, new HashSet<string>(StringComparer.Ordinal));
-        if (inlined is null)
+        // The key is the node with the bodies of the rules it reaches, compared by structure (hashes are cached in the
+        // nodes), so an automaton built once is found again without inlining anything.
+        var reached = new SortedDictionary<string, GrammarNode>(StringComparer.Ordinal);
+        var pending = new Stack<GrammarNode>();
+        pending.Push(node);
+        while (pending.Count > 0)
         {
-            return null;
+            foreach (var name in Grammar.References(pending.Pop()))
+            {
+                if (!reached.ContainsKey(name))
+                {
+                    if (rule(name) is not { } body)
+                    {
+                        return null;
+                    }
+
+                    reached[name] = body;
+                    pending.Push(body);
+                }
+            }
         }
 
-        if (Built.TryGetValue(inlined, out var known))
+        var key = new BuildKey(node, reached.ToArray());
+        if (Built.TryGetValue(key, out var known))
         {
             return known;
         }
@@ -86,7 +106,53 @@ internal sealed class ByteDfa
             Interlocked.Exchange(ref builtCount, 0);
         }
 
-        return Built.GetOrAdd(inlined, static n => Build(n, maxNfaStates: 4096));
+        var inlined = Inline(node, rule, new HashSet<string>(StringComparer.Ordinal), inlinedRules);
+        return Built.GetOrAdd(key, _ => inlined is null ? null : Build(inlined, maxNfaStates: 4096));
+    }
+
+    /// <summary>A node and the bodies of the rules it reaches: equal keys denote the same language.</summary>
+    private readonly struct BuildKey : IEquatable<BuildKey>
+    {
+        private readonly GrammarNode node;
+        private readonly KeyValuePair<string, GrammarNode>[] rules;
+        private readonly int hash;
+
+        public BuildKey(GrammarNode node, KeyValuePair<string, GrammarNode>[] rules)
+        {
+            this.node = node;
+            this.rules = rules;
+            var h = new HashCode();
+            h.Add(node);
+            foreach (var (name, body) in rules)
+            {
+                h.Add(name);
+                h.Add(body);
+            }
+
+            hash = h.ToHashCode();
+        }
+
+        public bool Equals(BuildKey other)
+        {
+            if (hash != other.hash || rules.Length != other.rules.Length || !node.Equals(other.node))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < rules.Length; i++)
+            {
+                if (rules[i].Key != other.rules[i].Key || !rules[i].Value.Equals(other.rules[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is BuildKey other && Equals(other);
+
+        public override int GetHashCode() => hash;
     }
 
     /// <summary>
@@ -103,30 +169,56 @@ internal sealed class ByteDfa
     }
 
     /// <summary>The node with its rule references replaced by their bodies, or null when a reference is recursive.</summary>
-    private static GrammarNode? Inline(GrammarNode node, Func<string, GrammarNode?> rule, HashSet<string> expanding)
+    private static GrammarNode? Inline(GrammarNode node, Func<string, GrammarNode?> rule, HashSet<string> expanding, Dictionary<string, GrammarNode?>? inlinedRules)
     {
         switch (node)
         {
             case RuleRefNode reference:
+                if (inlinedRules is not null && inlinedRules.TryGetValue(reference.Name, out var known))
+                {
+                    return known;
+                }
+
                 if (!expanding.Add(reference.Name) || rule(reference.Name) is not { } body)
                 {
                     return null;
                 }
 
-                var inlined = Inline(body, rule, expanding);
+                var inlined = Inline(body, rule, expanding, inlinedRules);
                 expanding.Remove(reference.Name);
+                if (inlinedRules is not null)
+                {
+                    inlinedRules[reference.Name] = inlined;
+                }
+
                 return inlined;
             case SequenceNode sequence:
-                var items = sequence.Items.Select(i => Inline(i, rule, expanding)).ToList();
-                return items.Any(i => i is null) ? null : GrammarNode.Seq(items!);
+                var items = sequence.Items.Select(i => Inline(i, rule, expanding, inlinedRules)).ToList();
+                return items.Any(i => i is null) ? null : Unchanged(sequence.Items, items) ? node : GrammarNode.Seq(items!);
             case ChoiceNode choice:
-                var alternatives = choice.Alternatives.Select(a => Inline(a, rule, expanding)).ToList();
-                return alternatives.Any(a => a is null) ? null : GrammarNode.Choice(alternatives!);
+                var alternatives = choice.Alternatives.Select(a => Inline(a, rule, expanding, inlinedRules)).ToList();
+                return alternatives.Any(a => a is null) ? null : Unchanged(choice.Alternatives, alternatives) ? node : GrammarNode.Choice(alternatives!);
             case RepeatNode repeat:
-                return Inline(repeat.Item, rule, expanding) is { } item ? GrammarNode.Repeat(item, repeat.Min, repeat.Max) : null;
+                return Inline(repeat.Item, rule, expanding, inlinedRules) is { } item
+                    ? ReferenceEquals(item, repeat.Item) ? node : GrammarNode.Repeat(item, repeat.Min, repeat.Max)
+                    : null;
             default:
                 return node;
         }
+    }
+
+    /// <summary>Whether inlining left every child as it was (then the node itself is kept, not rebuilt).</summary>
+    private static bool Unchanged(IReadOnlyList<GrammarNode> before, List<GrammarNode?> after)
+    {
+        for (var i = 0; i < before.Count; i++)
+        {
+            if (!ReferenceEquals(before[i], after[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -162,6 +162,7 @@ public sealed class CompiledGrammar
             return bodies.Where(r => Regular(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         }
         private HashSet<string>? rightLinear;
+        private readonly Dictionary<string, GrammarNode?> inlinedRules = new(StringComparer.Ordinal);
 
         /// <summary>
         /// The rules an automaton can match although they recurse: every rule they reach either reaches no cycle or
@@ -175,43 +176,128 @@ public sealed class CompiledGrammar
                 return rightLinear;
             }
 
-            var reach = rules.Keys.ToDictionary(name => name, name => Reachable(name), StringComparer.Ordinal);
-            HashSet<string> Reachable(string from)
-            {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                var stack = new Stack<string>(Grammar.References(rules[from]));
-                while (stack.Count > 0)
-                {
-                    var name = stack.Pop();
-                    if (seen.Add(name))
-                    {
-                        foreach (var next in Grammar.References(rules[name]))
-                        {
-                            stack.Push(next);
-                        }
-                    }
-                }
+            // Strongly connected components of the rule references (Tarjan, iterative), then: a rule is right-linear
+            // when it is tail-safe and reaches no rule that is not (a backward search from the unsafe rules).
+            var names = rules.Keys.ToList();
+            var index = names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+            var edges = names.Select(name => Grammar.References(rules[name]).Where(index.ContainsKey).Select(n => index[n]).Distinct().ToArray()).ToArray();
+            var component = Components(edges);
 
-                return seen;
-            }
-
-            // A rule is tail-safe when every reference it makes into its own cycle stands at the end of an alternative.
-            bool TailSafe(string name)
+            // A rule is tail-safe when every reference it makes into its own component stands at the end of an alternative.
+            bool TailSafe(int rule)
             {
                 bool Check(GrammarNode node, bool tail) => node switch
                 {
-                    RuleRefNode reference => tail || !(reach[reference.Name].Contains(name) && reach[name].Contains(reference.Name)),
+                    RuleRefNode reference => tail || !index.TryGetValue(reference.Name, out var target) || component[target] != component[rule],
                     ChoiceNode choice => choice.Alternatives.All(a => Check(a, tail)),
                     SequenceNode sequence => sequence.Items.Select((item, i) => Check(item, tail && i == sequence.Items.Count - 1)).All(ok => ok),
                     RepeatNode repeat => Check(repeat.Item, false),
                     _ => true,
                 };
-                return Check(rules[name], true);
+                return Check(rules[names[rule]], true);
             }
 
-            var safe = rules.Keys.Where(TailSafe).ToHashSet(StringComparer.Ordinal);
-            rightLinear = rules.Keys.Where(name => safe.Contains(name) && reach[name].All(safe.Contains)).ToHashSet(StringComparer.Ordinal);
+            var reverse = names.Select(_ => new List<int>()).ToArray();
+            for (var from = 0; from < edges.Length; from++)
+            {
+                foreach (var to in edges[from])
+                {
+                    reverse[to].Add(from);
+                }
+            }
+
+            var bad = new bool[names.Count];
+            var work = new Stack<int>(Enumerable.Range(0, names.Count).Where(r => !TailSafe(r)));
+            foreach (var r in work)
+            {
+                bad[r] = true;
+            }
+
+            while (work.Count > 0)
+            {
+                foreach (var from in reverse[work.Pop()])
+                {
+                    if (!bad[from])
+                    {
+                        bad[from] = true;
+                        work.Push(from);
+                    }
+                }
+            }
+
+            rightLinear = Enumerable.Range(0, names.Count).Where(r => !bad[r]).Select(r => names[r]).ToHashSet(StringComparer.Ordinal);
             return rightLinear;
+        }
+
+        /// <summary>The strongly connected component of each vertex (Tarjan's algorithm without recursion).</summary>
+        private static int[] Components(int[][] edges)
+        {
+            var count = edges.Length;
+            var order = new int[count];
+            var low = new int[count];
+            var component = new int[count];
+            Array.Fill(order, -1);
+            var onStack = new bool[count];
+            var stack = new Stack<int>();
+            var next = 0;
+            var components = 0;
+            var calls = new Stack<(int Vertex, int Edge)>();
+            for (var root = 0; root < count; root++)
+            {
+                if (order[root] >= 0)
+                {
+                    continue;
+                }
+
+                calls.Push((root, 0));
+                while (calls.Count > 0)
+                {
+                    var (v, e) = calls.Pop();
+                    if (e == 0)
+                    {
+                        order[v] = low[v] = next++;
+                        stack.Push(v);
+                        onStack[v] = true;
+                    }
+
+                    if (e < edges[v].Length)
+                    {
+                        calls.Push((v, e + 1));
+                        var w = edges[v][e];
+                        if (order[w] < 0)
+                        {
+                            calls.Push((w, 0));
+                        }
+                        else if (onStack[w])
+                        {
+                            low[v] = Math.Min(low[v], order[w]);
+                        }
+
+                        continue;
+                    }
+
+                    if (low[v] == order[v])
+                    {
+                        int w;
+                        do
+                        {
+                            w = stack.Pop();
+                            onStack[w] = false;
+                            component[w] = components;
+                        }
+                        while (w != v);
+                        components++;
+                    }
+
+                    if (calls.Count > 0)
+                    {
+                        var parent = calls.Peek().Vertex;
+                        low[parent] = Math.Min(low[parent], low[v]);
+                    }
+                }
+            }
+
+            return component;
         }
 
         private int nonterminals;
@@ -341,7 +427,7 @@ public sealed class CompiledGrammar
             ByteDfa? dfa;
             if (references.All(regularRules.ContainsKey))
             {
-                dfa = ByteDfa.TryBuild(repeat, name => regularRules.TryGetValue(name, out var body) ? body : null);
+                dfa = ByteDfa.TryBuild(repeat, name => regularRules.TryGetValue(name, out var body) ? body : null, inlinedRules);
             }
             else if (references.All(RightLinearRules().Contains))
             {

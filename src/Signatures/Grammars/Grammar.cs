@@ -131,32 +131,34 @@ public sealed class Grammar
     /// <returns>The rule names.</returns>
     public static IEnumerable<string> References(GrammarNode node)
     {
-        switch (node)
+        // Depth first with an explicit stack (children pushed in reverse), so deep grammars cost one step per node.
+        var stack = new Stack<GrammarNode>();
+        stack.Push(node);
+        while (stack.Count > 0)
         {
-            case RuleRefNode r:
-                yield return r.Name;
-                break;
-            case SequenceNode s:
-                foreach (var name in s.Items.SelectMany(References))
-                {
-                    yield return name;
-                }
+            switch (stack.Pop())
+            {
+                case RuleRefNode r:
+                    yield return r.Name;
+                    break;
+                case SequenceNode s:
+                    for (var i = s.Items.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push(s.Items[i]);
+                    }
 
-                break;
-            case ChoiceNode c:
-                foreach (var name in c.Alternatives.SelectMany(References))
-                {
-                    yield return name;
-                }
+                    break;
+                case ChoiceNode c:
+                    for (var i = c.Alternatives.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push(c.Alternatives[i]);
+                    }
 
-                break;
-            case RepeatNode rep:
-                foreach (var name in References(rep.Item))
-                {
-                    yield return name;
-                }
-
-                break;
+                    break;
+                case RepeatNode rep:
+                    stack.Push(rep.Item);
+                    break;
+            }
         }
     }
 }
