@@ -27,8 +27,40 @@ internal sealed class ByteDfa
     {
         this.nfa = nfa;
         this.end = end;
+
+        // Bytes no edge tells apart form one class: a row is computed once per class, not once per byte.
+        var boundary = new bool[257];
+        boundary[0] = true;
+        foreach (var edges in nfa.Edges)
+        {
+            foreach (var (first, last, _) in edges)
+            {
+                boundary[first] = true;
+                boundary[last + 1] = true;
+            }
+        }
+
+        classOf = new byte[256];
+        var representatives = new List<byte>();
+        for (var b = 0; b < 256; b++)
+        {
+            if (boundary[b])
+            {
+                representatives.Add((byte)b);
+            }
+
+            classOf[b] = (byte)(representatives.Count - 1);
+        }
+
+        classRepresentative = representatives.ToArray();
         Intern(nfa.Closure([start]));
     }
+
+    /// <summary>For each byte, its class: bytes of one class lead every state to the same place.</summary>
+    private readonly byte[] classOf;
+
+    /// <summary>The first byte of each class.</summary>
+    private readonly byte[] classRepresentative;
 
     /// <summary>How many states have been built so far (the automaton grows as matching reaches new states).</summary>
     public int StateCount
@@ -316,38 +348,36 @@ internal sealed class ByteDfa
                 return done;
             }
 
-            var targets = new List<int>?[256];
-            foreach (var s in sets[state])
+            var members = sets[state];
+            var byClass = new int[classRepresentative.Length];
+            var targets = new List<int>();
+            for (var k = 0; k < classRepresentative.Length; k++)
             {
-                foreach (var (first, last, to) in nfa.Edges[s])
+                var b = classRepresentative[k];
+                targets.Clear();
+                foreach (var s in members)
                 {
-                    for (var b = first; b <= last; b++)
+                    foreach (var (first, last, to) in nfa.Edges[s])
                     {
-                        (targets[b] ??= []).Add(to);
+                        if (first <= b && b <= last)
+                        {
+                            targets.Add(to);
+                        }
                     }
                 }
+
+                byClass[k] = targets.Count == 0 ? -1 : Intern(nfa.Closure(targets));
             }
 
             var row = new int[256];
             var set = ByteSet.None;
-            var byTargets = new Dictionary<StateSet, int>();
             for (var b = 0; b < 256; b++)
             {
-                if (targets[b] is not { } t)
+                row[b] = byClass[classOf[b]];
+                if (row[b] >= 0)
                 {
-                    row[b] = -1;
-                    continue;
+                    set = set.With((byte)b);
                 }
-
-                var key = new StateSet(t.Distinct().Order().ToArray());
-                if (!byTargets.TryGetValue(key, out var id))
-                {
-                    id = Intern(nfa.Closure(key.States));
-                    byTargets[key] = id;
-                }
-
-                row[b] = id;
-                set = set.With((byte)b);
             }
 
             allowed[state] = set;
