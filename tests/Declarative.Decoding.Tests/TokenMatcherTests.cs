@@ -166,6 +166,48 @@ public class TokenMatcherTests
     }
 
     [Fact]
+    public async Task Automata_grown_by_concurrent_matchers_give_the_masks_of_a_sequential_reference()
+    {
+        // A pattern no other test uses, so its automaton starts empty and eight matchers grow it (rows, memos, learned
+        // parser states) at the same time; every mask must still equal the byte-level reference.
+        var vocabulary = SmallVocabulary();
+        var unique = Guid.NewGuid().ToString("N")[..6];
+        var schema = "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"pattern\":\"^(ab|" + unique + "|[a-z]{1,3}é)+$\"}}";
+        var grammar = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile(schema).Grammar), vocabulary);
+        var document = Encoding.UTF8.GetBytes("[\"ab" + unique + "abé\",\"xyzé\"]");
+        List<uint[]> Run()
+        {
+            var masks = new List<uint[]>();
+            var matcher = grammar.CreateMatcher();
+            for (var position = 0; position < document.Length; position++)
+            {
+                var mask = new uint[vocabulary.MaskWords];
+                matcher.ComputeMask(mask);
+                masks.Add(mask);
+                Assert.True(matcher.TryAdvance(document[position])); // token ids 0-255 are the single bytes
+            }
+
+            return masks;
+        }
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(Run)));
+        var reference = new GrammarMatcher(grammar.Grammar);
+        for (var step = 0; step < document.Length; step++)
+        {
+            for (var id = 0; id < vocabulary.Count; id++)
+            {
+                var expected = BruteForce(reference, vocabulary, id);
+                foreach (var run in runs)
+                {
+                    Assert.True(expected == ((run[step][id >> 5] & (1u << (id & 31))) != 0), $"step {step}, token {id}");
+                }
+            }
+
+            Assert.True(reference.TryAdvance(document[step]));
+        }
+    }
+
+    [Fact]
     public async Task One_grammar_serves_concurrent_matchers()
     {
         var vocabulary = SmallVocabulary();

@@ -1,17 +1,39 @@
-using System.Collections.Concurrent;
-
 namespace Declarative.Decoding;
 
 /// <summary>Gives each distinct normalized parser state a small integer id; thread-safe, shared by the matchers of one grammar.</summary>
 internal sealed class StateInterner
 {
-    private readonly ConcurrentDictionary<Key, int> ids = new();
-    private int next;
+    // One lock around a plain dictionary: interning is short and mostly uncontended (a sequence's matcher interns the
+    // states it reaches), and this avoids the per-entry node and lock of a concurrent dictionary's insertion.
+    private readonly Dictionary<Key, int> ids = [];
+    private readonly object gate = new();
 
-    public int Count => ids.Count;
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return ids.Count;
+            }
+        }
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public int Intern(int[] content) => ids.GetOrAdd(new Key(content), _ => Interlocked.Increment(ref next));
+    public int Intern(int[] content)
+    {
+        var key = new Key(content);
+        lock (gate)
+        {
+            if (!ids.TryGetValue(key, out var id))
+            {
+                id = ids.Count + 1;
+                ids[key] = id;
+            }
+
+            return id;
+        }
+    }
 
     private readonly struct Key(int[] content) : IEquatable<Key>
     {
