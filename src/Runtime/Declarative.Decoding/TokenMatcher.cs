@@ -87,9 +87,11 @@ public sealed class TokenMatcher
     {
         var trie = grammar.Trie;
         var automata = info.Automata ?? [];
-        for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
+        var nodes = trie.Nodes;
+        for (var child = nodes[node].FirstChild; child >= 0; child = nodes[child].NextSibling)
         {
-            var label = trie.Label[child];
+            var at = nodes[child];
+            var label = at.Label;
 
             // A running automaton (the inside of a string, say) that stays alive along every path below accepts the whole subtree.
             var whole = false;
@@ -121,12 +123,8 @@ public sealed class TokenMatcher
                 continue;
             }
 
-            foreach (var id in trie.TokensAt[child])
-            {
-                mask[id >> 5] |= 1u << (id & 31);
-            }
-
-            if (trie.FirstChild[child] < 0)
+            trie.MarkAt(child, at.Token, mask);
+            if (at.FirstChild < 0)
             {
                 continue;
             }
@@ -194,9 +192,11 @@ public sealed class TokenMatcher
 
         var seedMemo = seed is null ? null : trie.MemoFor(seed);
         var row = dfa.RowOf(q);
-        for (var child = trie.FirstChild[node]; child >= 0; child = trie.NextSibling[child])
+        var nodes = trie.Nodes;
+        for (var child = nodes[node].FirstChild; child >= 0; child = nodes[child].NextSibling)
         {
-            var label = trie.Label[child];
+            var at = nodes[child];
+            var label = at.Label;
             var inSeed = seed is null ? -1 : seed.Step(seedState, label);
             if (inSeed >= 0 && seedMemo!.Get(child, inSeed))
             {
@@ -217,13 +217,13 @@ public sealed class TokenMatcher
                     Describe(info, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
                 }
 
-                Mark(trie.TokensAt[child], mask);
+                trie.MarkAt(child, at.Token, mask);
                 WalkFrom(child, info, state, depth + 1, mask);
             }
             else if (after >= 0)
             {
-                Mark(trie.TokensAt[child], mask);
-                if (trie.FirstChild[child] >= 0)
+                trie.MarkAt(child, at.Token, mask);
+                if (at.FirstChild >= 0)
                 {
                     // A state with a witness asks the witness's shared memo (a "no" just means walking on); only states
                     // without one keep answers of their own.
@@ -247,8 +247,8 @@ public sealed class TokenMatcher
             }
             else if (exitNext > 0)
             {
-                Mark(trie.TokensAt[child], mask);
-                if (trie.FirstChild[child] >= 0)
+                trie.MarkAt(child, at.Token, mask);
+                if (at.FirstChild >= 0)
                 {
                     path[depth] = label;
                     WalkFrom(child, exit!.NextInfo[label] ?? Info(exitNext), exitNext, depth + 1, mask);

@@ -16,12 +16,41 @@ internal sealed class TokenTrie
         var order = new List<int>();
         Number(0, order);
         TokensInOrder = order.ToArray();
+        Nodes = new TrieNode[nodeCount];
+        for (var n = 0; n < nodeCount; n++)
+        {
+            Nodes[n] = new TrieNode(firstChild[n], nextSibling[n], tokensAt[n].Length switch { 0 => -1, 1 => tokensAt[n][0], _ => -2 }, label[n]);
+        }
+
         ChildCount = new int[nodeCount];
         for (var n = 0; n < nodeCount; n++)
         {
             for (var c = firstChild[n]; c >= 0; c = nextSibling[c])
             {
                 ChildCount[n]++;
+            }
+        }
+    }
+
+    /// <summary>The walk's view of each node in one record (one cache line holds several), in preorder.</summary>
+    public TrieNode[] Nodes { get; }
+
+    /// <summary>A node's first child and next sibling (-1 for none), its token (-1 for none, -2 for several: see <see cref="TokensAt"/>) and the byte into it.</summary>
+    internal readonly record struct TrieNode(int FirstChild, int NextSibling, int Token, byte Label);
+
+    /// <summary>Sets the bits of the tokens ending at a node.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void MarkAt(int node, int token, Span<uint> mask)
+    {
+        if (token >= 0)
+        {
+            mask[token >> 5] |= 1u << (token & 31);
+        }
+        else if (token == -2)
+        {
+            foreach (var id in TokensAt[node])
+            {
+                mask[id >> 5] |= 1u << (id & 31);
             }
         }
     }
@@ -203,9 +232,11 @@ internal sealed class TokenTrie
             }
 
             var ok = true;
-            for (var c = trie.FirstChild[node]; c >= 0 && ok; c = trie.NextSibling[c])
+            var nodes = trie.Nodes;
+            var row = dfa.RowOf(state);
+            for (var c = nodes[node].FirstChild; c >= 0 && ok; c = nodes[c].NextSibling)
             {
-                var next = dfa.Step(state, trie.Label[c]);
+                var next = row[nodes[c].Label];
                 ok = next >= 0 && Get(c, next);
             }
 
