@@ -74,6 +74,24 @@ internal sealed class ByteDfa
         }
     }
 
+    /// <summary>Approximate bytes held: the NFA's edges and the states and rows built so far.</summary>
+    public long ApproximateBytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                var rowsBuilt = 0;
+                for (var q = 0; q < sets.Count; q++)
+                {
+                    rowsBuilt += rows[q] is null ? 0 : 1;
+                }
+
+                return nfa.Edges.Sum(e => 32L + (e.Count * 12L)) + sets.Sum(set => 48L + (set.Length * 4L)) + (rowsBuilt * 1048L);
+            }
+        }
+    }
+
     /// <summary>Whether the automaton may stop in <paramref name="state"/>.</summary>
     public bool IsAccepting(int state) => Volatile.Read(ref accepting)[state];
 

@@ -55,8 +55,11 @@ public sealed class CompiledGrammar
     /// <summary>The number of productions (a measure of size).</summary>
     public int ProductionCount => Lhs.Length;
 
-    /// <summary>Approximate bytes held by the compiled grammar.</summary>
-    public long ApproximateBytes => (Lhs.Length * 4L) + Rhs.Sum(r => 24L + (r.Length * 4L)) + (Terminals.Length * 32L) + (NonterminalCount * 30L);
+    /// <summary>
+    /// Approximate bytes held by the compiled grammar: its productions and terminals, and its automata as they stand now
+    /// (automata grow as matching reaches new states, and equal automata are shared with other grammars).
+    /// </summary>
+    public long ApproximateBytes => (Lhs.Length * 4L) + Rhs.Sum(r => 24L + (r.Length * 4L)) + (Terminals.Length * 32L) + (NonterminalCount * 30L) + Dfas.Sum(d => d.ApproximateBytes);
 
     /// <summary>Compiles a grammar.</summary>
     /// <param name="grammar">The grammar.</param>
