@@ -88,10 +88,55 @@ public sealed class TokenMatcher
         var trie = grammar.Trie;
         var automata = info.Automata ?? [];
         var nodes = trie.Nodes;
+
+        // At the root, when most first bytes lead to one automaton standing at the loop of an X* (the inside of a key
+        // after its first character), start from every token whose bytes after the first keep that X* alive (one mask
+        // per vocabulary), take back the tokens under the other first bytes, and walk only what the seed leaves open.
+        ByteDfa? firstByteSeed = null;
+        TokenTrie.InsideMemo? firstByteMemo = null;
+        if (node == 0)
+        {
+            if (!info.Learned)
+            {
+                Learn(info, 0, depth);
+            }
+
+            firstByteSeed = FirstByteWitness(info);
+            if (firstByteSeed is not null)
+            {
+                firstByteMemo = trie.MemoFor(firstByteSeed);
+                trie.OrAfterFirstByte(firstByteSeed, mask);
+                for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
+                {
+                    if (!Covered(info, nodes[child].Label, firstByteSeed))
+                    {
+                        trie.ClearSubtree(child, mask);
+                    }
+                }
+            }
+        }
+
         for (var child = nodes[node].FirstChild; child >= 0; child = nodes[child].NextSibling)
         {
             var at = nodes[child];
             var label = at.Label;
+            if (firstByteSeed is not null && Covered(info, label, firstByteSeed))
+            {
+                if (at.FirstChild >= 0 && !firstByteMemo!.Get(child, 0))
+                {
+                    var entry = info.NextInfo[label]!;
+                    var (dfa, q, memo) = entry.Automata![0];
+                    path[depth] = label;
+                    WalkAutomaton(child, entry, depth + 1, dfa, memo, q, depth + 1, mask, firstByteSeed, 0);
+                    if (applied > depth)
+                    {
+                        bytes.Rollback(applied - depth);
+                        applied = depth;
+                    }
+                }
+
+                continue;
+            }
 
             // A running automaton (the inside of a string, say) that stays alive along every path below accepts the whole subtree.
             var whole = false;
@@ -262,6 +307,31 @@ public sealed class TokenMatcher
             }
         }
     }
+
+    /// <summary>
+    /// The X* whose loop most first bytes lead into from a parser state (each letter's next state runs one automaton
+    /// alone, standing where that X* may run), or null.
+    /// </summary>
+    private static ByteDfa? FirstByteWitness(TokenGrammar.StateInfo info)
+    {
+        ByteDfa? found = null;
+        var covered = 0;
+        for (var b = (int)'a'; b <= 'z'; b++)
+        {
+            if (info.Next[b] > 0 && info.NextInfo[b] is { Sole: true, Automata: [var (dfa, q, _), ..] } && dfa.Witness(q) is { } witness
+                && (found is null || ReferenceEquals(found, witness)))
+            {
+                found = witness;
+                covered++;
+            }
+        }
+
+        return covered >= 16 ? found : null;
+    }
+
+    /// <summary>Whether the first byte leads to one automaton alone, standing where <paramref name="witness"/> may run.</summary>
+    private static bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
+        info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);
 
     private ByteDfa? lastWitness;
     private TokenTrie.InsideMemo? lastWitnessMemo;

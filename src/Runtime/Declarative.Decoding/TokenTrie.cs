@@ -176,6 +176,47 @@ internal sealed class TokenTrie
         Or(words, mask);
     }
 
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, uint[]> afterFirstByte = new();
+
+    /// <summary>
+    /// ORs into <paramref name="mask"/> every token whose bytes after its first all keep <paramref name="dfa"/> alive
+    /// from its start (single-byte tokens included; made once per automaton).
+    /// </summary>
+    public void OrAfterFirstByte(ByteDfa dfa, Span<uint> mask)
+    {
+        var words = afterFirstByte.GetValue(dfa, d =>
+        {
+            var made = new uint[MaskWords];
+            var memo = MemoFor(d);
+            for (var child = FirstChild[0]; child >= 0; child = NextSibling[child])
+            {
+                foreach (var id in TokensAt[child])
+                {
+                    made[id >> 5] |= 1u << (id & 31);
+                }
+
+                MarkInside(d, memo, child, 0, made);
+            }
+
+            return made;
+        });
+        Or(words, mask);
+    }
+
+    /// <summary>Clears the bits of the tokens at <paramref name="node"/> and below it.</summary>
+    public void ClearSubtree(int node, Span<uint> mask)
+    {
+        foreach (var id in TokensAt[node])
+        {
+            mask[id >> 5] &= ~(1u << (id & 31));
+        }
+
+        foreach (var id in TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]))
+        {
+            mask[id >> 5] &= ~(1u << (id & 31));
+        }
+    }
+
     private void MarkInside(ByteDfa dfa, InsideMemo memo, int node, int state, Span<uint> mask)
     {
         for (var child = FirstChild[node]; child >= 0; child = NextSibling[child])
