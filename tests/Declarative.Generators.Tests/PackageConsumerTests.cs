@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace Declarative.Generators.Tests;
+
+/// <summary>
+/// Packs Declarative.Signatures into a folder feed, and builds and runs a fresh project that references it by
+/// version: what a package user gets, build-time checks included.
+/// </summary>
+public class PackageConsumerTests
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    [Fact]
+    public async Task A_package_user_gets_the_checks_and_the_library()
+    {
+        var root = RepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("declarative-consumer-");
+        try
+        {
+            var version = "0.0.0-test." + Guid.NewGuid().ToString("N")[..8];
+            var feed = Path.Combine(work.FullName, "feed");
+            var pack = await RunAsync(root, "pack", Path.Combine(root, "src/Signatures/Declarative.Signatures.csproj"), "-c", Configuration, "--no-build", "--no-restore", "-o", feed, $"-p:PackageVersion={version}");
+            Assert.True(pack.ExitCode == 0, pack.Output);
+
+            var project = Path.Combine(work.FullName, "consumer");
+            Directory.CreateDirectory(project);
+            await File.WriteAllTextAsync(Path.Combine(project, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources><clear /><add key="local" value="{feed}" /></packageSources>
+                  <config><add key="globalPackagesFolder" value="{Path.Combine(work.FullName, "packages")}" /></config>
+                </configuration>
+                """);
+            await File.WriteAllTextAsync(Path.Combine(project, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Declarative.Signatures" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+
+            // A signature without outputs, declared without 'partial': the package's checks stop the build.
+            await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), """
+                using Declarative;
+                Console.WriteLine(string.Join(",", Signature.For<QuestionAnswer>().Fields.Select(f => f.Name)));
+                [Signature] public sealed class QuestionAnswer { [Input] public string Question { get; set; } = ""; }
+                """);
+            var broken = await RunAsync(project, "build", "-c", "Release", "--disable-build-servers");
+            Assert.NotEqual(0, broken.ExitCode);
+            Assert.Contains("error DCL003", broken.Output);
+            Assert.Contains("warning DCL001", broken.Output);
+
+            await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), """
+                using Declarative;
+                Console.WriteLine(string.Join(",", Signature.For<QuestionAnswer>().Fields.Select(f => f.Name)));
+                [Signature] public sealed partial class QuestionAnswer
+                {
+                    [Input] public string QuestionText { get; set; } = "";
+                    [Output] public string Answer { get; set; } = "";
+                }
+                """);
+            var run = await RunAsync(project, "run", "-c", "Release", "--disable-build-servers");
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Contains("question_text,answer", run.Output);
+            Assert.DoesNotContain("DCL0", run.Output);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Declarative.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (with Declarative.sln) is not above the test's directory.");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+}
