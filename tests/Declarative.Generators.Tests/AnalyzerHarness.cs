@@ -9,7 +9,7 @@ namespace Declarative.Generators.Tests;
 /// <summary>Compiles a small program against the real Declarative.Signatures assembly and runs the analyzer on it.</summary>
 internal static class AnalyzerHarness
 {
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
+    public static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         var signatures = typeof(SignatureAttribute).Assembly.Location;
