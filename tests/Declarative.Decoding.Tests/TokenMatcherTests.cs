@@ -89,7 +89,8 @@ public class TokenMatcherTests
         }
     }
 
-    private static bool BruteForce(GrammarMatcher reference, Vocabulary vocabulary, int id)
+    /// <summary>Whether a token may come next, by feeding its bytes to a byte-level matcher (the reference of every mask test).</summary>
+    internal static bool BruteForce(GrammarMatcher reference, Vocabulary vocabulary, int id)
     {
         if (vocabulary.EndOfSequence.Contains(id))
         {
