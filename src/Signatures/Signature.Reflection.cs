@@ -39,7 +39,7 @@ public sealed partial class Signature
         Registered[type] = signature;
     }
 
-    private static Signature FromType(Type type)
+    internal static Signature FromType(Type type)
     {
         var attribute = type.GetCustomAttribute<SignatureAttribute>()
             ?? throw new SignatureException($"Type '{type.Name}' is not marked [Signature]; add the attribute or build the signature with Signature.Parse.");

@@ -1,0 +1,57 @@
+namespace Declarative.Generators.Model;
+
+/// <summary>What the generator emits for one <c>[Signature]</c> type: plain values only (no symbols or syntax).</summary>
+internal sealed record SignatureModel(
+    string? Namespace,
+    string TypeKeyword,
+    string TypeName,
+    string FullyQualifiedName,
+    string SignatureName,
+    string? Instructions,
+    EquatableArray<FieldModel> Fields);
+
+/// <summary>A field of a signature.</summary>
+internal sealed record FieldModel(
+    string Name,
+    string MemberName,
+    bool IsInput,
+    string? Description,
+    string? Prefix,
+    ShapeModel Shape,
+    ConstraintsModel Constraints);
+
+/// <summary>
+/// A type shape as code to rebuild it: <see cref="Kind"/> names the factory (Scalar, Nullable, List, Dictionary,
+/// Literal, Enum, Object), <see cref="ScalarKind"/> the scalar kind, <see cref="ClrType"/> the type for <c>typeof</c>.
+/// </summary>
+internal sealed record ShapeModel(
+    string Kind,
+    string? ScalarKind,
+    string? ClrType,
+    string? Name,
+    ShapeModel? Element,
+    EquatableArray<string> Choices,
+    EquatableArray<PropertyModel> Properties);
+
+/// <summary>A property of an object shape.</summary>
+internal sealed record PropertyModel(
+    string Name,
+    string MemberName,
+    string? Description,
+    bool IsRequired,
+    ShapeModel Shape,
+    ConstraintsModel Constraints);
+
+/// <summary>DataAnnotations constraints, as the run-time reader takes them.</summary>
+internal sealed record ConstraintsModel(
+    double? Minimum,
+    bool MinimumIsExclusive,
+    double? Maximum,
+    bool MaximumIsExclusive,
+    int? MinLength,
+    int? MaxLength,
+    string? Pattern,
+    EquatableArray<string>? AllowedValues)
+{
+    public static ConstraintsModel None { get; } = new(null, false, null, false, null, null, null, null);
+}

@@ -1,0 +1,31 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Declarative.Generators;
+
+/// <summary>
+/// Compiles each <c>partial</c> <c>[Signature]</c> type's descriptor at build time and registers it from a module
+/// initializer, so <c>Signature.For&lt;T&gt;()</c>, <c>Predict&lt;T&gt;</c> and the optimizers find it without reading
+/// the type by reflection. Parser (symbols → equatable model) → emitter (model → code), with tracked step names.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class SignatureGenerator : IIncrementalGenerator
+{
+    /// <summary>The tracked step that reads signature types into models.</summary>
+    public const string ModelStep = "SignatureModels";
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "Declarative.SignatureAttribute",
+                static (node, _) => node is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword),
+                static (syntax, cancellationToken) => SignatureParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
+            .Where(static model => model is not null)
+            .WithTrackingName(ModelStep);
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(model!.FullyQualifiedName.Replace("global::", string.Empty).Replace('<', '[').Replace('>', ']') + ".Signature.g.cs", SignatureEmitter.Emit(model)));
+    }
+}

@@ -1,0 +1,422 @@
+using System.Globalization;
+using System.Threading;
+using Declarative.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Declarative.Generators;
+
+/// <summary>
+/// Reads a <c>[Signature]</c> type into a <see cref="SignatureModel"/> by the run-time model's rules
+/// (<c>Signature.For&lt;T&gt;()</c>). Returns null for what it does not take on (the type then keeps the run-time
+/// reflection path): invalid signatures (the analyzer reports them), nested or generic types, fields declared in a
+/// base type, and recursive records.
+/// </summary>
+internal static class SignatureParser
+{
+    private static readonly SymbolDisplayFormat TypeOfFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+    public static SignatureModel? Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var known = new KnownTypes(compilation);
+        if (type.ContainingType is not null || type.IsGenericType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            return null;
+        }
+
+        var declaration = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+        if (declaration is null || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            return null;
+        }
+
+        if (HasFieldsInBase(type, known))
+        {
+            return null;
+        }
+
+        var attribute = type.GetAttributes().First(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.Signature));
+        var instructions = (attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null)
+            ?? Named(attribute, "Instructions") ?? Description(type);
+        var fields = new List<FieldModel>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsStatic && !p.IsIndexer))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var input = Find(property, known.Input);
+            var output = Find(property, known.Output);
+            if (input is null && output is null)
+            {
+                continue;
+            }
+
+            if (input is not null && output is not null)
+            {
+                return null;
+            }
+
+            var side = (input ?? output)!;
+            var shape = WithStringChoices(property, Shape(property.Type, property.NullableAnnotation, known, []), known);
+            if (shape is null)
+            {
+                return null;
+            }
+
+            var name = Named(side, "Name") ?? Naming.ToSnakeCase(property.Name);
+            if (!names.Add(name))
+            {
+                return null;
+            }
+
+            var description = (side.ConstructorArguments.Length == 1 ? side.ConstructorArguments[0].Value as string : null)
+                ?? Named(side, "Description") ?? Description(property);
+            var constraints = Constraints(property, shape, known);
+            if (constraints is null)
+            {
+                return null;
+            }
+
+            fields.Add(new FieldModel(name, property.Name, input is not null, description, Named(side, "Prefix"), shape, constraints));
+        }
+
+        if (!fields.Any(f => f.IsInput) || !fields.Any(f => !f.IsInput))
+        {
+            return null;
+        }
+
+        var keyword = declaration switch
+        {
+            RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+            StructDeclarationSyntax => "struct",
+            _ => "class",
+        };
+        return new SignatureModel(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            keyword,
+            type.Name,
+            type.ToDisplayString(TypeOfFormat),
+            Named(attribute, "Name") ?? type.Name,
+            instructions,
+            EquatableArray.From(fields));
+    }
+
+    /// <summary>The shape of a type, by the rules of <c>TypeShape.FromType</c>; null when it is not one the generator rebuilds.</summary>
+    private static ShapeModel? Shape(ITypeSymbol type, NullableAnnotation annotation, KnownTypes known, HashSet<ITypeSymbol> seen)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            var inner = Shape(nullable.TypeArguments[0], NullableAnnotation.NotAnnotated, known, seen);
+            return inner is null ? null : Wrap("Nullable", ClrName(type), inner);
+        }
+
+        var shape = NonNullable(type, known, seen);
+        return shape is not null && !type.IsValueType && annotation == NullableAnnotation.Annotated
+            ? Wrap("Nullable", ClrName(type), shape)
+            : shape;
+    }
+
+    private static ShapeModel? NonNullable(ITypeSymbol type, KnownTypes known, HashSet<ITypeSymbol> seen)
+    {
+        var clr = ClrName(type);
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String:
+            case SpecialType.System_Char:
+                return Scalar("String", clr);
+            case SpecialType.System_Boolean:
+                return Scalar("Boolean", clr);
+            case SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+                or SpecialType.System_IntPtr or SpecialType.System_UIntPtr:
+                return Scalar("Integer", clr);
+            case SpecialType.System_Single or SpecialType.System_Double:
+                return Scalar("Number", clr);
+            case SpecialType.System_Decimal:
+                return Scalar("Decimal", clr);
+            case SpecialType.System_DateTime:
+                return Scalar("DateTime", clr);
+        }
+
+        switch (type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+        {
+            case "global::System.Uri":
+                return Scalar("String", clr);
+            case "global::System.Int128" or "global::System.UInt128" or "global::System.Numerics.BigInteger":
+                return Scalar("Integer", clr);
+            case "global::System.Half":
+                return Scalar("Number", clr);
+            case "global::System.DateTimeOffset":
+                return Scalar("DateTime", clr);
+            case "global::System.DateOnly":
+                return Scalar("DateOnly", clr);
+            case "global::System.TimeOnly":
+                return Scalar("TimeOnly", clr);
+            case "global::System.Guid":
+                return Scalar("Guid", clr);
+        }
+
+        if (type.TypeKind == TypeKind.Enum && type is INamedTypeSymbol enumType)
+        {
+            // Enum.GetNames orders the members by value (as unsigned numbers).
+            var members = enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue)
+                .OrderBy(f => Unsigned(f.ConstantValue))
+                .Select(f => f.Name);
+            return new ShapeModel("Enum", null, clr, type.Name, null, EquatableArray.From(members), default);
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            var element = array.Rank == 1 ? Shape(array.ElementType, array.ElementNullableAnnotation, known, seen) : null;
+            return element is null ? null : Wrap("List", clr, element);
+        }
+
+        if (Dictionary(type, known) is { } pair)
+        {
+            if (pair.Key.SpecialType != SpecialType.System_String)
+            {
+                return null;
+            }
+
+            var value = Shape(pair.Value, pair.Value.NullableAnnotation, known, seen);
+            return value is null ? null : Wrap("Dictionary", clr, value);
+        }
+
+        if (Item(type) is { } item)
+        {
+            var element = Shape(item, item.NullableAnnotation, known, seen);
+            return element is null ? null : Wrap("List", clr, element);
+        }
+
+        if (type.SpecialType == SpecialType.System_Object || type.TypeKind is TypeKind.Delegate or TypeKind.Pointer or TypeKind.TypeParameter or TypeKind.Error or TypeKind.Dynamic
+            || type is not INamedTypeSymbol named || named.IsGenericType || (known.Enumerable is not null && type.AllInterfaces.Contains(known.Enumerable, SymbolEqualityComparer.Default)))
+        {
+            return null;
+        }
+
+        // A record or class: recursive ones and ones with inherited properties keep the reflection path.
+        if (!seen.Add(type) || (named.BaseType is { SpecialType: not SpecialType.System_Object } baseType && baseType.SpecialType != SpecialType.System_ValueType))
+        {
+            return null;
+        }
+
+        var properties = new List<PropertyModel>();
+        foreach (var property in named.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public || property.GetMethod is null
+                || property.Name == "EqualityContract")
+            {
+                continue;
+            }
+
+            var shape = WithStringChoices(property, Shape(property.Type, property.NullableAnnotation, known, seen), known);
+            if (shape is null)
+            {
+                return null;
+            }
+
+            var constraints = Constraints(property, shape, known);
+            if (constraints is null)
+            {
+                return null;
+            }
+
+            properties.Add(new PropertyModel(Naming.ToSnakeCase(property.Name), property.Name, Description(property), shape.Kind != "Nullable", shape, constraints));
+        }
+
+        seen.Remove(type);
+        return properties.Count == 0 ? null : new ShapeModel("Object", null, clr, type.Name, null, default, EquatableArray.From(properties));
+    }
+
+    /// <summary>A string with <c>[AllowedValues]</c> becomes a literal choice set.</summary>
+    private static ShapeModel? WithStringChoices(IPropertySymbol property, ShapeModel? shape, KnownTypes known)
+    {
+        if (shape is null || Find(property, known.AllowedValues) is not { } allowed || NonNullable(shape).ScalarKind != "String")
+        {
+            return shape;
+        }
+
+        var values = Values(allowed);
+        if (values.Any(v => v is null))
+        {
+            return null;
+        }
+
+        var literal = new ShapeModel("Literal", null, null, "Literal", null, EquatableArray.From(values.Select(v => Invariant(v!))), default);
+        return shape.Kind == "Nullable" ? Wrap("Nullable", null, literal) : literal;
+    }
+
+    private static ConstraintsModel? Constraints(IPropertySymbol property, ShapeModel shape, KnownTypes known)
+    {
+        var result = ConstraintsModel.None;
+        foreach (var attribute in property.GetAttributes())
+        {
+            var cls = attribute.AttributeClass;
+            var args = attribute.ConstructorArguments;
+            if (Is(cls, known.Range))
+            {
+                var (min, max) = args.Length == 3 ? (Double(args[1].Value), Double(args[2].Value)) : (Double(args[0].Value), Double(args[1].Value));
+                if (min is null || max is null)
+                {
+                    return null;
+                }
+
+                result = result with
+                {
+                    Minimum = min,
+                    Maximum = max,
+                    MinimumIsExclusive = NamedBool(attribute, "MinimumIsExclusive"),
+                    MaximumIsExclusive = NamedBool(attribute, "MaximumIsExclusive"),
+                };
+            }
+            else if (Is(cls, known.StringLength) && args.Length == 1 && args[0].Value is int maxLength)
+            {
+                var minimum = attribute.NamedArguments.FirstOrDefault(a => a.Key == "MinimumLength").Value.Value as int? ?? 0;
+                result = result with { MinLength = minimum > 0 ? minimum : result.MinLength, MaxLength = maxLength };
+            }
+            else if (Is(cls, known.Length) && args.Length == 2 && args[0].Value is int least && args[1].Value is int most)
+            {
+                result = result with { MinLength = least, MaxLength = most };
+            }
+            else if (Is(cls, known.MinLength) && args.Length == 1 && args[0].Value is int min1)
+            {
+                result = result with { MinLength = min1 };
+            }
+            else if (Is(cls, known.MaxLength))
+            {
+                if (args.Length != 1 || args[0].Value is not int max1)
+                {
+                    return null; // [MaxLength] without a length: keep the reflection path
+                }
+
+                result = result with { MaxLength = max1 };
+            }
+            else if (Is(cls, known.RegularExpression) && args.Length == 1 && args[0].Value is string pattern)
+            {
+                result = result with { Pattern = pattern };
+            }
+            else if (Is(cls, known.AllowedValues) && NonNullable(shape).ScalarKind != "String")
+            {
+                // As Convert.ToString writes them: enum members by name, numbers invariant, null as "".
+                result = result with { AllowedValues = EquatableArray.From(Constants(attribute).Select(Text)) };
+            }
+        }
+
+        return result;
+    }
+
+    private static ulong Unsigned(object? value) => value switch
+    {
+        ulong u => u,
+        null => 0,
+        _ => unchecked((ulong)Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+    };
+
+    private static IReadOnlyList<TypedConstant> Constants(AttributeData attribute) =>
+        attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+            ? attribute.ConstructorArguments[0].Values
+            : attribute.ConstructorArguments;
+
+    private static string Text(TypedConstant constant)
+    {
+        if (constant.Value is null)
+        {
+            return string.Empty;
+        }
+
+        if (constant.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType
+            && enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value)) is { } member)
+        {
+            return member.Name;
+        }
+
+        return Invariant(constant.Value);
+    }
+
+    private static IReadOnlyList<object?> Values(AttributeData attribute) =>
+        attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+            ? attribute.ConstructorArguments[0].Values.Select(v => v.Value).ToList()
+            : attribute.ConstructorArguments.Select(v => v.Value).ToList();
+
+    private static string Invariant(object value) => value switch
+    {
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static ShapeModel NonNullable(ShapeModel shape) => shape.Kind == "Nullable" ? shape.Element! : shape;
+
+    private static ShapeModel Scalar(string kind, string clr) => new("Scalar", kind, clr, null, null, default, default);
+
+    private static ShapeModel Wrap(string kind, string? clr, ShapeModel element) => new(kind, null, clr, null, element, default, default);
+
+    private static string ClrName(ITypeSymbol type) => type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeOfFormat);
+
+    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? known) => known is not null && SymbolEqualityComparer.Default.Equals(type, known);
+
+    private static double? Double(object? value) => value switch
+    {
+        int i => i,
+        double d => d,
+        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    };
+
+    private static bool NamedBool(AttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is true;
+
+    private static string? Named(AttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
+
+    private static AttributeData? Find(ISymbol symbol, INamedTypeSymbol? attributeType) =>
+        attributeType is null ? null : symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
+
+    private static string? Description(ISymbol symbol) =>
+        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.ComponentModel.DescriptionAttribute")
+            is { ConstructorArguments: [{ Value: string text }] } ? text : null;
+
+    private static bool HasFieldsInBase(INamedTypeSymbol type, KnownTypes known)
+    {
+        for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (current.GetMembers().OfType<IPropertySymbol>().Any(p => Find(p, known.Input) is not null || Find(p, known.Output) is not null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static KeyValuePair<ITypeSymbol, ITypeSymbol>? Dictionary(ITypeSymbol type, KnownTypes known)
+    {
+        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(type.AllInterfaces))
+        {
+            if (Is(candidate.OriginalDefinition, known.Dictionary) || Is(candidate.OriginalDefinition, known.ReadOnlyDictionary))
+            {
+                return new KeyValuePair<ITypeSymbol, ITypeSymbol>(candidate.TypeArguments[0], candidate.TypeArguments[1]);
+            }
+        }
+
+        return null;
+    }
+
+    private static ITypeSymbol? Item(ITypeSymbol type)
+    {
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return null;
+        }
+
+        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(type.AllInterfaces))
+        {
+            if (candidate.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+            {
+                return candidate.TypeArguments[0];
+            }
+        }
+
+        return null;
+    }
+}

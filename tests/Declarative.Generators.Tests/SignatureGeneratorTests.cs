@@ -1,0 +1,107 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+
+namespace Declarative.Generators.Tests;
+
+public class SignatureGeneratorTests
+{
+    /// <summary>Signature types covering every type shape and constraint the run-time model reads.</summary>
+    private const string Corpus = """
+        namespace Corpus;
+        public enum Priority { Low, Medium, High }
+        public enum Signed { Minus = -1, Zero = 0, Plus = 1 }
+        public enum Big : ulong { Small = 1, Huge = ulong.MaxValue }
+        public sealed record Address(string City, string? Zip);
+        public sealed record Person([property: System.ComponentModel.Description("Full name")] string Name, [property: Range(0, 150)] int Age, List<Address> Places);
+        public sealed class Bag { public Dictionary<string, int?> Counts { get; set; } = new(); public string[] Words { get; set; } = []; }
+        public record struct Point(double X, double Y);
+
+        [Signature] public partial class S01 { [Input] public string Question { get; set; } = ""; [Output] public string Answer { get; set; } = ""; }
+        [Signature("Answer briefly.")] public partial class S02 { [Input] public string Question { get; set; } = ""; [Output] public int Count { get; set; } }
+        [Signature(Instructions = "Named.", Name = "Renamed")] public partial class S03 { [Input] public string Q { get; set; } = ""; [Output] public bool Yes { get; set; } }
+        [System.ComponentModel.Description("From the description.")] [Signature] public partial class S04 { [Input] public string Q { get; set; } = ""; [Output] public double Score { get; set; } }
+        [Signature] public partial class S05 { [Input] public string Q { get; set; } = ""; [Output] public float F { get; set; } [Output] public decimal M { get; set; } [Output] public Half H { get; set; } }
+        [Signature] public partial class S06 { [Input] public string Q { get; set; } = ""; [Output] public byte B { get; set; } [Output] public short S { get; set; } [Output] public long L { get; set; } [Output] public ulong U { get; set; } [Output] public Int128 Wide { get; set; } [Output] public System.Numerics.BigInteger Huge { get; set; } }
+        [Signature] public partial class S07 { [Input] public string Q { get; set; } = ""; [Output] public DateTime When { get; set; } [Output] public DateTimeOffset At { get; set; } [Output] public DateOnly Day { get; set; } [Output] public TimeOnly Time { get; set; } [Output] public Guid Id { get; set; } }
+        [Signature] public partial class S08 { [Input] public string Q { get; set; } = ""; [Output] public char Letter { get; set; } [Output] public Uri Link { get; set; } = null!; }
+        [Signature] public partial class S09 { [Input] public string Q { get; set; } = ""; [Output] public Priority Level { get; set; } [Output] public Signed Sign { get; set; } [Output] public Big Size { get; set; } }
+        [Signature] public partial class S10 { [Input] public string Q { get; set; } = ""; [Output] public int? Maybe { get; set; } [Output] public string? Note { get; set; } [Output] public Priority? Level { get; set; } }
+        [Signature] public partial class S11 { [Input] public List<string> Items { get; set; } = []; [Output] public string[] Out { get; set; } = []; [Output] public IReadOnlyList<int> Numbers { get; set; } = []; }
+        [Signature] public partial class S12 { [Input] public string Q { get; set; } = ""; [Output] public List<string?> Maybe { get; set; } = []; [Output] public int?[] Holes { get; set; } = []; }
+        [Signature] public partial class S13 { [Input] public Dictionary<string, int> Counts { get; set; } = new(); [Output] public IReadOnlyDictionary<string, List<string>> Groups { get; set; } = new Dictionary<string, List<string>>(); }
+        [Signature] public partial class S14 { [Input] public string Q { get; set; } = ""; [Output] public Address Where { get; set; } = null!; }
+        [Signature] public partial class S15 { [Input] public Person Who { get; set; } = null!; [Output] public List<Person> Friends { get; set; } = []; }
+        [Signature] public partial class S16 { [Input] public Bag Bag { get; set; } = null!; [Output] public Point Spot { get; set; } }
+        [Signature] public partial class S17 { [Input] public string Q { get; set; } = ""; [Output, Range(1, 5)] public int Stars { get; set; } }
+        [Signature] public partial class S18 { [Input] public string Q { get; set; } = ""; [Output, Range(0.5, 2.5, MinimumIsExclusive = true, MaximumIsExclusive = true)] public double Ratio { get; set; } }
+        [Signature] public partial class S19 { [Input] public string Q { get; set; } = ""; [Output, Range(typeof(decimal), "0.1", "99.9")] public decimal Price { get; set; } }
+        [Signature] public partial class S20 { [Input] public string Q { get; set; } = ""; [Output, StringLength(10, MinimumLength = 2)] public string Short { get; set; } = ""; [Output, StringLength(5)] public string Tiny { get; set; } = ""; }
+        [Signature] public partial class S21 { [Input] public string Q { get; set; } = ""; [Output, MinLength(1), MaxLength(3)] public List<string> Tags { get; set; } = []; [Output, Length(2, 4)] public string Code { get; set; } = ""; }
+        [Signature] public partial class S22 { [Input] public string Q { get; set; } = ""; [Output, RegularExpression("^[A-Z]{2}-[0-9]+$")] public string Ticket { get; set; } = ""; }
+        [Signature] public partial class S23 { [Input] public string Q { get; set; } = ""; [Output, AllowedValues("yes", "no", "maybe")] public string Verdict { get; set; } = ""; [Output, AllowedValues("a", "b")] public string? Optional { get; set; } }
+        [Signature] public partial class S24 { [Input] public string Q { get; set; } = ""; [Output, AllowedValues(1, 2, 3)] public int Pick { get; set; } [Output, AllowedValues(Priority.Low, Priority.High)] public Priority Edge { get; set; } }
+        [Signature] public partial class S25 { [Input(Name = "query", Description = "What to look up")] public string Text { get; set; } = ""; [Output(Prefix = "Result:")] public string Answer { get; set; } = ""; }
+        [Signature] public partial class S26 { [Input("The context")] public string Context { get; set; } = ""; [Input] public string Question { get; set; } = ""; [Output("A short answer")] public string Answer { get; set; } = ""; }
+        [Signature] public partial class S27 { [Input] public string HTMLParser { get; set; } = ""; [Input] public string Question2Text { get; set; } = ""; [Output] public string XMLHttpResult { get; set; } = ""; }
+        [Signature] public partial class S28 { [Input, System.ComponentModel.Description("Described input")] public string Q { get; set; } = ""; [Output] public string A { get; set; } = ""; }
+        [Signature] public partial record S29 { [Input] public string Q { get; init; } = ""; [Output] public string A { get; init; } = ""; }
+        [Signature] public partial record struct S30 { [Input] public string Q { get; set; } [Output] public string A { get; set; } }
+        [Signature] public partial struct S31 { [Input] public string Q { get; set; } [Output] public List<Address?> Maybe { get; set; } }
+        [Signature] public partial class S32 { [Input] internal string Hidden { get; set; } = ""; [Output] private string Secret { get; set; } = ""; public string NotAField { get; set; } = ""; }
+        [Signature] public partial class S33 { [Input] public string Q { get; set; } = ""; [Output, Required, EmailAddress] public string Mail { get; set; } = ""; }
+        """;
+
+    [Fact]
+    public void Generated_descriptors_equal_the_reflection_path_for_every_shape_and_constraint()
+    {
+        var (assembly, _) = GeneratorHarness.BuildAndLoad(Corpus);
+        var types = assembly.GetTypes().Where(t => t.GetCustomAttribute<SignatureAttribute>() is not null).OrderBy(t => t.Name).ToList();
+        Assert.Equal(33, types.Count);
+        foreach (var type in types)
+        {
+            var generated = (Signature)type.GetProperty("DeclarativeSignature")!.GetValue(null)!;
+            var reflected = Signature.FromType(type);
+            AssertSameSignature(reflected, generated, type.Name);
+            Assert.Same(generated, Signature.For(type)); // registered by the module initializer
+        }
+    }
+
+    private static void AssertSameSignature(Signature expected, Signature actual, string type)
+    {
+        Assert.True(expected.Equals(actual), $"{type}: {expected} vs {actual}");
+        Assert.Equal(expected.Name, actual.Name);
+        Assert.Equal(expected.Instructions, actual.Instructions);
+        Assert.Equal(expected.Fields.Count, actual.Fields.Count);
+        for (var i = 0; i < expected.Fields.Count; i++)
+        {
+            var (e, a) = (expected.Fields[i], actual.Fields[i]);
+            var where = $"{type}.{e.Name}";
+            Assert.Equal(e.Name, a.Name);
+            Assert.Equal(e.MemberName, a.MemberName);
+            Assert.Equal(e.Prefix, a.Prefix);
+            Assert.Equal(e.Description, a.Description);
+            Assert.True(e.Constraints.Equals(a.Constraints), $"{where}: constraints {e.Constraints} vs {a.Constraints}");
+            AssertSameShape(e.Shape, a.Shape, where, 0);
+        }
+    }
+
+    private static void AssertSameShape(TypeShape expected, TypeShape actual, string where, int depth)
+    {
+        Assert.True(expected.Equals(actual), $"{where}: {expected.DisplayName} vs {actual.DisplayName}");
+        Assert.True(expected.ClrType == actual.ClrType, $"{where}: CLR type {expected.ClrType} vs {actual.ClrType}");
+        Assert.Equal(expected.Kind, actual.Kind);
+        Assert.Equal(expected.Choices, actual.Choices);
+        if (expected.Element is not null)
+        {
+            AssertSameShape(expected.Element, actual.Element!, where + "[]", depth + 1);
+        }
+
+        for (var i = 0; i < expected.Properties.Count; i++)
+        {
+            var (e, a) = (expected.Properties[i], actual.Properties[i]);
+            Assert.Equal(e.Member, a.Member);
+            Assert.Equal(e.IsRequired, a.IsRequired);
+            AssertSameShape(e.Shape, a.Shape, where + "." + e.Name, depth + 1);
+        }
+    }
+}
