@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Running;
 
-// `masks --cases DIR` runs the token-mask corpus harness; anything else goes to BenchmarkDotNet.
-return args.Length > 0 && args[0] == "masks"
-    ? Declarative.Benchmarks.MaskCorpus.Run(args)
+// `masks --cases DIR` runs the token-mask corpus harness, `generator` the source generator's cost; anything else goes
+// to BenchmarkDotNet.
+return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus.Run(args)
+    : args.Length > 0 && args[0] == "generator" ? Declarative.Benchmarks.GeneratorCost.Run(args)
     : Run(args);
 
 static int Run(string[] args)

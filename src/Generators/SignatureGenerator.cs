@@ -22,7 +22,7 @@ public sealed class SignatureGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "Declarative.SignatureAttribute",
                 static (node, _) => node is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword),
-                static (syntax, cancellationToken) => SignatureParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
+                static (syntax, cancellationToken) => SignatureParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, cancellationToken))
             .Where(static model => model is not null)
             .WithTrackingName(ModelStep);
         context.RegisterSourceOutput(models, static (output, model) =>

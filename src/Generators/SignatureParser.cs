@@ -15,12 +15,11 @@ namespace Declarative.Generators;
 /// </summary>
 internal static class SignatureParser
 {
-    private static readonly SymbolDisplayFormat TypeOfFormat = SymbolDisplayFormat.FullyQualifiedFormat
-        .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
-
-    public static SignatureModel? Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    public static SignatureModel? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        var known = new KnownTypes(compilation);
+        // Types are recognized by name, not looked up in the compilation: a lookup indexes every referenced assembly,
+        // which would cost each incremental run as much as a full one.
+        var known = Names.Instance;
         if (type.ContainingType is not null || type.IsGenericType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
         {
             return null;
@@ -37,7 +36,7 @@ internal static class SignatureParser
             return null;
         }
 
-        var attribute = type.GetAttributes().First(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.Signature));
+        var attribute = type.GetAttributes().First(a => Is(a.AttributeClass, known.Signature));
         var instructions = (attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null)
             ?? Named(attribute, "Instructions") ?? Description(type);
         var fields = new List<FieldModel>();
@@ -96,14 +95,14 @@ internal static class SignatureParser
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             keyword,
             type.Name,
-            type.ToDisplayString(TypeOfFormat),
+            ClrName(type),
             Named(attribute, "Name") ?? type.Name,
             instructions,
             EquatableArray.From(fields));
     }
 
     /// <summary>The shape of a type, by the rules of <c>TypeShape.FromType</c>; null when it is not one the generator rebuilds.</summary>
-    private static ShapeModel? Shape(ITypeSymbol type, NullableAnnotation annotation, KnownTypes known, HashSet<ITypeSymbol> seen)
+    private static ShapeModel? Shape(ITypeSymbol type, NullableAnnotation annotation, Names known, HashSet<ITypeSymbol> seen)
     {
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
@@ -117,7 +116,7 @@ internal static class SignatureParser
             : shape;
     }
 
-    private static ShapeModel? NonNullable(ITypeSymbol type, KnownTypes known, HashSet<ITypeSymbol> seen)
+    private static ShapeModel? NonNullable(ITypeSymbol type, Names known, HashSet<ITypeSymbol> seen)
     {
         var clr = ClrName(type);
         switch (type.SpecialType)
@@ -139,22 +138,9 @@ internal static class SignatureParser
                 return Scalar("DateTime", clr);
         }
 
-        switch (type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+        if (type is INamedTypeSymbol { IsGenericType: false } scalar && WellKnownScalar(scalar) is { } kind)
         {
-            case "global::System.Uri":
-                return Scalar("String", clr);
-            case "global::System.Int128" or "global::System.UInt128" or "global::System.Numerics.BigInteger":
-                return Scalar("Integer", clr);
-            case "global::System.Half":
-                return Scalar("Number", clr);
-            case "global::System.DateTimeOffset":
-                return Scalar("DateTime", clr);
-            case "global::System.DateOnly":
-                return Scalar("DateOnly", clr);
-            case "global::System.TimeOnly":
-                return Scalar("TimeOnly", clr);
-            case "global::System.Guid":
-                return Scalar("Guid", clr);
+            return Scalar(kind, clr);
         }
 
         if (type.TypeKind == TypeKind.Enum && type is INamedTypeSymbol enumType)
@@ -190,7 +176,7 @@ internal static class SignatureParser
         }
 
         if (type.SpecialType == SpecialType.System_Object || type.TypeKind is TypeKind.Delegate or TypeKind.Pointer or TypeKind.TypeParameter or TypeKind.Error or TypeKind.Dynamic
-            || type is not INamedTypeSymbol named || named.IsGenericType || (known.Enumerable is not null && type.AllInterfaces.Contains(known.Enumerable, SymbolEqualityComparer.Default)))
+            || type is not INamedTypeSymbol named || named.IsGenericType || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
         {
             return null;
         }
@@ -230,7 +216,7 @@ internal static class SignatureParser
     }
 
     /// <summary>A string with <c>[AllowedValues]</c> becomes a literal choice set.</summary>
-    private static ShapeModel? WithStringChoices(IPropertySymbol property, ShapeModel? shape, KnownTypes known)
+    private static ShapeModel? WithStringChoices(IPropertySymbol property, ShapeModel? shape, Names known)
     {
         if (shape is null || Find(property, known.AllowedValues) is not { } allowed || NonNullable(shape).ScalarKind != "String")
         {
@@ -247,7 +233,7 @@ internal static class SignatureParser
         return shape.Kind == "Nullable" ? Wrap("Nullable", null, literal) : literal;
     }
 
-    private static ConstraintsModel? Constraints(IPropertySymbol property, ShapeModel shape, KnownTypes known)
+    private static ConstraintsModel? Constraints(IPropertySymbol property, ShapeModel shape, Names known)
     {
         var result = ConstraintsModel.None;
         foreach (var attribute in property.GetAttributes())
@@ -306,6 +292,77 @@ internal static class SignatureParser
         return result;
     }
 
+    /// <summary>The full names of the types the parser recognizes.</summary>
+    private sealed class Names
+    {
+        public static Names Instance { get; } = new();
+
+        public string Signature => "Declarative.SignatureAttribute";
+
+        public string Input => "Declarative.InputAttribute";
+
+        public string Output => "Declarative.OutputAttribute";
+
+        public string Range => "System.ComponentModel.DataAnnotations.RangeAttribute";
+
+        public string StringLength => "System.ComponentModel.DataAnnotations.StringLengthAttribute";
+
+        public string Length => "System.ComponentModel.DataAnnotations.LengthAttribute";
+
+        public string MinLength => "System.ComponentModel.DataAnnotations.MinLengthAttribute";
+
+        public string MaxLength => "System.ComponentModel.DataAnnotations.MaxLengthAttribute";
+
+        public string RegularExpression => "System.ComponentModel.DataAnnotations.RegularExpressionAttribute";
+
+        public string AllowedValues => "System.ComponentModel.DataAnnotations.AllowedValuesAttribute";
+
+        public string Dictionary => "System.Collections.Generic.IDictionary<TKey, TValue>";
+
+        public string ReadOnlyDictionary => "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>";
+
+        /// <summary>Whether the type has this full name ("Namespace.Name", or "Namespace.Name&lt;T, U&gt;" for generic definitions), without formatting it.</summary>
+        public static bool Matches(INamedTypeSymbol type, string fullName)
+        {
+            var generic = fullName.IndexOf('<');
+            var plain = generic < 0 ? fullName : fullName.Substring(0, generic);
+            var dot = plain.LastIndexOf('.');
+            var name = plain.Substring(dot + 1);
+            if (type.Name != name || (generic >= 0) != type.IsGenericType)
+            {
+                return false;
+            }
+
+            var ns = type.ContainingNamespace;
+            var expected = dot < 0 ? string.Empty : plain.Substring(0, dot);
+            foreach (var part in Enumerable.Reverse(expected.Split('.')))
+            {
+                if (ns is null || ns.IsGlobalNamespace || ns.Name != part)
+                {
+                    return false;
+                }
+
+                ns = ns.ContainingNamespace;
+            }
+
+            return ns is null || ns.IsGlobalNamespace;
+        }
+    }
+
+    private static string? WellKnownScalar(INamedTypeSymbol type) => type.Name switch
+    {
+        "Uri" when Is(type, "System.Uri") => "String",
+        "Int128" when Is(type, "System.Int128") => "Integer",
+        "UInt128" when Is(type, "System.UInt128") => "Integer",
+        "BigInteger" when Is(type, "System.Numerics.BigInteger") => "Integer",
+        "Half" when Is(type, "System.Half") => "Number",
+        "DateTimeOffset" when Is(type, "System.DateTimeOffset") => "DateTime",
+        "DateOnly" when Is(type, "System.DateOnly") => "DateOnly",
+        "TimeOnly" when Is(type, "System.TimeOnly") => "TimeOnly",
+        "Guid" when Is(type, "System.Guid") => "Guid",
+        _ => null,
+    };
+
     private static ulong Unsigned(object? value) => value switch
     {
         ulong u => u,
@@ -351,9 +408,92 @@ internal static class SignatureParser
 
     private static ShapeModel Wrap(string kind, string? clr, ShapeModel element) => new(kind, null, clr, null, element, default, default);
 
-    private static string ClrName(ITypeSymbol type) => type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeOfFormat);
+    /// <summary>The type as C# code for <c>typeof</c> (fully qualified, keywords for special types), built by hand: formatting symbols is costly and runs on every compilation.</summary>
+    private static string ClrName(ITypeSymbol type)
+    {
+        var code = new System.Text.StringBuilder();
+        AppendType(code, type);
+        return code.ToString();
+    }
 
-    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol? known) => known is not null && SymbolEqualityComparer.Default.Equals(type, known);
+    private static void AppendType(System.Text.StringBuilder code, ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Object: code.Append("object"); return;
+            case SpecialType.System_Boolean: code.Append("bool"); return;
+            case SpecialType.System_Char: code.Append("char"); return;
+            case SpecialType.System_SByte: code.Append("sbyte"); return;
+            case SpecialType.System_Byte: code.Append("byte"); return;
+            case SpecialType.System_Int16: code.Append("short"); return;
+            case SpecialType.System_UInt16: code.Append("ushort"); return;
+            case SpecialType.System_Int32: code.Append("int"); return;
+            case SpecialType.System_UInt32: code.Append("uint"); return;
+            case SpecialType.System_Int64: code.Append("long"); return;
+            case SpecialType.System_UInt64: code.Append("ulong"); return;
+            case SpecialType.System_Decimal: code.Append("decimal"); return;
+            case SpecialType.System_Single: code.Append("float"); return;
+            case SpecialType.System_Double: code.Append("double"); return;
+            case SpecialType.System_String: code.Append("string"); return;
+            case SpecialType.System_IntPtr when type.IsNativeIntegerType: code.Append("nint"); return;
+            case SpecialType.System_UIntPtr when type.IsNativeIntegerType: code.Append("nuint"); return;
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            AppendType(code, array.ElementType);
+            code.Append('[').Append(',', array.Rank - 1).Append(']');
+            return;
+        }
+
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            AppendType(code, nullable.TypeArguments[0]);
+            code.Append('?');
+            return;
+        }
+
+        if (type.ContainingType is { } outer)
+        {
+            AppendType(code, outer);
+            code.Append('.');
+        }
+        else
+        {
+            code.Append("global::");
+            var parts = new Stack<string>();
+            for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                parts.Push(ns.Name);
+            }
+
+            foreach (var part in parts)
+            {
+                code.Append(Identifier(part)).Append('.');
+            }
+        }
+
+        code.Append(Identifier(type.Name));
+        if (type is INamedTypeSymbol { IsGenericType: true } generic)
+        {
+            code.Append('<');
+            for (var i = 0; i < generic.TypeArguments.Length; i++)
+            {
+                if (i > 0)
+                {
+                    code.Append(", ");
+                }
+
+                AppendType(code, generic.TypeArguments[i]);
+            }
+
+            code.Append('>');
+        }
+    }
+
+    private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static bool Is(INamedTypeSymbol? type, string fullName) => type is not null && Names.Matches(type, fullName);
 
     private static double? Double(object? value) => value switch
     {
@@ -369,14 +509,14 @@ internal static class SignatureParser
     private static string? Named(AttributeData attribute, string name) =>
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
 
-    private static AttributeData? Find(ISymbol symbol, INamedTypeSymbol? attributeType) =>
-        attributeType is null ? null : symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
+    private static AttributeData? Find(ISymbol symbol, string attributeType) =>
+        symbol.GetAttributes().FirstOrDefault(a => Is(a.AttributeClass, attributeType));
 
     private static string? Description(ISymbol symbol) =>
-        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.ComponentModel.DescriptionAttribute")
+        symbol.GetAttributes().FirstOrDefault(a => Is(a.AttributeClass, "System.ComponentModel.DescriptionAttribute"))
             is { ConstructorArguments: [{ Value: string text }] } ? text : null;
 
-    private static bool HasFieldsInBase(INamedTypeSymbol type, KnownTypes known)
+    private static bool HasFieldsInBase(INamedTypeSymbol type, Names known)
     {
         for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
@@ -389,8 +529,22 @@ internal static class SignatureParser
         return false;
     }
 
-    private static KeyValuePair<ITypeSymbol, ITypeSymbol>? Dictionary(ITypeSymbol type, KnownTypes known)
+    private static KeyValuePair<ITypeSymbol, ITypeSymbol>? Dictionary(ITypeSymbol type, Names known)
     {
+        // The common dictionaries directly (computing all interfaces of a constructed type is costly).
+        if (type is INamedTypeSymbol { Arity: 2, Name: "Dictionary" or "IDictionary" or "IReadOnlyDictionary" } common
+            && Is(common.OriginalDefinition, "System.Collections.Generic." + common.Name + "<TKey, TValue>"))
+        {
+            return new KeyValuePair<ITypeSymbol, ITypeSymbol>(common.TypeArguments[0], common.TypeArguments[1]);
+        }
+
+        if (type is INamedTypeSymbol { Arity: 1 } single && single.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T
+            or SpecialType.System_Collections_Generic_IList_T or SpecialType.System_Collections_Generic_ICollection_T
+            or SpecialType.System_Collections_Generic_IReadOnlyList_T or SpecialType.System_Collections_Generic_IReadOnlyCollection_T)
+        {
+            return null;
+        }
+
         foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(type.AllInterfaces))
         {
             if (Is(candidate.OriginalDefinition, known.Dictionary) || Is(candidate.OriginalDefinition, known.ReadOnlyDictionary))
@@ -407,6 +561,16 @@ internal static class SignatureParser
         if (type.SpecialType == SpecialType.System_String)
         {
             return null;
+        }
+
+        // The common collections directly (computing all interfaces of a constructed type is costly).
+        if (type is INamedTypeSymbol { Arity: 1 } single
+            && (single.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T
+                    or SpecialType.System_Collections_Generic_IList_T or SpecialType.System_Collections_Generic_ICollection_T
+                    or SpecialType.System_Collections_Generic_IReadOnlyList_T or SpecialType.System_Collections_Generic_IReadOnlyCollection_T
+                || (single.Name is "List" or "HashSet" && Is(single.OriginalDefinition, "System.Collections.Generic." + single.Name + "<T>"))))
+        {
+            return single.TypeArguments[0];
         }
 
         foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(type.AllInterfaces))
