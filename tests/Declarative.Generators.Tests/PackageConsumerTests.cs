@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Declarative.Generators.Tests;
 
 /// <summary>
-/// Packs Declarative.Signatures into a folder feed, and builds and runs a fresh project that references it by
-/// version: what a package user gets, build-time checks included.
+/// Packs Declarative.Signatures and Declarative.Runtime into a folder feed, and builds and runs a fresh project that
+/// references Declarative.Runtime by version: what a package user gets, the generator and the checks included. The
+/// packages the libraries depend on come from the machine's package cache (a fallback folder), so nothing is downloaded.
 /// </summary>
 public class PackageConsumerTests
 {
@@ -23,8 +24,15 @@ public class PackageConsumerTests
         {
             var version = "0.0.0-test." + Guid.NewGuid().ToString("N")[..8];
             var feed = Path.Combine(work.FullName, "feed");
-            var pack = await RunAsync(root, "pack", Path.Combine(root, "src/Signatures/Declarative.Signatures.csproj"), "-c", Configuration, "--no-build", "--no-restore", "-o", feed, $"-p:PackageVersion={version}");
-            Assert.True(pack.ExitCode == 0, pack.Output);
+            foreach (var library in new[] { "src/Signatures/Declarative.Signatures.csproj", "src/Runtime/Declarative.Runtime/Declarative.Runtime.csproj" })
+            {
+                var pack = await RunAsync(root, "pack", Path.Combine(root, library), "-c", Configuration, "--no-build", "--no-restore", "-o", feed, $"-p:PackageVersion={version}");
+                Assert.True(pack.ExitCode == 0, pack.Output);
+            }
+
+            var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+                ? configured
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
             var project = Path.Combine(work.FullName, "consumer");
             Directory.CreateDirectory(project);
@@ -33,6 +41,7 @@ public class PackageConsumerTests
                 <configuration>
                   <packageSources><clear /><add key="local" value="{feed}" /></packageSources>
                   <config><add key="globalPackagesFolder" value="{Path.Combine(work.FullName, "packages")}" /></config>
+                  <fallbackPackageFolders><add key="cache" value="{cache}" /></fallbackPackageFolders>
                 </configuration>
                 """);
             await File.WriteAllTextAsync(Path.Combine(project, "Consumer.csproj"), $"""
@@ -44,7 +53,7 @@ public class PackageConsumerTests
                     <ImplicitUsings>enable</ImplicitUsings>
                   </PropertyGroup>
                   <ItemGroup>
-                    <PackageReference Include="Declarative.Signatures" Version="{version}" />
+                    <PackageReference Include="Declarative.Runtime" Version="{version}" />
                   </ItemGroup>
                 </Project>
                 """);
@@ -61,18 +70,35 @@ public class PackageConsumerTests
             Assert.DoesNotContain("CS8032", broken.Output); // every analyzer assembly in the package loads
             Assert.Contains("warning DCL001", broken.Output);
 
+            // A partial signature: the generator compiles its descriptor; Predict runs it against a client in the program.
             await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), """
                 using Declarative;
+                using Microsoft.Extensions.AI;
+                var context = new RunContext(new Answers());
+                var answer = await new Predict<QuestionAnswer>().InvokeAsync(new QuestionAnswer { QuestionText = "Capital of France?" }, context);
                 Console.WriteLine(string.Join(",", Signature.For<QuestionAnswer>().Fields.Select(f => f.Name)));
+                Console.WriteLine("answer=" + answer.Value.Answer);
+                Console.WriteLine("generated=" + ReferenceEquals(Signature.For<QuestionAnswer>(), QuestionAnswer.DeclarativeSignature));
                 [Signature] public sealed partial class QuestionAnswer
                 {
                     [Input] public string QuestionText { get; set; } = "";
                     [Output] public string Answer { get; set; } = "";
                 }
+                sealed class Answers : IChatClient
+                {
+                    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+                        Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]")));
+                    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+                        throw new NotSupportedException();
+                    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+                    public void Dispose() { }
+                }
                 """);
             var run = await RunAsync(project, "run", "-c", "Release", "--disable-build-servers");
             Assert.True(run.ExitCode == 0, run.Output);
             Assert.Contains("question_text,answer", run.Output);
+            Assert.Contains("answer=Paris", run.Output);
+            Assert.Contains("generated=True", run.Output);
             Assert.DoesNotContain("DCL0", run.Output);
         }
         finally
