@@ -69,4 +69,22 @@ public static class Diagnostics
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    /// <summary>DCL008: a module's predictor (or child module) can be reassigned.</summary>
+    public static readonly DiagnosticDescriptor ModuleMemberNotReadonly = new(
+        "DCL008",
+        "Module member is not readonly",
+        "'{0}' holds a predictor or module but can be reassigned; make it readonly (or a get-only property) so a program's structure is fixed once built and copies made by Clone stay faithful",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
+    /// <summary>DCL009: [Module] on a type the generator cannot complete.</summary>
+    public static readonly DiagnosticDescriptor ModuleNotGenerated = new(
+        "DCL009",
+        "[Module] type cannot be generated",
+        "[Module] type '{0}' {1}; until then its predictors are found by reflection",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
 }

@@ -12,8 +12,8 @@ internal static class AnalyzerHarness
     public static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        var signatures = typeof(SignatureAttribute).Assembly.Location;
-        return platform.Append(signatures).Distinct(StringComparer.Ordinal).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+        var declarative = new[] { typeof(SignatureAttribute).Assembly.Location, typeof(Module).Assembly.Location };
+        return platform.Concat(declarative).Distinct(StringComparer.Ordinal).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     });
 
     public const string Usings = "using System; using System.Collections; using System.Collections.Generic; using System.ComponentModel.DataAnnotations; using Declarative;\n";
@@ -29,7 +29,7 @@ internal static class AnalyzerHarness
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "the sample does not compile: " + string.Join("; ", errors));
-        return await compilation.WithAnalyzers([new SignatureAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        return await compilation.WithAnalyzers([new SignatureAnalyzer(), new ModuleAnalyzer()]).GetAnalyzerDiagnosticsAsync();
     }
 
     /// <summary>Compiles a program and loads it, to ask the run-time model about its types.</summary>

@@ -36,7 +36,14 @@ public abstract class Module
             }
             else if (value is Module[] array)
             {
-                field.SetValue(copy, array.Select(m => m.Clone()).ToArray());
+                // An array of the field's own element type (a Predict[] field cannot hold a Module[]).
+                var cloned = Array.CreateInstance(field.FieldType.GetElementType()!, array.Length);
+                for (var i = 0; i < array.Length; i++)
+                {
+                    cloned.SetValue(array[i].Clone(), i);
+                }
+
+                field.SetValue(copy, cloned);
             }
             else if (value is IList list && field.FieldType.IsGenericType && typeof(Module).IsAssignableFrom(field.FieldType.GetGenericArguments()[0])
                      && field.FieldType.GetGenericTypeDefinition() == typeof(List<>))
@@ -53,6 +60,15 @@ public abstract class Module
 
         return copy;
     }
+
+    /// <summary>
+    /// The module-valued members of this module (child modules, predictors, and collections of them), in declaration
+    /// order with base-class members first, each with its DSPy-style name. Found by reflection over instance fields
+    /// (auto-property backing fields included); the source generator overrides it for <see cref="ModuleAttribute"/> types.
+    /// </summary>
+    /// <returns>The members and their current values.</returns>
+    protected virtual IEnumerable<(string Name, object? Value)> ModuleMembers() =>
+        InstanceFields(GetType()).Select(field => (MemberName(field), field.GetValue(this)));
 
     private static void Collect(Module module, string? prefix, List<(string, Predict)> result, HashSet<object> seen)
     {
@@ -77,11 +93,10 @@ public abstract class Module
             return;
         }
 
-        foreach (var field in InstanceFields(module.GetType()))
+        foreach (var (name, value) in module.ModuleMembers())
         {
-            var name = MemberName(field);
             var path = prefix is null ? name : prefix + "." + name;
-            switch (field.GetValue(module))
+            switch (value)
             {
                 case Predict p when seen.Add(p):
                     result.Add((path, p));
