@@ -16,6 +16,9 @@ public sealed class SignatureGenerator : IIncrementalGenerator
     /// <summary>The tracked step that reads signature types into models.</summary>
     public const string ModelStep = "SignatureModels";
 
+    /// <summary>The tracked step that finds whether the compilation can take generated field accessors.</summary>
+    public const string AccessorsStep = "CanUseAccessors";
+
     /// <summary>The tracked step that reads <c>[Module]</c> types into models.</summary>
     public const string ModuleStep = "ModuleModels";
 
@@ -29,8 +32,13 @@ public sealed class SignatureGenerator : IIncrementalGenerator
                 static (syntax, cancellationToken) => SignatureParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, cancellationToken))
             .Where(static model => model is not null)
             .WithTrackingName(ModelStep);
-        context.RegisterSourceOutput(models, static (output, model) =>
-            output.AddSource(model!.FullyQualifiedName.Replace("global::", string.Empty).Replace('<', '[').Replace('>', ']') + ".Signature.g.cs", SignatureEmitter.Emit(model)));
+        // Accessors need Declarative.Runtime (where the typed binding lives) and UnsafeAccessor (.NET 8 and later).
+        var accessors = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName("Declarative.SignatureAccessors") is not null
+                && compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute") is not null)
+            .WithTrackingName(AccessorsStep);
+        context.RegisterSourceOutput(models.Combine(accessors), static (output, pair) =>
+            output.AddSource(pair.Left!.FullyQualifiedName.Replace("global::", string.Empty).Replace('<', '[').Replace('>', ']') + ".Signature.g.cs", SignatureEmitter.Emit(pair.Left, pair.Right)));
 
         var modules = context.SyntaxProvider
             .ForAttributeWithMetadataName(

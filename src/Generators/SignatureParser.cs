@@ -77,7 +77,7 @@ internal static class SignatureParser
                 return null;
             }
 
-            fields.Add(new FieldModel(name, property.Name, input is not null, description, Named(side, "Prefix"), shape, constraints));
+            fields.Add(new FieldModel(name, property.Name, input is not null, description, Named(side, "Prefix"), shape, constraints, ClrName(property.Type), property.SetMethod is not null));
         }
 
         if (!fields.Any(f => f.IsInput) || !fields.Any(f => !f.IsInput))
@@ -98,7 +98,8 @@ internal static class SignatureParser
             ClrName(type),
             Named(attribute, "Name") ?? type.Name,
             instructions,
-            EquatableArray.From(fields));
+            EquatableArray.From(fields),
+            type.TypeKind == TypeKind.Class);
     }
 
     /// <summary>The shape of a type, by the rules of <c>TypeShape.FromType</c>; null when it is not one the generator rebuilds.</summary>

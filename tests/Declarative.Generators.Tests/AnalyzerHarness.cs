@@ -12,11 +12,11 @@ internal static class AnalyzerHarness
     public static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        var declarative = new[] { typeof(SignatureAttribute).Assembly.Location, typeof(Module).Assembly.Location };
+        var declarative = new[] { typeof(SignatureAttribute).Assembly.Location, typeof(Module).Assembly.Location, typeof(Microsoft.Extensions.AI.IChatClient).Assembly.Location };
         return platform.Concat(declarative).Distinct(StringComparer.Ordinal).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     });
 
-    public const string Usings = "using System; using System.Collections; using System.Collections.Generic; using System.ComponentModel.DataAnnotations; using Declarative;\n";
+    public const string Usings = "using System; using System.Collections; using System.Collections.Generic; using System.ComponentModel.DataAnnotations; using System.Linq; using System.Threading; using System.Threading.Tasks; using Declarative;\n";
 
     /// <summary>The analyzer's diagnostics for a program that otherwise compiles cleanly.</summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string source)

@@ -104,4 +104,48 @@ public class SignatureGeneratorTests
             AssertSameShape(e.Shape, a.Shape, where + "." + e.Name, depth + 1);
         }
     }
+
+    [Fact]
+    public async Task Typed_calls_bind_through_the_generated_accessors()
+    {
+        var (assembly, _) = GeneratorHarness.BuildAndLoad("""
+            using Microsoft.Extensions.AI;
+            namespace Bound;
+            public enum Mood { Calm, Angry }
+            [Signature("Read the ticket.")]
+            public sealed partial record Ticket
+            {
+                [Input] public string Text { get; init; } = "";
+                [Input] private int Secret { get; init; } = 7;
+                [Output] public Mood Mood { get; init; }
+                [Output] public int? Priority { get; init; }
+                [Output] public List<string> Tags { get; init; } = [];
+            }
+            public static class Program
+            {
+                public static async Task<string> RunAsync()
+                {
+                    var reply = "[[ ## mood ## ]]\nAngry\n\n[[ ## priority ## ]]\n2\n\n[[ ## tags ## ]]\n[\"billing\", \"urgent\"]\n\n[[ ## completed ## ]]";
+                    var input = new Ticket { Text = "Charged twice!" };
+                    var result = (await new Predict<Ticket>().InvokeAsync(input, new RunContext(new Fixed(reply)))).Value;
+                    return $"{result.Text}|{result.Mood}|{result.Priority}|{string.Join(",", result.Tags)}|{input.Mood}|{ReferenceEquals(input, result)}";
+                }
+            }
+            sealed class Fixed(string reply) : IChatClient
+            {
+                public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+                    Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)));
+                public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+                public object? GetService(Type serviceType, object? serviceKey = null) => null;
+                public void Dispose() { }
+            }
+            """);
+        var ticket = assembly.GetType("Bound.Ticket")!;
+        var binding = typeof(Module).Assembly.GetType("Declarative.TypedBinding`1")!.MakeGenericType(ticket);
+        var instance = binding.GetProperty("Instance")!.GetValue(null)!;
+        Assert.True((bool)binding.GetProperty("UsesGeneratedAccessors")!.GetValue(instance)!);
+
+        var run = (Task<string>)assembly.GetType("Bound.Program")!.GetMethod("RunAsync")!.Invoke(null, null)!;
+        Assert.Equal("Charged twice!|Angry|2|billing,urgent|Calm|False", await run);
+    }
 }

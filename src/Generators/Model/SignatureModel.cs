@@ -8,7 +8,8 @@ internal sealed record SignatureModel(
     string FullyQualifiedName,
     string SignatureName,
     string? Instructions,
-    EquatableArray<FieldModel> Fields);
+    EquatableArray<FieldModel> Fields,
+    bool IsClass);
 
 /// <summary>A field of a signature.</summary>
 internal sealed record FieldModel(
@@ -18,7 +19,9 @@ internal sealed record FieldModel(
     string? Description,
     string? Prefix,
     ShapeModel Shape,
-    ConstraintsModel Constraints);
+    ConstraintsModel Constraints,
+    string PropertyType,
+    bool HasSetter);
 
 /// <summary>
 /// A type shape as code to rebuild it: <see cref="Kind"/> names the factory (Scalar, Nullable, List, Dictionary,

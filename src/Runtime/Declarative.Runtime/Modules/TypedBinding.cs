@@ -16,13 +16,31 @@ internal sealed class TypedBinding<T>
 
     private readonly (string Name, Func<T, object?> Get)[] inputs;
     private readonly Dictionary<string, Action<T, object?>> setters;
+    private readonly Func<T, T> copy;
 
     public TypedBinding(Signature signature)
     {
         Signature = signature;
+
+        // Accessors the source generator registered when they cover every field; compiled expressions otherwise.
+        if (SignatureAccessors.Find<T>() is { } generated
+            && signature.InputFields.All(f => generated.Getters.ContainsKey(f.Name))
+            && signature.OutputFields.All(f => generated.Setters.ContainsKey(f.Name)))
+        {
+            inputs = signature.InputFields.Select(f => (f.Name, generated.Getters[f.Name])).ToArray();
+            setters = signature.OutputFields.ToDictionary(f => f.Name, f => generated.Setters[f.Name], StringComparer.Ordinal);
+            copy = generated.Copy;
+            UsesGeneratedAccessors = true;
+            return;
+        }
+
         inputs = signature.InputFields.Select(f => (f.Name, Getter(Property(f)))).ToArray();
         setters = signature.OutputFields.ToDictionary(f => f.Name, f => Setter(Property(f)), StringComparer.Ordinal);
+        copy = value => (T)MemberwiseCloneOf(value);
     }
+
+    /// <summary>Whether this binding uses accessors the source generator wrote.</summary>
+    public bool UsesGeneratedAccessors { get; }
 
     public static TypedBinding<T> Instance { get; } = new(Declarative.Signature.For<T>());
 
@@ -33,7 +51,7 @@ internal sealed class TypedBinding<T>
     /// <summary>A copy of <paramref name="input"/> with the outputs set.</summary>
     public T WithOutputs(T input, IReadOnlyDictionary<string, object?> outputs)
     {
-        var result = (T)MemberwiseCloneOf(input);
+        var result = copy(input);
         foreach (var (name, value) in outputs)
         {
             if (setters.TryGetValue(name, out var set))

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+
+namespace Declarative;
+
+/// <summary>
+/// Where generated code registers the field accessors of a signature type, so that reading its inputs, writing its
+/// outputs and copying it need neither reflection nor compiled expressions. Registered from the generated module
+/// initializer; user code does not call it.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SignatureAccessors
+{
+    private static readonly ConcurrentDictionary<Type, object> Registered = new();
+
+    /// <summary>Registers the accessors of <typeparamref name="T"/>'s fields, by field name.</summary>
+    /// <typeparam name="T">The signature type.</typeparam>
+    /// <param name="getters">A getter for each input field.</param>
+    /// <param name="setters">A setter for each output field (value already of the property's type).</param>
+    /// <param name="copy">A shallow copy of an instance.</param>
+    public static void Register<T>(IReadOnlyDictionary<string, Func<T, object?>> getters, IReadOnlyDictionary<string, Action<T, object?>> setters, Func<T, T> copy)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(getters);
+        ArgumentNullException.ThrowIfNull(setters);
+        ArgumentNullException.ThrowIfNull(copy);
+        Registered[typeof(T)] = new Accessors<T>(getters, setters, copy);
+    }
+
+    internal static Accessors<T>? Find<T>()
+        where T : class => Registered.TryGetValue(typeof(T), out var found) ? (Accessors<T>)found : null;
+
+    internal sealed record Accessors<T>(IReadOnlyDictionary<string, Func<T, object?>> Getters, IReadOnlyDictionary<string, Action<T, object?>> Setters, Func<T, T> Copy);
+}
