@@ -15,4 +15,7 @@ public class DescriptorBenchmarks
 
     [Benchmark(Description = "Triage descriptor from Signature.For once known")]
     public Signature Registered() => Signature.For(typeof(Triage));
+
+    [Benchmark(Description = "Triage typed binding built (generated accessors, or compiled expressions without the generator)")]
+    public object Binding() => new TypedBinding<Triage>(Signature.For<Triage>());
 }
