@@ -61,7 +61,44 @@ internal static class SignatureEmitter
 
             code.Append(body).AppendLine("        },");
             code.Append(body).Append("        static value => (").Append(type).AppendLine(")value.MemberwiseClone());");
+            var factories = Objects(model.Fields.Select(f => f.Shape)).Where(CanCreate).ToList();
+            var setterIndex = 0;
+            var setters = new List<(string Owner, PropertyModel Property, int Index)>();
+            foreach (var shape in factories)
+            {
+                code.Append(body).Append("    global::Declarative.SignatureAccessors.RegisterFactory(typeof(").Append(shape.ClrType).AppendLine("), static values =>");
+                code.Append(body).AppendLine("    {");
+                var parameters = shape.Constructor is { Length: > 0 } list ? list.Split(',') : [];
+                var assigned = new HashSet<string>(StringComparer.Ordinal);
+                var arguments = parameters.Select(parameter =>
+                {
+                    var property = shape.Properties.First(p => string.Equals(p.MemberName, parameter, StringComparison.OrdinalIgnoreCase));
+                    assigned.Add(property.MemberName);
+                    return Value(property);
+                });
+                code.Append(body).Append("        var created = ").Append(shape.Constructor is null
+                    ? $"({shape.ClrType})global::System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof({shape.ClrType}))"
+                    : $"new {shape.ClrType}({string.Join(", ", arguments)})").AppendLine(";");
+                foreach (var property in shape.Properties.Where(p => !assigned.Contains(p.MemberName)))
+                {
+                    setters.Add((shape.ClrType!, property, setterIndex));
+                    code.Append(body).Append("        DeclarativeInit").Append(setterIndex++).Append("(created, ").Append(Value(property)).AppendLine(");");
+                }
+
+                code.Append(body).AppendLine("        return created;");
+                code.Append(body).AppendLine("    });");
+            }
+
             code.Append(body).AppendLine("}");
+            foreach (var (owner, property, i) in setters)
+            {
+                code.AppendLine();
+                code.Append(body).Append("[global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = ")
+                    .Append(Literal("set_" + property.MemberName)).AppendLine(")]");
+                code.Append(body).Append("private static extern void DeclarativeInit").Append(i).Append('(').Append(owner).Append(" target, ")
+                    .Append(property.PropertyType).AppendLine(" value);");
+            }
+
             index = 0;
             foreach (var field in model.Fields.Where(f => !f.IsInput))
             {
@@ -97,6 +134,44 @@ internal static class SignatureEmitter
 
         return code.ToString();
     }
+
+    /// <summary>Every distinct record or class reachable from these shapes (through lists, dictionaries, nullables and properties).</summary>
+    private static IEnumerable<ShapeModel> Objects(IEnumerable<ShapeModel> shapes)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<ShapeModel>(shapes);
+        while (pending.Count > 0)
+        {
+            var shape = pending.Pop();
+            if (shape.Element is not null)
+            {
+                pending.Push(shape.Element);
+            }
+
+            if (shape.Kind == "Object" && shape.ClrType is not null && seen.Add(shape.ClrType))
+            {
+                yield return shape;
+                foreach (var property in shape.Properties)
+                {
+                    pending.Push(property.Shape);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether a factory can be generated: a class whose properties are all constructor parameters or settable.</summary>
+    private static bool CanCreate(ShapeModel shape)
+    {
+        if (!shape.IsClass)
+        {
+            return false;
+        }
+
+        var parameters = shape.Constructor is { Length: > 0 } list ? list.Split(',') : [];
+        return shape.Properties.All(p => p.HasSetter || parameters.Any(n => string.Equals(n, p.MemberName, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static string Value(PropertyModel property) => $"({property.PropertyType})values[{Literal(property.Name)}]!";
 
     private static string Field(FieldModel field, string owner)
     {

@@ -209,11 +209,25 @@ internal static class SignatureParser
                 return null;
             }
 
-            properties.Add(new PropertyModel(Naming.ToSnakeCase(property.Name), property.Name, Description(property), shape.Kind != "Nullable", shape, constraints));
+            properties.Add(new PropertyModel(Naming.ToSnakeCase(property.Name), property.Name, Description(property), shape.Kind != "Nullable", shape, constraints, ClrName(property.Type), property.SetMethod is not null));
         }
 
         seen.Remove(type);
-        return properties.Count == 0 ? null : new ShapeModel("Object", null, clr, type.Name, null, default, EquatableArray.From(properties));
+        return properties.Count == 0 ? null : new ShapeModel("Object", null, clr, type.Name, null, default, EquatableArray.From(properties), Constructor(named), named.TypeKind == TypeKind.Class);
+    }
+
+    /// <summary>The constructor the run-time factory would use: a public parameterless one, else the public one with the most parameters that all name properties.</summary>
+    private static string? Constructor(INamedTypeSymbol type)
+    {
+        var constructors = type.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public && !(c.IsImplicitlyDeclared && type.IsValueType)).ToList();
+        if (constructors.Any(c => c.Parameters.Length == 0))
+        {
+            return string.Empty;
+        }
+
+        var names = new HashSet<string>(type.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsStatic && p.DeclaredAccessibility == Accessibility.Public).Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
+        var best = constructors.Where(c => c.Parameters.All(p => names.Contains(p.Name))).OrderByDescending(c => c.Parameters.Length).FirstOrDefault();
+        return best is null ? null : string.Join(",", best.Parameters.Select(p => p.Name));
     }
 
     /// <summary>A string with <c>[AllowedValues]</c> becomes a literal choice set.</summary>

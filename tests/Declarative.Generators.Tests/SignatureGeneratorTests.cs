@@ -112,6 +112,8 @@ public class SignatureGeneratorTests
             using Microsoft.Extensions.AI;
             namespace Bound;
             public enum Mood { Calm, Angry }
+            public sealed record Place(string City, int? Floor);
+            public sealed class Owner { public string Name { get; init; } = ""; public List<Place> Places { get; set; } = []; }
             [Signature("Read the ticket.")]
             public sealed partial record Ticket
             {
@@ -120,15 +122,16 @@ public class SignatureGeneratorTests
                 [Output] public Mood Mood { get; init; }
                 [Output] public int? Priority { get; init; }
                 [Output] public List<string> Tags { get; init; } = [];
+                [Output] public Owner? Owner { get; init; }
             }
             public static class Program
             {
                 public static async Task<string> RunAsync()
                 {
-                    var reply = "[[ ## mood ## ]]\nAngry\n\n[[ ## priority ## ]]\n2\n\n[[ ## tags ## ]]\n[\"billing\", \"urgent\"]\n\n[[ ## completed ## ]]";
+                    var reply = "[[ ## mood ## ]]\nAngry\n\n[[ ## priority ## ]]\n2\n\n[[ ## tags ## ]]\n[\"billing\", \"urgent\"]\n\n[[ ## owner ## ]]\n{\"name\": \"Ada\", \"places\": [{\"city\": \"Paris\", \"floor\": 3}, {\"city\": \"Oslo\", \"floor\": null}]}\n\n[[ ## completed ## ]]";
                     var input = new Ticket { Text = "Charged twice!" };
                     var result = (await new Predict<Ticket>().InvokeAsync(input, new RunContext(new Fixed(reply)))).Value;
-                    return $"{result.Text}|{result.Mood}|{result.Priority}|{string.Join(",", result.Tags)}|{input.Mood}|{ReferenceEquals(input, result)}";
+                    return $"{result.Text}|{result.Mood}|{result.Priority}|{string.Join(",", result.Tags)}|{input.Mood}|{ReferenceEquals(input, result)}|{result.Owner!.Name}|{string.Join(";", result.Owner.Places)}";
                 }
             }
             sealed class Fixed(string reply) : IChatClient
@@ -145,7 +148,10 @@ public class SignatureGeneratorTests
         var instance = binding.GetProperty("Instance")!.GetValue(null)!;
         Assert.True((bool)binding.GetProperty("UsesGeneratedAccessors")!.GetValue(instance)!);
 
+        Assert.NotNull(SignatureAccessors.FindFactory(assembly.GetType("Bound.Place")!));
+        Assert.NotNull(SignatureAccessors.FindFactory(assembly.GetType("Bound.Owner")!));
+
         var run = (Task<string>)assembly.GetType("Bound.Program")!.GetMethod("RunAsync")!.Invoke(null, null)!;
-        Assert.Equal("Charged twice!|Angry|2|billing,urgent|Calm|False", await run);
+        Assert.Equal("Charged twice!|Angry|2|billing,urgent|Calm|False|Ada|Place { City = Paris, Floor = 3 };Place { City = Oslo, Floor =  }", await run);
     }
 }

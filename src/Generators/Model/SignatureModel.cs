@@ -26,6 +26,8 @@ internal sealed record FieldModel(
 /// <summary>
 /// A type shape as code to rebuild it: <see cref="Kind"/> names the factory (Scalar, Nullable, List, Dictionary,
 /// Literal, Enum, Object), <see cref="ScalarKind"/> the scalar kind, <see cref="ClrType"/> the type for <c>typeof</c>.
+/// For objects, <see cref="Constructor"/> is the constructor values are created through, as the run-time factory
+/// chooses it: "" for a parameterless one, the parameter names joined by commas, or null for none (uninitialized).
 /// </summary>
 internal sealed record ShapeModel(
     string Kind,
@@ -34,16 +36,20 @@ internal sealed record ShapeModel(
     string? Name,
     ShapeModel? Element,
     EquatableArray<string> Choices,
-    EquatableArray<PropertyModel> Properties);
+    EquatableArray<PropertyModel> Properties,
+    string? Constructor = null,
+    bool IsClass = false);
 
-/// <summary>A property of an object shape.</summary>
+/// <summary>A property of an object shape (with its C# type and whether it can be set, for generated factories).</summary>
 internal sealed record PropertyModel(
     string Name,
     string MemberName,
     string? Description,
     bool IsRequired,
     ShapeModel Shape,
-    ConstraintsModel Constraints);
+    ConstraintsModel Constraints,
+    string PropertyType = "",
+    bool HasSetter = false);
 
 /// <summary>DataAnnotations constraints, as the run-time reader takes them.</summary>
 internal sealed record ConstraintsModel(

@@ -27,6 +27,24 @@ public static class SignatureAccessors
         Registered[typeof(T)] = new Accessors<T>(getters, setters, copy);
     }
 
+    private static readonly ConcurrentDictionary<Type, Func<IReadOnlyDictionary<string, object?>, object>> Factories = new();
+
+    /// <summary>
+    /// Registers how to create a record or class used as a field value from its property values (by name in prompts),
+    /// so parsing a reply builds it without reflection.
+    /// </summary>
+    /// <param name="type">The record or class.</param>
+    /// <param name="create">Creates an instance from the values of all its properties.</param>
+    public static void RegisterFactory(Type type, Func<IReadOnlyDictionary<string, object?>, object> create)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(create);
+        Factories[type] = create;
+    }
+
+    internal static Func<IReadOnlyDictionary<string, object?>, object>? FindFactory(Type type) =>
+        Factories.TryGetValue(type, out var create) ? create : null;
+
     internal static Accessors<T>? Find<T>()
         where T : class => Registered.TryGetValue(typeof(T), out var found) ? (Accessors<T>)found : null;
 

@@ -12,6 +12,11 @@ internal static class ObjectFactory
     public static object Create(TypeShape shape, IReadOnlyDictionary<string, object?> values)
     {
         var type = shape.ClrType!;
+        if (SignatureAccessors.FindFactory(type) is { } generated)
+        {
+            return generated(values);
+        }
+
         var ctor = Constructors.GetOrAdd(type, FindConstructor);
         object instance;
         var assigned = new HashSet<PropertyInfo>();
