@@ -18,7 +18,12 @@ public sealed class TokenGrammar
         Vocabulary = vocabulary ?? throw new ArgumentNullException(nameof(vocabulary));
         ArgumentOutOfRangeException.ThrowIfNegative(maskCacheBytes);
         MaskCacheBytes = maskCacheBytes;
-        Trie = Tries.GetValue(vocabulary, TokenTrie.Build);
+        Trie = Tries.GetValue(vocabulary, static v =>
+        {
+            var trie = TokenTrie.Build(v);
+            trie.LearnJsonStrings();
+            return trie;
+        });
     }
 
     /// <summary>The memory the mask cache may hold.</summary>
