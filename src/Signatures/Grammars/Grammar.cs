@@ -83,6 +83,18 @@ public sealed class Grammar
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Reads a grammar in llama.cpp's GBNF whose start rule is <c>root</c>: rules <c>name ::= body</c>, string
+    /// literals, character classes (with ranges and <c>^</c>), <c>.</c>, groups, <c>|</c>, <c>* + ?</c>, <c>{m,n}</c>
+    /// repetitions and <c>#</c> comments. The text <see cref="ToGbnf"/> writes reads back to a grammar that writes the
+    /// same text.
+    /// </summary>
+    /// <param name="gbnf">The GBNF text.</param>
+    /// <returns>The grammar.</returns>
+    /// <exception cref="GrammarException">The text is not GBNF (the message gives the line and column), a rule is
+    /// defined twice or referenced but not defined, or there is no <c>root</c> rule.</exception>
+    public static Grammar ParseGbnf(string gbnf) => GbnfReader.Read(gbnf);
+
     /// <summary>The grammar in the IR's own notation (GBNF syntax with the original rule names).</summary>
     /// <returns>The text.</returns>
     public override string ToString()
