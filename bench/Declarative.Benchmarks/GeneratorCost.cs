@@ -1,5 +1,7 @@
+extern alias gen;
+
 using System.Diagnostics;
-using Declarative.Generators;
+using gen::Declarative.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -34,6 +36,7 @@ internal static class GeneratorCost
         var trees = Enumerable.Range(0, signatures).Select(i => CSharpSyntaxTree.ParseText(Source(i, "string"), parse, path: $"S{i}.cs")).ToList();
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Append(typeof(SignatureAttribute).Assembly.Location).Distinct(StringComparer.Ordinal)
+            .Where(p => !Path.GetFileName(p).StartsWith("Declarative.Generators", StringComparison.Ordinal)) // a program never references the generator
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         var compilation = CSharpCompilation.Create("Bench", trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));

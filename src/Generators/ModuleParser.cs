@@ -6,6 +6,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Declarative.Generators;
 
+using TypeKind = Microsoft.CodeAnalysis.TypeKind;
+
 /// <summary>
 /// Reads a <c>[Module]</c> type's module-valued fields into a <see cref="ModuleModel"/>, by the rules of the run-time
 /// <c>Module</c> (instance fields and auto-property backing fields, in declaration order, named in snake_case).

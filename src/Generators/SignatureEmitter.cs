@@ -105,21 +105,44 @@ internal static class SignatureEmitter
         code.Append(body).AppendLine("private static class DeclarativeSignatureHolder");
         code.Append(body).AppendLine("{");
         var inner = body + "    ";
-        code.Append(inner).AppendLine("internal static readonly global::Declarative.Signature Value = new global::Declarative.Signature(");
-        code.Append(inner).Append("    ").Append(Literal(model.SignatureName)).AppendLine(",");
-        code.Append(inner).AppendLine("    new global::Declarative.Field[]");
-        code.Append(inner).AppendLine("    {");
+        code.Append(inner).AppendLine("internal static readonly global::Declarative.Signature Value = global::Declarative.Grammars.SignatureGrammar.RegisterGenerated(");
+        code.Append(inner).AppendLine("    new global::Declarative.Signature(");
+        code.Append(inner).Append("        ").Append(Literal(model.SignatureName)).AppendLine(",");
+        code.Append(inner).AppendLine("        new global::Declarative.Field[]");
+        code.Append(inner).AppendLine("        {");
         foreach (var field in model.Fields)
         {
-            code.Append(inner).Append("        ").Append(Field(field, model.FullyQualifiedName)).AppendLine(",");
+            code.Append(inner).Append("            ").Append(Field(field, model.FullyQualifiedName)).AppendLine(",");
         }
 
-        code.Append(inner).AppendLine("    },");
-        code.Append(inner).Append("    ").Append(model.Instructions is null ? "null" : Literal(model.Instructions)).AppendLine(");");
+        code.Append(inner).AppendLine("        },");
+        code.Append(inner).Append("        ").Append(model.Instructions is null ? "null" : Literal(model.Instructions)).AppendLine("),");
+        code.Append(inner).AppendLine("    OutputSchema,");
+        code.Append(inner).AppendLine("    JsonGrammar,");
+        code.Append(inner).AppendLine("    ChatGrammar);");
+
+        // The outputs compiled at build time by the run-time compilers (linked into the generator).
+        var outputs = OutputConstants.For(model);
+        if (outputs.Notes is not null)
+        {
+            code.AppendLine();
+            code.Append(inner).Append("// ").AppendLine(outputs.Notes.Replace('\r', ' ').Replace('\n', ' '));
+        }
+
+        Constant(code, inner, "OutputSchema", "The outputs' JSON schema (what the JsonAdapter sends as the response format).", outputs.Schema);
+        Constant(code, inner, "JsonGrammar", "The grammar of a JsonAdapter reply, in GBNF.", outputs.JsonGrammar);
+        Constant(code, inner, "ChatGrammar", "The grammar of a ChatAdapter reply, in GBNF.", outputs.ChatGrammar);
         code.Append(body).AppendLine("}");
         code.Append(indent).AppendLine("}");
         GeneratedFile.Close(code, model.Namespace);
         return code.ToString();
+    }
+
+    private static void Constant(StringBuilder code, string indent, string name, string summary, string? value)
+    {
+        code.AppendLine();
+        code.Append(indent).Append("/// <summary>").Append(summary).AppendLine("</summary>");
+        code.Append(indent).Append("internal const string? ").Append(name).Append(" = ").Append(value is null ? "null" : Literal(value)).AppendLine(";");
     }
 
     /// <summary>Every distinct record or class reachable from these shapes (through lists, dictionaries, nullables and properties).</summary>

@@ -7,6 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Declarative.Generators;
 
+using TypeKind = Microsoft.CodeAnalysis.TypeKind;
+
 /// <summary>
 /// Reads a <c>[Signature]</c> type into a <see cref="SignatureModel"/> by the run-time model's rules
 /// (<c>Signature.For&lt;T&gt;()</c>). Returns null for what it does not take on (the type then keeps the run-time

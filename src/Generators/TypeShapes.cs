@@ -2,6 +2,8 @@ using Microsoft.CodeAnalysis;
 
 namespace Declarative.Generators;
 
+using TypeKind = Microsoft.CodeAnalysis.TypeKind;
+
 /// <summary>Which property types a model can write, by the same rules as the run-time <c>TypeShape.FromType</c>.</summary>
 internal static class TypeShapes
 {

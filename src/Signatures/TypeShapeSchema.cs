@@ -60,6 +60,11 @@ public static class TypeShapeSchema
     public static JsonObject ForOutputs(Signature signature)
     {
         ArgumentNullException.ThrowIfNull(signature);
+        if (Grammars.SignatureGrammar.GeneratedSchema(signature) is { } generated)
+        {
+            return JsonNode.Parse(generated)!.AsObject();
+        }
+
         var context = new StrictContext();
         var root = ClosedObject(signature.OutputFields.Select(f => (f.Name, f.Shape, f.Constraints, f.Description)), context);
         if (context.Defs.Count > 0)

@@ -1,8 +1,12 @@
+extern alias gen;
+
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
+
+using gen::Declarative.Generators;
 
 namespace Declarative.Generators.Tests;
 
@@ -13,7 +17,10 @@ internal static class AnalyzerHarness
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         var declarative = new[] { typeof(SignatureAttribute).Assembly.Location, typeof(Module).Assembly.Location, typeof(Microsoft.Extensions.AI.IChatClient).Assembly.Location };
-        return platform.Concat(declarative).Distinct(StringComparer.Ordinal).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+        // A user's program references the libraries, never the generator (which compiles the signature model in).
+        return platform.Concat(declarative).Distinct(StringComparer.Ordinal)
+            .Where(p => !Path.GetFileName(p).StartsWith("Declarative.Generators", StringComparison.Ordinal))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     });
 
     public const string Usings = "using System; using System.Collections; using System.Collections.Generic; using System.ComponentModel.DataAnnotations; using System.Linq; using System.Threading; using System.Threading.Tasks; using Declarative;\n";

@@ -1,6 +1,10 @@
+extern alias gen;
+
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+
+using gen::Declarative.Generators;
 
 namespace Declarative.Generators.Tests;
 

@@ -1,4 +1,8 @@
+extern alias gen;
+
 using Microsoft.CodeAnalysis;
+
+using gen::Declarative.Generators;
 
 namespace Declarative.Generators.Tests;
 

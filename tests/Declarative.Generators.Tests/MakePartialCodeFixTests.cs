@@ -1,8 +1,12 @@
+extern alias gen;
+
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+
+using gen::Declarative.Generators;
 
 namespace Declarative.Generators.Tests;
 

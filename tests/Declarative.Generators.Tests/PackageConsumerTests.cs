@@ -79,6 +79,9 @@ public class PackageConsumerTests
                 Console.WriteLine(string.Join(",", Signature.For<QuestionAnswer>().Fields.Select(f => f.Name)));
                 Console.WriteLine("answer=" + answer.Value.Answer);
                 Console.WriteLine("generated=" + ReferenceEquals(Signature.For<QuestionAnswer>(), QuestionAnswer.DeclarativeSignature));
+                var holder = typeof(QuestionAnswer).GetNestedType("DeclarativeSignatureHolder", System.Reflection.BindingFlags.NonPublic)!;
+                var chat = holder.GetField("ChatGrammar", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetRawConstantValue() as string;
+                Console.WriteLine("grammar=" + (chat is not null && chat == Declarative.Grammars.SignatureGrammar.ForChat(Signature.For<QuestionAnswer>()).ToGbnf()));
                 [Signature] public sealed partial class QuestionAnswer
                 {
                     [Input] public string QuestionText { get; set; } = "";
@@ -99,6 +102,7 @@ public class PackageConsumerTests
             Assert.Contains("question_text,answer", run.Output);
             Assert.Contains("answer=Paris", run.Output);
             Assert.Contains("generated=True", run.Output);
+            Assert.Contains("grammar=True", run.Output); // computed at build time, inside the compiler
             Assert.DoesNotContain("DCL0", run.Output);
         }
         finally

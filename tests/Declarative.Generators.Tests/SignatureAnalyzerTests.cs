@@ -1,3 +1,7 @@
+extern alias gen;
+
+using gen::Declarative.Generators;
+
 namespace Declarative.Generators.Tests;
 
 public class SignatureAnalyzerTests

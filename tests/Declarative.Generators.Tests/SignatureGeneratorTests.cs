@@ -1,5 +1,9 @@
+extern alias gen;
+
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+
+using gen::Declarative.Generators;
 
 namespace Declarative.Generators.Tests;
 
@@ -63,6 +67,34 @@ public class SignatureGeneratorTests
             var reflected = Signature.FromType(type);
             AssertSameSignature(reflected, generated, type.Name);
             Assert.Same(generated, Signature.For(type)); // registered by the module initializer
+        }
+    }
+
+    [Fact]
+    public void Build_time_schemas_and_grammars_equal_the_run_time_ones_byte_for_byte()
+    {
+        var (assembly, _) = GeneratorHarness.BuildAndLoad(Corpus);
+        var types = assembly.GetTypes().Where(t => t.GetCustomAttribute<SignatureAttribute>() is not null).OrderBy(t => t.Name).ToList();
+        Assert.Equal(33, types.Count);
+        foreach (var type in types)
+        {
+            var holder = type.GetNestedType("DeclarativeSignatureHolder", BindingFlags.NonPublic)!;
+            string? Constant(string name) => (string?)holder.GetField(name, BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue();
+            var reflected = Signature.FromType(type); // a descriptor of its own: compiled at run time
+            var generated = Signature.For(type);
+
+            var schema = Constant("OutputSchema");
+            var json = Constant("JsonGrammar");
+            var chat = Constant("ChatGrammar");
+            Assert.True(schema is not null && json is not null && chat is not null, $"{type.Name}: a build-time output is missing");
+            Assert.Equal(TypeShapeSchema.ForOutputs(reflected).ToJsonString(), schema);
+            Assert.Equal(Grammars.SignatureGrammar.ForJson(reflected).ToGbnf(), json);
+            Assert.Equal(Grammars.SignatureGrammar.ForChat(reflected).ToGbnf(), chat);
+
+            // The generated descriptor answers from the constants, and they read back to the same texts.
+            Assert.Equal(schema, TypeShapeSchema.ForOutputs(generated).ToJsonString());
+            Assert.Equal(json, Grammars.SignatureGrammar.ForJson(generated).ToGbnf());
+            Assert.Equal(chat, Grammars.SignatureGrammar.ForChat(generated).ToGbnf());
         }
     }
 

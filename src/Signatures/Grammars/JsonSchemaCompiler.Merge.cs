@@ -69,10 +69,10 @@ public static partial class JsonSchemaCompiler
 
                         break;
                     case "minimum" or "exclusiveMinimum" or "minLength" or "minItems" or "minProperties" or "minContains":
-                        result[key] = va!.GetValue<double>() >= vb!.GetValue<double>() ? va.DeepClone() : vb.DeepClone();
+                        result[key] = Number(va!) >= Number(vb!) ? va!.DeepClone() : vb!.DeepClone();
                         break;
                     case "maximum" or "exclusiveMaximum" or "maxLength" or "maxItems" or "maxProperties" or "maxContains":
-                        result[key] = va!.GetValue<double>() <= vb!.GetValue<double>() ? va.DeepClone() : vb.DeepClone();
+                        result[key] = Number(va!) <= Number(vb!) ? va!.DeepClone() : vb!.DeepClone();
                         break;
                     case "required":
                         var names = ((JsonArray)va!).Select(x => x!.GetValue<string>()).Union(((JsonArray)vb!).Select(x => x!.GetValue<string>()));

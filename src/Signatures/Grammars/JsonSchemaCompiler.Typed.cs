@@ -151,7 +151,7 @@ public static partial class JsonSchemaCompiler
             },
         };
 
-        private static bool IsIntegral(JsonNode value) => value.GetValue<double>() is var d && d == Math.Floor(d) && !double.IsInfinity(d);
+        private static bool IsIntegral(JsonNode value) => Number(value) is var d && d == Math.Floor(d) && !double.IsInfinity(d);
 
         /// <summary>Checks an enum value against the keywords beside the enum; keywords it cannot check are reported.</summary>
         private bool SatisfiesSimple(JsonNode? value, JsonObject obj, string pointer)
@@ -163,14 +163,14 @@ public static partial class JsonSchemaCompiler
                     case "type" or "enum" or "const" or "not":
                         break;
                     case "minLength" when value is JsonValue v && v.GetValueKind() == JsonValueKind.String:
-                        if (CodePoints(v.GetValue<string>()) < obj[key]!.GetValue<double>())
+                        if (CodePoints(v.GetValue<string>()) < Number(obj[key]!))
                         {
                             return false;
                         }
 
                         break;
                     case "maxLength" when value is JsonValue v && v.GetValueKind() == JsonValueKind.String:
-                        if (CodePoints(v.GetValue<string>()) > obj[key]!.GetValue<double>())
+                        if (CodePoints(v.GetValue<string>()) > Number(obj[key]!))
                         {
                             return false;
                         }
@@ -184,8 +184,8 @@ public static partial class JsonSchemaCompiler
 
                         break;
                     case "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" when value is JsonValue v && v.GetValueKind() == JsonValueKind.Number:
-                        var d = v.GetValue<double>();
-                        var bound = obj[key]!.GetValue<double>();
+                        var d = Number(v);
+                        var bound = Number(obj[key]!);
                         if (key switch { "minimum" => d < bound, "maximum" => d > bound, "exclusiveMinimum" => d <= bound, _ => d >= bound })
                         {
                             return false;
@@ -193,7 +193,7 @@ public static partial class JsonSchemaCompiler
 
                         break;
                     case "minItems" or "maxItems" when value is JsonArray a:
-                        var n = obj[key]!.GetValue<double>();
+                        var n = Number(obj[key]!);
                         if (key == "minItems" ? a.Count < n : a.Count > n)
                         {
                             return false;
@@ -241,7 +241,7 @@ public static partial class JsonSchemaCompiler
 
             if (!integerOnly)
             {
-                if (multipleOf is not null && multipleOf.GetValue<double>() is var step && step > 0 && step == Math.Floor(step))
+                if (multipleOf is not null && Number(multipleOf) is var step && step > 0 && step == Math.Floor(step))
                 {
                     // A whole-number step admits only whole numbers, written canonically as integers.
                     return NumberNode(obj, integerOnly: true, pointer);
@@ -318,7 +318,7 @@ public static partial class JsonSchemaCompiler
                 return IntegerRange.Between(lo, hi);
             }
 
-            var m = multipleOf.GetValue<double>();
+            var m = Number(multipleOf);
             if (m != Math.Floor(m) || m <= 0)
             {
                 Unsupported(pointer, "multipleOf", "only whole-number multipleOf can be enforced on integers");
@@ -402,8 +402,8 @@ public static partial class JsonSchemaCompiler
         /// <summary>The encoded content (between the quotes) of the strings a schema allows.</summary>
         private GrammarNode StringContent(JsonObject obj, string pointer)
         {
-            var minLength = obj["minLength"] is { } minNode ? (int)minNode.GetValue<double>() : 0;
-            int? maxLength = obj["maxLength"] is { } maxNode ? (int)Math.Min(maxNode.GetValue<double>(), int.MaxValue) : null;
+            var minLength = obj["minLength"] is { } minNode ? (int)Number(minNode) : 0;
+            int? maxLength = obj["maxLength"] is { } maxNode ? (int)Math.Min(Number(maxNode), int.MaxValue) : null;
             var pattern = obj["pattern"]?.GetValue<string>();
             var format = options.FormatAsAnnotation ? null : obj["format"]?.GetValue<string>();
             var lengthLimited = minLength > 0 || maxLength is not null;
@@ -472,8 +472,8 @@ public static partial class JsonSchemaCompiler
 
             rest ??= obj["unevaluatedItems"];
             var restNode = rest is null ? json.AnyValue : Schema(rest, $"{pointer}/items");
-            var min = obj["minItems"] is { } mi ? (int)mi.GetValue<double>() : 0;
-            int? max = obj["maxItems"] is { } ma ? (int)Math.Min(ma.GetValue<double>(), int.MaxValue) : null;
+            var min = obj["minItems"] is { } mi ? (int)Number(mi) : 0;
+            int? max = obj["maxItems"] is { } ma ? (int)Math.Min(Number(ma), int.MaxValue) : null;
             if (obj["uniqueItems"] is JsonValue unique && unique.GetValueKind() == JsonValueKind.True && (max is null || max > 1))
             {
                 Unsupported(pointer, "uniqueItems", "uniqueness of items cannot be expressed in a grammar");
@@ -482,7 +482,7 @@ public static partial class JsonSchemaCompiler
             var sep = GrammarNode.Seq(json.Ws, GrammarNode.Literal(","), json.Ws);
             if (obj.TryGetPropertyValue("contains", out var contains))
             {
-                var minContains = obj["minContains"] is { } mc ? (int)mc.GetValue<double>() : 1;
+                var minContains = obj["minContains"] is { } mc ? (int)Number(mc) : 1;
                 if (obj.ContainsKey("maxContains"))
                 {
                     Unsupported(pointer, "maxContains", "an upper bound on matching items needs the complement of the contains schema");
@@ -597,8 +597,8 @@ public static partial class JsonSchemaCompiler
             }
 
             var allowAdditional = !additionalNode.IsNever;
-            var minProperties = obj["minProperties"] is { } mp ? (int)mp.GetValue<double>() : 0;
-            int? maxProperties = obj["maxProperties"] is { } xp ? (int)Math.Min(xp.GetValue<double>(), int.MaxValue) : null;
+            var minProperties = obj["minProperties"] is { } mp ? (int)Number(mp) : 0;
+            int? maxProperties = obj["maxProperties"] is { } xp ? (int)Math.Min(Number(xp), int.MaxValue) : null;
             var requiredCount = members.Count(m => m.Required);
             var countNeeded = minProperties > requiredCount || (maxProperties is { } mx && (allowAdditional || members.Count > mx));
             var cap = countNeeded ? Math.Max(minProperties, maxProperties ?? 0) : 0;
@@ -697,8 +697,8 @@ public static partial class JsonSchemaCompiler
         private static bool NameAllowed(string name, JsonObject rule)
         {
             var length = CodePoints(name);
-            return (rule["minLength"] is not { } min || length >= min.GetValue<double>())
-                && (rule["maxLength"] is not { } max || length <= max.GetValue<double>())
+            return (rule["minLength"] is not { } min || length >= Number(min))
+                && (rule["maxLength"] is not { } max || length <= Number(max))
                 && (rule["pattern"] is not { } pattern || Regex.IsMatch(name, pattern.GetValue<string>(), RegexOptions.None, TimeSpan.FromSeconds(1)))
                 && (rule["const"] is not { } c || (c is JsonValue cv && cv.GetValueKind() == JsonValueKind.String && cv.GetValue<string>() == name))
                 && (rule["enum"] is not JsonArray e || e.Any(x => x is JsonValue ev && ev.GetValueKind() == JsonValueKind.String && ev.GetValue<string>() == name));

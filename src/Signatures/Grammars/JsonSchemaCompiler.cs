@@ -115,4 +115,14 @@ public static partial class JsonSchemaCompiler
                 break;
         }
     }
+
+    /// <summary>
+    /// A JSON number as a double, whatever backs the node (parsed text, or an int, long, decimal or double set in code),
+    /// alike with every System.Text.Json version: the generator runs these compilers in compiler hosts whose version
+    /// may convert between numeric types less freely than the application's.
+    /// </summary>
+    internal static double Number(JsonNode node) =>
+        node is JsonValue value && value.TryGetValue<double>(out var number)
+            ? number
+            : double.Parse(node.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -7,6 +7,40 @@ namespace Declarative.Grammars;
 /// </summary>
 public static class SignatureGrammar
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Signature, GeneratedOutputs> Generated = new();
+
+    /// <summary>
+    /// Records the outputs the source generator compiled at build time for a signature descriptor, so that
+    /// <see cref="ForJson"/>, <see cref="ForChat"/> and <see cref="TypeShapeSchema.ForOutputs"/> read them instead of
+    /// compiling. Called by generated code; the texts are what those methods produce for the descriptor, written by
+    /// the same compilers linked into the generator.
+    /// </summary>
+    /// <param name="signature">The generated descriptor.</param>
+    /// <param name="outputSchema">The outputs' JSON schema as JSON text, or null to compile it on first use.</param>
+    /// <param name="jsonGrammar">The JsonAdapter reply grammar in GBNF, or null to compile it on first use.</param>
+    /// <param name="chatGrammar">The ChatAdapter reply grammar in GBNF, or null to compile it on first use.</param>
+    /// <returns>The signature.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static Signature RegisterGenerated(Signature signature, string? outputSchema, string? jsonGrammar, string? chatGrammar)
+    {
+        if (signature is null)
+        {
+            throw new ArgumentNullException(nameof(signature));
+        }
+
+        lock (Generated)
+        {
+            Generated.Remove(signature);
+            Generated.Add(signature, new GeneratedOutputs(outputSchema, jsonGrammar, chatGrammar));
+        }
+
+        return signature;
+    }
+
+    /// <summary>The build-time output schema of a generated descriptor, if there is one.</summary>
+    internal static string? GeneratedSchema(Signature signature) =>
+        Generated.TryGetValue(signature, out var outputs) ? outputs.Schema : null;
+
     /// <summary>The grammar of a JsonAdapter reply: one JSON object with every output, in order.</summary>
     /// <param name="signature">The signature.</param>
     /// <param name="maxWhitespace">Whitespace allowed between tokens.</param>
@@ -16,6 +50,11 @@ public static class SignatureGrammar
         if (signature is null)
         {
             throw new ArgumentNullException(nameof(signature));
+        }
+
+        if (maxWhitespace == 0 && Generated.TryGetValue(signature, out var outputs) && outputs.JsonGrammar is { } gbnf)
+        {
+            return Grammar.ParseGbnf(gbnf);
         }
 
         return JsonSchemaCompiler.Compile(TypeShapeSchema.ForOutputs(signature), new JsonSchemaCompilerOptions { MaxWhitespace = maxWhitespace }).Grammar;
@@ -34,6 +73,11 @@ public static class SignatureGrammar
         if (signature is null)
         {
             throw new ArgumentNullException(nameof(signature));
+        }
+
+        if (Generated.TryGetValue(signature, out var outputs) && outputs.ChatGrammar is { } gbnf)
+        {
+            return Grammar.ParseGbnf(gbnf);
         }
 
         var rules = new RuleSet();
@@ -108,5 +152,14 @@ public static class SignatureGrammar
         var firstChar = GrammarNode.NotClass([new CodePointRange('\n', '\n'), new CodePointRange('[', '[')]);
         var line = GrammarNode.Optional(GrammarNode.Seq(firstChar, lineRest));
         return GrammarNode.Seq(line, GrammarNode.Star(GrammarNode.Seq(GrammarNode.Literal("\n"), line)));
+    }
+
+    private sealed class GeneratedOutputs(string? schema, string? jsonGrammar, string? chatGrammar)
+    {
+        public string? Schema { get; } = schema;
+
+        public string? JsonGrammar { get; } = jsonGrammar;
+
+        public string? ChatGrammar { get; } = chatGrammar;
     }
 }
