@@ -28,6 +28,9 @@ internal static class GeneratorCost
                 case "--signatures": signatures = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--runs": runs = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--bind-declarations": bindDeclarations = true; break;
+                case "--steps": steps = true; break;
+                case "--floor": floor = true; break;
+                case "--parse-only": parseOnly = true; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
@@ -40,10 +43,17 @@ internal static class GeneratorCost
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         var compilation = CSharpCompilation.Create("Bench", trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create([new SignatureGenerator().AsSourceGenerator()], parseOptions: parse);
+        if (parseOnly)
+        {
+            return ParseOnly(compilation, signatures, runs);
+        }
+
+        GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create([floor ? new FloorGenerator().AsSourceGenerator() : new SignatureGenerator().AsSourceGenerator()], parseOptions: parse,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: steps));
 
         var full = new List<double>();
         var incremental = new List<double>();
+        var incrementalOwn = new List<double>();
         for (var run = 0; run <= runs; run++)
         {
             // A fresh compilation each time, so no semantic model is reused between full runs.
@@ -69,15 +79,25 @@ internal static class GeneratorCost
             {
                 full.Add(fullTime);
                 incremental.Add(incrementalTime);
+                incrementalOwn.Add(driver.GetTimingInfo().GeneratorTimes[0].ElapsedTime.TotalMilliseconds);
+                if (steps && run == runs)
+                {
+                    // Where the re-run's time goes, by step (every step the driver tracks, ours and Roslyn's own).
+                    foreach (var step in driver.GetRunResult().Results[0].TrackedSteps.OrderByDescending(s => s.Value.Sum(x => x.ElapsedTime.Ticks)))
+                    {
+                        Console.WriteLine(FormattableString.Invariant($"  step {step.Key}: {step.Value.Length} runs, {step.Value.Sum(x => x.ElapsedTime.TotalMilliseconds):F2} ms"));
+                    }
+                }
             }
         }
 
         full.Sort();
         incremental.Sort();
+        incrementalOwn.Sort();
         var fullMedian = full[full.Count / 2];
         var incrementalMedian = incremental[incremental.Count / 2];
         Console.WriteLine(FormattableString.Invariant(
-            $"{signatures} signatures, {runs} runs: full run median {fullMedian:F1} ms (min {full[0]:F1}), incremental re-run after one edit median {incrementalMedian:F2} ms (min {incremental[0]:F2}); ratio {fullMedian / incrementalMedian:F0}x"));
+            $"{signatures} signatures, {runs} runs: full run median {fullMedian:F1} ms (min {full[0]:F1}), incremental re-run after one edit median {incrementalMedian:F2} ms (min {incremental[0]:F2}); ratio {fullMedian / incrementalMedian:F1}x; the driver's own timing of the generator in the re-run {incrementalOwn[incrementalOwn.Count / 2]:F2} ms"));
         return 0;
     }
 
@@ -99,6 +119,49 @@ internal static class GeneratorCost
     }
 
     private static bool bindDeclarations;
+    private static bool steps;
+    private static bool floor;
+    private static bool parseOnly;
+
+    /// <summary>The generator's transform alone (<c>--parse-only</c>): reading every signature type of a bound compilation.</summary>
+    private static int ParseOnly(CSharpCompilation compilation, int signatures, int runs)
+    {
+        var times = new List<double>();
+        for (var run = 0; run <= runs; run++)
+        {
+            var fresh = compilation.Clone();
+            _ = fresh.GetDeclarationDiagnostics();
+            var types = Enumerable.Range(0, signatures).Select(i => fresh.GetTypeByMetadataName("Bench.Signature" + i)!).ToList();
+            var clock = Stopwatch.StartNew();
+            foreach (var type in types)
+            {
+                _ = SignatureParser.Parse(type, default) ?? throw new InvalidOperationException("not parsed: " + type.Name);
+            }
+
+            if (run > 0)
+            {
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        times.Sort();
+        Console.WriteLine(FormattableString.Invariant($"{signatures} signatures: the transform alone, median {times[times.Count / 2]:F2} ms (min {times[0]:F2})"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The least a generator keyed on [Signature] can cost (<c>--floor</c>): the same ForAttributeWithMetadataName
+    /// lookup, a transform that reads only the symbol's name, one tiny file per type. What Roslyn itself spends.
+    /// </summary>
+    private sealed class FloorGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var names = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "Declarative.SignatureAttribute", static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax, static (c, _) => c.TargetSymbol.Name);
+            context.RegisterSourceOutput(names, static (output, name) => output.AddSource(name + ".g.cs", "// " + name));
+        }
+    }
 
     private static string Source(int i, string answerType) => $$"""
         using System.Collections.Generic;

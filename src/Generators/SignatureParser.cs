@@ -43,6 +43,7 @@ internal static class SignatureParser
             ?? Named(attribute, "Instructions") ?? Description(type);
         var fields = new List<FieldModel>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsStatic && !p.IsIndexer))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -59,7 +60,7 @@ internal static class SignatureParser
             }
 
             var side = (input ?? output)!;
-            var shape = WithStringChoices(property, Shape(property.Type, property.NullableAnnotation, known, []), known);
+            var shape = WithStringChoices(property, Shape(property.Type, property.NullableAnnotation, known, seen), known);
             if (shape is null)
             {
                 return null;
@@ -341,20 +342,26 @@ internal static class SignatureParser
         /// <summary>Whether the type has this full name ("Namespace.Name", or "Namespace.Name&lt;T, U&gt;" for generic definitions), without formatting it.</summary>
         public static bool Matches(INamedTypeSymbol type, string fullName)
         {
+            // Compared from the end, part by part, without allocating: this runs for every attribute and type read.
             var generic = fullName.IndexOf('<');
-            var plain = generic < 0 ? fullName : fullName.Substring(0, generic);
-            var dot = plain.LastIndexOf('.');
-            var name = plain.Substring(dot + 1);
-            if (type.Name != name || (generic >= 0) != type.IsGenericType)
+            var end = generic < 0 ? fullName.Length : generic;
+            if ((generic >= 0) != type.IsGenericType)
+            {
+                return false;
+            }
+
+            var dot = fullName.LastIndexOf('.', end - 1);
+            if (!Part(type.Name, fullName, dot + 1, end))
             {
                 return false;
             }
 
             var ns = type.ContainingNamespace;
-            var expected = dot < 0 ? string.Empty : plain.Substring(0, dot);
-            foreach (var part in Enumerable.Reverse(expected.Split('.')))
+            while (dot >= 0)
             {
-                if (ns is null || ns.IsGlobalNamespace || ns.Name != part)
+                var partEnd = dot;
+                dot = partEnd == 0 ? -1 : fullName.LastIndexOf('.', partEnd - 1);
+                if (ns is null || ns.IsGlobalNamespace || !Part(ns.Name, fullName, dot + 1, partEnd))
                 {
                     return false;
                 }
@@ -364,6 +371,9 @@ internal static class SignatureParser
 
             return ns is null || ns.IsGlobalNamespace;
         }
+
+        private static bool Part(string name, string fullName, int start, int end) =>
+            name.Length == end - start && string.CompareOrdinal(name, 0, fullName, start, name.Length) == 0;
     }
 
     private static string? WellKnownScalar(INamedTypeSymbol type) => type.Name switch
@@ -428,10 +438,14 @@ internal static class SignatureParser
     /// <summary>The type as C# code for <c>typeof</c> (fully qualified, keywords for special types), built by hand: formatting symbols is costly and runs on every compilation.</summary>
     private static string ClrName(ITypeSymbol type)
     {
-        var code = new System.Text.StringBuilder();
+        var code = clrNameBuilder ??= new System.Text.StringBuilder();
+        code.Clear();
         AppendType(code, type);
         return code.ToString();
     }
+
+    [ThreadStatic]
+    private static System.Text.StringBuilder? clrNameBuilder;
 
     private static void AppendType(System.Text.StringBuilder code, ITypeSymbol type)
     {
@@ -478,16 +492,7 @@ internal static class SignatureParser
         else
         {
             code.Append("global::");
-            var parts = new Stack<string>();
-            for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
-            {
-                parts.Push(ns.Name);
-            }
-
-            foreach (var part in parts)
-            {
-                code.Append(Identifier(part)).Append('.');
-            }
+            AppendNamespace(code, type.ContainingNamespace);
         }
 
         code.Append(Identifier(type.Name));
@@ -505,6 +510,15 @@ internal static class SignatureParser
             }
 
             code.Append('>');
+        }
+    }
+
+    private static void AppendNamespace(System.Text.StringBuilder code, INamespaceSymbol? ns)
+    {
+        if (ns is { IsGlobalNamespace: false })
+        {
+            AppendNamespace(code, ns.ContainingNamespace);
+            code.Append(Identifier(ns.Name)).Append('.');
         }
     }
 
@@ -555,9 +569,10 @@ internal static class SignatureParser
             return new KeyValuePair<ITypeSymbol, ITypeSymbol>(common.TypeArguments[0], common.TypeArguments[1]);
         }
 
-        if (type is INamedTypeSymbol { Arity: 1 } single && single.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T
+        if (type is INamedTypeSymbol { Arity: 1 } single && (single.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T
             or SpecialType.System_Collections_Generic_IList_T or SpecialType.System_Collections_Generic_ICollection_T
-            or SpecialType.System_Collections_Generic_IReadOnlyList_T or SpecialType.System_Collections_Generic_IReadOnlyCollection_T)
+            or SpecialType.System_Collections_Generic_IReadOnlyList_T or SpecialType.System_Collections_Generic_IReadOnlyCollection_T
+            || (single.Name is "List" or "HashSet" && Is(single.OriginalDefinition, "System.Collections.Generic." + single.Name + "<T>"))))
         {
             return null;
         }
