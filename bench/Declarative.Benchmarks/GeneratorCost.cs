@@ -127,11 +127,13 @@ internal static class GeneratorCost
     private static int ParseOnly(CSharpCompilation compilation, int signatures, int runs)
     {
         var times = new List<double>();
+        var bytes = 0L;
         for (var run = 0; run <= runs; run++)
         {
             var fresh = compilation.Clone();
             _ = fresh.GetDeclarationDiagnostics();
             var types = Enumerable.Range(0, signatures).Select(i => fresh.GetTypeByMetadataName("Bench.Signature" + i)!).ToList();
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
             var clock = Stopwatch.StartNew();
             foreach (var type in types)
             {
@@ -141,11 +143,12 @@ internal static class GeneratorCost
             if (run > 0)
             {
                 times.Add(clock.Elapsed.TotalMilliseconds);
+                bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
             }
         }
 
         times.Sort();
-        Console.WriteLine(FormattableString.Invariant($"{signatures} signatures: the transform alone, median {times[times.Count / 2]:F2} ms (min {times[0]:F2})"));
+        Console.WriteLine(FormattableString.Invariant($"{signatures} signatures: the transform alone, median {times[times.Count / 2]:F2} ms (min {times[0]:F2}), {bytes / 1024} KB allocated"));
         return 0;
     }
 
