@@ -9,7 +9,9 @@ internal static class SignatureEmitter
 {
     public static string Emit(SignatureModel model, bool accessors)
     {
-        // Accessors for the typed binding: classes only, and only when every output can be written.
+        // Collection factories need only the runtime; accessors for the typed binding: classes only, and only when every
+        // output can be written.
+        var collections = accessors ? Collections(model.Fields.Select(f => f.Shape)).ToList() : [];
         accessors = accessors && model.IsClass && model.Fields.Where(f => !f.IsInput).All(f => f.HasSetter);
         var code = new StringBuilder();
         var indent = GeneratedFile.Open(code, model.Namespace, nullable: true);
@@ -21,10 +23,18 @@ internal static class SignatureEmitter
         code.Append(body).AppendLine("public static global::Declarative.Signature DeclarativeSignature => DeclarativeSignatureHolder.Value;");
         code.AppendLine();
         code.Append(body).AppendLine("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-        if (!accessors)
+        if (!accessors && collections.Count == 0)
         {
             code.Append(body).Append("internal static void RegisterDeclarativeSignature() => global::Declarative.Signature.Register(typeof(")
                 .Append(model.FullyQualifiedName).AppendLine("), DeclarativeSignature);");
+        }
+        else if (!accessors)
+        {
+            code.Append(body).AppendLine("internal static void RegisterDeclarativeSignature()");
+            code.Append(body).AppendLine("{");
+            code.Append(body).Append("    global::Declarative.Signature.Register(typeof(").Append(model.FullyQualifiedName).AppendLine("), DeclarativeSignature);");
+            EmitCollections(code, body + "    ", collections);
+            code.Append(body).AppendLine("}");
         }
         else
         {
@@ -80,6 +90,7 @@ internal static class SignatureEmitter
                 code.Append(body).AppendLine("    });");
             }
 
+            EmitCollections(code, body + "    ", collections);
             code.Append(body).AppendLine("}");
             foreach (var (owner, property, i) in setters)
             {
@@ -137,6 +148,83 @@ internal static class SignatureEmitter
         GeneratedFile.Close(code, model.Namespace);
         return code.ToString();
     }
+
+    /// <summary>Every distinct list and dictionary type reachable from these shapes (through nullables, elements and properties).</summary>
+    private static IEnumerable<ShapeModel> Collections(IEnumerable<ShapeModel> shapes)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<ShapeModel>(shapes.Reverse());
+        while (pending.Count > 0)
+        {
+            var shape = pending.Pop();
+            if (shape.Kind is "List" or "Dictionary" or "Object" && shape.ClrType is { } clr && !seen.Add(shape.Kind + ":" + clr))
+            {
+                continue;
+            }
+
+            if (shape.Kind is "List" or "Dictionary" && shape.ClrType is not null)
+            {
+                yield return shape;
+            }
+
+            if (shape.Element is { } element)
+            {
+                pending.Push(element);
+            }
+
+            foreach (var property in shape.Properties.Reverse())
+            {
+                pending.Push(property.Shape);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Registers a factory for each collection type whose construction is known (arrays, lists, sets, dictionaries keyed
+    /// by string, and the interfaces they implement); other collection types keep the run-time path.
+    /// </summary>
+    private static void EmitCollections(StringBuilder code, string indent, List<ShapeModel> collections)
+    {
+        const string Generic = "global::System.Collections.Generic.";
+        foreach (var shape in collections)
+        {
+            var type = shape.ClrType!;
+            var element = shape.Element?.ClrType;
+            if (element is null || element.EndsWith("]", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string? build = null;
+            if (shape.Kind == "Dictionary")
+            {
+                if (StartsWithAny(type, Generic, "Dictionary<string, ", "IDictionary<string, ", "IReadOnlyDictionary<string, "))
+                {
+                    build = $"global::Declarative.SignatureAccessors.RegisterDictionaryFactory(typeof({type}), static entries => {{ var built = new {Generic}Dictionary<string, {element}>(entries.Count); foreach (var entry in entries) {{ built[entry.Key] = ({element})entry.Value!; }} return built; }});";
+                }
+            }
+            else if (type == element + "[]")
+            {
+                build = $"global::Declarative.SignatureAccessors.RegisterListFactory(typeof({type}), static items => {{ var built = new {element}[items.Count]; for (var i = 0; i < built.Length; i++) {{ built[i] = ({element})items[i]!; }} return built; }});";
+            }
+            else if (StartsWithAny(type, Generic, "List<", "IList<", "IReadOnlyList<", "IEnumerable<", "ICollection<", "IReadOnlyCollection<"))
+            {
+                build = $"global::Declarative.SignatureAccessors.RegisterListFactory(typeof({type}), static items => {{ var built = new {Generic}List<{element}>(items.Count); foreach (var item in items) {{ built.Add(({element})item!); }} return built; }});";
+            }
+            else if (StartsWithAny(type, Generic, "HashSet<", "ISet<", "IReadOnlySet<"))
+            {
+                build = $"global::Declarative.SignatureAccessors.RegisterListFactory(typeof({type}), static items => {{ var built = new {Generic}HashSet<{element}>(); foreach (var item in items) {{ built.Add(({element})item!); }} return built; }});";
+            }
+
+            if (build is not null)
+            {
+                code.Append(indent).AppendLine(build);
+            }
+        }
+    }
+
+    private static bool StartsWithAny(string type, string prefix, params string[] names) =>
+        names.Any(name => type.StartsWith(prefix + name, StringComparison.Ordinal));
 
     private static void Constant(StringBuilder code, string indent, string name, string summary, string? value)
     {

@@ -98,6 +98,64 @@ public class SignatureGeneratorTests
         }
     }
 
+    [Fact]
+    public async Task Collections_in_replies_are_built_by_generated_factories()
+    {
+        var (assembly, _) = GeneratorHarness.BuildAndLoad("""
+            using Microsoft.Extensions.AI;
+            namespace Lists;
+            public sealed record Box(string[] Labels, HashSet<int> Codes);
+            [Signature("Sort the parts.")]
+            public sealed partial class Parts
+            {
+                [Input] public string Text { get; set; } = "";
+                [Output] public string[] Names { get; set; } = [];
+                [Output] public IReadOnlyList<int> Sizes { get; set; } = [];
+                [Output] public int?[] Gaps { get; set; } = [];
+                [Output] public ISet<string> Kinds { get; set; } = new HashSet<string>();
+                [Output] public IReadOnlyDictionary<string, List<double>> Weights { get; set; } = new Dictionary<string, List<double>>();
+                [Output] public List<Box> Boxes { get; set; } = [];
+            }
+            public static class Program
+            {
+                public static async Task<string> RunAsync()
+                {
+                    var reply = "[[ ## names ## ]]\n[\"bolt\", \"nut\"]\n\n[[ ## sizes ## ]]\n[3, 5]\n\n[[ ## gaps ## ]]\n[1, null]\n\n[[ ## kinds ## ]]\n[\"steel\", \"steel\", \"zinc\"]\n\n"
+                        + "[[ ## weights ## ]]\n{\"bolt\": [1.5, 2], \"nut\": []}\n\n[[ ## boxes ## ]]\n[{\"labels\": [\"a\"], \"codes\": [7, 7, 8]}]\n\n[[ ## completed ## ]]";
+                    var r = (await new Predict<Parts>().InvokeAsync(new Parts { Text = "x" }, new RunContext(new Fixed(reply)))).Value;
+                    return string.Join("|",
+                        r.Names.GetType().Name, string.Join(",", r.Names),
+                        r.Sizes.GetType().Name, string.Join(",", r.Sizes),
+                        r.Gaps.GetType().Name, string.Join(",", r.Gaps.Select(g => g?.ToString() ?? "null")),
+                        r.Kinds.GetType().Name, string.Join(",", r.Kinds),
+                        r.Weights.GetType().Name, string.Join(";", r.Weights.Select(w => w.Key + "=" + string.Join(",", w.Value))),
+                        r.Boxes[0].Labels.GetType().Name, r.Boxes[0].Codes.GetType().Name, string.Join(",", r.Boxes[0].Codes));
+                }
+            }
+            sealed class Fixed(string reply) : IChatClient
+            {
+                public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+                    Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)));
+                public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+                public object? GetService(Type serviceType, object? serviceKey = null) => null;
+                public void Dispose() { }
+            }
+            """);
+
+        // Each declared collection type has a factory registered by the generated module initializer.
+        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        foreach (var type in new[] { typeof(string[]), typeof(IReadOnlyList<int>), typeof(int?[]), typeof(ISet<string>), typeof(List<double>), typeof(HashSet<int>) })
+        {
+            Assert.True(SignatureAccessors.FindListFactory(type) is not null, $"no factory for {type}");
+        }
+
+        Assert.NotNull(SignatureAccessors.FindDictionaryFactory(typeof(IReadOnlyDictionary<string, List<double>>)));
+        Assert.NotNull(SignatureAccessors.FindListFactory(typeof(List<>).MakeGenericType(assembly.GetType("Lists.Box")!)));
+
+        var run = (Task<string>)assembly.GetType("Lists.Program")!.GetMethod("RunAsync")!.Invoke(null, null)!;
+        Assert.Equal("String[]|bolt,nut|List`1|3,5|Nullable`1[]|1,null|HashSet`1|steel,zinc|Dictionary`2|bolt=1.5,2;nut=|String[]|HashSet`1|7,8", await run);
+    }
+
     private static void AssertSameSignature(Signature expected, Signature actual, string type)
     {
         Assert.True(expected.Equals(actual), $"{type}: {expected} vs {actual}");

@@ -196,8 +196,8 @@ public sealed class GrammarMatcher
             return known;
         }
 
-        var key = new List<int>(set.Items.Count * 3);
-        var pending = new List<(int Production, int Dot, int State, int Origin)>();
+        // Sized once (SetId recurses into origins, so no scratch list is shared across calls).
+        var pending = new List<(int Production, int Dot, int State, int Origin)>(set.Items.Count);
         foreach (var item in set.Items)
         {
             if (item.Dot < grammar.Rhs[item.Production].Length)
@@ -207,15 +207,17 @@ public sealed class GrammarMatcher
         }
 
         pending.Sort();
-        foreach (var (production, dot, state, origin) in pending)
+        var key = new int[pending.Count * 4];
+        for (var i = 0; i < pending.Count; i++)
         {
-            key.Add(production);
-            key.Add(dot);
-            key.Add(state);
-            key.Add(origin);
+            var (production, dot, state, origin) = pending[i];
+            key[(i * 4) + 0] = production;
+            key[(i * 4) + 1] = dot;
+            key[(i * 4) + 2] = state;
+            key[(i * 4) + 3] = origin;
         }
 
-        var id = interner.Intern(key.ToArray());
+        var id = interner.Intern(key);
         set.CanonicalId = id;
         return id;
     }
@@ -286,7 +288,8 @@ public sealed class GrammarMatcher
     {
         // The scanning items, and for each byte a fingerprint of what it does to them (which items advance, into which
         // automaton states); bytes with equal fingerprints (checked item by item) share one Earley step.
-        var scanning = new List<(Item Item, int Symbol, int[]? Row)>();
+        var scanning = scanningScratch;
+        scanning.Clear();
         foreach (var item in sets[^1].Items)
         {
             if (Scans(item, out var symbol))
@@ -324,7 +327,8 @@ public sealed class GrammarMatcher
             }
         }
 
-        var representatives = new List<int>();
+        var representatives = representativesScratch;
+        representatives.Clear();
         for (var b = 0; b < 256; b++)
         {
             if (fingerprint[b] == 0)
@@ -374,6 +378,10 @@ public sealed class GrammarMatcher
             next[b] = id;
         }
     }
+
+    // Scratch lists of LearnTransitions (which does not recurse), kept so learning does not allocate them each time.
+    private readonly List<(Item Item, int Symbol, int[]? Row)> scanningScratch = [];
+    private readonly List<int> representativesScratch = [];
 
     /// <summary>Whether two bytes advance the same scanning items into the same states.</summary>
     private bool SameEffect(List<(Item Item, int Symbol, int[]? Row)> scanning, int first, int second)

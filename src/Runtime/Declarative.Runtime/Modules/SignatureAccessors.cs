@@ -42,6 +42,41 @@ public static class SignatureAccessors
         Factories[type] = create;
     }
 
+    private static readonly ConcurrentDictionary<Type, Func<IReadOnlyList<object?>, object>> ListFactories = new();
+    private static readonly ConcurrentDictionary<Type, Func<IReadOnlyList<KeyValuePair<string, object?>>, object>> DictionaryFactories = new();
+
+    /// <summary>
+    /// Registers how to build a collection type used as a field or property value (an array, a list, a set, or an
+    /// interface they implement) from its parsed items, so parsing a reply builds it without reflection.
+    /// </summary>
+    /// <param name="type">The collection type as declared.</param>
+    /// <param name="build">Builds an instance from the items (each already of the element type, or null).</param>
+    public static void RegisterListFactory(Type type, Func<IReadOnlyList<object?>, object> build)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(build);
+        ListFactories[type] = build;
+    }
+
+    /// <summary>
+    /// Registers how to build a dictionary type keyed by string used as a field or property value from its parsed
+    /// entries, so parsing a reply builds it without reflection.
+    /// </summary>
+    /// <param name="type">The dictionary type as declared.</param>
+    /// <param name="build">Builds an instance from the entries, in order (each value already of the value type, or null).</param>
+    public static void RegisterDictionaryFactory(Type type, Func<IReadOnlyList<KeyValuePair<string, object?>>, object> build)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(build);
+        DictionaryFactories[type] = build;
+    }
+
+    internal static Func<IReadOnlyList<object?>, object>? FindListFactory(Type type) =>
+        ListFactories.TryGetValue(type, out var build) ? build : null;
+
+    internal static Func<IReadOnlyList<KeyValuePair<string, object?>>, object>? FindDictionaryFactory(Type type) =>
+        DictionaryFactories.TryGetValue(type, out var build) ? build : null;
+
     internal static Func<IReadOnlyDictionary<string, object?>, object>? FindFactory(Type type) =>
         Factories.TryGetValue(type, out var create) ? create : null;
 

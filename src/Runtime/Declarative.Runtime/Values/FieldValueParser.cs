@@ -298,6 +298,11 @@ public static class FieldValueParser
             return items;
         }
 
+        if (SignatureAccessors.FindListFactory(type) is { } generated)
+        {
+            return generated(items);
+        }
+
         var elementType = type.IsArray ? type.GetElementType()! : ElementType(type);
         var typedList = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
         foreach (var item in items)
@@ -355,6 +360,11 @@ public static class FieldValueParser
             }
 
             return plain;
+        }
+
+        if (SignatureAccessors.FindDictionaryFactory(type) is { } generated)
+        {
+            return generated(entries);
         }
 
         var valueType = type.GetInterfaces().Append(type)
