@@ -22,6 +22,7 @@ internal static class MaskCorpus
         var passes = 2;
         var formatAnnotation = true;
         var slowest = 0;
+        string? only = null; // --only TEXT: the schemas whose JSON contains TEXT
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,6 +31,7 @@ internal static class MaskCorpus
                 case "--vocab": vocabularyName = args[++i]; break;
                 case "--passes": passes = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--formats": formatAnnotation = false; break;
+                case "--only": only = args[++i]; break;
                 case "--slowest": slowest = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
@@ -37,14 +39,14 @@ internal static class MaskCorpus
 
         if (cases is null)
         {
-            Console.Error.WriteLine("usage: masks --cases DIR|FILE [--vocab o200k_base|cl100k_base] [--passes N] [--formats]");
+            Console.Error.WriteLine("usage: masks --cases DIR|FILE [--vocab o200k_base|cl100k_base] [--passes N] [--formats] [--only TEXT] [--slowest N]");
             return 2;
         }
 
         var clock = Stopwatch.StartNew();
         var vocabulary = Vocabulary.Tiktoken(vocabularyName);
         var files = Directory.Exists(cases) ? Directory.GetFiles(cases, "*.json").Order(StringComparer.Ordinal).ToArray() : [cases];
-        var corpus = files.SelectMany(Read).ToList();
+        var corpus = files.SelectMany(Read).Where(c => only is null || (c.Schema?.ToJsonString().Contains(only, StringComparison.Ordinal) ?? false)).ToList();
         _ = new TokenGrammar(CompiledGrammar.Compile(Grammar.FromNode(GrammarNode.Literal("x"))), vocabulary); // builds the trie
         Console.WriteLine($"vocabulary {vocabularyName}: {vocabulary.Count} tokens, loaded with its trie in {clock.Elapsed.TotalMilliseconds:F0} ms; {corpus.Count} schemas in {files.Length} files");
         var options = new JsonSchemaCompilerOptions { FormatAsAnnotation = formatAnnotation };

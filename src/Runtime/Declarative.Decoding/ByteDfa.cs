@@ -15,7 +15,7 @@ internal sealed class ByteDfa
 
     private readonly Nfa nfa;
     private readonly int end;
-    private readonly object gate = new();
+    private readonly Lock gate = new();
     private readonly Dictionary<StateSet, int> ids = [];
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];

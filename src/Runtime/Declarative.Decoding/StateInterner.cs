@@ -6,7 +6,7 @@ internal sealed class StateInterner
     // One lock around a plain dictionary: interning is short and mostly uncontended (a sequence's matcher interns the
     // states it reaches), and this avoids the per-entry node and lock of a concurrent dictionary's insertion.
     private readonly Dictionary<Key, int> ids = [];
-    private readonly object gate = new();
+    private readonly Lock gate = new();
 
     public int Count
     {

@@ -282,7 +282,7 @@ internal sealed class TokenTrie
     /// </summary>
     internal sealed class InsideMemo(TokenTrie trie, ByteDfa dfa)
     {
-        private readonly object gate = new();
+        private readonly Lock gate = new();
         private StateMemo?[] states = new StateMemo?[8];
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
