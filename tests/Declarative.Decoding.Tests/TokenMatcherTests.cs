@@ -89,6 +89,49 @@ public class TokenMatcherTests
         }
     }
 
+    public static readonly TheoryData<string, string> RealVocabularyDocuments = new()
+    {
+        // Keys among declared names or any other string; string values; a string inside an array; an escaped quote.
+        { "{\"properties\":{\"foo\":{\"type\":\"integer\"},\"bar\":{\"type\":\"string\"}}}", "{\"foo\":1,\"bar\":\"baz qux\",\"other\":[\"a\\\"b\",\"\"]}" },
+        // Keys that are any string, values of any type.
+        { "{}", "{\"name\":\"Ada\",\"tags\":[\"x\",\"y\"],\"n\":{\"deep\":\"é😀\"}}" },
+        // Bounded key length and string values (no shortcut applies there).
+        { "{\"propertyNames\":{\"maxLength\":4},\"additionalProperties\":{\"type\":\"string\",\"maxLength\":6}}", "{\"ab\":\"Ada\",\"wxyz\":\"é\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RealVocabularyDocuments))]
+    public void Mask_equals_the_brute_force_reference_on_a_real_vocabulary(string schema, string document)
+    {
+        // o200k_base: tokens that end strings with many different endings, the case the walk's break tries group.
+        var vocabulary = Vocabulary.Tiktoken("o200k_base");
+        var grammar = new TokenGrammar(CompiledGrammar.Compile(JsonSchemaCompiler.Compile(schema).Grammar), vocabulary);
+        var matcher = grammar.CreateMatcher();
+        var reference = new GrammarMatcher(grammar.Grammar);
+        var mask = new uint[vocabulary.MaskWords];
+        var bytes = Encoding.UTF8.GetBytes(document);
+        var position = 0;
+        while (true)
+        {
+            matcher.ComputeMask(mask);
+            var wrong = Enumerable.Range(0, vocabulary.Count)
+                .Where(id => vocabulary[id].Length > 0 && BruteForce(reference, vocabulary, id) != ((mask[id >> 5] & (1u << (id & 31))) != 0))
+                .Take(5)
+                .Select(id => $"{id} '{Encoding.UTF8.GetString(vocabulary[id])}'")
+                .ToList();
+            Assert.True(wrong.Count == 0, $"at byte {position}: tokens {string.Join(", ", wrong)}");
+            if (position == bytes.Length)
+            {
+                break;
+            }
+
+            var token = grammar.LongestToken(bytes.AsSpan(position));
+            Assert.True(matcher.TryAdvance(token));
+            Assert.True(reference.TryAdvance(vocabulary[token]));
+            position += vocabulary[token].Length;
+        }
+    }
+
     /// <summary>Whether a token may come next, by feeding its bytes to a byte-level matcher (the reference of every mask test).</summary>
     internal static bool BruteForce(GrammarMatcher reference, Vocabulary vocabulary, int id)
     {

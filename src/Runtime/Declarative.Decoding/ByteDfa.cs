@@ -314,6 +314,121 @@ internal sealed class ByteDfa
         return witness as ByteDfa;
     }
 
+    private System.Collections.Concurrent.ConcurrentDictionary<(int State, ByteDfa Witness), bool>? loops;
+
+    /// <summary>
+    /// Whether, from <paramref name="state"/>, this automaton runs in step with the X* automaton
+    /// <paramref name="witness"/> (which it takes): every string the witness takes to an accepting state (whole X
+    /// strings) brings this automaton back to <paramref name="state"/>; a byte the witness refuses in the middle of an X
+    /// kills this automaton too; and this automaton accepts nowhere along the way. Then what follows the inside depends
+    /// only on the bytes from the first byte the witness refuses at an accepting state on, so a walk may skip the
+    /// inside (see <see cref="TokenTrie.BreakTrie"/>). The automaton may end where the witness has read whole X strings
+    /// when <paramref name="state"/> itself may end (the X* of a string's inside, whose closing quote follows it); the
+    /// caller then checks that what follows the end begins with a byte the witness refuses. Computed once per state and
+    /// witness (over the product of both).
+    /// </summary>
+    public bool RunsInStepWith(int state, ByteDfa witness)
+    {
+        var known = Volatile.Read(ref loops) ?? Interlocked.CompareExchange(ref loops, new(), null) ?? loops!;
+        return known.GetOrAdd((state, witness), static (key, self) => self.CheckInStep(key.State, key.Witness), this);
+    }
+
+    private bool CheckInStep(int state, ByteDfa witness)
+    {
+        var seen = new HashSet<(int W, int D)> { (0, state) };
+        var pending = new Stack<(int W, int D)>();
+        pending.Push((0, state));
+        while (pending.Count > 0)
+        {
+            var (w, d) = pending.Pop();
+            var whole = witness.IsAccepting(w);
+            // Whole X strings bring it back to (a copy of) the state; it may end only there (when the state itself may end).
+            if ((whole && !Equivalent(d, state)) || (!whole && IsAccepting(d)))
+            {
+                return false;
+            }
+
+            for (var b = 0; b < 256; b++)
+            {
+                var w2 = witness.Step(w, (byte)b);
+                var d2 = Step(d, (byte)b);
+                if (w2 < 0)
+                {
+                    if (!whole && d2 >= 0)
+                    {
+                        return false; // the witness dies inside an X where this automaton goes on
+                    }
+
+                    continue;
+                }
+
+                if (d2 < 0)
+                {
+                    return false; // not a witness of this state after all
+                }
+
+                if (seen.Add((w2, d2)))
+                {
+                    if (seen.Count > 4096)
+                    {
+                        return false;
+                    }
+
+                    pending.Push((w2, d2));
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether two states accept the same strings (the automaton is not minimized: a loop may come back to a copy of
+    /// its state). Checked over the pairs of states both reach, up to a bound (beyond it: not known, so false).
+    /// </summary>
+    public bool Equivalent(int x, int y)
+    {
+        if (x == y)
+        {
+            return true;
+        }
+
+        var seen = new HashSet<(int, int)> { (x, y) };
+        var pending = new Stack<(int, int)>();
+        pending.Push((x, y));
+        while (pending.Count > 0)
+        {
+            var (a, b) = pending.Pop();
+            if (IsAccepting(a) != IsAccepting(b))
+            {
+                return false;
+            }
+
+            var rowA = RowOf(a);
+            var rowB = RowOf(b);
+            for (var v = 0; v < 256; v++)
+            {
+                var (na, nb) = (rowA[v], rowB[v]);
+                if ((na < 0) != (nb < 0))
+                {
+                    return false;
+                }
+
+                if (na >= 0 && na != nb && seen.Add((na, nb)))
+                {
+                    if (seen.Count > 4096)
+                    {
+                        return false;
+                    }
+
+                    pending.Push((na, nb));
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The id of a set of NFA states, made when new. Called under the gate (or from the constructor).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int Intern(int[] states)

@@ -18,6 +18,7 @@ public sealed class TokenMatcher
         this.grammar = grammar ?? throw new ArgumentNullException(nameof(grammar));
         bytes = new GrammarMatcher(grammar.Grammar);
         path = new byte[grammar.Trie.MaxDepth + 1];
+        trie = grammar.Trie;
     }
 
     /// <summary>How many tokens have been accepted.</summary>
@@ -80,12 +81,16 @@ public sealed class TokenMatcher
     // them have been fed to the matcher.
     private byte[] path = [];
 
+    // The trie the walk is in: the vocabulary's, or (inside a string, see BreakWalk) a witness's break trie, where the
+    // per-vocabulary memos and seed masks do not apply.
+    private TokenTrie trie = null!;
+    private bool inBreak;
+
     private int applied;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Walk(int node, TokenGrammar.StateInfo info, int state, int depth, Span<uint> mask)
     {
-        var trie = grammar.Trie;
         var automata = info.Automata ?? [];
         var nodes = trie.Nodes;
 
@@ -94,7 +99,8 @@ public sealed class TokenMatcher
         // per vocabulary), take back the tokens under the other first bytes, and walk only what the seed leaves open.
         ByteDfa? firstByteSeed = null;
         TokenTrie.InsideMemo? firstByteMemo = null;
-        if (node == 0)
+        var coveredDone = false;
+        if (node == 0 && !inBreak)
         {
             if (!info.Learned)
             {
@@ -106,6 +112,41 @@ public sealed class TokenMatcher
             {
                 firstByteMemo = trie.MemoFor(firstByteSeed);
                 trie.OrAfterFirstByte(firstByteSeed, mask);
+                TokenGrammar.StateInfo? group = null;
+                var representative = (byte)0;
+                var oneState = true;
+                for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
+                {
+                    var label = nodes[child].Label;
+                    if (Covered(info, label, firstByteSeed))
+                    {
+                        oneState &= group is null || ReferenceEquals(group, info.NextInfo[label]);
+                        representative = group is null ? label : representative;
+                        group ??= info.NextInfo[label];
+                    }
+                }
+
+                // When every covered first byte leads to one parser state whose automaton runs in step with the seed's
+                // X*, the tokens that leave the inside are walked once, from their endings, over one break trie for
+                // every first byte the X* takes (made once per vocabulary); the tokens under first bytes that are not
+                // covered are taken back below and walked on their own.
+                if (oneState && group is { Automata: [var (dfa, q, memo), ..] } && dfa.RunsInStepWith(q, firstByteSeed))
+                {
+                    path[depth] = representative; // any covered first byte stands for all: they lead to the same state
+                    if (EndsOutside(dfa.IsAccepting(q) ? Exit(group, depth + 1) : null, firstByteSeed)
+                        && trie.BreakTrieAfterFirstByte(firstByteSeed, FirstBytes(firstByteSeed)) is { } breaks)
+                    {
+                        BreakWalk(breaks, group, depth + 1, dfa, memo, q, depth + 1, mask);
+                        coveredDone = true;
+                    }
+
+                    if (applied > depth)
+                    {
+                        bytes.Rollback(applied - depth);
+                        applied = depth;
+                    }
+                }
+
                 for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
                 {
                     if (!Covered(info, nodes[child].Label, firstByteSeed))
@@ -122,12 +163,20 @@ public sealed class TokenMatcher
             var label = at.Label;
             if (firstByteSeed is not null && Covered(info, label, firstByteSeed))
             {
-                if (at.FirstChild >= 0 && !firstByteMemo!.Get(child, 0))
+                if (!coveredDone && at.FirstChild >= 0 && !firstByteMemo!.Get(child, 0))
                 {
                     var entry = info.NextInfo[label]!;
                     var (dfa, q, memo) = entry.Automata![0];
                     path[depth] = label;
-                    WalkAutomaton(child, entry, depth + 1, dfa, memo, q, depth + 1, mask, firstByteSeed, 0);
+                    if (dfa.RunsInStepWith(q, firstByteSeed) && EndsOutside(dfa.IsAccepting(q) ? Exit(entry, depth + 1) : null, firstByteSeed)
+                        && trie.BreakTrie(firstByteSeed, child) is { } breaks)
+                    {
+                        BreakWalk(breaks, entry, depth + 1, dfa, memo, q, depth + 1, mask);
+                    }
+                    else
+                    {
+                        WalkAutomaton(child, entry, depth + 1, dfa, memo, q, depth + 1, mask, firstByteSeed, 0);
+                    }
                     if (applied > depth)
                     {
                         bytes.Rollback(applied - depth);
@@ -143,7 +192,7 @@ public sealed class TokenMatcher
             foreach (var (dfa, q, memo) in automata)
             {
                 var after = dfa.Step(q, label);
-                if (after >= 0 && memo.Get(child, after))
+                if (after >= 0 && !inBreak && memo.Get(child, after))
                 {
                     whole = true;
                     break;
@@ -222,17 +271,31 @@ public sealed class TokenMatcher
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void WalkAutomaton(int node, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask, ByteDfa? seed = null, int seedState = 0)
     {
-        var trie = grammar.Trie;
         var exit = dfa.IsAccepting(q) ? Exit(entry, entryDepth) : null;
 
         // A state where some X* may run (its witness) starts from the tokens below this node that the shared X*
         // automaton keeps alive (a mask made once per vocabulary and node, for the root and for large subtrees), and
         // from then on skips every subtree that automaton keeps alive whole: those tokens are all marked already.
-        if (seed is null && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= SeededSubtreeTokens) && dfa.Witness(q) is { } witness)
+        if (seed is null && !inBreak && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= SeededSubtreeTokens) && dfa.Witness(q) is { } witness)
         {
             trie.OrInsideBelow(witness, node, mask);
+            if (dfa.RunsInStepWith(q, witness) && EndsOutside(exit, witness) && trie.BreakTrie(witness, node) is { } breaks)
+            {
+                // What remains depends only on how the tokens leave the inside: walk those endings once each.
+                BreakWalk(breaks, entry, entryDepth, dfa, memo, q, depth, mask);
+                return;
+            }
+
             seed = witness;
             seedState = 0;
+        }
+        else if (seed is null && !inBreak && trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= BreakSubtreeTokens && dfa.Witness(q) is { } inner
+            && dfa.RunsInStepWith(q, inner) && EndsOutside(exit, inner) && trie.BreakTrie(inner, node) is { } innerBreaks)
+        {
+            // The same below a smaller node: mark what the X* keeps alive, then walk the endings.
+            trie.MarkInsideBelow(inner, node, mask);
+            BreakWalk(innerBreaks, entry, entryDepth, dfa, memo, q, depth, mask);
+            return;
         }
 
         var seedMemo = seed is null ? null : trie.MemoFor(seed);
@@ -240,38 +303,99 @@ public sealed class TokenMatcher
         var nodes = trie.Nodes;
         for (var child = nodes[node].FirstChild; child >= 0; child = nodes[child].NextSibling)
         {
-            var at = nodes[child];
-            var label = at.Label;
-            var inSeed = seed is null ? -1 : seed.Step(seedState, label);
+            var inSeed = seed is null ? -1 : seed.Step(seedState, nodes[child].Label);
             if (inSeed >= 0 && seedMemo!.Get(child, inSeed))
             {
                 continue;
             }
 
-            var after = row[label];
-            var exitNext = exit is null ? 0 : exit.Next[label];
-            if (after >= 0 && exitNext > 0)
-            {
-                // Both the automaton and what follows it take the byte: walk on from the real parser state, which holds both.
-                path[depth] = label;
-                Sync(depth + 1);
-                var state = bytes.StateId(grammar.States);
-                var info = Info(state);
-                if (info.Automata is null)
-                {
-                    Describe(info, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
-                }
+            AutomatonChild(child, entry, entryDepth, dfa, memo, row, exit, depth, mask, inSeed >= 0 ? seed : null, inSeed);
+        }
+    }
 
-                trie.MarkAt(child, at.Token, mask);
-                WalkFrom(child, info, state, depth + 1, mask);
-            }
-            else if (after >= 0)
+    /// <summary>
+    /// The walk of the tokens that leave the inside of an X*, when the sole automaton runs in step with that X*
+    /// (<see cref="ByteDfa.RunsInStepWith"/>) and the tokens the X* keeps alive are marked: over a break trie
+    /// (<see cref="TokenTrie.BreakTrie"/>), whose paths are the endings and stand for every token with that ending
+    /// (the inside before it changes nothing). The matcher is
+    /// fed the ending as if the inside were empty, which leaves the automaton where it was.
+    /// </summary>
+    private void BreakWalk(TokenTrie breaks, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask)
+    {
+        var (savedTrie, savedBreak) = (trie, inBreak);
+        (trie, inBreak) = (breaks, true);
+        try
+        {
+            var row = dfa.RowOf(q);
+            var exit = dfa.IsAccepting(q) ? Exit(entry, entryDepth) : null;
+            var nodes = breaks.Nodes;
+            for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
             {
-                trie.MarkAt(child, at.Token, mask);
-                if (at.FirstChild >= 0)
+                AutomatonChild(child, entry, entryDepth, dfa, memo, row, exit, depth, mask, null, 0);
+            }
+        }
+        finally
+        {
+            (trie, inBreak) = (savedTrie, savedBreak);
+        }
+    }
+
+    /// <summary>
+    /// Whether what follows the automaton's end (null: it cannot end) begins only with bytes the witness refuses at the
+    /// end of a whole X: then tokens that end the automaton inside the X* and go on still leave it at a refused byte,
+    /// as the break trie assumes.
+    /// </summary>
+    private static bool EndsOutside(TokenGrammar.StateInfo? exit, ByteDfa witness)
+    {
+        if (exit is null)
+        {
+            return true;
+        }
+
+        for (var b = 0; b < 256; b++)
+        {
+            if (exit.Next[b] > 0 && witness.Step(0, (byte)b) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>One child of a node in <see cref="WalkAutomaton"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void AutomatonChild(int child, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int[] row, TokenGrammar.StateInfo? exit, int depth, Span<uint> mask, ByteDfa? seed, int seedState)
+    {
+        var at = trie.Nodes[child];
+        var label = at.Label;
+        var after = row[label];
+        var exitNext = exit is null ? 0 : exit.Next[label];
+        if (after >= 0 && exitNext > 0)
+        {
+            // Both the automaton and what follows it take the byte: walk on from the real parser state, which holds both.
+            path[depth] = label;
+            Sync(depth + 1);
+            var state = bytes.StateId(grammar.States);
+            var info = Info(state);
+            if (info.Automata is null)
+            {
+                Describe(info, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
+            }
+
+            trie.MarkAt(child, at.Token, mask);
+            WalkFrom(child, info, state, depth + 1, mask);
+        }
+        else if (after >= 0)
+        {
+            trie.MarkAt(child, at.Token, mask);
+            if (at.FirstChild >= 0)
+            {
+                // A state with a witness asks the witness's shared memo (a "no" just means walking on); only states
+                // without one keep answers of their own. (Neither applies in a break trie.)
+                var whole = false;
+                if (!inBreak)
                 {
-                    // A state with a witness asks the witness's shared memo (a "no" just means walking on); only states
-                    // without one keep answers of their own.
                     var shared = dfa.Witness(after);
                     if (shared is not null && !ReferenceEquals(shared, lastWitness))
                     {
@@ -279,32 +403,34 @@ public sealed class TokenMatcher
                         lastWitnessMemo = trie.MemoFor(shared);
                     }
 
-                    if (shared is not null ? lastWitnessMemo!.Get(child, 0) : memo.Get(child, after))
-                    {
-                        MarkBelow(child, mask);
-                    }
-                    else
-                    {
-                        path[depth] = label;
-                        WalkAutomaton(child, entry, entryDepth, dfa, memo, after, depth + 1, mask, inSeed >= 0 ? seed : null, inSeed);
-                    }
+                    whole = shared is not null ? lastWitnessMemo!.Get(child, 0) : memo.Get(child, after);
                 }
-            }
-            else if (exitNext > 0)
-            {
-                trie.MarkAt(child, at.Token, mask);
-                if (at.FirstChild >= 0)
+
+                if (whole)
+                {
+                    MarkBelow(child, mask);
+                }
+                else
                 {
                     path[depth] = label;
-                    WalkFrom(child, exit!.NextInfo[label] ?? Info(exitNext), exitNext, depth + 1, mask);
+                    WalkAutomaton(child, entry, entryDepth, dfa, memo, after, depth + 1, mask, seed, seedState);
                 }
             }
-
-            if (applied > depth)
+        }
+        else if (exitNext > 0)
+        {
+            trie.MarkAt(child, at.Token, mask);
+            if (at.FirstChild >= 0)
             {
-                bytes.Rollback(applied - depth);
-                applied = depth;
+                path[depth] = label;
+                WalkFrom(child, exit!.NextInfo[label] ?? Info(exitNext), exitNext, depth + 1, mask);
             }
+        }
+
+        if (applied > depth)
+        {
+            bytes.Rollback(applied - depth);
+            applied = depth;
         }
     }
 
@@ -329,6 +455,21 @@ public sealed class TokenMatcher
         return covered >= 16 ? found : null;
     }
 
+    /// <summary>The bytes an automaton takes from its start.</summary>
+    private static ByteSet FirstBytes(ByteDfa dfa)
+    {
+        var set = ByteSet.None;
+        for (var b = 0; b < 256; b++)
+        {
+            if (dfa.Step(0, (byte)b) >= 0)
+            {
+                set = set.With((byte)b);
+            }
+        }
+
+        return set;
+    }
+
     /// <summary>Whether the first byte leads to one automaton alone, standing where <paramref name="witness"/> may run.</summary>
     private static bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
         info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);
@@ -338,6 +479,9 @@ public sealed class TokenMatcher
 
     /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
     private const int SeededSubtreeTokens = 4096;
+
+    /// <summary>Below smaller nodes, subtrees with at least this many tokens are walked through a break trie when they can be.</summary>
+    private const int BreakSubtreeTokens = 64;
 
     /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
     private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)
@@ -382,11 +526,11 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Marks every token strictly below a node.</summary>
-    private void MarkBelow(int node, Span<uint> mask) => grammar.Trie.MarkBelow(node, mask);
+    private void MarkBelow(int node, Span<uint> mask) => trie.MarkBelow(node, mask);
 
     private void MarkSubtree(int child, Span<uint> mask)
     {
-        Mark(grammar.Trie.TokensAt[child], mask);
+        Mark(trie.TokensAt[child], mask);
         MarkBelow(child, mask);
     }
 
@@ -394,6 +538,11 @@ public sealed class TokenMatcher
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool InsideAutomaton(TokenGrammar.StateInfo info, int node)
     {
+        if (inBreak)
+        {
+            return false;
+        }
+
         foreach (var (dfa, q, memo) in info.Automata ?? [])
         {
             if (memo.Get(node, q))
@@ -620,3 +769,4 @@ public sealed class TokenMatcher
         }
     }
 }
+

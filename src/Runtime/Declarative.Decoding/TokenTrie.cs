@@ -217,8 +217,105 @@ internal sealed class TokenTrie
         }
     }
 
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, System.Collections.Concurrent.ConcurrentDictionary<int, TokenTrie?>> breaks = new();
+
     /// <summary>
-    /// Learns, once per vocabulary, which trie subtrees the inside of a JSON string keeps alive, and its seed mask:
+    /// The tokens below <paramref name="node"/> that leave the X* automaton <paramref name="witness"/>: after the node,
+    /// some bytes that the witness takes to an accepting state (whole X strings), then a byte it refuses (the closing
+    /// quote of a string, say). As a trie over their bytes from that byte on, each leaf standing for the real token
+    /// ids. Tokens the witness keeps alive throughout are not in it (a seed mask has them), nor tokens it refuses in
+    /// the middle of an X. Thousands of tokens end a string with the same few bytes (<c>",</c>, <c>":</c>, <c>"}</c>):
+    /// a walk over this trie meets each such ending once instead of once per token. Made once per witness and node.
+    /// </summary>
+    public TokenTrie? BreakTrie(ByteDfa witness, int node) =>
+        breaks.GetValue(witness, static _ => new()).GetOrAdd(node, n =>
+        {
+            var entries = new List<(byte[] Bytes, int Id)>();
+            return CollectBreaks(witness, MemoFor(witness), n, 0, entries, []) ? BuildFrom(entries, MaskWords) : null;
+        });
+
+    /// <summary>
+    /// Break tries hold at most this many tokens: an X* that refuses most bytes (digits, say) breaks nearly every
+    /// token, and walking the vocabulary's own trie costs no more there.
+    /// </summary>
+    private const int MaxBreakTokens = 16384;
+
+    /// <summary>Marks every token strictly below <paramref name="node"/> that <paramref name="dfa"/> keeps alive from its start.</summary>
+    public void MarkInsideBelow(ByteDfa dfa, int node, Span<uint> mask) => MarkInside(dfa, MemoFor(dfa), node, 0, mask);
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, System.Collections.Concurrent.ConcurrentDictionary<ByteSet, TokenTrie?>> breaksAfterFirstByte = new();
+
+    /// <summary>
+    /// The break trie (<see cref="BreakTrie"/>) of the tokens that start with one of <paramref name="firstBytes"/>, with
+    /// the witness starting after that first byte: one trie for all of them, so an ending shared by tokens with
+    /// different first bytes is met once. Made once per witness and set of first bytes.
+    /// </summary>
+    public TokenTrie? BreakTrieAfterFirstByte(ByteDfa witness, ByteSet firstBytes) =>
+        breaksAfterFirstByte.GetValue(witness, static _ => new()).GetOrAdd(firstBytes, set =>
+        {
+            var memo = MemoFor(witness);
+            var entries = new List<(byte[] Bytes, int Id)>();
+            for (var child = FirstChild[0]; child >= 0; child = NextSibling[child])
+            {
+                if (set.Contains(Label[child]) && FirstChild[child] >= 0 && !memo.Get(child, 0) && !CollectBreaks(witness, memo, child, 0, entries, []))
+                {
+                    return null;
+                }
+            }
+
+            return BuildFrom(entries, MaskWords);
+        });
+
+    /// <summary>Collects the break entries below a node; false when there are more than <see cref="MaxBreakTokens"/>.</summary>
+    private bool CollectBreaks(ByteDfa witness, InsideMemo memo, int node, int state, List<(byte[] Bytes, int Id)> entries, List<byte> suffix)
+    {
+        for (var child = FirstChild[node]; child >= 0; child = NextSibling[child])
+        {
+            var next = witness.Step(state, Label[child]);
+            if (next >= 0)
+            {
+                if (FirstChild[child] >= 0 && !memo.Get(child, next) && !CollectBreaks(witness, memo, child, next, entries, suffix))
+                {
+                    return false;
+                }
+            }
+            else if (witness.IsAccepting(state))
+            {
+                if (entries.Count + TokensAt[child].Length + (SubtreeEnd[child] - SubtreeStart[child]) > MaxBreakTokens)
+                {
+                    return false;
+                }
+
+                CollectSuffixes(child, entries, suffix);
+            }
+        }
+
+        return true;
+    }
+
+    private void CollectSuffixes(int node, List<(byte[] Bytes, int Id)> entries, List<byte> suffix)
+    {
+        suffix.Add(Label[node]);
+        if (TokensAt[node].Length > 0)
+        {
+            var bytes = suffix.ToArray();
+            foreach (var id in TokensAt[node])
+            {
+                entries.Add((bytes, id));
+            }
+        }
+
+        for (var child = FirstChild[node]; child >= 0; child = NextSibling[child])
+        {
+            CollectSuffixes(child, entries, suffix);
+        }
+
+        suffix.RemoveAt(suffix.Count - 1);
+    }
+
+    /// <summary>
+    /// Learns, once per vocabulary, which trie subtrees the inside of a JSON string keeps alive, its seed mask and its
+    /// break trie:
     /// nearly every grammar asks, and the first to ask would otherwise pay for the whole trie (tens of milliseconds).
     /// </summary>
     public void LearnJsonStrings()
@@ -243,6 +340,14 @@ internal sealed class TokenTrie
         }
 
         OrInsideBelow(witness, 0, new uint[MaskWords]);
+        _ = BreakTrie(witness, 0);
+        var firstBytes = ByteSet.None;
+        for (var b = 0; b < 256; b++)
+        {
+            firstBytes = witness.Step(0, (byte)b) >= 0 ? firstBytes.With((byte)b) : firstBytes;
+        }
+
+        _ = BreakTrieAfterFirstByte(witness, firstBytes); // the start of an object key
     }
 
     private void MarkInside(ByteDfa dfa, InsideMemo memo, int node, int state, Span<uint> mask)
@@ -392,13 +497,27 @@ internal sealed class TokenTrie
 
     public static TokenTrie Build(Vocabulary vocabulary)
     {
-        // Tokens in byte order: a trie's depth-first preorder is the order of its strings, so nodes are numbered as they
-        // are made (a walk then reads the arrays front to back, and a subtree's nodes sit together).
-        var ids = Enumerable.Range(0, vocabulary.Count).Where(id => vocabulary[id].Length > 0).ToArray();
-        Array.Sort(ids, (x, y) =>
+        var entries = new List<(byte[] Bytes, int Id)>(vocabulary.Count);
+        for (var id = 0; id < vocabulary.Count; id++)
         {
-            var order = vocabulary[x].SequenceCompareTo(vocabulary[y]);
-            return order != 0 ? order : x.CompareTo(y);
+            if (vocabulary[id].Length > 0)
+            {
+                entries.Add((vocabulary[id].ToArray(), id));
+            }
+        }
+
+        return BuildFrom(entries, vocabulary.MaskWords);
+    }
+
+    /// <summary>A trie over the given byte strings, each standing for a token id (several strings may be equal).</summary>
+    public static TokenTrie BuildFrom(List<(byte[] Bytes, int Id)> entries, int maskWords)
+    {
+        // Strings in byte order: a trie's depth-first preorder is the order of its strings, so nodes are numbered as they
+        // are made (a walk then reads the arrays front to back, and a subtree's nodes sit together).
+        entries.Sort((x, y) =>
+        {
+            var order = x.Bytes.AsSpan().SequenceCompareTo(y.Bytes);
+            return order != 0 ? order : x.Id.CompareTo(y.Id);
         });
 
         var firstChild = new List<int> { -1 };
@@ -407,13 +526,12 @@ internal sealed class TokenTrie
         var tokens = new List<List<int>?> { null };
         var path = new List<int> { 0 }; // path[d] = the node at depth d on the current branch
         var lastChild = new List<int> { -1 }; // lastChild[d] = the last child made under path[d]
-        var previous = -1;
         var maxDepth = 0;
-        foreach (var id in ids)
+        byte[]? previousBytes = null;
+        foreach (var (bytes, id) in entries)
         {
-            var bytes = vocabulary[id];
             maxDepth = Math.Max(maxDepth, bytes.Length);
-            var common = previous < 0 ? 0 : bytes.CommonPrefixLength(vocabulary[previous]);
+            var common = previousBytes is null ? 0 : bytes.AsSpan().CommonPrefixLength(previousBytes);
             path.RemoveRange(common + 1, path.Count - common - 1);
             lastChild.RemoveRange(common + 1, lastChild.Count - common - 1);
             for (var d = common; d < bytes.Length; d++)
@@ -439,14 +557,14 @@ internal sealed class TokenTrie
             }
 
             (tokens[path[bytes.Length]] ??= []).Add(id);
-            previous = id;
+            previousBytes = bytes;
         }
 
         var tokensAt = tokens.Select(t => t is null ? [] : t.ToArray()).ToArray();
         return new TokenTrie(firstChild.ToArray(), nextSibling.ToArray(), labels.ToArray(), tokensAt, labels.Count)
         {
             MaxDepth = maxDepth,
-            MaskWords = vocabulary.MaskWords,
+            MaskWords = maskWords,
         };
     }
 }
