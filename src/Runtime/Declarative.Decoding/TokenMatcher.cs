@@ -289,14 +289,6 @@ public sealed class TokenMatcher
             seed = witness;
             seedState = 0;
         }
-        else if (seed is null && !inBreak && trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= BreakSubtreeTokens && dfa.Witness(q) is { } inner
-            && dfa.RunsInStepWith(q, inner) && EndsOutside(exit, inner) && trie.BreakTrie(inner, node) is { } innerBreaks)
-        {
-            // The same below a smaller node: mark what the X* keeps alive, then walk the endings.
-            trie.MarkInsideBelow(inner, node, mask);
-            BreakWalk(innerBreaks, entry, entryDepth, dfa, memo, q, depth, mask);
-            return;
-        }
 
         var seedMemo = seed is null ? null : trie.MemoFor(seed);
         var row = dfa.RowOf(q);
@@ -479,9 +471,6 @@ public sealed class TokenMatcher
 
     /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
     private const int SeededSubtreeTokens = 4096;
-
-    /// <summary>Below smaller nodes, subtrees with at least this many tokens are walked through a break trie when they can be.</summary>
-    private const int BreakSubtreeTokens = 64;
 
     /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
     private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)

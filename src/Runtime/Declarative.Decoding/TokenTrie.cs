@@ -240,9 +240,6 @@ internal sealed class TokenTrie
     /// </summary>
     private const int MaxBreakTokens = 16384;
 
-    /// <summary>Marks every token strictly below <paramref name="node"/> that <paramref name="dfa"/> keeps alive from its start.</summary>
-    public void MarkInsideBelow(ByteDfa dfa, int node, Span<uint> mask) => MarkInside(dfa, MemoFor(dfa), node, 0, mask);
-
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, System.Collections.Concurrent.ConcurrentDictionary<ByteSet, TokenTrie?>> breaksAfterFirstByte = new();
 
     /// <summary>
