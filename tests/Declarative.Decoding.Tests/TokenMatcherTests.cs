@@ -95,7 +95,9 @@ public class TokenMatcherTests
         { "{\"properties\":{\"foo\":{\"type\":\"integer\"},\"bar\":{\"type\":\"string\"}}}", "{\"foo\":1,\"bar\":\"baz qux\",\"other\":[\"a\\\"b\",\"\"]}" },
         // Keys that are any string, values of any type.
         { "{}", "{\"name\":\"Ada\",\"tags\":[\"x\",\"y\"],\"n\":{\"deep\":\"é😀\"}}" },
-        // Bounded key length and string values (no shortcut applies there).
+        // Strings of bounded length, counted in characters (an escape and a surrogate pair count one each).
+        { "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":3}}", "[\"a\",\"\\\"é😀\",\"xyz\"]" },
+        // Bounded key length and string values.
         { "{\"propertyNames\":{\"maxLength\":4},\"additionalProperties\":{\"type\":\"string\",\"maxLength\":6}}", "{\"ab\":\"Ada\",\"wxyz\":\"é\"}" },
     };
 

@@ -382,6 +382,90 @@ internal sealed class ByteDfa
         return true;
     }
 
+    private System.Collections.Concurrent.ConcurrentDictionary<(int State, ByteDfa Witness, int MaxCount), int[]?>? counting;
+
+    /// <summary>
+    /// When, from <paramref name="state"/>, this automaton reads whole X characters of the X* automaton
+    /// <paramref name="witness"/> only counting them (a string of bounded length): the state after <c>c</c> characters
+    /// (each written <c>a</c>), for every <c>c</c> up to the budget it allows (less than <paramref name="maxCount"/>, the
+    /// most characters any token holds: a larger budget bounds nothing).
+    /// Checked over the product of both automata: after any <c>c</c> whole characters this automaton is in a state
+    /// equivalent to the <c>c</c>-th; it takes a character exactly when the budget allows one more; it dies where the
+    /// witness dies inside a character; it may end only between characters. Null when that does not hold.
+    /// </summary>
+    public int[]? CountingSteps(int state, ByteDfa witness, int maxCount)
+    {
+        var known = Volatile.Read(ref counting) ?? Interlocked.CompareExchange(ref counting, new(), null) ?? counting!;
+        return known.GetOrAdd((state, witness, maxCount), static (key, self) => self.CheckCounting(key.State, key.Witness, key.MaxCount), this);
+    }
+
+    private int[]? CheckCounting(int state, ByteDfa witness, int maxCount)
+    {
+        var steps = new List<int> { state };
+        while (steps.Count <= maxCount && Step(steps[^1], (byte)'a') is var next and >= 0)
+        {
+            steps.Add(next);
+        }
+
+        var budget = steps.Count - 1;
+        if (budget >= maxCount)
+        {
+            return null; // not bounded within any token: nothing to gain over the plain walk, and costly to check
+        }
+
+        var seen = new HashSet<(int W, int D, int C)> { (0, state, 0) };
+        var pending = new Stack<(int W, int D, int C)>();
+        pending.Push((0, state, 0));
+        while (pending.Count > 0)
+        {
+            var (w, d, c) = pending.Pop();
+            var whole = witness.IsAccepting(w);
+            if (whole ? !Equivalent(d, steps[c]) : IsAccepting(d))
+            {
+                return null;
+            }
+
+            for (var b = 0; b < 256; b++)
+            {
+                var w2 = witness.Step(w, (byte)b);
+                var d2 = Step(d, (byte)b);
+                if (w2 < 0)
+                {
+                    if (!whole && d2 >= 0)
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                // The character in progress is the (c + 1)-th: taken exactly when the budget allows it.
+                if ((d2 >= 0) != (c + 1 <= budget))
+                {
+                    if (d2 >= 0 && c + 1 > maxCount)
+                    {
+                        continue; // beyond any token's length: nothing to check
+                    }
+
+                    return null;
+                }
+
+                var c2 = witness.IsAccepting(w2) ? c + 1 : c;
+                if (d2 >= 0 && c2 <= maxCount && seen.Add((w2, d2, c2)))
+                {
+                    if (seen.Count > 4096)
+                    {
+                        return null;
+                    }
+
+                    pending.Push((w2, d2, c2));
+                }
+            }
+        }
+
+        return [.. steps];
+    }
+
     /// <summary>
     /// Whether two states accept the same strings (the automaton is not minimized: a loop may come back to a copy of
     /// its state). Checked over the pairs of states both reach, up to a bound (beyond it: not known, so false).

@@ -289,6 +289,29 @@ public sealed class TokenMatcher
             seed = witness;
             seedState = 0;
         }
+        else if (node == 0 && seed is null && !inBreak && trie.JsonChars is { } chars && trie.JsonCharacterCounts is { } counts
+            && dfa.CountingSteps(q, chars, counts.MaxCount) is { } steps && EndsOutside(exit ?? AnyExit(entry, entryDepth, dfa, steps), chars))
+        {
+            // A string of bounded length: the tokens inside with at most the budget's characters, then, per number of
+            // characters before they leave, the endings from the automaton's state after that many.
+            var budget = steps.Length - 1;
+            counts.OrInside(budget, mask);
+            for (var c = 0; c <= budget && c <= counts.MaxCount; c++)
+            {
+                if (counts.Breaks(c) is { } breaks)
+                {
+                    path.AsSpan(depth, c).Fill((byte)'a');
+                    BreakWalk(breaks, entry, entryDepth, dfa, memo, steps[c], depth + c, mask);
+                    if (applied > depth)
+                    {
+                        bytes.Rollback(applied - depth);
+                        applied = depth;
+                    }
+                }
+            }
+
+            return;
+        }
 
         var seedMemo = seed is null ? null : trie.MemoFor(seed);
         var row = dfa.RowOf(q);
@@ -331,6 +354,10 @@ public sealed class TokenMatcher
             (trie, inBreak) = (savedTrie, savedBreak);
         }
     }
+
+    /// <summary>What follows the automaton's end, when it may end after some number of characters; else null.</summary>
+    private TokenGrammar.StateInfo? AnyExit(TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, int[] steps) =>
+        steps.Any(dfa.IsAccepting) ? Exit(entry, entryDepth) : null;
 
     /// <summary>
     /// Whether what follows the automaton's end (null: it cannot end) begins only with bytes the witness refuses at the
