@@ -22,6 +22,7 @@ internal static class SignatureParser
         // Types are recognized by name, not looked up in the compilation: a lookup indexes every referenced assembly,
         // which would cost each incremental run as much as a full one.
         var known = Names.Instance;
+        clrNames?.Clear();
         if (type.ContainingType is not null || type.IsGenericType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
         {
             return null;
@@ -47,8 +48,10 @@ internal static class SignatureParser
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsStatic && !p.IsIndexer))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var input = Find(property, known.Input);
-            var output = Find(property, known.Output);
+            // Each read of a symbol's attributes (or members, or interfaces) makes a new array: read them once.
+            var attributes = property.GetAttributes();
+            var input = Find(attributes, known.Input);
+            var output = Find(attributes, known.Output);
             if (input is null && output is null)
             {
                 continue;
@@ -60,7 +63,7 @@ internal static class SignatureParser
             }
 
             var side = (input ?? output)!;
-            var shape = WithStringChoices(property, Shape(property.Type, property.NullableAnnotation, known, seen), known);
+            var shape = WithStringChoices(attributes, Shape(property.Type, property.NullableAnnotation, known, seen), known);
             if (shape is null)
             {
                 return null;
@@ -73,8 +76,8 @@ internal static class SignatureParser
             }
 
             var description = (side.ConstructorArguments.Length == 1 ? side.ConstructorArguments[0].Value as string : null)
-                ?? Named(side, "Description") ?? Description(property);
-            var constraints = Constraints(property, shape, known);
+                ?? Named(side, "Description") ?? Description(attributes);
+            var constraints = Constraints(attributes, shape, known);
             if (constraints is null)
             {
                 return null;
@@ -162,7 +165,8 @@ internal static class SignatureParser
             return element is null ? null : Wrap("List", clr, element);
         }
 
-        if (Dictionary(type, known) is { } pair)
+        var interfaces = type.SpecialType == SpecialType.None && type is INamedTypeSymbol { IsGenericType: false } ? type.AllInterfaces : default;
+        if (Dictionary(type, known, interfaces) is { } pair)
         {
             if (pair.Key.SpecialType != SpecialType.System_String)
             {
@@ -173,14 +177,14 @@ internal static class SignatureParser
             return value is null ? null : Wrap("Dictionary", clr, value);
         }
 
-        if (Item(type) is { } item)
+        if (Item(type, interfaces) is { } item)
         {
             var element = Shape(item, item.NullableAnnotation, known, seen);
             return element is null ? null : Wrap("List", clr, element);
         }
 
         if (type.SpecialType == SpecialType.System_Object || type.TypeKind is TypeKind.Delegate or TypeKind.Pointer or TypeKind.TypeParameter or TypeKind.Error or TypeKind.Dynamic
-            || type is not INamedTypeSymbol named || named.IsGenericType || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+            || type is not INamedTypeSymbol named || named.IsGenericType || (interfaces.IsDefault ? type.AllInterfaces : interfaces).Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
         {
             return null;
         }
@@ -200,19 +204,20 @@ internal static class SignatureParser
                 continue;
             }
 
-            var shape = WithStringChoices(property, Shape(property.Type, property.NullableAnnotation, known, seen), known);
+            var attributes = property.GetAttributes();
+            var shape = WithStringChoices(attributes, Shape(property.Type, property.NullableAnnotation, known, seen), known);
             if (shape is null)
             {
                 return null;
             }
 
-            var constraints = Constraints(property, shape, known);
+            var constraints = Constraints(attributes, shape, known);
             if (constraints is null)
             {
                 return null;
             }
 
-            properties.Add(new PropertyModel(Naming.ToSnakeCase(property.Name), property.Name, Description(property), shape.Kind != "Nullable", shape, constraints, ClrName(property.Type), property.SetMethod is not null));
+            properties.Add(new PropertyModel(Naming.ToSnakeCase(property.Name), property.Name, Description(attributes), shape.Kind != "Nullable", shape, constraints, ClrName(property.Type), property.SetMethod is not null));
         }
 
         seen.Remove(type);
@@ -234,9 +239,9 @@ internal static class SignatureParser
     }
 
     /// <summary>A string with <c>[AllowedValues]</c> becomes a literal choice set.</summary>
-    private static ShapeModel? WithStringChoices(IPropertySymbol property, ShapeModel? shape, Names known)
+    private static ShapeModel? WithStringChoices(System.Collections.Immutable.ImmutableArray<AttributeData> attributes, ShapeModel? shape, Names known)
     {
-        if (shape is null || Find(property, known.AllowedValues) is not { } allowed || NonNullable(shape).ScalarKind != "String")
+        if (shape is null || Find(attributes, known.AllowedValues) is not { } allowed || NonNullable(shape).ScalarKind != "String")
         {
             return shape;
         }
@@ -251,10 +256,10 @@ internal static class SignatureParser
         return shape.Kind == "Nullable" ? Wrap("Nullable", null, literal) : literal;
     }
 
-    private static ConstraintsModel? Constraints(IPropertySymbol property, ShapeModel shape, Names known)
+    private static ConstraintsModel? Constraints(System.Collections.Immutable.ImmutableArray<AttributeData> attributes, ShapeModel shape, Names known)
     {
         var result = ConstraintsModel.None;
-        foreach (var attribute in property.GetAttributes())
+        foreach (var attribute in attributes)
         {
             var cls = attribute.AttributeClass;
             var args = attribute.ConstructorArguments;
@@ -438,11 +443,23 @@ internal static class SignatureParser
     /// <summary>The type as C# code for <c>typeof</c> (fully qualified, keywords for special types), built by hand: formatting symbols is costly and runs on every compilation.</summary>
     private static string ClrName(ITypeSymbol type)
     {
+        var known = clrNames ??= new Dictionary<ITypeSymbol, string>(SymbolEqualityComparer.Default);
+        if (known.TryGetValue(type, out var name))
+        {
+            return name;
+        }
+
         var code = clrNameBuilder ??= new System.Text.StringBuilder();
         code.Clear();
         AppendType(code, type);
-        return code.ToString();
+        name = code.ToString();
+        known[type] = name;
+        return name;
     }
+
+    /// <summary>The names written during one <see cref="Parse"/> (a type is named several times: as a field, an element, a property).</summary>
+    [ThreadStatic]
+    private static Dictionary<ITypeSymbol, string>? clrNames;
 
     [ThreadStatic]
     private static System.Text.StringBuilder? clrNameBuilder;
@@ -540,12 +557,25 @@ internal static class SignatureParser
     private static string? Named(AttributeData attribute, string name) =>
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
 
-    private static AttributeData? Find(ISymbol symbol, string attributeType) =>
-        symbol.GetAttributes().FirstOrDefault(a => Is(a.AttributeClass, attributeType));
+    private static AttributeData? Find(ISymbol symbol, string attributeType) => Find(symbol.GetAttributes(), attributeType);
 
-    private static string? Description(ISymbol symbol) =>
-        symbol.GetAttributes().FirstOrDefault(a => Is(a.AttributeClass, "System.ComponentModel.DescriptionAttribute"))
-            is { ConstructorArguments: [{ Value: string text }] } ? text : null;
+    private static AttributeData? Find(System.Collections.Immutable.ImmutableArray<AttributeData> attributes, string attributeType)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (Is(attribute.AttributeClass, attributeType))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Description(ISymbol symbol) => Description(symbol.GetAttributes());
+
+    private static string? Description(System.Collections.Immutable.ImmutableArray<AttributeData> attributes) =>
+        Find(attributes, "System.ComponentModel.DescriptionAttribute") is { ConstructorArguments: [{ Value: string text }] } ? text : null;
 
     private static bool HasFieldsInBase(INamedTypeSymbol type, Names known)
     {
@@ -560,7 +590,7 @@ internal static class SignatureParser
         return false;
     }
 
-    private static KeyValuePair<ITypeSymbol, ITypeSymbol>? Dictionary(ITypeSymbol type, Names known)
+    private static KeyValuePair<ITypeSymbol, ITypeSymbol>? Dictionary(ITypeSymbol type, Names known, System.Collections.Immutable.ImmutableArray<INamedTypeSymbol> interfaces = default)
     {
         // The common dictionaries directly (computing all interfaces of a constructed type is costly).
         if (type is INamedTypeSymbol { Arity: 2, Name: "Dictionary" or "IDictionary" or "IReadOnlyDictionary" } common
@@ -577,7 +607,7 @@ internal static class SignatureParser
             return null;
         }
 
-        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(type.AllInterfaces))
+        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(interfaces.IsDefault ? type.AllInterfaces : interfaces))
         {
             if (Is(candidate.OriginalDefinition, known.Dictionary) || Is(candidate.OriginalDefinition, known.ReadOnlyDictionary))
             {
@@ -588,7 +618,7 @@ internal static class SignatureParser
         return null;
     }
 
-    private static ITypeSymbol? Item(ITypeSymbol type)
+    private static ITypeSymbol? Item(ITypeSymbol type, System.Collections.Immutable.ImmutableArray<INamedTypeSymbol> interfaces = default)
     {
         if (type.SpecialType == SpecialType.System_String)
         {
@@ -605,7 +635,7 @@ internal static class SignatureParser
             return single.TypeArguments[0];
         }
 
-        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(type.AllInterfaces))
+        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(interfaces.IsDefault ? type.AllInterfaces : interfaces))
         {
             if (candidate.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
             {
