@@ -28,7 +28,17 @@ internal static class SignatureParser
             return null;
         }
 
-        var declaration = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+        // Allocations here are paid again on every compilation change (and the GC they bring with them): loops, not LINQ.
+        TypeDeclarationSyntax? declaration = null;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax found)
+            {
+                declaration = found;
+                break;
+            }
+        }
+
         if (declaration is null || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             return null;
@@ -39,14 +49,19 @@ internal static class SignatureParser
             return null;
         }
 
-        var attribute = type.GetAttributes().First(a => Is(a.AttributeClass, known.Signature));
+        var attribute = Find(type.GetAttributes(), known.Signature)!;
         var instructions = (attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null)
             ?? Named(attribute, "Instructions") ?? Description(type);
         var fields = new List<FieldModel>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-        foreach (var property in type.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsStatic && !p.IsIndexer))
+        foreach (var member in type.GetMembers())
         {
+            if (member is not IPropertySymbol { IsStatic: false, IsIndexer: false } property)
+            {
+                continue;
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             // Each read of a symbol's attributes (or members, or interfaces) makes a new array: read them once.
             var attributes = property.GetAttributes();
@@ -196,9 +211,9 @@ internal static class SignatureParser
         }
 
         var properties = new List<PropertyModel>();
-        foreach (var property in named.GetMembers().OfType<IPropertySymbol>())
+        foreach (var member in named.GetMembers())
         {
-            if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public || property.GetMethod is null
+            if (member is not IPropertySymbol property || property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public || property.GetMethod is null
                 || property.Name == "EqualityContract")
             {
                 continue;
@@ -221,20 +236,39 @@ internal static class SignatureParser
         }
 
         seen.Remove(type);
-        return properties.Count == 0 ? null : new ShapeModel("Object", null, clr, type.Name, null, default, EquatableArray.From(properties), Constructor(named), named.TypeKind == TypeKind.Class);
+        return properties.Count == 0 ? null : new ShapeModel("Object", null, clr, type.Name, null, default, EquatableArray.From(properties), Constructor(named, properties), named.TypeKind == TypeKind.Class);
     }
 
     /// <summary>The constructor the run-time factory would use: a public parameterless one, else the public one with the most parameters that all name properties.</summary>
-    private static string? Constructor(INamedTypeSymbol type)
+    private static string? Constructor(INamedTypeSymbol type, List<PropertyModel> properties)
     {
-        var constructors = type.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public && !(c.IsImplicitlyDeclared && type.IsValueType)).ToList();
-        if (constructors.Any(c => c.Parameters.Length == 0))
+        // The properties are the type's public instance ones with a getter (what the run-time factory matches against).
+        IMethodSymbol? best = null;
+        foreach (var constructor in type.InstanceConstructors)
         {
-            return string.Empty;
+            if (constructor.DeclaredAccessibility != Accessibility.Public || (constructor.IsImplicitlyDeclared && type.IsValueType))
+            {
+                continue;
+            }
+
+            var parameters = constructor.Parameters;
+            if (parameters.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            var all = true;
+            foreach (var parameter in parameters)
+            {
+                all &= properties.Exists(p => string.Equals(p.MemberName, parameter.Name, StringComparison.OrdinalIgnoreCase));
+            }
+
+            if (all && (best is null || parameters.Length > best.Parameters.Length))
+            {
+                best = constructor;
+            }
         }
 
-        var names = new HashSet<string>(type.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsStatic && p.DeclaredAccessibility == Accessibility.Public).Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
-        var best = constructors.Where(c => c.Parameters.All(p => names.Contains(p.Name))).OrderByDescending(c => c.Parameters.Length).FirstOrDefault();
         return best is null ? null : string.Join(",", best.Parameters.Select(p => p.Name));
     }
 
@@ -607,9 +641,14 @@ internal static class SignatureParser
             return null;
         }
 
-        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(interfaces.IsDefault ? type.AllInterfaces : interfaces))
+        if (type is INamedTypeSymbol self && IsDictionary(self, known))
         {
-            if (Is(candidate.OriginalDefinition, known.Dictionary) || Is(candidate.OriginalDefinition, known.ReadOnlyDictionary))
+            return new KeyValuePair<ITypeSymbol, ITypeSymbol>(self.TypeArguments[0], self.TypeArguments[1]);
+        }
+
+        foreach (var candidate in interfaces.IsDefault ? type.AllInterfaces : interfaces)
+        {
+            if (IsDictionary(candidate, known))
             {
                 return new KeyValuePair<ITypeSymbol, ITypeSymbol>(candidate.TypeArguments[0], candidate.TypeArguments[1]);
             }
@@ -617,6 +656,9 @@ internal static class SignatureParser
 
         return null;
     }
+
+    private static bool IsDictionary(INamedTypeSymbol candidate, Names known) =>
+        candidate.Arity == 2 && (Is(candidate.OriginalDefinition, known.Dictionary) || Is(candidate.OriginalDefinition, known.ReadOnlyDictionary));
 
     private static ITypeSymbol? Item(ITypeSymbol type, System.Collections.Immutable.ImmutableArray<INamedTypeSymbol> interfaces = default)
     {
@@ -635,7 +677,12 @@ internal static class SignatureParser
             return single.TypeArguments[0];
         }
 
-        foreach (var candidate in (type is INamedTypeSymbol named ? new[] { named } : []).Concat(interfaces.IsDefault ? type.AllInterfaces : interfaces))
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T } self)
+        {
+            return self.TypeArguments[0];
+        }
+
+        foreach (var candidate in interfaces.IsDefault ? type.AllInterfaces : interfaces)
         {
             if (candidate.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
             {
