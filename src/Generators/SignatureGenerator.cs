@@ -29,7 +29,7 @@ public sealed class SignatureGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "Declarative.SignatureAttribute",
                 static (node, _) => node is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword),
-                static (syntax, cancellationToken) => SignatureParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, cancellationToken))
+                static (syntax, cancellationToken) => ModelCache.Get(syntax, cancellationToken))
             .Where(static model => model is not null)
             .WithTrackingName(ModelStep);
         // Accessors need Declarative.Runtime (where the typed binding lives) and UnsafeAccessor (.NET 8 and later).

@@ -17,8 +17,11 @@ using TypeKind = Microsoft.CodeAnalysis.TypeKind;
 /// </summary>
 internal static class SignatureParser
 {
-    public static SignatureModel? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static SignatureModel? Parse(INamedTypeSymbol type, CancellationToken cancellationToken, HashSet<SyntaxTree>? dependencies = null)
     {
+        // The trees of the source types read (for ModelCache): the signature type, its bases and its fields' types.
+        SignatureParser.dependencies = dependencies;
+        AddDependency(type);
         // Types are recognized by name, not looked up in the compilation: a lookup indexes every referenced assembly,
         // which would cost each incremental run as much as a full one.
         var known = Names.Instance;
@@ -140,6 +143,7 @@ internal static class SignatureParser
 
     private static ShapeModel? NonNullable(ITypeSymbol type, Names known, HashSet<ITypeSymbol> seen)
     {
+        AddDependency(type);
         var clr = ClrName(type);
         switch (type.SpecialType)
         {
@@ -240,6 +244,20 @@ internal static class SignatureParser
     }
 
     /// <summary>The constructor the run-time factory would use: a public parameterless one, else the public one with the most parameters that all name properties.</summary>
+    [ThreadStatic]
+    private static HashSet<SyntaxTree>? dependencies;
+
+    private static void AddDependency(ITypeSymbol type)
+    {
+        if (dependencies is not null)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                dependencies.Add(reference.SyntaxTree);
+            }
+        }
+    }
+
     private static string? Constructor(INamedTypeSymbol type, List<PropertyModel> properties)
     {
         // The properties are the type's public instance ones with a getter (what the run-time factory matches against).
@@ -615,6 +633,7 @@ internal static class SignatureParser
     {
         for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
+            AddDependency(current);
             if (current.GetMembers().OfType<IPropertySymbol>().Any(p => Find(p, known.Input) is not null || Find(p, known.Output) is not null))
             {
                 return true;
