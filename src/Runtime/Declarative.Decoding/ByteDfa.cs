@@ -314,7 +314,7 @@ internal sealed class ByteDfa
         return witness as ByteDfa;
     }
 
-    private System.Collections.Concurrent.ConcurrentDictionary<(int State, ByteDfa Witness), bool>? loops;
+    private System.Collections.Concurrent.ConcurrentDictionary<(int State, int WitnessState, int Loop, ByteDfa Witness), bool>? loops;
 
     /// <summary>
     /// Whether, from <paramref name="state"/>, this automaton runs in step with the X* automaton
@@ -327,23 +327,30 @@ internal sealed class ByteDfa
     /// caller then checks that what follows the end begins with a byte the witness refuses. Computed once per state and
     /// witness (over the product of both).
     /// </summary>
-    public bool RunsInStepWith(int state, ByteDfa witness)
+    public bool RunsInStepWith(int state, ByteDfa witness) => InStepFrom(state, 0, state, witness);
+
+    /// <summary>
+    /// <see cref="RunsInStepWith"/> from a state met partway: this automaton in <paramref name="state"/> while the
+    /// witness is in <paramref name="witnessState"/> (inside a character, say), whole X strings bringing this automaton
+    /// to a state equivalent to <paramref name="loop"/>.
+    /// </summary>
+    public bool InStepFrom(int state, int witnessState, int loop, ByteDfa witness)
     {
         var known = Volatile.Read(ref loops) ?? Interlocked.CompareExchange(ref loops, new(), null) ?? loops!;
-        return known.GetOrAdd((state, witness), static (key, self) => self.CheckInStep(key.State, key.Witness), this);
+        return known.GetOrAdd((state, witnessState, loop, witness), static (key, self) => self.CheckInStep(key.State, key.WitnessState, key.Loop, key.Witness), this);
     }
 
-    private bool CheckInStep(int state, ByteDfa witness)
+    private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness)
     {
-        var seen = new HashSet<(int W, int D)> { (0, state) };
+        var seen = new HashSet<(int W, int D)> { (witnessState, state) };
         var pending = new Stack<(int W, int D)>();
-        pending.Push((0, state));
+        pending.Push((witnessState, state));
         while (pending.Count > 0)
         {
             var (w, d) = pending.Pop();
             var whole = witness.IsAccepting(w);
             // Whole X strings bring it back to (a copy of) the state; it may end only there (when the state itself may end).
-            if ((whole && !Equivalent(d, state)) || (!whole && IsAccepting(d)))
+            if ((whole && !Equivalent(d, loop)) || (!whole && IsAccepting(d)))
             {
                 return false;
             }

@@ -100,6 +100,7 @@ public sealed class TokenMatcher
         ByteDfa? firstByteSeed = null;
         TokenTrie.InsideMemo? firstByteMemo = null;
         var coveredDone = false;
+        var coveredBytes = ByteSet.None;
         if (node == 0 && !inBreak)
         {
             if (!info.Learned)
@@ -111,7 +112,6 @@ public sealed class TokenMatcher
             if (firstByteSeed is not null)
             {
                 firstByteMemo = trie.MemoFor(firstByteSeed);
-                trie.OrAfterFirstByte(firstByteSeed, mask);
                 TokenGrammar.StateInfo? group = null;
                 var representative = (byte)0;
                 var oneState = true;
@@ -127,15 +127,27 @@ public sealed class TokenMatcher
                 }
 
                 // When every covered first byte leads to one parser state whose automaton runs in step with the seed's
-                // X*, the tokens that leave the inside are walked once, from their endings, over one break trie for
-                // every first byte the X* takes (made once per vocabulary); the tokens under first bytes that are not
-                // covered are taken back below and walked on their own.
+                // X*, the tokens the X* keeps alive are marked from one mask, those that leave it are walked once, from
+                // their endings (one break trie, made once per vocabulary), and the first bytes covered also include
+                // those that lead the automaton into the middle of a character in step with the X* (UTF-8 lead bytes);
+                // the tokens under the other first bytes are taken back below and walked on their own.
                 if (oneState && group is { Automata: [var (dfa, q, memo), ..] } && dfa.RunsInStepWith(q, firstByteSeed))
                 {
                     path[depth] = representative; // any covered first byte stands for all: they lead to the same state
                     if (EndsOutside(dfa.IsAccepting(q) ? Exit(group, depth + 1) : null, firstByteSeed)
-                        && trie.BreakTrieAfterFirstByte(firstByteSeed, FirstBytes(firstByteSeed)) is { } breaks)
+                        && trie.BreakTrie(firstByteSeed, 0) is { } breaks)
                     {
+                        for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
+                        {
+                            var label = nodes[child].Label;
+                            if (info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (d, qb, _), ..] } && ReferenceEquals(d, dfa)
+                                && firstByteSeed.Step(0, label) is var wb and >= 0 && dfa.InStepFrom(qb, wb, q, firstByteSeed))
+                            {
+                                coveredBytes = coveredBytes.With(label);
+                            }
+                        }
+
+                        trie.OrInsideBelow(firstByteSeed, 0, mask);
                         BreakWalk(breaks, group, depth + 1, dfa, memo, q, depth + 1, mask);
                         coveredDone = true;
                     }
@@ -147,9 +159,15 @@ public sealed class TokenMatcher
                     }
                 }
 
+                if (!coveredDone)
+                {
+                    trie.OrAfterFirstByte(firstByteSeed, mask);
+                }
+
                 for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
                 {
-                    if (!Covered(info, nodes[child].Label, firstByteSeed))
+                    var label = nodes[child].Label;
+                    if (coveredDone ? !coveredBytes.Contains(label) : !Covered(info, label, firstByteSeed))
                     {
                         trie.ClearSubtree(child, mask);
                     }
@@ -161,9 +179,14 @@ public sealed class TokenMatcher
         {
             var at = nodes[child];
             var label = at.Label;
-            if (firstByteSeed is not null && Covered(info, label, firstByteSeed))
+            if (coveredDone && coveredBytes.Contains(label))
             {
-                if (!coveredDone && at.FirstChild >= 0 && !firstByteMemo!.Get(child, 0))
+                continue;
+            }
+
+            if (!coveredDone && firstByteSeed is not null && Covered(info, label, firstByteSeed))
+            {
+                if (at.FirstChild >= 0 && !firstByteMemo!.Get(child, 0))
                 {
                     var entry = info.NextInfo[label]!;
                     var (dfa, q, memo) = entry.Automata![0];
