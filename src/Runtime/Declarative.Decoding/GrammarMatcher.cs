@@ -298,8 +298,11 @@ public sealed class GrammarMatcher
             }
         }
 
+        // A multiply per byte, not a full mix: equal fingerprints are checked item by item (SameEffect) anyway, and
+        // which bytes are allowed at all is kept apart, so a fingerprint that happens to be 0 changes nothing.
         var fingerprint = fingerprints;
         Array.Clear(fingerprint);
+        var allowed = ByteSet.None;
         for (var i = 0; i < scanning.Count; i++)
         {
             var salt = Mix((ulong)i + 1);
@@ -310,7 +313,8 @@ public sealed class GrammarMatcher
                 {
                     if (row[b] >= 0)
                     {
-                        fingerprint[b] = (fingerprint[b] * 31) + Mix(salt ^ ((ulong)row[b] << 20));
+                        fingerprint[b] = (fingerprint[b] * 31) + (salt ^ ((ulong)(row[b] + 1) * 0x9E3779B97F4A7C15UL));
+                        allowed = allowed.With((byte)b);
                     }
                 }
             }
@@ -322,6 +326,7 @@ public sealed class GrammarMatcher
                     if (terminal.Contains((byte)b))
                     {
                         fingerprint[b] = (fingerprint[b] * 31) + salt;
+                        allowed = allowed.With((byte)b);
                     }
                 }
             }
@@ -331,7 +336,7 @@ public sealed class GrammarMatcher
         representatives.Clear();
         for (var b = 0; b < 256; b++)
         {
-            if (fingerprint[b] == 0)
+            if (!allowed.Contains((byte)b))
             {
                 next[b] = 0;
                 continue;
