@@ -497,21 +497,6 @@ public sealed class TokenMatcher
         return covered >= 16 ? found : null;
     }
 
-    /// <summary>The bytes an automaton takes from its start.</summary>
-    private static ByteSet FirstBytes(ByteDfa dfa)
-    {
-        var set = ByteSet.None;
-        for (var b = 0; b < 256; b++)
-        {
-            if (dfa.Step(0, (byte)b) >= 0)
-            {
-                set = set.With((byte)b);
-            }
-        }
-
-        return set;
-    }
-
     /// <summary>Whether the first byte leads to one automaton alone, standing where <paramref name="witness"/> may run.</summary>
     private static bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
         info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);

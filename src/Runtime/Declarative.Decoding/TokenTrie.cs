@@ -240,29 +240,6 @@ internal sealed class TokenTrie
     /// </summary>
     private const int MaxBreakTokens = 16384;
 
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ByteDfa, System.Collections.Concurrent.ConcurrentDictionary<ByteSet, TokenTrie?>> breaksAfterFirstByte = new();
-
-    /// <summary>
-    /// The break trie (<see cref="BreakTrie"/>) of the tokens that start with one of <paramref name="firstBytes"/>, with
-    /// the witness starting after that first byte: one trie for all of them, so an ending shared by tokens with
-    /// different first bytes is met once. Made once per witness and set of first bytes.
-    /// </summary>
-    public TokenTrie? BreakTrieAfterFirstByte(ByteDfa witness, ByteSet firstBytes) =>
-        breaksAfterFirstByte.GetValue(witness, static _ => new()).GetOrAdd(firstBytes, set =>
-        {
-            var memo = MemoFor(witness);
-            var entries = new List<(byte[] Bytes, int Id)>();
-            for (var child = FirstChild[0]; child >= 0; child = NextSibling[child])
-            {
-                if (set.Contains(Label[child]) && FirstChild[child] >= 0 && !memo.Get(child, 0) && !CollectBreaks(witness, memo, child, 0, entries, []))
-                {
-                    return null;
-                }
-            }
-
-            return BuildFrom(entries, MaskWords);
-        });
-
     /// <summary>Collects the break entries below a node; false when there are more than <see cref="MaxBreakTokens"/>.</summary>
     private bool CollectBreaks(ByteDfa witness, InsideMemo memo, int node, int state, List<(byte[] Bytes, int Id)> entries, List<byte> suffix)
     {
@@ -448,13 +425,6 @@ internal sealed class TokenTrie
 
         OrInsideBelow(witness, 0, new uint[MaskWords]);
         _ = BreakTrie(witness, 0);
-        var firstBytes = ByteSet.None;
-        for (var b = 0; b < 256; b++)
-        {
-            firstBytes = witness.Step(0, (byte)b) >= 0 ? firstBytes.With((byte)b) : firstBytes;
-        }
-
-        _ = BreakTrieAfterFirstByte(witness, firstBytes); // the start of an object key
         Volatile.Write(ref characterCounts, CountCharacters(witness));
         JsonChars = witness;
     }
