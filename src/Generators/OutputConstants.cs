@@ -66,9 +66,22 @@ internal sealed record OutputConstants(string? Schema, string? JsonGrammar, stri
             Prefix = field.Prefix!, // null keeps the inferred prefix, as the emitted code does by leaving it unset
         };
 
+    /// <summary>The CLR type of an integer narrower than <see cref="long"/> (its bounds go into the schema, as at run time), else null.</summary>
+    private static Type? NarrowInteger(string? clrName) => clrName?.Replace("global::System.", string.Empty) switch
+    {
+        "int" or "Int32" => typeof(int),
+        "uint" or "UInt32" => typeof(uint),
+        "short" or "Int16" => typeof(short),
+        "ushort" or "UInt16" => typeof(ushort),
+        "sbyte" or "SByte" => typeof(sbyte),
+        "byte" or "Byte" => typeof(byte),
+        "ulong" or "UInt64" => typeof(ulong),
+        _ => null,
+    };
+
     private static TypeShape ToShape(ShapeModel shape) => shape.Kind switch
     {
-        "Scalar" => TypeShape.Scalar((TypeKind)Enum.Parse(typeof(TypeKind), shape.ScalarKind!)),
+        "Scalar" => TypeShape.Scalar((TypeKind)Enum.Parse(typeof(TypeKind), shape.ScalarKind!), NarrowInteger(shape.ClrType)),
         "Nullable" => TypeShape.Nullable(ToShape(shape.Element!)),
         "List" => TypeShape.List(ToShape(shape.Element!)),
         "Dictionary" => TypeShape.Dictionary(ToShape(shape.Element!)),

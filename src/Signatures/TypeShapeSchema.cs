@@ -192,6 +192,31 @@ public static class TypeShapeSchema
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape.Kind, "not a scalar shape"),
     };
 
+    /// <summary>
+    /// An integer of a strict (output) schema, bounded by its CLR type when that is narrower than <see cref="long"/>,
+    /// so every value the schema allows can be read into it. Prompt schemas leave it unbounded, as DSPy shows them.
+    /// </summary>
+    private static JsonObject IntegerSchema(Type? clrType)
+    {
+        var result = new JsonObject { ["type"] = "integer" };
+        (long Min, long Max)? range =
+            clrType == typeof(int) ? (int.MinValue, int.MaxValue)
+            : clrType == typeof(uint) ? (0, uint.MaxValue)
+            : clrType == typeof(short) ? (short.MinValue, short.MaxValue)
+            : clrType == typeof(ushort) ? (0, ushort.MaxValue)
+            : clrType == typeof(sbyte) ? (sbyte.MinValue, sbyte.MaxValue)
+            : clrType == typeof(byte) ? (0, byte.MaxValue)
+            : clrType == typeof(ulong) ? (0, long.MaxValue)
+            : null;
+        if (range is { } r)
+        {
+            result["minimum"] = r.Min;
+            result["maximum"] = r.Max;
+        }
+
+        return result;
+    }
+
     private sealed class StrictContext
     {
         public SortedDictionary<string, JsonObject> Defs { get; } = new(StringComparer.Ordinal);
@@ -274,6 +299,9 @@ public static class TypeShapeSchema
             case TypeKind.TimeOnly:
                 // A time of day without an offset (JSON Schema's "time" format requires one).
                 schema = new JsonObject { ["type"] = "string", ["pattern"] = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,7})?)?$" };
+                break;
+            case TypeKind.Integer:
+                schema = IntegerSchema(shape.ClrType);
                 break;
             default:
                 schema = Scalar(shape);

@@ -52,6 +52,11 @@ public sealed class CompiledGrammar
 
     internal bool[] Nullable { get; }
 
+    private ShortestStrings? shortest;
+
+    /// <summary>The shortest strings of the grammar's symbols (made on first use).</summary>
+    internal ShortestStrings Shortest => Volatile.Read(ref shortest) ?? Interlocked.CompareExchange(ref shortest, new ShortestStrings(this), null) ?? shortest!;
+
     /// <summary>The number of productions (a measure of size).</summary>
     public int ProductionCount => Lhs.Length;
 

@@ -5,7 +5,7 @@ namespace Declarative.Decoding;
 /// what was fed is a complete document, and roll back. One matcher per sequence; the <see cref="CompiledGrammar"/> is
 /// shared.
 /// </summary>
-public sealed class GrammarMatcher
+public sealed partial class GrammarMatcher
 {
     private readonly CompiledGrammar grammar;
     private readonly List<EarleySet> sets = [];

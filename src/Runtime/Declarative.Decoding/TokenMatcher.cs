@@ -689,6 +689,36 @@ public sealed class TokenMatcher
         return loop;
     }
 
+    /// <summary>
+    /// The tokens of a shortest completion of the document from here (see <see cref="GrammarMatcher.ShortestCompletion"/>),
+    /// each the longest vocabulary token that fits: what a decoder feeds to end a reply as a complete document when its
+    /// token budget is nearly spent. The matcher does not move.
+    /// </summary>
+    /// <returns>The tokens (empty when the document is complete), or <see langword="null"/> when none was found.</returns>
+    public int[]? CompletionTokens()
+    {
+        var completion = bytes.ShortestCompletion();
+        if (completion is null)
+        {
+            return null;
+        }
+
+        var tokens = new List<int>();
+        for (var at = 0; at < completion.Length;)
+        {
+            var token = grammar.LongestToken(completion.AsSpan(at));
+            if (token < 0)
+            {
+                return null;
+            }
+
+            tokens.Add(token);
+            at += grammar.Vocabulary[token].Length;
+        }
+
+        return tokens.ToArray();
+    }
+
     /// <summary>Whether a token may come next.</summary>
     /// <param name="token">The token id.</param>
     /// <returns>Whether it is allowed.</returns>

@@ -164,6 +164,36 @@ internal sealed class LlamaChatClient : IChatClient
                     }
                 }
 
+                // Under a grammar, the reply ends as a complete document when the budget runs short: once few tokens
+                // are left, a token after which no completion fits is taken back, and the shortest completion from
+                // before it (which fit, or the budget was too small from the start) is fed instead.
+                var completing = false;
+                if (matcher is not null && request.CompleteWithinLimit)
+                {
+                    var left = Math.Min(request.MaxTokens - generated, limit - position) - feed.Count;
+                    if (left <= CompletionWindow && matcher.CompletionTokens() is var after && (after is null || after.Length > left))
+                    {
+                        matcher.Rollback(feed.Count);
+                        if (matcher.CompletionTokens() is { } completion && completion.Length <= left + feed.Count)
+                        {
+                            feed = [.. completion.Select(t => (LLamaToken)t)];
+                            foreach (var t in completion)
+                            {
+                                matcher.Advance(t);
+                            }
+
+                            completing = true;
+                        }
+                        else
+                        {
+                            foreach (var t in feed)
+                            {
+                                matcher.Advance((int)t);
+                            }
+                        }
+                    }
+                }
+
                 foreach (var t in feed)
                 {
                     output.AddRange(model.Vocabulary[(int)t].ToArray());
@@ -176,7 +206,7 @@ internal sealed class LlamaChatClient : IChatClient
                     yield return new Piece(delta, null, null);
                 }
 
-                if (stopped)
+                if (stopped || completing)
                 {
                     finish = ChatFinishReason.Stop;
                     break;
@@ -251,6 +281,9 @@ internal sealed class LlamaChatClient : IChatClient
 
         return context.Tokenize(prompt, addBos, special: true);
     }
+
+    /// <summary>How few tokens must be left before each step checks that a completion still fits.</summary>
+    private const int CompletionWindow = 128;
 
     private readonly record struct Piece(string Text, ChatFinishReason? Finish, UsageDetails? Usage);
 }

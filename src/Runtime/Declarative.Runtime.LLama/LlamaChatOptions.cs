@@ -16,6 +16,14 @@ public sealed class LlamaChatOptions
     public bool FastForward { get; set; } = true;
 
     /// <summary>
+    /// Whether a reply under a grammar ends as a complete document when the token limit (or the context) runs short
+    /// (default <see langword="true"/>): in its last tokens, a token after which no completion of the document fits is
+    /// replaced by the shortest completion (<c>0</c> for a number, <c>""</c> for a string, closing brackets and the
+    /// remaining fields), so the reply still parses. It needs a limit that leaves room for some completion at all.
+    /// </summary>
+    public bool CompleteWithinLimit { get; set; } = true;
+
+    /// <summary>
     /// Whether a prompt that starts like the previous one evaluates only its new tail, the rest being kept in the KV
     /// cache (default <see langword="true"/>). Replies are the same either way; turn it off only to measure.
     /// </summary>

@@ -17,7 +17,8 @@ internal sealed record LlamaRequest(
     int MaxTokens,
     IReadOnlyList<string> StopSequences,
     bool FastForward,
-    bool ReusePrefix)
+    bool ReusePrefix,
+    bool CompleteWithinLimit)
 {
     public static LlamaRequest From(LlamaModel model, IEnumerable<ChatMessage> messages, ChatOptions? options, LlamaChatOptions defaults)
     {
@@ -49,7 +50,8 @@ internal sealed record LlamaRequest(
             maxTokens,
             options?.StopSequences?.Where(s => s.Length > 0).ToArray() ?? [],
             defaults.FastForward,
-            defaults.ReusePrefix);
+            defaults.ReusePrefix,
+            defaults.CompleteWithinLimit);
     }
 
     /// <summary>The adapter's grammar, else the response format's JSON schema, else none.</summary>

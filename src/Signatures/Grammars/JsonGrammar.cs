@@ -15,11 +15,16 @@ public sealed class JsonGrammar
     /// <summary>Creates the lexical rules in <paramref name="rules"/>.</summary>
     /// <param name="rules">Where the shared rules are defined.</param>
     /// <param name="maxWhitespace">How many whitespace characters may stand between tokens (0 for compact JSON).</param>
-    public JsonGrammar(RuleSet rules, int maxWhitespace = 0)
+    /// <param name="dotNetValues">Whether numbers are limited to what .NET's types hold (see <see cref="JsonSchemaCompilerOptions.DotNetValues"/>).</param>
+    public JsonGrammar(RuleSet rules, int maxWhitespace = 0, bool dotNetValues = false)
     {
         Rules = rules ?? throw new ArgumentNullException(nameof(rules));
         MaxWhitespace = maxWhitespace;
+        DotNetValues = dotNetValues;
     }
+
+    /// <summary>Whether integers have at most 18 digits and exponents at most 2 (so every number fits a long or a finite double).</summary>
+    public bool DotNetValues { get; }
 
     /// <summary>The rule set the lexical rules live in.</summary>
     public RuleSet Rules { get; }
@@ -57,16 +62,16 @@ public sealed class JsonGrammar
     /// <summary>Any JSON string.</summary>
     public GrammarNode AnyString => Rules.GetOrDefine("json-string", () => GrammarNode.Seq(GrammarNode.Literal("\""), GrammarNode.Star(AnyChar), GrammarNode.Literal("\"")));
 
-    /// <summary>An integer: <c>-?(0|[1-9][0-9]*)</c>.</summary>
+    /// <summary>An integer: <c>-?(0|[1-9][0-9]*)</c> (at most 18 digits with <see cref="DotNetValues"/>).</summary>
     public GrammarNode Integer => Rules.GetOrDefine("json-integer", () => GrammarNode.Seq(
         GrammarNode.Optional(GrammarNode.Literal("-")),
-        GrammarNode.Choice(GrammarNode.Literal("0"), GrammarNode.Seq(GrammarNode.Class(new CodePointRange('1', '9')), GrammarNode.Star(Digit)))));
+        GrammarNode.Choice(GrammarNode.Literal("0"), GrammarNode.Seq(GrammarNode.Class(new CodePointRange('1', '9')), DotNetValues ? GrammarNode.Repeat(Digit, 0, 17) : GrammarNode.Star(Digit)))));
 
-    /// <summary>Any JSON number.</summary>
+    /// <summary>Any JSON number (with <see cref="DotNetValues"/>: an exponent of at most 2 digits, so the value is a finite double).</summary>
     public GrammarNode Number => Rules.GetOrDefine("json-number", () => GrammarNode.Seq(
         Integer,
         GrammarNode.Optional(GrammarNode.Seq(GrammarNode.Literal("."), GrammarNode.Plus(Digit))),
-        GrammarNode.Optional(GrammarNode.Seq(GrammarNode.Chars("eE"), GrammarNode.Optional(GrammarNode.Chars("+-")), GrammarNode.Plus(Digit)))));
+        GrammarNode.Optional(GrammarNode.Seq(GrammarNode.Chars("eE"), GrammarNode.Optional(GrammarNode.Chars("+-")), DotNetValues ? GrammarNode.Repeat(Digit, 1, 2) : GrammarNode.Plus(Digit)))));
 
     /// <summary>A decimal digit.</summary>
     public static GrammarNode Digit { get; } = GrammarNode.Class(new CodePointRange('0', '9'));

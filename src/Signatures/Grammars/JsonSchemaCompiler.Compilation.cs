@@ -29,7 +29,7 @@ public static partial class JsonSchemaCompiler
         {
             this.root = root;
             this.options = options;
-            json = new JsonGrammar(rules, options.MaxWhitespace);
+            json = new JsonGrammar(rules, options.MaxWhitespace, options.DotNetValues);
             var schemaUri = (root as JsonObject)?["$schema"]?.GetValue<string>() ?? string.Empty;
             draft7 = schemaUri.Contains("draft-07") || schemaUri.Contains("draft-06") || schemaUri.Contains("draft-04");
             IndexIdentifiers(root, "#", SyntheticBase);

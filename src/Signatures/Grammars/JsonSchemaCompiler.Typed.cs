@@ -25,6 +25,9 @@ public static partial class JsonSchemaCompiler
     private const string Authority = "//(([A-Za-z0-9._~!$&'()*+,;=:-]|" + Pct + ")*@)?(\\[" + Ipv6 + "\\]|([A-Za-z0-9._~!$&'()*+,;=-]|" + Pct + ")*)(:[0-9]*)?";
     private const string UriPattern = "[A-Za-z][A-Za-z0-9+.-]*:(" + Authority + "(/" + PChar + "*)*|/?(" + PChar + "+(/" + PChar + "*)*)?)(\\?(" + PChar + "|[/?])*)?(#(" + PChar + "|[/?])*)?";
 
+    /// <summary>A date-time .NET's <c>DateTimeOffset</c> holds: upper-case T and Z, an offset within ±14:00, at most 7 fraction digits.</summary>
+    internal const string DotNetDateTime = Date + "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,7})?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))";
+
     internal static readonly Dictionary<string, string> Formats = new(StringComparer.Ordinal)
     {
         ["date"] = Date,
@@ -422,7 +425,7 @@ public static partial class JsonSchemaCompiler
 
             if (format is not null)
             {
-                regexes.Add(("format", Formats[format]));
+                regexes.Add(("format", options.DotNetValues && format == "date-time" ? DotNetDateTime : Formats[format]));
             }
 
             if (regexes.Count > 1 || (regexes.Count == 1 && lengthLimited))

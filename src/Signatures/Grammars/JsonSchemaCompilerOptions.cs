@@ -23,6 +23,15 @@ public sealed class JsonSchemaCompilerOptions
     /// <summary>How many whitespace characters may stand between tokens; 0 (the default) for compact JSON.</summary>
     public int MaxWhitespace { get; init; }
 
+    /// <summary>
+    /// Whether values are limited to what .NET's types hold: numbers without bounds have integers of at most 18 digits
+    /// (always within <see cref="long"/>) and exponents of at most 2 digits (always a finite <see cref="double"/>), and
+    /// a <c>date-time</c> has an offset within ±14:00 and at most 7 fraction digits (a <see cref="DateTimeOffset"/>).
+    /// JSON Schema itself has no such limits, so this is off by default; the grammars of signatures, whose values are
+    /// parsed into .NET types, turn it on.
+    /// </summary>
+    public bool DotNetValues { get; init; }
+
     /// <summary>How deep schemas may be inlined through <c>$ref</c> inside <c>allOf</c> and siblings (default 24).</summary>
     public int MaxInlineDepth { get; init; } = 24;
 }

@@ -57,7 +57,7 @@ public static class SignatureGrammar
             return Grammar.ParseGbnf(gbnf);
         }
 
-        return JsonSchemaCompiler.Compile(TypeShapeSchema.ForOutputs(signature), new JsonSchemaCompilerOptions { MaxWhitespace = maxWhitespace }).Grammar;
+        return JsonSchemaCompiler.Compile(TypeShapeSchema.ForOutputs(signature), new JsonSchemaCompilerOptions { MaxWhitespace = maxWhitespace, DotNetValues = true }).Grammar;
     }
 
     /// <summary>
@@ -82,7 +82,7 @@ public static class SignatureGrammar
 
         var rules = new RuleSet();
         rules.Reserve("root");
-        var json = new JsonGrammar(rules);
+        var json = new JsonGrammar(rules, dotNetValues: true);
         var parts = new List<GrammarNode>();
         foreach (var field in signature.OutputFields)
         {
@@ -110,7 +110,7 @@ public static class SignatureGrammar
             TypeKind.Enum or TypeKind.Literal => GrammarNode.Choice(inner.Choices.Select(GrammarNode.Literal)),
 
             // Written as their text, without JSON quotes, as Python's str() writes them.
-            TypeKind.DateTime => RegexCompiler.CompileFull(JsonSchemaCompiler.Formats["date-time"]),
+            TypeKind.DateTime => RegexCompiler.CompileFull(JsonSchemaCompiler.DotNetDateTime),
             TypeKind.DateOnly => RegexCompiler.CompileFull(JsonSchemaCompiler.Formats["date"]),
             TypeKind.TimeOnly => RegexCompiler.CompileFull("([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,7})?)?"),
             TypeKind.Guid => RegexCompiler.CompileFull(JsonSchemaCompiler.Formats["uuid"]),
@@ -123,7 +123,7 @@ public static class SignatureGrammar
     {
         // The value's own JSON schema, compiled into this grammar's rules under a prefix.
         var schema = TypeShapeSchema.ForValue(field.Shape.NonNullable, field.Constraints);
-        var compiled = JsonSchemaCompiler.Compile(schema, new JsonSchemaCompilerOptions { MaxWhitespace = ChatJsonWhitespace }).Grammar;
+        var compiled = JsonSchemaCompiler.Compile(schema, new JsonSchemaCompilerOptions { MaxWhitespace = ChatJsonWhitespace, DotNetValues = true }).Grammar;
         var prefix = "value-" + field.Name + "-";
         foreach (var rule in compiled.RuleList)
         {
