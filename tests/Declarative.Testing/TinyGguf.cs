@@ -4,7 +4,8 @@ namespace Declarative.Testing;
 
 /// <summary>
 /// Writes tiny GGUF models that llama.cpp loads: the llama architecture with one block, a small embedding and seeded
-/// random weights, and a SentencePiece ("llama") vocabulary of special tokens, the 256 byte tokens and the given pieces.
+/// random weights, and either a SentencePiece ("llama") vocabulary of special tokens, the 256 byte tokens and the given
+/// pieces (<see cref="Write"/>) or a real tiktoken encoding as a byte-level BPE vocabulary (<see cref="WriteTiktoken"/>).
 /// The output is nonsense; the point is a real model file for tests of loading, tokenization, grammars and decoding
 /// that needs no download.
 /// </summary>
