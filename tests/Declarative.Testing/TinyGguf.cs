@@ -4,15 +4,17 @@ namespace Declarative.Testing;
 
 /// <summary>
 /// Writes tiny GGUF models that llama.cpp loads: the llama architecture with one block, a small embedding and seeded
-/// random weights, and a SentencePiece ("llama") vocabulary of special tokens, the 256 byte tokens and the given pieces.
+/// random weights, and either a SentencePiece ("llama") vocabulary of special tokens, the 256 byte tokens and the given
+/// pieces (<see cref="Write"/>) or a real tiktoken encoding as a byte-level BPE vocabulary (<see cref="WriteTiktoken"/>).
 /// The output is nonsense; the point is a real model file for tests of loading, tokenization, grammars and decoding
 /// that needs no download.
 /// </summary>
-public static class TinyGguf
+public static partial class TinyGguf
 {
     private const uint TypeUInt32 = 4;
     private const uint TypeInt32 = 5;
     private const uint TypeFloat32 = 6;
+    private const uint TypeBool = 7;
     private const uint TypeString = 8;
     private const uint TypeArray = 9;
     private const int Alignment = 32;
@@ -69,7 +71,25 @@ public static class TinyGguf
         }
 
         var scores = tokens.Select((t, i) => types[i] == 1 ? -(float)i / tokens.Count : 0f).ToArray();
-        var vocab = tokens.Count;
+        WriteModel(path, "declarative-tiny", tokens.Count, embedding, seed,
+        [
+            writer => MetaString(writer, "tokenizer.ggml.model", "llama"),
+            writer => MetaStrings(writer, "tokenizer.ggml.tokens", tokens),
+            writer => MetaFloat32s(writer, "tokenizer.ggml.scores", scores),
+            writer => MetaInt32s(writer, "tokenizer.ggml.token_type", types),
+            writer => MetaUInt32(writer, "tokenizer.ggml.unknown_token_id", Unknown),
+            writer => MetaUInt32(writer, "tokenizer.ggml.bos_token_id", Begin),
+            writer => MetaUInt32(writer, "tokenizer.ggml.eos_token_id", End),
+        ]);
+        return tokens.Count;
+    }
+
+    /// <summary>
+    /// Writes the file: the llama hyperparameters and tensors (one block, <paramref name="embedding"/> wide, seeded random
+    /// weights, norms of 1) around the given tokenizer metadata.
+    /// </summary>
+    private static void WriteModel(string path, string name, int vocab, int embedding, int seed, IReadOnlyList<Action<BinaryWriter>> tokenizer)
+    {
         const int Heads = 2;
         var feedForward = embedding * 2;
         var tensors = new List<(string Name, long[] Shape)>
@@ -94,60 +114,33 @@ public static class TinyGguf
             Directory.CreateDirectory(directory);
         }
 
-        using var stream = File.Create(path);
+        using var stream = new BufferedStream(File.Create(path), 1 << 20);
         using var writer = new BinaryWriter(stream, Encoding.UTF8);
         writer.Write(0x46554747u); // "GGUF"
         writer.Write(3u);
         writer.Write((ulong)tensors.Count);
-        var metadata = new List<Action>
+        var metadata = new List<Action<BinaryWriter>>
         {
-            () => { Key(writer, "general.architecture", TypeString); Str(writer, "llama"); },
-            () => { Key(writer, "general.name", TypeString); Str(writer, "declarative-tiny"); },
-            () => { Key(writer, "llama.context_length", TypeUInt32); writer.Write(2048u); },
-            () => { Key(writer, "llama.embedding_length", TypeUInt32); writer.Write((uint)embedding); },
-            () => { Key(writer, "llama.block_count", TypeUInt32); writer.Write(1u); },
-            () => { Key(writer, "llama.feed_forward_length", TypeUInt32); writer.Write((uint)feedForward); },
-            () => { Key(writer, "llama.attention.head_count", TypeUInt32); writer.Write((uint)Heads); },
-            () => { Key(writer, "llama.attention.head_count_kv", TypeUInt32); writer.Write((uint)Heads); },
-            () => { Key(writer, "llama.rope.dimension_count", TypeUInt32); writer.Write((uint)(embedding / Heads)); },
-            () => { Key(writer, "llama.attention.layer_norm_rms_epsilon", TypeFloat32); writer.Write(1e-5f); },
-            () => { Key(writer, "tokenizer.ggml.model", TypeString); Str(writer, "llama"); },
-            () =>
-            {
-                Key(writer, "tokenizer.ggml.tokens", TypeArray);
-                writer.Write(TypeString);
-                writer.Write((ulong)tokens.Count);
-                tokens.ForEach(t => Str(writer, t));
-            },
-            () =>
-            {
-                Key(writer, "tokenizer.ggml.scores", TypeArray);
-                writer.Write(TypeFloat32);
-                writer.Write((ulong)scores.Length);
-                foreach (var s in scores)
-                {
-                    writer.Write(s);
-                }
-            },
-            () =>
-            {
-                Key(writer, "tokenizer.ggml.token_type", TypeArray);
-                writer.Write(TypeInt32);
-                writer.Write((ulong)types.Count);
-                types.ForEach(writer.Write);
-            },
-            () => { Key(writer, "tokenizer.ggml.unknown_token_id", TypeUInt32); writer.Write((uint)Unknown); },
-            () => { Key(writer, "tokenizer.ggml.bos_token_id", TypeUInt32); writer.Write((uint)Begin); },
-            () => { Key(writer, "tokenizer.ggml.eos_token_id", TypeUInt32); writer.Write((uint)End); },
+            w => MetaString(w, "general.architecture", "llama"),
+            w => MetaString(w, "general.name", name),
+            w => MetaUInt32(w, "llama.context_length", 2048),
+            w => MetaUInt32(w, "llama.embedding_length", embedding),
+            w => MetaUInt32(w, "llama.block_count", 1),
+            w => MetaUInt32(w, "llama.feed_forward_length", feedForward),
+            w => MetaUInt32(w, "llama.attention.head_count", Heads),
+            w => MetaUInt32(w, "llama.attention.head_count_kv", Heads),
+            w => MetaUInt32(w, "llama.rope.dimension_count", embedding / Heads),
+            w => { Key(w, "llama.attention.layer_norm_rms_epsilon", TypeFloat32); w.Write(1e-5f); },
         };
+        metadata.AddRange(tokenizer);
         writer.Write((ulong)metadata.Count);
-        metadata.ForEach(write => write());
+        metadata.ForEach(write => write(writer));
 
         long offset = 0;
         var offsets = new List<long>();
-        foreach (var (name, shape) in tensors)
+        foreach (var (tensor, shape) in tensors)
         {
-            Str(writer, name);
+            Str(writer, tensor);
             writer.Write((uint)shape.Length);
             foreach (var dimension in shape)
             {
@@ -170,16 +163,14 @@ public static class TinyGguf
                 writer.Write((byte)0);
             }
 
-            var (name, shape) = tensors[i];
+            var (tensor, shape) = tensors[i];
             var count = shape.Aggregate(1L, (a, d) => a * d);
-            var isNorm = name.EndsWith("norm.weight", StringComparison.Ordinal);
+            var isNorm = tensor.EndsWith("norm.weight", StringComparison.Ordinal);
             for (long k = 0; k < count; k++)
             {
                 writer.Write(isNorm ? 1f : (float)((random.NextDouble() - 0.5) * 0.2));
             }
         }
-
-        return vocab;
     }
 
     private static long Align(long value) => (value + Alignment - 1) / Alignment * Alignment;
@@ -196,6 +187,57 @@ public static class TinyGguf
     {
         Str(writer, key);
         writer.Write(type);
+    }
+
+    private static void MetaString(BinaryWriter writer, string key, string value)
+    {
+        Key(writer, key, TypeString);
+        Str(writer, value);
+    }
+
+    private static void MetaUInt32(BinaryWriter writer, string key, int value)
+    {
+        Key(writer, key, TypeUInt32);
+        writer.Write((uint)value);
+    }
+
+    private static void MetaBool(BinaryWriter writer, string key, bool value)
+    {
+        Key(writer, key, TypeBool);
+        writer.Write(value ? (byte)1 : (byte)0);
+    }
+
+    private static void MetaStrings(BinaryWriter writer, string key, IReadOnlyCollection<string> values)
+    {
+        Key(writer, key, TypeArray);
+        writer.Write(TypeString);
+        writer.Write((ulong)values.Count);
+        foreach (var value in values)
+        {
+            Str(writer, value);
+        }
+    }
+
+    private static void MetaInt32s(BinaryWriter writer, string key, IReadOnlyCollection<int> values)
+    {
+        Key(writer, key, TypeArray);
+        writer.Write(TypeInt32);
+        writer.Write((ulong)values.Count);
+        foreach (var value in values)
+        {
+            writer.Write(value);
+        }
+    }
+
+    private static void MetaFloat32s(BinaryWriter writer, string key, IReadOnlyCollection<float> values)
+    {
+        Key(writer, key, TypeArray);
+        writer.Write(TypeFloat32);
+        writer.Write((ulong)values.Count);
+        foreach (var value in values)
+        {
+            writer.Write(value);
+        }
     }
 
     private static void Str(BinaryWriter writer, string value)
