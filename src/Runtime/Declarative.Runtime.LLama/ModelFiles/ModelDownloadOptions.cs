@@ -44,7 +44,10 @@ public sealed class ModelDownloadOptions
     /// </summary>
     public string? HuggingFaceToken { get; init; } = Environment.GetEnvironmentVariable(HuggingFaceTokenVariable);
 
-    /// <summary>The clock of retry delays, lock polling and progress throttling (default <see cref="TimeProvider.System"/>).</summary>
+    /// <summary>
+    /// The clock of retry delays, stall timeouts and progress throttling (default <see cref="TimeProvider.System"/>). A download
+    /// waiting for another one to release the file polls its lock every <see cref="RetryDelay"/>, within 10–100 ms.
+    /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>

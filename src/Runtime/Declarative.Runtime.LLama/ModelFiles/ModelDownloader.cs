@@ -9,6 +9,7 @@ namespace Declarative.Runtime.LLama;
 /// </summary>
 public sealed class ModelDownloader
 {
+    private static readonly TimeSpan MinLockPoll = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxLockPoll = TimeSpan.FromMilliseconds(100);
 
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(new SocketsHttpHandler
@@ -100,7 +101,7 @@ public sealed class ModelDownloader
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var poll = options.RetryDelay < MaxLockPoll ? options.RetryDelay : MaxLockPoll;
+        var poll = TimeSpan.FromTicks(Math.Clamp(options.RetryDelay.Ticks, MinLockPoll.Ticks, MaxLockPoll.Ticks));
         using (await ModelFileLock.AcquireAsync(path + ".lock", poll, options.TimeProvider, cancellationToken).ConfigureAwait(false))
         {
             // Another download may have finished while this one waited.

@@ -24,6 +24,17 @@ internal sealed partial class ModelTransfer
         };
     }
 
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        InterruptedTransferException or HttpRequestException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested, // HttpClient.Timeout while waiting for headers
+        _ => false,
+    };
+
+    private static bool IsHuggingFace(Uri uri) =>
+        uri.IdnHost.Equals("huggingface.co", StringComparison.OrdinalIgnoreCase)
+        || uri.IdnHost.EndsWith(".huggingface.co", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The body stopped before the end (a dropped connection or a stall): the attempt is retried from the bytes on disk.</summary>
     private sealed class InterruptedTransferException : Exception
     {

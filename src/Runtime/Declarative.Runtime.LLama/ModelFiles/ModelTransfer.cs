@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -148,7 +147,7 @@ internal sealed partial class ModelTransfer(HttpClient client, Uri uri, string p
                 return range?.Length == existing && meta?.Length == existing ? (Outcome.Complete, status) : (Outcome.StartOver, status);
             case < HttpStatusCode.BadRequest:
                 throw new ModelDownloadException(uri,
-                    $"{uri} answered HTTP {(int)status} {status}, not the file; use an HttpClient that follows redirects.", status);
+                    $"{uri} answered HTTP {(int)status} {status} instead of the file; if that is a redirect, use an HttpClient that follows redirects.", status);
             case < HttpStatusCode.InternalServerError when status is not HttpStatusCode.RequestTimeout and not HttpStatusCode.TooManyRequests:
                 throw new ModelDownloadException(uri, DescribeClientError(status, request.Headers.Authorization is not null), status);
             default:
@@ -194,72 +193,6 @@ internal sealed partial class ModelTransfer(HttpClient client, Uri uri, string p
         return request;
     }
 
-    private async Task CopyBodyAsync(HttpResponseMessage response, FileStream file, CancellationToken cancellationToken)
-    {
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, options.TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                while (true)
-                {
-                    var read = await ReadAsync(body, buffer, stall, linked.Token, cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        return;
-                    }
-
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    hash.AppendData(buffer, 0, read);
-                    receivedThisAttempt += read;
-                    progress.Report(file.Length, totalBytes);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
-    private async Task<int> ReadAsync(Stream body, byte[] buffer, CancellationTokenSource stall, CancellationToken linked, CancellationToken cancellationToken)
-    {
-        stall.CancelAfter(options.StallTimeout);
-        try
-        {
-            return await body.ReadAsync(buffer, linked).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new InterruptedTransferException($"no byte arrived for {options.StallTimeout.TotalSeconds:0.#} s", e);
-        }
-        catch (IOException e)
-        {
-            throw new InterruptedTransferException($"the connection dropped ({e.Message})", e);
-        }
-    }
-
-    private async Task HashPrefixAsync(FileStream file, CancellationToken cancellationToken)
-    {
-        file.Position = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            int read;
-            while ((read = await file.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     private void StartOver(FileStream file)
     {
         file.SetLength(0);
@@ -270,15 +203,4 @@ internal sealed partial class ModelTransfer(HttpClient client, Uri uri, string p
         totalBytes = null;
         File.Delete(metaPath);
     }
-
-    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
-    {
-        InterruptedTransferException or HttpRequestException => true,
-        OperationCanceledException => !cancellationToken.IsCancellationRequested, // HttpClient.Timeout while waiting for headers
-        _ => false,
-    };
-
-    private static bool IsHuggingFace(Uri uri) =>
-        uri.IdnHost.Equals("huggingface.co", StringComparison.OrdinalIgnoreCase)
-        || uri.IdnHost.EndsWith(".huggingface.co", StringComparison.OrdinalIgnoreCase);
 }
