@@ -35,6 +35,9 @@ public sealed class LlamaChatOptions
     /// </summary>
     public string FallbackTemplate { get; set; } = "chatml";
 
+    /// <summary>How many calls may wait for a free sequence before callers wait to enqueue (default 256).</summary>
+    public int QueueCapacity { get; set; } = 256;
+
     /// <summary>Checks every setting; called when the client is made.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
@@ -50,5 +53,9 @@ public sealed class LlamaChatOptions
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(FallbackTemplate, nameof(FallbackTemplate));
+        if (QueueCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(QueueCapacity), QueueCapacity, "At least 1.");
+        }
     }
 }

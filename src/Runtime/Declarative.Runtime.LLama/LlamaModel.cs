@@ -83,7 +83,10 @@ public sealed class LlamaModel : IDisposable
         return new LlamaModel(full, options, weights, vocabulary);
     }
 
-    /// <summary>Makes a chat client over this model (one llama.cpp context; calls take turns on it).</summary>
+    /// <summary>
+    /// Makes a chat client over this model: one llama.cpp context whose sequences serve up to
+    /// <see cref="LlamaModelOptions.ParallelSequences"/> concurrent calls in shared batches.
+    /// </summary>
     /// <param name="options">Generation defaults; <see langword="null"/> for the defaults.</param>
     /// <returns>The client; dispose it to free its context.</returns>
     public IChatClient CreateChatClient(LlamaChatOptions? options = null)
@@ -131,5 +134,7 @@ public sealed class LlamaModel : IDisposable
         TypeK = options.NativeKvType,
         TypeV = options.NativeKvType,
         LoadMode = options.UseMemoryMap ? LLamaLoadMode.MemoryMap : LLamaLoadMode.None,
+        SeqMax = (uint)options.ParallelSequences,
+        KVUnified = true,
     };
 }

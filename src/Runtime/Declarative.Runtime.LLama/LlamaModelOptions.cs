@@ -14,6 +14,13 @@ public sealed class LlamaModelOptions
     /// <summary>The most prompt tokens evaluated in one llama.cpp batch (default 512; <c>-b</c>).</summary>
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>
+    /// How many requests a chat client decodes at once, each in its own sequence of one llama.cpp context, batched
+    /// together at every step (default 4; llama-server's <c>-np</c>). The sequences share the <see cref="ContextSize"/>
+    /// cells of the KV cache: a request waits until its prompt and token limit fit in what is free.
+    /// </summary>
+    public int ParallelSequences { get; set; } = 4;
+
     /// <summary>CPU threads for generation; <see langword="null"/> (the default) lets llama.cpp choose (<c>-t</c>).</summary>
     public int? Threads { get; set; }
 
@@ -54,6 +61,11 @@ public sealed class LlamaModelOptions
         if (BatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be at least 1.");
+        }
+
+        if (ParallelSequences is < 1 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ParallelSequences), ParallelSequences, "Between 1 and 256 sequences.");
         }
 
         if (Threads is < 1)
