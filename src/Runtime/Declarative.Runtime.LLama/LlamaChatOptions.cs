@@ -35,6 +35,21 @@ public sealed class LlamaChatOptions
     /// </summary>
     public string FallbackTemplate { get; set; } = "chatml";
 
+    /// <summary>
+    /// Speculative decoding (default <see cref="LlamaSpeculation.None"/>). With
+    /// <see cref="LlamaSpeculation.PromptLookup"/>, each step also evaluates up to <see cref="DraftTokens"/> tokens
+    /// guessed from an earlier occurrence of the reply's latest n-gram in the prompt or the reply (extraction and
+    /// rewriting copy such spans), keeps those the model's own sampling confirms and drops the rest: the reply is the
+    /// same as without it, in fewer steps when guesses hold.
+    /// </summary>
+    public LlamaSpeculation Speculation { get; set; }
+
+    /// <summary>The most tokens drafted per step (default 8).</summary>
+    public int DraftTokens { get; set; } = 8;
+
+    /// <summary>The longest n-gram looked up for a draft (default 3; shorter ones are tried when it is not found).</summary>
+    public int DraftNgram { get; set; } = 3;
+
     /// <summary>How many calls may wait for a free sequence before callers wait to enqueue (default 256).</summary>
     public int QueueCapacity { get; set; } = 256;
 
@@ -53,9 +68,34 @@ public sealed class LlamaChatOptions
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(FallbackTemplate, nameof(FallbackTemplate));
+        if (DraftTokens is < 1 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DraftTokens), DraftTokens, "Between 1 and 64.");
+        }
+
+        if (DraftNgram is < 1 or > 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DraftNgram), DraftNgram, "Between 1 and 16.");
+        }
+
+        if (!Enum.IsDefined(Speculation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Speculation), Speculation, "Unknown speculation mode.");
+        }
+
         if (QueueCapacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(QueueCapacity), QueueCapacity, "At least 1.");
         }
     }
+}
+
+/// <summary>How a local chat client speculates.</summary>
+public enum LlamaSpeculation
+{
+    /// <summary>One token per step.</summary>
+    None,
+
+    /// <summary>Drafts from n-grams already in the prompt or the reply (no second model).</summary>
+    PromptLookup,
 }

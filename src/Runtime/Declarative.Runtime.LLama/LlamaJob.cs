@@ -20,6 +20,8 @@ internal sealed class LlamaJob : IDisposable
     private readonly List<byte> output = [];
     private readonly StopScanner stops;
     private int generated;
+    private List<LLamaToken> drafted = [];
+    private readonly List<LLamaToken> history = [];
 
     public LlamaJob(LlamaModel model, LlamaRequest request, LLamaToken[] prompt, CancellationToken cancellationToken)
     {
@@ -31,7 +33,7 @@ internal sealed class LlamaJob : IDisposable
         mask = new uint[model.Vocabulary.MaskWords];
         pipeline = new MaskedSamplingPipeline(new MaskStage(mask) { Active = matcher is not null }, request.Temperature, request.TopP, request.TopK, request.Seed);
         stops = new StopScanner(request.StopSequences);
-        Reservation = Math.Min(model.Options.ContextSize, prompt.Length + request.MaxTokens);
+        Reservation = Math.Min(model.Options.ContextSize, prompt.Length + request.MaxTokens + request.DraftTokens);
     }
 
     public LLamaToken[] Prompt { get; }
@@ -62,19 +64,64 @@ internal sealed class LlamaJob : IDisposable
     /// <summary>The client's counters (drafts proposed and accepted).</summary>
     public LlamaCounters Counters { get; init; } = new();
 
-    /// <summary>
-    /// Samples the next token from the logits at <paramref name="logitsIndex"/> of the batch just decoded, writes the
-    /// new text out, and either queues what to evaluate next or finishes.
-    /// </summary>
-    public void Step(SafeLLamaContextHandle context, int logitsIndex)
+    /// <summary>Index in <see cref="Pending"/> of the first token whose logits are wanted (the rest before it are only evaluated).</summary>
+    public int LogitsFrom { get; set; }
+
+    /// <summary>Queues the prompt's tail (from <paramref name="keep"/> on) for evaluation.</summary>
+    public void QueuePrompt(int keep)
     {
-        var limit = model.Options.ContextSize;
-        if (generated >= request.MaxTokens || Position >= limit)
+        Pending.AddRange(Prompt.AsSpan(keep).ToArray());
+        LogitsFrom = Pending.Count - 1;
+        history.AddRange(Prompt);
+    }
+
+    /// <summary>
+    /// Samples from the logits of the batch just decoded (<paramref name="logits"/>: the batch indices of the pending
+    /// tokens from <see cref="LogitsFrom"/> on), writes the new text out, and either queues what to evaluate next or
+    /// finishes. With drafts, each draft token the sampler confirms is kept (its KV is already there) and sampling goes
+    /// on from the next logits; the first mismatch ends the step and the unconfirmed drafts are dropped from the KV
+    /// cache. The sampler draws once per kept token, as without drafts, so the reply is the same.
+    /// </summary>
+    public void Step(SafeLLamaContextHandle context, IReadOnlyList<int> logits)
+    {
+        var drafts = drafted;
+        drafted = [];
+        var end = Position;
+        for (var j = 0; j < logits.Count; j++)
         {
-            Finish(ChatFinishReason.Length);
+            var position = end - drafts.Count + j; // where the token sampled here would be evaluated
+            var feed = generated >= request.MaxTokens || position >= model.Options.ContextSize
+                ? Finish(ChatFinishReason.Length)
+                : Take(Sample(context, logits[j]), position);
+            var accepted = feed is [var only] && j < drafts.Count && only == drafts[j];
+            if (accepted)
+            {
+                continue;
+            }
+
+            // Drafts from j on were evaluated but not confirmed: their cells go.
+            var rejected = drafts.Count - j;
+            if (rejected > 0)
+            {
+                Slot!.Truncate(context, Slot.Resident.Count - rejected);
+                Position -= rejected;
+            }
+
+            Counters.Drafts(drafts.Count, j);
+            if (feed is not null)
+            {
+                Pending.AddRange(feed);
+                LogitsFrom = feed.Count - 1;
+                drafted = Propose(Position + feed.Count);
+                Pending.AddRange(drafted);
+            }
+
             return;
         }
+    }
 
+    private int Sample(SafeLLamaContextHandle context, int logitsIndex)
+    {
         matcher?.ComputeMask(mask);
         var token = (int)pipeline.Sample(context, logitsIndex);
         if (matcher is not null && (mask[token >> 5] & (1u << (token & 31))) == 0)
@@ -82,10 +129,16 @@ internal sealed class LlamaJob : IDisposable
             throw new InvalidOperationException("The grammar allows no token here (the sampler fell back to a masked one); the grammar admits no continuation of this text. This is a bug in the grammar or the mask.");
         }
 
+        return token;
+    }
+
+    /// <summary>Takes a sampled token (to be evaluated at <paramref name="position"/>) and the tokens the grammar forces after it; null when the reply ended.</summary>
+    private List<LLamaToken>? Take(int token, int position)
+    {
+        var limit = model.Options.ContextSize;
         if (matcher is not null ? model.Vocabulary.EndOfSequence.Contains(token) : ((LLamaToken)token).IsEndOfGeneration(model.Weights.Vocab))
         {
-            Finish(ChatFinishReason.Stop);
-            return;
+            return Finish(ChatFinishReason.Stop);
         }
 
         var feed = new List<LLamaToken> { token };
@@ -94,7 +147,7 @@ internal sealed class LlamaJob : IDisposable
         {
             foreach (var forced in matcher.ForcedTokens())
             {
-                if (generated + feed.Count >= request.MaxTokens || Position + feed.Count >= limit)
+                if (generated + feed.Count >= request.MaxTokens || position + feed.Count >= limit)
                 {
                     break;
                 }
@@ -104,12 +157,13 @@ internal sealed class LlamaJob : IDisposable
             }
         }
 
-        var completing = matcher is not null && request.CompleteWithinLimit && CompleteIfShort(feed, Math.Min(request.MaxTokens - generated, limit - Position));
+        var completing = matcher is not null && request.CompleteWithinLimit && CompleteIfShort(feed, Math.Min(request.MaxTokens - generated, limit - position));
         foreach (var t in feed)
         {
             output.AddRange(model.Vocabulary[(int)t].ToArray());
         }
 
+        history.AddRange(feed);
         generated += feed.Count;
         var (delta, stopped) = stops.Next(output);
         if (delta.Length > 0)
@@ -119,17 +173,66 @@ internal sealed class LlamaJob : IDisposable
 
         if (stopped || completing)
         {
-            Finish(ChatFinishReason.Stop);
-            return;
+            return Finish(ChatFinishReason.Stop);
         }
 
-        if (generated >= request.MaxTokens || Position + feed.Count >= limit)
+        if (generated >= request.MaxTokens || position + feed.Count >= limit)
         {
-            Finish(ChatFinishReason.Length);
-            return;
+            return Finish(ChatFinishReason.Length);
         }
 
-        Pending.AddRange(feed);
+        return feed;
+    }
+
+    /// <summary>
+    /// Prompt-lookup drafting: the tokens that followed the last earlier occurrence of the reply's latest n-gram (in
+    /// the prompt or the reply), as many as the grammar allows, to be checked by the model in the same batch.
+    /// </summary>
+    private List<LLamaToken> Propose(int position)
+    {
+        var room = Math.Min(Math.Min(request.DraftTokens, model.Options.ContextSize - position - 1), request.MaxTokens - generated - 1);
+        if (room <= 0)
+        {
+            return [];
+        }
+
+        for (var n = Math.Min(request.DraftNgram, history.Count - 1); n >= 1; n--)
+        {
+            var tail = history.Count - n;
+            for (var start = tail - 1; start >= 0; start--)
+            {
+                var match = true;
+                for (var i = 0; i < n && match; i++)
+                {
+                    match = history[start + i] == history[tail + i];
+                }
+
+                if (!match)
+                {
+                    continue;
+                }
+
+                var drafts = new List<LLamaToken>();
+                for (var i = start + n; i < history.Count && drafts.Count < room; i++)
+                {
+                    var token = (int)history[i];
+                    if (model.Vocabulary.EndOfSequence.Contains(token) || (matcher is not null && !matcher.TryAdvance(token)))
+                    {
+                        break;
+                    }
+
+                    drafts.Add(history[i]);
+                }
+
+                matcher?.Rollback(matcher is null ? 0 : drafts.Count);
+                if (drafts.Count > 0)
+                {
+                    return drafts;
+                }
+            }
+        }
+
+        return [];
     }
 
     /// <summary>Ends the job with an error (a failed decode, cancellation).</summary>
@@ -178,7 +281,7 @@ internal sealed class LlamaJob : IDisposable
         return false;
     }
 
-    private void Finish(ChatFinishReason reason)
+    private List<LLamaToken>? Finish(ChatFinishReason reason)
     {
         Done = true;
         var rest = stops.Flush(output, reason == ChatFinishReason.Stop && stops.Stopped);
@@ -191,6 +294,7 @@ internal sealed class LlamaJob : IDisposable
         };
         Output.Writer.TryWrite(new LlamaPiece(rest, reason, usage));
         Output.Writer.TryComplete();
+        return null;
     }
 
     /// <summary>How few tokens must be left before each step checks that a completion still fits.</summary>

@@ -18,7 +18,9 @@ internal sealed record LlamaRequest(
     IReadOnlyList<string> StopSequences,
     bool FastForward,
     bool ReusePrefix,
-    bool CompleteWithinLimit)
+    bool CompleteWithinLimit,
+    int DraftTokens,
+    int DraftNgram)
 {
     public static LlamaRequest From(LlamaModel model, IEnumerable<ChatMessage> messages, ChatOptions? options, LlamaChatOptions defaults)
     {
@@ -51,7 +53,9 @@ internal sealed record LlamaRequest(
             options?.StopSequences?.Where(s => s.Length > 0).ToArray() ?? [],
             defaults.FastForward,
             defaults.ReusePrefix,
-            defaults.CompleteWithinLimit);
+            defaults.CompleteWithinLimit,
+            defaults.Speculation == LlamaSpeculation.PromptLookup ? defaults.DraftTokens : 0,
+            defaults.DraftNgram);
     }
 
     /// <summary>The adapter's grammar, else the response format's JSON schema, else none.</summary>

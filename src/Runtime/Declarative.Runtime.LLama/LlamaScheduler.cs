@@ -104,7 +104,7 @@ internal sealed class LlamaScheduler : IDisposable
     private async Task StepAsync(LLamaBatch batch)
     {
         batch.Clear();
-        var entries = new List<(LlamaJob Job, int Count, int Logits)>();
+        var entries = new List<(LlamaJob Job, int Count, List<int> Logits)>();
         var budget = model.Options.BatchSize;
         foreach (var job in slots.Select(s => s.Job).OfType<LlamaJob>().OrderBy(j => j.Pending.Count))
         {
@@ -114,16 +114,17 @@ internal sealed class LlamaScheduler : IDisposable
                 continue;
             }
 
-            var logits = -1;
+            var logits = new List<int>();
+            var whole = count == job.Pending.Count;
             for (var i = 0; i < count; i++)
             {
-                var last = i == count - 1 && count == job.Pending.Count;
-                if (last)
+                var wanted = whole && i >= job.LogitsFrom;
+                if (wanted)
                 {
-                    logits = batch.TokenCount;
+                    logits.Add(batch.TokenCount);
                 }
 
-                batch.Add(job.Pending[i], job.Position + i, job.Slot!.Sequence, last);
+                batch.Add(job.Pending[i], job.Position + i, job.Slot!.Sequence, wanted);
             }
 
             budget -= count;
@@ -154,7 +155,8 @@ internal sealed class LlamaScheduler : IDisposable
             job.Slot!.Resident.AddRange(job.Pending.Take(count));
             job.Position += count;
             job.Pending.RemoveRange(0, count);
-            if (logits < 0)
+            job.LogitsFrom = Math.Max(0, job.LogitsFrom - count);
+            if (logits.Count == 0)
             {
                 continue;
             }
@@ -252,7 +254,7 @@ internal sealed class LlamaScheduler : IDisposable
         job.Reused = keep;
         Counters.Reused(keep);
         job.Position = keep;
-        job.Pending.AddRange(job.Prompt.AsSpan(keep).ToArray());
+        job.QueuePrompt(keep);
     }
 
     private void DropCancelled()
@@ -277,7 +279,7 @@ internal sealed class LlamaScheduler : IDisposable
         }
     }
 
-    private void FailAll(List<(LlamaJob Job, int Count, int Logits)> entries, Exception error)
+    private void FailAll(List<(LlamaJob Job, int Count, List<int> Logits)> entries, Exception error)
     {
         foreach (var (job, _, _) in entries)
         {
