@@ -13,6 +13,15 @@ public class ParseTests
     }
 
     [Fact]
+    public void Empty_keys_are_valid_json_keys()
+    {
+        var s = Signature.Parse("question -> hourly: dict[str, float]");
+        var values = ChatAdapter.Default.Parse(s, "[[ ## hourly ## ]]\n{\"\":12.5,\n \"x\": 1}\n\n[[ ## completed ## ]]");
+        var hourly = Assert.IsAssignableFrom<System.Collections.IDictionary>(values["hourly"]);
+        Assert.Equal(12.5, hourly[""]);
+    }
+
+    [Fact]
     public void Chat_parse_ignores_unknown_and_input_sections()
     {
         var s = Signature.Parse("question -> answer");

@@ -21,6 +21,9 @@ public sealed class TokenMatcher
         trie = grammar.Trie;
     }
 
+    /// <summary>The grammar bound to a vocabulary that this matcher follows.</summary>
+    public TokenGrammar Grammar => grammar;
+
     /// <summary>How many tokens have been accepted.</summary>
     public int TokenCount => tokenLengths.Count;
 

@@ -15,8 +15,7 @@ internal sealed class LlamaJob : IDisposable
     private readonly LlamaModel model;
     private readonly LlamaRequest request;
     private readonly TokenMatcher? matcher;
-    private readonly uint[] mask;
-    private readonly MaskedSamplingPipeline pipeline;
+    private readonly TokenMaskSamplingPipeline pipeline;
     private readonly List<byte> output = [];
     private readonly StopScanner stops;
     private int generated;
@@ -30,8 +29,10 @@ internal sealed class LlamaJob : IDisposable
         Prompt = prompt;
         CancellationToken = cancellationToken;
         matcher = request.Grammar?.CreateMatcher();
-        mask = new uint[model.Vocabulary.MaskWords];
-        pipeline = new MaskedSamplingPipeline(new MaskStage(mask) { Active = matcher is not null }, request.Temperature, request.TopP, request.TopK, request.Seed);
+        pipeline = new TokenMaskSamplingPipeline(
+            matcher,
+            new TokenSamplingOptions { Temperature = request.Temperature, TopK = request.TopK is > 0 ? request.TopK : null, TopP = request.TopP is > 0 and < 1 ? request.TopP : null, Seed = request.Seed },
+            advanceOnAccept: false);
         stops = new StopScanner(request.StopSequences);
         Reservation = Math.Min(model.Options.ContextSize, prompt.Length + request.MaxTokens + request.DraftTokens);
     }
@@ -120,17 +121,7 @@ internal sealed class LlamaJob : IDisposable
         }
     }
 
-    private int Sample(SafeLLamaContextHandle context, int logitsIndex)
-    {
-        matcher?.ComputeMask(mask);
-        var token = (int)pipeline.Sample(context, logitsIndex);
-        if (matcher is not null && (mask[token >> 5] & (1u << (token & 31))) == 0)
-        {
-            throw new InvalidOperationException("The grammar allows no token here (the sampler fell back to a masked one); the grammar admits no continuation of this text. This is a bug in the grammar or the mask.");
-        }
-
-        return token;
-    }
+    private int Sample(SafeLLamaContextHandle context, int logitsIndex) => (int)pipeline.Sample(context, logitsIndex);
 
     /// <summary>Takes a sampled token (to be evaluated at <paramref name="position"/>) and the tokens the grammar forces after it; null when the reply ended.</summary>
     private List<LLamaToken>? Take(int token, int position)

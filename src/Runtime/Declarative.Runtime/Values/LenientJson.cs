@@ -145,8 +145,9 @@ internal static class LenientJson
                     return obj;
                 }
 
-                var key = !AtEnd && text[pos] is '"' or '\'' ? ReadString() : ReadWord();
-                if (key.Length == 0)
+                var quoted = !AtEnd && text[pos] is '"' or '\'';
+                var key = quoted ? ReadString() : ReadWord();
+                if (key.Length == 0 && !quoted)
                 {
                     throw new FormatException($"expected a property name at position {pos}");
                 }
