@@ -3,10 +3,23 @@
 using System.ComponentModel.DataAnnotations;
 using Declarative;
 using Declarative.Pipeline;
+using Declarative.Runtime.LLama;
 using Declarative.Testing;
+using LLama.Native;
 using Microsoft.Extensions.AI;
 
-var (backend, description) = ChooseModel();
+IChatClient backend;
+string description;
+try
+{
+    (backend, description) = await ChooseModelAsync();
+}
+catch (Exception ex) when (ex is FormatException or FileNotFoundException or InvalidDataException or ModelDownloadException)
+{
+    Console.Error.WriteLine($"DECLARATIVE_MODEL: {ex.Message}");
+    return 2;
+}
+
 Console.WriteLine($"Model: {description}");
 
 var usage = new UsageTracker();
@@ -45,9 +58,28 @@ Console.WriteLine($"\nSaved the program state to {statePath} and loaded it back:
 // 4. The prompt that was sent last, as DSPy's inspect_history prints it.
 Console.WriteLine("\nThe last call:" + history.Inspect(1).TrimEnd());
 Console.WriteLine($"\nUsage: {usage.Total.Calls} model call(s), {usage.Total.CacheHits} from the cache, {usage.Total.TotalTokens} tokens.");
+return 0;
 
-static (IChatClient Client, string Description) ChooseModel()
+static async Task<(IChatClient Client, string Description)> ChooseModelAsync()
 {
+    // A local GGUF model: DECLARATIVE_MODEL=llama:PATH.gguf, llama:hf:owner/repo/file.gguf or llama:https://…/file.gguf,
+    // with settings such as ?ctx=8192&ngl=0 (the same specs as the declarative tool's --lm).
+    if (Environment.GetEnvironmentVariable("DECLARATIVE_MODEL") is { Length: > 0 } spec)
+    {
+        var local = LlamaSpec.Parse(spec);
+        NativeLogConfig.llama_log_set((level, message) =>
+        {
+            if (level == LLamaLogLevel.Error)
+            {
+                Console.Error.Write(message);
+            }
+        });
+        var progress = new DownloadProgress(local.Source.FileName);
+        var client = await local.LoadChatClientAsync(progress: progress);
+        progress.EndLine();
+        return (client, $"the local model {local.Source.FileName} through llama.cpp (from DECLARATIVE_MODEL)");
+    }
+
     if (Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } key)
     {
         var model = Environment.GetEnvironmentVariable("OPENAI_MODEL") ?? "gpt-4o-mini";
@@ -58,7 +90,27 @@ static (IChatClient Client, string Description) ChooseModel()
     var scripted = new ScriptedChatClient()
         .When("invoice page", ("category", "Outage"), ("priority", 1), ("tags", new[] { "billing", "http-500" }))
         .When("capital of France", ("reasoning", "France's seat of government and largest city is Paris."), ("answer", "Paris"));
-    return (scripted, "the scripted client (offline; set OPENAI_API_KEY to use OpenAI)");
+    return (scripted, "the scripted client (offline; set DECLARATIVE_MODEL=llama:PATH.gguf for a local model, or OPENAI_API_KEY for OpenAI)");
+}
+
+/// <summary>Shows a model download on one line of standard error.</summary>
+internal sealed class DownloadProgress(string fileName) : IProgress<ModelDownloadProgress>
+{
+    private bool shown;
+
+    public void Report(ModelDownloadProgress value)
+    {
+        Console.Error.Write($"\rdownloading {fileName}: {value.Fraction:P0} ({value.BytesReceived >> 20} MiB)   ");
+        shown = true;
+    }
+
+    public void EndLine()
+    {
+        if (shown)
+        {
+            Console.Error.WriteLine();
+        }
+    }
 }
 
 /// <summary>Which queue a ticket belongs in.</summary>

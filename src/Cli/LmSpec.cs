@@ -1,17 +1,21 @@
 using System.Text.Json.Nodes;
+using Declarative.Runtime.LLama;
 using Declarative.Testing;
+using LLama.Exceptions;
 using Microsoft.Extensions.AI;
 
 namespace Declarative.Cli;
 
 /// <summary>
 /// Turns an <c>--lm</c> value into a chat client: <c>scripted:FILE.jsonl</c> (offline answers, one JSON object of output
-/// values per line, or <c>{"raw": "text"}</c>), and, as their backends land, <c>openai:MODEL</c>,
-/// <c>openai-compatible:URL#MODEL</c> and <c>llama:PATH.gguf</c>.
+/// values per line, or <c>{"raw": "text"}</c>); <c>llama:PATH.gguf</c>, <c>llama:https://…/x.gguf</c> or
+/// <c>llama:hf:owner/repo/x.gguf</c> (a local GGUF model, downloaded into the cache first when remote, with settings
+/// such as <c>?ctx=8192&amp;ngl=0</c>; see <see cref="LlamaSpec"/>); and, once its backend lands, <c>openai:MODEL</c> and
+/// <c>openai-compatible:URL#MODEL</c>. Bad specs and missing or corrupt model files are <see cref="CliException"/>s.
 /// </summary>
 internal static class LmSpec
 {
-    public static IChatClient Create(string spec, Adapter adapter)
+    public static async Task<IChatClient> CreateAsync(string spec, Adapter adapter, TextWriter stderr, ModelDownloader? downloader = null, CancellationToken cancellationToken = default)
     {
         var colon = spec.IndexOf(':');
         var scheme = colon < 0 ? spec : spec[..colon];
@@ -19,15 +23,51 @@ internal static class LmSpec
         return scheme switch
         {
             "scripted" => Scripted(rest, adapter),
+            "llama" => await LlamaAsync(spec, stderr, downloader ?? new ModelDownloader(), cancellationToken).ConfigureAwait(false),
             "openai" or "openai-compatible" => throw new CliException(
-                $"--lm {scheme}: is not available in this build yet: the OpenAI backend (Declarative.Runtime.OpenAI) has not landed; use scripted:FILE.jsonl to run offline."),
-            "llama" => throw new CliException(
-                "--lm llama: is not available in this build yet: the local GGUF backend (Declarative.Runtime.LLama) has not landed; use scripted:FILE.jsonl to run offline."),
+                $"--lm {scheme}: is not available in this build yet: the OpenAI backend (Declarative.Runtime.OpenAI) has not landed; use llama:PATH.gguf or scripted:FILE.jsonl."),
             _ => throw new CliException(
                 $"--lm '{spec}' is not a known model spec; use openai:MODEL, openai-compatible:URL#MODEL, llama:PATH.gguf or scripted:FILE.jsonl."),
         };
     }
 
+    private static async Task<IChatClient> LlamaAsync(string spec, TextWriter stderr, ModelDownloader downloader, CancellationToken cancellationToken)
+    {
+        LlamaSpec parsed;
+        try
+        {
+            parsed = LlamaSpec.Parse(spec);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliException("--lm " + ex.Message);
+        }
+
+        var progress = parsed.Source.Kind == ModelSourceKind.Url && !File.Exists(downloader.GetCachePath(parsed.Source))
+            ? new DownloadProgressWriter(stderr, parsed.Source.FileName, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected)
+            : null;
+        try
+        {
+            return await parsed.LoadChatClientAsync(downloader, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new CliException($"--lm {parsed.Spec}: the file ends before its GGUF header does: it is truncated or not a model. Download it again (a '#sha256=' pin verifies it).");
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or ModelDownloadException)
+        {
+            throw new CliException($"--lm {parsed.Spec}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is RuntimeError or TypeInitializationException or DllNotFoundException)
+        {
+            throw new CliException(
+                $"--lm {parsed.Spec}: llama.cpp's native library could not be loaded ({(ex.InnerException ?? ex).Message}); the tool needs a LLamaSharp backend package (LLamaSharp.Backend.Cpu, or .Cuda12 with the CUDA 12 runtime) beside it.");
+        }
+        finally
+        {
+            progress?.Finish();
+        }
+    }
     private static ScriptedChatClient Scripted(string path, Adapter adapter)
     {
         if (!File.Exists(path))

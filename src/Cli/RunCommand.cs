@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Declarative.Pipeline;
+using Declarative.Runtime.LLama;
 using Microsoft.Extensions.AI;
 
 namespace Declarative.Cli;
@@ -16,7 +17,12 @@ internal static class RunCommand
         var inputs = CommonOptions.Inputs();
         inputs.Required = true;
         var chainOfThought = CommonOptions.ChainOfThought();
-        var lm = new Option<string>("--lm") { Description = "The model: openai:MODEL, openai-compatible:URL#MODEL, llama:PATH.gguf, or scripted:FILE.jsonl.", Required = true };
+        var lm = new Option<string>("--lm")
+        {
+            Description = "The model: llama:PATH.gguf, llama:https://…/x.gguf or llama:hf:owner/repo/x.gguf (with settings such as ?ctx=8192&ngl=0), "
+                + "openai:MODEL, openai-compatible:URL#MODEL, or scripted:FILE.jsonl.",
+            Required = true,
+        };
         var temperature = new Option<float?>("--temperature", "-t") { Description = "Sampling temperature." };
         var maxTokens = new Option<int?>("--max-tokens") { Description = "The most tokens to generate." };
         var seed = new Option<long?>("--seed") { Description = "Sampling seed, where the backend supports one." };
@@ -32,7 +38,7 @@ internal static class RunCommand
             var sig = CommonOptions.ReadSignature(result.GetValue(signature)!, result.GetValue(instructions));
             var chosen = CommonOptions.ReadAdapter(result.GetValue(adapter)!);
             var values = CommonOptions.ReadInputs(result.GetValue(inputs), sig);
-            var backend = LmSpec.Create(result.GetValue(lm)!, chosen);
+            var backend = await LmSpec.CreateAsync(result.GetValue(lm)!, chosen, stderr, cancellationToken: cancellationToken);
             var builder = new ChatClientBuilder(backend);
             SqliteChatCache? store = null;
             if (!result.GetValue(noCache))
@@ -69,6 +75,10 @@ internal static class RunCommand
                 stderr.WriteLine(OneLine(ex.Message));
                 stderr.WriteLine("raw completion: " + OneLine(ex.RawCompletion));
                 return ExitCodes.Failed;
+            }
+            catch (PromptTooLongException ex)
+            {
+                throw new CliException(OneLine(ex.Message) + " With --lm llama:…, set the context with ?ctx=TOKENS.");
             }
             catch (ArgumentException ex)
             {

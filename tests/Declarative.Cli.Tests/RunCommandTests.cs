@@ -54,7 +54,7 @@ public class RunCommandTests : IDisposable
 
     [Theory]
     [InlineData("openai:gpt-4o-mini", "has not landed")]
-    [InlineData("llama:/models/x.gguf", "has not landed")]
+    [InlineData("llama:/models/x.gguf", "/models/x.gguf' does not exist")]
     [InlineData("carrier-pigeon:x", "not a known model spec")]
     [InlineData("scripted:/nonexistent.jsonl", "does not exist")]
     public async Task Unknown_or_unavailable_models_exit_2(string lm, string expected)

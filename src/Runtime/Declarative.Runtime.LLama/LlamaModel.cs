@@ -137,4 +137,18 @@ public sealed class LlamaModel : IDisposable
         SeqMax = (uint)options.ParallelSequences,
         KVUnified = true,
     };
+
+    /// <summary>
+    /// Makes an embedding generator over this model (one llama.cpp context made for embeddings; calls take turns on it).
+    /// Each input becomes one vector of the model's embedding width, pooled from its tokens' hidden states.
+    /// </summary>
+    /// <param name="options">Pooling, normalization and input length; <see langword="null"/> for the defaults (mean pooling, L2-normalized, 512 tokens).</param>
+    /// <returns>The generator; dispose it (before the model) to free its context.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(LlamaEmbeddingOptions? options = null)
+    {
+        options ??= new LlamaEmbeddingOptions();
+        options.Validate();
+        return new LlamaEmbeddingGenerator(this, options);
+    }
 }
