@@ -24,7 +24,7 @@ public class SpeculativeTests(LlamaModelFixture fixture) : IClassFixture<LlamaMo
     public async Task Replies_are_the_same_with_and_without_drafts(float temperature, string? schema)
     {
         using var plain = fixture.Model.CreateChatClient();
-        using var speculative = fixture.Model.CreateChatClient(new LlamaChatOptions { Speculation = LlamaSpeculation.PromptLookup, DraftTokens = 6 });
+        using var speculative = fixture.Model.CreateChatClient(new LlamaChatOptions { Speculation = LlamaSpeculation.PromptLookup, DraftTokens = 6, DraftNgram = 1 });
         for (var seed = 0; seed < 4; seed++)
         {
             var options = new ChatOptions

@@ -20,6 +20,8 @@ internal sealed class LlamaJob : IDisposable
     private readonly StopScanner stops;
     private int generated;
     private List<LLamaToken> drafted = [];
+    private int draftBudget;
+    private int pause;
     private readonly List<LLamaToken> history = [];
 
     public LlamaJob(LlamaModel model, LlamaRequest request, LLamaToken[] prompt, CancellationToken cancellationToken)
@@ -35,6 +37,7 @@ internal sealed class LlamaJob : IDisposable
             advanceOnAccept: false);
         stops = new StopScanner(request.StopSequences);
         Reservation = Math.Min(model.Options.ContextSize, prompt.Length + request.MaxTokens + request.DraftTokens);
+        draftBudget = request.DraftTokens;
     }
 
     public LLamaToken[] Prompt { get; }
@@ -109,6 +112,7 @@ internal sealed class LlamaJob : IDisposable
             }
 
             Counters.Drafts(drafts.Count, j);
+            Adapt(drafts.Count, j);
             if (feed is not null)
             {
                 Pending.AddRange(feed);
@@ -176,18 +180,58 @@ internal sealed class LlamaJob : IDisposable
     }
 
     /// <summary>
+    /// Drafts cost evaluation: the budget doubles after a step whose drafts were all confirmed, shrinks to what was
+    /// confirmed otherwise, and drafting pauses for a while after drafts that were all wrong, so a reply that copies
+    /// nothing pays little for trying.
+    /// </summary>
+    private void Adapt(int proposed, int accepted)
+    {
+        if (proposed == 0)
+        {
+            return;
+        }
+
+        if (accepted == proposed)
+        {
+            draftBudget = Math.Min(request.DraftTokens, draftBudget * 2);
+        }
+        else if (accepted > 0)
+        {
+            draftBudget = Math.Max(1, accepted + 1);
+        }
+        else if (draftBudget > 1)
+        {
+            draftBudget /= 2;
+        }
+        else
+        {
+            pause = DraftPause;
+        }
+    }
+
+    /// <summary>Steps without drafts after a one-token draft was wrong.</summary>
+    private const int DraftPause = 8;
+
+    /// <summary>
     /// Prompt-lookup drafting: the tokens that followed the last earlier occurrence of the reply's latest n-gram (in
     /// the prompt or the reply), as many as the grammar allows, to be checked by the model in the same batch.
     /// </summary>
     private List<LLamaToken> Propose(int position)
     {
-        var room = Math.Min(Math.Min(request.DraftTokens, model.Options.ContextSize - position - 1), request.MaxTokens - generated - 1);
+        if (pause > 0)
+        {
+            pause--;
+            return [];
+        }
+
+        var room = Math.Min(Math.Min(draftBudget, model.Options.ContextSize - position - 1), request.MaxTokens - generated - 1);
         if (room <= 0)
         {
             return [];
         }
 
-        for (var n = Math.Min(request.DraftNgram, history.Count - 1); n >= 1; n--)
+        // A single repeated token is too weak a clue unless asked for: n-grams of 2 and more.
+        for (var n = Math.Min(request.DraftNgram, history.Count - 1); n >= Math.Min(2, request.DraftNgram); n--)
         {
             var tail = history.Count - n;
             for (var start = tail - 1; start >= 0; start--)
