@@ -63,3 +63,53 @@ public class SpeculativeTests(LlamaModelFixture fixture) : IClassFixture<LlamaMo
         Assert.True(withDrafts.Batches < without.Batches, $"{withDrafts.Batches} batches with drafts, {without.Batches} without");
     }
 }
+
+/// <summary>Speculation with a draft model: the same replies, with drafts confirmed when the draft agrees.</summary>
+public class DraftModelTests(LlamaModelFixture fixture) : IClassFixture<LlamaModelFixture>
+{
+    private static List<ChatMessage> Ask(int i) => [new(ChatRole.User, $"Describe item {i}.")];
+
+    [Theory]
+    [InlineData(0f, null)]
+    [InlineData(1f, null)]
+    [InlineData(1f, "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":30},\"n\":{\"type\":\"integer\"}},\"required\":[\"name\",\"n\"],\"additionalProperties\":false}")]
+    public async Task A_draft_model_gives_the_same_replies(float temperature, string? schema)
+    {
+        // The draft is the same tiny model loaded again: at temperature 0 it agrees with the target on every token.
+        using var draft = LlamaModel.Load(fixture.Path, new LlamaModelOptions { ContextSize = 2048, GpuLayerCount = 0 });
+        using var plain = fixture.Model.CreateChatClient();
+        using var speculative = fixture.Model.CreateChatClient(new LlamaChatOptions { Speculation = LlamaSpeculation.DraftModel, DraftModel = draft, DraftTokens = 5 });
+        for (var i = 0; i < 4; i++)
+        {
+            var options = new ChatOptions
+            {
+                Temperature = temperature,
+                Seed = i,
+                MaxOutputTokens = 60,
+                ResponseFormat = schema is null ? null : ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse(schema).RootElement),
+            };
+            var expected = await plain.GetResponseAsync(Ask(i), options);
+            var actual = await speculative.GetResponseAsync(Ask(i), options);
+            Assert.Equal(expected.Text, actual.Text);
+        }
+
+        var statistics = speculative.GetService<LlamaClientStatistics>()!;
+        Assert.True(statistics.DraftTokensProposed > 0);
+        if (temperature == 0)
+        {
+            Assert.Equal(statistics.DraftTokensProposed, statistics.DraftTokensAccepted);
+            Assert.True(statistics.Batches < plain.GetService<LlamaClientStatistics>()!.Batches);
+        }
+    }
+
+    [Fact]
+    public void A_draft_model_with_another_vocabulary_is_refused()
+    {
+        var path = Path.Combine(fixture.Folder, "other-vocab.gguf");
+        Declarative.Testing.TinyGguf.Write(path, ["▁", "x", "yz"]);
+        using var other = LlamaModel.Load(path, new LlamaModelOptions { ContextSize = 256, GpuLayerCount = 0 });
+        var ex = Assert.Throws<ArgumentException>(() => fixture.Model.CreateChatClient(new LlamaChatOptions { Speculation = LlamaSpeculation.DraftModel, DraftModel = other }));
+        Assert.Contains("vocabulary", ex.Message);
+        Assert.Throws<ArgumentException>(() => fixture.Model.CreateChatClient(new LlamaChatOptions { Speculation = LlamaSpeculation.DraftModel }));
+    }
+}

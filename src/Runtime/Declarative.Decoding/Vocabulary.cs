@@ -40,6 +40,33 @@ public sealed class Vocabulary
     /// <returns>The bytes (empty for control tokens).</returns>
     public ReadOnlySpan<byte> this[int id] => tokens[id];
 
+    /// <summary>Whether another vocabulary has the same tokens: the same count and the same bytes for every id.</summary>
+    /// <param name="other">The other vocabulary.</param>
+    /// <returns>Whether token ids mean the same in both.</returns>
+    public bool SameTokens(Vocabulary other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other.Count != Count)
+        {
+            return false;
+        }
+
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            if (!tokens[id].AsSpan().SequenceEqual(other.tokens[id]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The number of 32-bit words a token mask needs.</summary>
     public int MaskWords => (tokens.Length + 31) / 32;
 

@@ -27,7 +27,7 @@ internal sealed class LlamaChatClient : IChatClient
     {
         this.model = model;
         this.defaults = defaults;
-        scheduler = new LlamaScheduler(model, defaults.QueueCapacity);
+        scheduler = new LlamaScheduler(model, defaults.QueueCapacity, defaults.Speculation == LlamaSpeculation.DraftModel ? defaults.DraftModel : null);
         metadata = new ChatClientMetadata("llama.cpp", new Uri("file://" + model.Path), model.Name);
     }
 
@@ -94,7 +94,7 @@ internal sealed class LlamaChatClient : IChatClient
 
         // The job stops when the caller cancels or stops reading.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var job = new LlamaJob(model, request, prompt, stop.Token) { Counters = scheduler.Counters };
+        var job = new LlamaJob(model, request, prompt, stop.Token) { Counters = scheduler.Counters, Drafter = scheduler.Drafter };
         try
         {
             await scheduler.SubmitAsync(job, cancellationToken).ConfigureAwait(false);

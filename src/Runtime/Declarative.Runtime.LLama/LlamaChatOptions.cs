@@ -44,6 +44,12 @@ public sealed class LlamaChatOptions
     /// </summary>
     public LlamaSpeculation Speculation { get; set; }
 
+    /// <summary>
+    /// The draft model of <see cref="LlamaSpeculation.DraftModel"/>: a smaller model with the same vocabulary (a
+    /// model of the same family). The client does not own it: dispose it after the client.
+    /// </summary>
+    public LlamaModel? DraftModel { get; set; }
+
     /// <summary>The most tokens drafted per step (default 8).</summary>
     public int DraftTokens { get; set; } = 8;
 
@@ -83,6 +89,11 @@ public sealed class LlamaChatOptions
             throw new ArgumentOutOfRangeException(nameof(Speculation), Speculation, "Unknown speculation mode.");
         }
 
+        if (Speculation == LlamaSpeculation.DraftModel && DraftModel is null)
+        {
+            throw new ArgumentException("Speculation is DraftModel but no DraftModel is set; load a smaller model of the same family and set LlamaChatOptions.DraftModel.", nameof(DraftModel));
+        }
+
         if (QueueCapacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(QueueCapacity), QueueCapacity, "At least 1.");
@@ -98,4 +109,7 @@ public enum LlamaSpeculation
 
     /// <summary>Drafts from n-grams already in the prompt or the reply (no second model).</summary>
     PromptLookup,
+
+    /// <summary>Drafts from a smaller model with the same vocabulary (<see cref="LlamaChatOptions.DraftModel"/>), greedy under the same grammar.</summary>
+    DraftModel,
 }

@@ -21,6 +21,7 @@ internal sealed class LlamaJob : IDisposable
     private int generated;
     private List<LLamaToken> drafted = [];
     private int draftBudget;
+    private TokenMaskSamplingPipeline? draftSampler;
     private int pause;
     private readonly List<LLamaToken> history = [];
 
@@ -64,6 +65,9 @@ internal sealed class LlamaJob : IDisposable
     public int Position { get; set; }
 
     public bool Done { get; private set; }
+
+    /// <summary>The draft model, when speculation uses one.</summary>
+    public DraftModel? Drafter { get; init; }
 
     /// <summary>The client's counters (drafts proposed and accepted).</summary>
     public LlamaCounters Counters { get; init; } = new();
@@ -228,6 +232,28 @@ internal sealed class LlamaJob : IDisposable
         if (room <= 0)
         {
             return [];
+        }
+
+        if (Drafter is { } drafter)
+        {
+            draftSampler ??= new TokenMaskSamplingPipeline(matcher, new TokenSamplingOptions(), advanceOnAccept: false);
+            var advanced = 0;
+            var proposed = drafter.Propose(Slot!.Sequence, history, room, draftSampler, token =>
+            {
+                if (matcher is not null && !matcher.TryAdvance(token))
+                {
+                    return false;
+                }
+
+                advanced++;
+                return true;
+            });
+            if (matcher is not null)
+            {
+                matcher.Rollback(advanced);
+            }
+
+            return proposed;
         }
 
         // A single repeated token is too weak a clue unless asked for: n-grams of 2 and more.

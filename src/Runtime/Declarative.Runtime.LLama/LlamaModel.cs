@@ -93,6 +93,11 @@ public sealed class LlamaModel : IDisposable
     {
         options ??= new LlamaChatOptions();
         options.Validate();
+        if (options.Speculation == LlamaSpeculation.DraftModel && !Vocabulary.SameTokens(options.DraftModel!.Vocabulary))
+        {
+            throw new ArgumentException($"The draft model {options.DraftModel.Name} has another vocabulary than {Name} ({options.DraftModel.Vocabulary.Count} and {Vocabulary.Count} tokens, or different token bytes); a draft model must share the target's tokenizer.", nameof(options));
+        }
+
         return new LlamaChatClient(this, options);
     }
 

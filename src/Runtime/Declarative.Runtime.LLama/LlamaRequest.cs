@@ -54,7 +54,7 @@ internal sealed record LlamaRequest(
             defaults.FastForward,
             defaults.ReusePrefix,
             defaults.CompleteWithinLimit,
-            defaults.Speculation == LlamaSpeculation.PromptLookup ? defaults.DraftTokens : 0,
+            defaults.Speculation == LlamaSpeculation.None ? 0 : defaults.DraftTokens,
             defaults.DraftNgram);
     }
 

@@ -25,15 +25,19 @@ internal sealed class LlamaScheduler : IDisposable
     /// <summary>Counters since the scheduler started (the jobs add their draft counts).</summary>
     public LlamaCounters Counters { get; } = new();
 
-    public LlamaScheduler(LlamaModel model, int queueCapacity)
+    public LlamaScheduler(LlamaModel model, int queueCapacity, LlamaModel? draftModel = null)
     {
         this.model = model;
+        Drafter = draftModel is null ? null : new DraftModel(draftModel, model);
         context = model.Weights.CreateContext(model.ContextParams());
         slots = Enumerable.Range(0, model.Options.ParallelSequences).Select(i => new LlamaSlot(i)).ToArray();
         saved = new SavedPrefixes(model.Options.PrefixCacheBytes, model.Options.MinSavedPrefixTokens);
         queue = Channel.CreateBounded<LlamaJob>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         loop = Task.Run(RunAsync);
     }
+
+    /// <summary>The draft model's context, when speculation uses one.</summary>
+    public DraftModel? Drafter { get; }
 
     /// <summary>Queues a job; waits while the queue is full.</summary>
     public ValueTask SubmitAsync(LlamaJob job, CancellationToken cancellationToken) => queue.Writer.WriteAsync(job, cancellationToken);
@@ -52,6 +56,7 @@ internal sealed class LlamaScheduler : IDisposable
         }
 
         context.Dispose();
+        Drafter?.Dispose();
         stopping.Dispose();
     }
 
@@ -211,6 +216,7 @@ internal sealed class LlamaScheduler : IDisposable
 
                 saved.SaveIfLeaving(handle, victim, 0);
                 victim.Truncate(handle, 0);
+                Drafter?.Clear(victim.Sequence);
             }
 
             waiting.RemoveAt(0);
