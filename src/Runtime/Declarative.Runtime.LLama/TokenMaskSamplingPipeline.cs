@@ -117,7 +117,22 @@ public sealed class TokenMaskSamplingPipeline : ISamplingPipeline
         var words = Math.Min(mask.Length, (logits.Length + 31) >> 5);
         for (var w = 0; w < words; w++)
         {
-            for (var bits = mask[w]; bits != 0; bits &= bits - 1)
+            var bits = mask[w];
+            if (bits == uint.MaxValue && (w << 5) + 32 <= logits.Length)
+            {
+                // A word of 32 allowed tokens (inside a string, most are): one vectorized maximum.
+                var slice = logits.Slice(w << 5, 32);
+                var top = TensorPrimitives.Max(slice);
+                if (best < 0 || top > bestLogit)
+                {
+                    best = (w << 5) + TensorPrimitives.IndexOfMax(slice);
+                    bestLogit = top;
+                }
+
+                continue;
+            }
+
+            for (; bits != 0; bits &= bits - 1)
             {
                 var id = (w << 5) + System.Numerics.BitOperations.TrailingZeroCount(bits);
                 if (id < logits.Length && (best < 0 || logits[id] > bestLogit))
