@@ -114,10 +114,20 @@ public class Predict : Module
         }
 
         var adapter = context.Adapter;
-        var outcome = merged.N == 1
-            ? await CallOnceAsync(signature, adapter, inputs, context, merged, null, cancellationToken).ConfigureAwait(false)
-            : await CallManyAsync(signature, adapter, inputs, context, merged, cancellationToken).ConfigureAwait(false);
-        return outcome;
+        using var activity = DeclarativeDiagnostics.StartModule(GetType().Name.Split('`')[0], Name ?? signature.Name, signature, merged.N);
+        try
+        {
+            var outcome = merged.N == 1
+                ? await CallOnceAsync(signature, adapter, inputs, context, merged, null, cancellationToken).ConfigureAwait(false)
+                : await CallManyAsync(signature, adapter, inputs, context, merged, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("declarative.adapter", outcome.Adapter);
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            DeclarativeDiagnostics.Fail(activity, ex);
+            throw;
+        }
     }
 
     private static readonly CallSettings Defaults = new();
@@ -150,30 +160,55 @@ public class Predict : Module
     private async Task<Prediction> CallOnceAsync(Signature signature, Adapter adapter, IReadOnlyDictionary<string, object?> inputs, RunContext context, CallSettings settings, int? completionIndex, CancellationToken cancellationToken)
     {
         var predictorName = Name ?? signature.Name;
-        var response = await SendAsync(signature, adapter, inputs, context, settings, completionIndex, predictorName, cancellationToken).ConfigureAwait(false);
-        var text = response.Text;
+        var activity = DeclarativeDiagnostics.StartAdapter(adapter.Name, predictorName);
+        ChatResponse response;
+        string text;
         Dictionary<string, object?> outputs;
         string? fallbackFrom = null;
-        var usage = response.Usage;
+        UsageDetails? usage;
         try
         {
-            outputs = adapter.Parse(signature, text);
-        }
-        catch (AdapterParseException first) when (adapter is ChatAdapter { UseJsonFallback: true })
-        {
-            context.Logger.LogWarning(first, "ChatAdapter could not parse the reply of {Predictor}; retrying once with JsonAdapter.", predictorName);
-            fallbackFrom = adapter.Name;
-            adapter = JsonAdapter.Default;
             response = await SendAsync(signature, adapter, inputs, context, settings, completionIndex, predictorName, cancellationToken).ConfigureAwait(false);
             text = response.Text;
-            if (response.Usage is { } more)
+            usage = response.Usage;
+            try
             {
-                usage ??= new UsageDetails();
-                usage.Add(more);
+                outputs = adapter.Parse(signature, text);
+            }
+            catch (AdapterParseException first) when (adapter is ChatAdapter { UseJsonFallback: true })
+            {
+                context.Logger.LogWarning(first, "ChatAdapter could not parse the reply of {Predictor}; retrying once with JsonAdapter.", predictorName);
+                DeclarativeDiagnostics.ParseFailures.Add(1, new KeyValuePair<string, object?>("declarative.adapter", adapter.Name));
+                DeclarativeDiagnostics.Fail(activity, first);
+                activity?.Dispose();
+                fallbackFrom = adapter.Name;
+                adapter = JsonAdapter.Default;
+                activity = DeclarativeDiagnostics.StartAdapter(adapter.Name, predictorName);
+                activity?.SetTag("declarative.fallback_from", fallbackFrom);
+                response = await SendAsync(signature, adapter, inputs, context, settings, completionIndex, predictorName, cancellationToken).ConfigureAwait(false);
+                text = response.Text;
+                if (response.Usage is { } more)
+                {
+                    usage ??= new UsageDetails();
+                    usage.Add(more);
+                }
+
+                outputs = adapter.Parse(signature, text);
+            }
+        }
+        catch (Exception ex)
+        {
+            if (ex is AdapterParseException)
+            {
+                DeclarativeDiagnostics.ParseFailures.Add(1, new KeyValuePair<string, object?>("declarative.adapter", adapter.Name));
             }
 
-            outputs = adapter.Parse(signature, text);
+            DeclarativeDiagnostics.Fail(activity, ex);
+            activity?.Dispose();
+            throw;
         }
+
+        activity?.Dispose();
 
         context.Trace?.Record(new TraceEntry(predictorName, signature, inputs, outputs, adapter.Name, fallbackFrom, usage, text));
         return new Prediction(outputs, text, adapter.Name, usage);

@@ -53,4 +53,22 @@ public static class ChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(history);
         return builder.Use(inner => new HistoryChatClient(inner, history));
     }
+
+    /// <summary>
+    /// Telemetry of LM calls: a span per call with the OpenTelemetry GenAI conventions (model, tokens, finish reason;
+    /// message text only with <see cref="TelemetryOptions.EnableSensitiveData"/>), under the <c>Declarative</c> source,
+    /// and Declarative's metrics (calls, latency, tokens, cost, errors, cache hits). Put it outside the cache to count
+    /// cache hits, inside retries to see each attempt.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">Where the GenAI client logs, if anywhere.</param>
+    /// <returns>The builder.</returns>
+    public static ChatClientBuilder UseTelemetry(this ChatClientBuilder builder, TelemetryOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        options ??= new TelemetryOptions();
+        builder.UseOpenTelemetry(loggerFactory, Declarative.Tracing.DeclarativeDiagnostics.SourceName, client => client.EnableSensitiveData = options.EnableSensitiveData);
+        return builder.Use(inner => new LmMetricsChatClient(inner, options));
+    }
 }
