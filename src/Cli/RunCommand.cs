@@ -29,17 +29,25 @@ internal static class RunCommand
         var rollout = new Option<string?>("--rollout-id") { Description = "A rollout id: a new one bypasses earlier cached answers." };
         var cache = new Option<string?>("--cache") { Description = $"The cache file (default {CommonOptions.DefaultCachePath()})." };
         var noCache = new Option<bool>("--no-cache") { Description = "Call the model even when an answer is cached, and cache nothing." };
+        var telemetry = new Option<string?>("--telemetry") { Description = "Spans and metrics: console (on stderr) or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)." };
         var command = new Command("run", "Run a signature once and print the prediction as one JSON object (outputs, plus reasoning where present).")
         {
-            signature, instructions, adapter, inputs, chainOfThought, lm, temperature, maxTokens, seed, rollout, cache, noCache,
+            signature, instructions, adapter, inputs, chainOfThought, lm, temperature, maxTokens, seed, rollout, cache, noCache, telemetry,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var sig = CommonOptions.ReadSignature(result.GetValue(signature)!, result.GetValue(instructions));
             var chosen = CommonOptions.ReadAdapter(result.GetValue(adapter)!);
             var values = CommonOptions.ReadInputs(result.GetValue(inputs), sig);
+            using var session = TelemetrySession.Start(result.GetValue(telemetry), stderr);
+            using var run = Declarative.Tracing.DeclarativeDiagnostics.StartProgram("run");
             var backend = await LmSpec.CreateAsync(result.GetValue(lm)!, chosen, stderr, cancellationToken: cancellationToken);
             var builder = new ChatClientBuilder(backend);
+            if (session is not null)
+            {
+                builder.UseTelemetry(); // outside the cache: cache hits are counted too
+            }
+
             SqliteChatCache? store = null;
             if (!result.GetValue(noCache))
             {

@@ -31,6 +31,31 @@ public class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Telemetry_on_the_console_goes_to_stderr_and_leaves_stdout_json()
+    {
+        var lm = Answers("{\"answer\": \"Paris\"}");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("run", "-s", "question -> answer", "-i", "{\"question\": \"q\"}", "--lm", "scripted:" + lm, "--no-cache", "--telemetry", "console");
+        Assert.Equal(0, code);
+        Assert.Equal("Paris", JsonNode.Parse(stdout)!["answer"]!.GetValue<string>());
+        Assert.Contains("span program run", stderr);
+        Assert.Contains("span module ", stderr);
+        Assert.Contains("span adapter ChatAdapter", stderr);
+        Assert.Contains("gen_ai.operation.name=chat", stderr);
+        Assert.Contains("metric declarative.lm.calls 1", stderr);
+        Assert.Contains("metric declarative.lm.duration count=", stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_telemetry_exporter_is_bad_input()
+    {
+        var lm = Answers("{\"answer\": \"Paris\"}");
+        var (code, _, stderr) = await CliRunner.RunAsync("run", "-s", "question -> answer", "-i", "{\"question\": \"q\"}", "--lm", "scripted:" + lm, "--no-cache", "--telemetry", "jaeger");
+        Assert.Equal(2, code);
+        Assert.Contains("console", stderr);
+        Assert.Contains("otlp", stderr);
+    }
+
+    [Fact]
     public async Task Chain_of_thought_prints_reasoning()
     {
         var lm = Answers("{\"reasoning\": \"It is in Europe.\", \"answer\": \"Paris\"}");
