@@ -99,6 +99,8 @@ public class TokenMatcherTests
         { "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":3}}", "[\"a\",\"\\\"é😀\",\"xyz\"]" },
         // Bounded key length and string values.
         { "{\"propertyNames\":{\"maxLength\":4},\"additionalProperties\":{\"type\":\"string\",\"maxLength\":6}}", "{\"ab\":\"Ada\",\"wxyz\":\"é\"}" },
+        // Declared names beside other keys, whose key automaton several alternatives offer and is split in two.
+        { "{\"properties\":{\"__proto__\":{\"type\":\"number\"},\"toString\":{\"properties\":{\"length\":{\"type\":\"string\"}}},\"constructor\":{\"type\":\"number\"}}}", "{\"__proto__\":12,\"toString\":{\"length\":\"foo\"},\"constructor\":37,\"con\":1,\"_x\":2}" },
     };
 
     [Theory]

@@ -413,74 +413,92 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>
-    /// Whether one automaton is all that scans in the current state (besides what follows the automaton's end, when it
+    /// Whether one automaton is all that scans in the current state, besides what follows the automaton's end (when it
     /// may end here): inside it, the token-mask walk can step the automaton alone and consult the parser only where the
-    /// automaton may end (<see cref="PushExit"/>).
+    /// automaton may end (<see cref="PushExit"/>). Several items running the same automaton in the same state count as
+    /// one (every byte moves them alike); what follows the end may itself hold other automata (a key split in two).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal bool SoleScannerIsAutomaton()
+    internal bool SoleScannerIsAutomaton() => SoleAutomaton() is not null;
+
+    /// <summary>The (symbol, state) of the automaton <see cref="SoleScannerIsAutomaton"/> found, or null.</summary>
+    private (int Symbol, int State)? SoleAutomaton()
     {
-        var automata = 0;
-        var others = 0;
-        var sole = default(Item);
+        var scanning = 0;
+        var candidates = new List<(int Symbol, int State, int Count)>();
         foreach (var item in sets[^1].Items)
         {
-            if (Scans(item, out var symbol))
+            if (!Scans(item, out var symbol))
             {
-                if (CompiledGrammar.IsDfa(symbol))
+                continue;
+            }
+
+            scanning++;
+            if (CompiledGrammar.IsDfa(symbol))
+            {
+                var at = candidates.FindIndex(c => SameAutomaton(c.Symbol, symbol) && c.State == item.State);
+                if (at < 0)
                 {
-                    automata++;
-                    sole = item;
+                    candidates.Add((symbol, item.State, 1));
                 }
                 else
                 {
-                    others++;
+                    candidates[at] = (candidates[at].Symbol, candidates[at].State, candidates[at].Count + 1);
                 }
             }
         }
 
-        if (automata != 1)
+        foreach (var (symbol, state, count) in candidates)
         {
-            return false;
-        }
-
-        if (others == 0)
-        {
-            return true;
-        }
-
-        // Items that scan beside the automaton are allowed when they are exactly what follows its end (it may end
-        // here): the set after it ends holds them all, so equal counts mean the same items.
-        if (!grammar.Dfas[CompiledGrammar.DfaIndex(grammar.Rhs[sole.Production][sole.Dot])].IsAccepting(sole.State))
-        {
-            return false;
-        }
-
-        PushExit();
-        var after = 0;
-        foreach (var item in sets[^1].Items)
-        {
-            if (Scans(item, out _))
+            var others = scanning - count;
+            if (others == 0)
             {
-                after++;
+                return (symbol, state);
+            }
+
+            // The items that scan beside it must be exactly what follows its end (it may end here): the set after it
+            // ends holds them all, so equal counts mean the same items.
+            var dfa = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)];
+            if (!dfa.IsAccepting(state))
+            {
+                continue;
+            }
+
+            PushExit(dfa, state);
+            var after = 0;
+            foreach (var item in sets[^1].Items)
+            {
+                if (Scans(item, out _))
+                {
+                    after++;
+                }
+            }
+
+            Rollback(1);
+            if (after == others)
+            {
+                return (symbol, state);
             }
         }
 
-        Rollback(1);
-        return after == others;
+        return null;
     }
 
+    private bool SameAutomaton(int a, int b) =>
+        a == b || ReferenceEquals(grammar.Dfas[CompiledGrammar.DfaIndex(a)], grammar.Dfas[CompiledGrammar.DfaIndex(b)]);
+
     /// <summary>
-    /// Pushes the set that follows when the sole scanning automaton of the current state ends (see
-    /// <see cref="SoleScannerIsAutomaton"/>), without the automaton going on: after any run of bytes that keeps the
-    /// automaton alive and accepting, the bytes it cannot take lead where this set's do. Undo with <see cref="Rollback"/>(1).
+    /// Pushes the set that follows when the automaton <paramref name="dfa"/>, standing in <paramref name="state"/>,
+    /// ends (see <see cref="SoleScannerIsAutomaton"/>), without it going on: after any run of bytes that keeps the
+    /// automaton alive and accepting, the bytes it cannot take lead where this set's do. Other items are left out.
+    /// Undo with <see cref="Rollback"/>(1).
     /// </summary>
-    internal void PushExit()
+    internal void PushExit(ByteDfa dfa, int state)
     {
         var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
         foreach (var item in sets[^1].Items)
         {
-            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && item.State == state
+                && ReferenceEquals(grammar.Dfas[CompiledGrammar.DfaIndex(symbol)], dfa))
             {
                 set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
             }
@@ -490,11 +508,16 @@ public sealed partial class GrammarMatcher
         Close(sets.Count - 1);
     }
 
-    /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>
+    /// <summary>The automata the current state is running, with their states (for the token-mask walk); the sole one first when there is one.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal (ByteDfa Dfa, int State)[] RunningAutomata()
     {
         var result = new List<(ByteDfa, int)>();
+        if (SoleAutomaton() is { } sole)
+        {
+            result.Add((grammar.Dfas[CompiledGrammar.DfaIndex(sole.Symbol)], sole.State));
+        }
+
         foreach (var item in sets[^1].Items)
         {
             if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))

@@ -525,7 +525,8 @@ public sealed class TokenMatcher
         }
 
         Sync(entryDepth);
-        bytes.PushExit();
+        var (soleDfa, soleState, _) = entry.Automata![0];
+        bytes.PushExit(soleDfa, soleState);
         var state = bytes.StateId(grammar.States);
         var exit = Info(state);
         if (exit.Automata is null)
