@@ -202,6 +202,21 @@ public class ResilienceRetryTests
     }
 
     [Fact]
+    public void Default_classification_retries_transient_faults_only()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        Assert.Equal("timeout", TransientFaults.Classify(new TaskCanceledException("HttpClient.Timeout", new TimeoutException()), now)!.Reason);
+        Assert.Null(TransientFaults.Classify(new OperationCanceledException(), now));
+        Assert.Equal("connection-reset", TransientFaults.Classify(new InvalidOperationException("sdk", new IOException("reset")), now)!.Reason);
+        Assert.All(new[] { 408, 429, 500, 502, 503, 504 }, status => Assert.True(TransientFaults.ByStatus(status).ShouldRetry));
+        Assert.All(new[] { 400, 401, 403, 404, 422 }, status => Assert.False(TransientFaults.ByStatus(status).ShouldRetry));
+        Assert.Equal(TimeSpan.FromSeconds(3), TransientFaults.ParseRetryAfter("3", now));
+        Assert.Equal(TimeSpan.FromSeconds(90), TransientFaults.ParseRetryAfter(now.AddSeconds(90).ToString("r"), now));
+        Assert.Equal(TimeSpan.Zero, TransientFaults.ParseRetryAfter(now.AddSeconds(-5).ToString("r"), now));
+        Assert.Null(TransientFaults.ParseRetryAfter("soon", now));
+    }
+
+    [Fact]
     public void Options_are_validated_when_the_client_is_built()
     {
         var error = Assert.Throws<ArgumentException>(() => new ChatClientBuilder(Answers(0)).UseResilience(new ResilienceOptions { MaxRetries = -1 }));

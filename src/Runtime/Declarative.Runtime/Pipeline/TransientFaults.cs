@@ -39,7 +39,7 @@ public static class TransientFaults
                     return RetryDecision.Retry("connection-reset");
                 case TimeoutException:
                     return RetryDecision.Retry("timeout");
-                case OperationCanceledException:
+                case OperationCanceledException when e.InnerException is not TimeoutException:
                     return null; // caller cancellation (the per-attempt timeout is recognised before the classifier)
             }
         }
