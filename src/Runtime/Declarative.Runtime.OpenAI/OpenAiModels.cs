@@ -94,7 +94,7 @@ public static class OpenAiModels
         if (spec.StartsWith("openai-compatible:", StringComparison.Ordinal))
         {
             var rest = spec["openai-compatible:".Length..];
-            var hash = rest.LastIndexOf('#');
+            var hash = rest.IndexOf('#', StringComparison.Ordinal);
             if (hash <= 0 || hash == rest.Length - 1)
             {
                 throw new FormatException($"'{spec}' needs a base address and a model: write openai-compatible:BASE_URL#MODEL, for example openai-compatible:http://127.0.0.1:8000/v1#qwen2.5-7b-instruct.");

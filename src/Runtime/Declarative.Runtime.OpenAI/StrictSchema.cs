@@ -71,7 +71,7 @@ internal sealed class StrictSchema
         if (schema["oneOf"] is JsonArray oneOf)
         {
             schema.Remove("oneOf");
-            schema["anyOf"] = oneOf;
+            schema["anyOf"] = oneOf.DeepClone();
         }
 
         var notes = new List<string>();
@@ -169,7 +169,7 @@ internal sealed class StrictSchema
             return schema;
         }
 
-        return new JsonObject { ["anyOf"] = new JsonArray(schema, new JsonObject { ["type"] = "null" }) };
+        return new JsonObject { ["anyOf"] = new JsonArray(schema.DeepClone(), new JsonObject { ["type"] = "null" }) };
     }
 
     private static bool AcceptsNull(JsonObject schema) =>

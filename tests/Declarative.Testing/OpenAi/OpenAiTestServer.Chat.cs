@@ -105,8 +105,9 @@ public sealed partial class OpenAiTestServer
 
     private async Task<ChatResponse> ReplyAsync(List<ChatMessage> messages, ChatOptions chatOptions, OpenAiFault fault)
     {
-        if (fault == OpenAiFault.SchemaViolation)
+        if (fault != OpenAiFault.None)
         {
+            // A faulted request never reaches the chat client (its body is cut short or replaced anyway).
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, options.SchemaViolationContent)) { FinishReason = ChatFinishReason.Stop };
         }
 

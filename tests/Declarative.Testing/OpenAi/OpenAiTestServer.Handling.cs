@@ -86,6 +86,18 @@ public sealed partial class OpenAiTestServer
         {
             response.Abort(); // the client went away
         }
+        catch (Exception ex)
+        {
+            // The chat client failed (for example a scripted client with no answer left): a 500 that says why.
+            try
+            {
+                await WriteErrorAsync(response, new ErrorReply(500, $"The test server's chat client failed: {ex.Message}", "server_error", null, null)).ConfigureAwait(false);
+            }
+            catch (Exception inner) when (inner is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                response.Abort();
+            }
+        }
     }
 
     /// <summary>Writes the faults that do not depend on the request; <see langword="false"/> for the others.</summary>
@@ -129,7 +141,7 @@ public sealed partial class OpenAiTestServer
             ["error"] = new JsonObject { ["message"] = error.Message, ["type"] = error.Type, ["param"] = error.Param, ["code"] = error.Code },
         }, OpenAiFault.None);
 
-    /// <summary>Writes a JSON body, cut short for <see cref="OpenAiFault.TruncatedJson"/> or dropped half way for <see cref="OpenAiFault.ConnectionReset"/>.</summary>
+    /// <summary>Writes a JSON body, cut short for <see cref="OpenAiFault.TruncatedJson"/> or dropped for <see cref="OpenAiFault.ConnectionReset"/>.</summary>
     private static async Task WriteJsonAsync(HttpListenerResponse response, int status, JsonNode body, OpenAiFault fault)
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
@@ -139,11 +151,7 @@ public sealed partial class OpenAiTestServer
         }
         else if (fault == OpenAiFault.ConnectionReset)
         {
-            response.StatusCode = status;
-            response.ContentType = "application/json";
-            response.ContentLength64 = bytes.Length;
-            await response.OutputStream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2)).ConfigureAwait(false);
-            await response.OutputStream.FlushAsync().ConfigureAwait(false);
+            // HttpListener cannot stop half way through a body it announced, so the connection is dropped before the status line.
             response.Abort();
             return;
         }
