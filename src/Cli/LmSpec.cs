@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Declarative.Runtime.LLama;
+using Declarative.Runtime.OpenAI;
 using Declarative.Testing;
 using LLama.Exceptions;
 using Microsoft.Extensions.AI;
@@ -10,8 +11,8 @@ namespace Declarative.Cli;
 /// Turns an <c>--lm</c> value into a chat client: <c>scripted:FILE.jsonl</c> (offline answers, one JSON object of output
 /// values per line, or <c>{"raw": "text"}</c>); <c>llama:PATH.gguf</c>, <c>llama:https://…/x.gguf</c> or
 /// <c>llama:hf:owner/repo/x.gguf</c> (a local GGUF model, downloaded into the cache first when remote, with settings
-/// such as <c>?ctx=8192&amp;ngl=0</c>; see <see cref="LlamaSpec"/>); and, once its backend lands, <c>openai:MODEL</c> and
-/// <c>openai-compatible:URL#MODEL</c>. Bad specs and missing or corrupt model files are <see cref="CliException"/>s.
+/// such as <c>?ctx=8192&amp;ngl=0</c>; see <see cref="LlamaSpec"/>); <c>openai:MODEL</c> (key from <c>OPENAI_API_KEY</c>) and
+/// <c>openai-compatible:URL#MODEL</c> (see <see cref="OpenAiModels.ParseSpec"/>). Bad specs and missing or corrupt model files are <see cref="CliException"/>s.
 /// </summary>
 internal static class LmSpec
 {
@@ -24,8 +25,7 @@ internal static class LmSpec
         {
             "scripted" => Scripted(rest, adapter),
             "llama" => await LlamaAsync(spec, stderr, downloader ?? new ModelDownloader(), cancellationToken).ConfigureAwait(false),
-            "openai" or "openai-compatible" => throw new CliException(
-                $"--lm {scheme}: is not available in this build yet: the OpenAI backend (Declarative.Runtime.OpenAI) has not landed; use llama:PATH.gguf or scripted:FILE.jsonl."),
+            "openai" or "openai-compatible" => OpenAi(spec),
             _ => throw new CliException(
                 $"--lm '{spec}' is not a known model spec; use openai:MODEL, openai-compatible:URL#MODEL, llama:PATH.gguf or scripted:FILE.jsonl."),
         };
@@ -68,6 +68,18 @@ internal static class LmSpec
             progress?.Finish();
         }
     }
+    private static IChatClient OpenAi(string spec)
+    {
+        try
+        {
+            return OpenAiModels.CreateChatClient(spec);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new CliException("--lm " + ex.Message);
+        }
+    }
+
     private static ScriptedChatClient Scripted(string path, Adapter adapter)
     {
         if (!File.Exists(path))

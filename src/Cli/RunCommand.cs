@@ -92,7 +92,7 @@ internal static class RunCommand
             {
                 throw new CliException(OneLine(ex.Message));
             }
-            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException)
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException or Runtime.OpenAI.OpenAiServerException)
             {
                 stderr.WriteLine("the model call failed: " + OneLine(ex.Message));
                 return ExitCodes.Failed;

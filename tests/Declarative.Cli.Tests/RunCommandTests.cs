@@ -78,7 +78,8 @@ public class RunCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("openai:gpt-4o-mini", "has not landed")]
+    [InlineData("openai-compatible:ftp://host/v1#m", "is not an http(s) address")]
+    [InlineData("openai-compatible:http://127.0.0.1:1/v1", "needs a base address and a model")]
     [InlineData("llama:/models/x.gguf", "/models/x.gguf' does not exist")]
     [InlineData("carrier-pigeon:x", "not a known model spec")]
     [InlineData("scripted:/nonexistent.jsonl", "does not exist")]

@@ -24,4 +24,11 @@ public static class OptionKeys
 
     /// <summary>On a response: <see langword="true"/> when it came from the cache.</summary>
     public const string CacheHit = "declarative.cache_hit";
+
+    /// <summary>
+    /// On a response: how the backend enforced the reply's format — <c>grammar</c> (a grammar constrained decoding),
+    /// <c>json_schema</c> (a JSON schema did), <c>json_object</c> (only "some JSON object") or <c>none</c> (nothing did:
+    /// the adapter's parse-and-retry path is all there is).
+    /// </summary>
+    public const string Constrained = "declarative.constrained";
 }
