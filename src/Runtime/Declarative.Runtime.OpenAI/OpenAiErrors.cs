@@ -34,7 +34,18 @@ internal static class OpenAiErrors
             // not OpenAI's error shape: keep the raw body
         }
 
-        return new OpenAiServerException(ex.Status, message, type, code, param, ex);
+        var translated = new OpenAiServerException(ex.Status, message, type, code, param, ex);
+        if (ex.Status > 0)
+        {
+            // What the resilience middleware reads to decide on a retry and its wait.
+            translated.Data[Declarative.Pipeline.TransientFaults.StatusDataKey] = ex.Status;
+            if (ex.GetRawResponse()?.Headers.TryGetValue("Retry-After", out var retryAfter) == true)
+            {
+                translated.Data[Declarative.Pipeline.TransientFaults.RetryAfterDataKey] = retryAfter;
+            }
+        }
+
+        return translated;
     }
 
     private static string? Text(JsonElement error, string name) =>

@@ -20,6 +20,12 @@ public static class TransientFaults
     /// <summary>The key in <see cref="Exception.Data"/> under which a <c>Retry-After</c> value is looked for.</summary>
     public const string RetryAfterDataKey = "Retry-After";
 
+    /// <summary>
+    /// The key of <c>exception.Data</c> under which a backend's exception may carry the HTTP status it came from (an
+    /// <see cref="int"/>), when it is not an <see cref="HttpRequestException"/>: the OpenAI backend's errors do.
+    /// </summary>
+    public const string StatusDataKey = "declarative.http.status";
+
     /// <summary>Classifies <paramref name="exception"/>; <see langword="null"/> when nothing in it is recognised (surfaced).</summary>
     /// <param name="exception">The error of the attempt.</param>
     /// <param name="now">The current time, to turn an HTTP-date <c>Retry-After</c> into a wait.</param>
@@ -29,8 +35,16 @@ public static class TransientFaults
         ArgumentNullException.ThrowIfNull(exception);
         for (var e = exception; e is not null; e = e.InnerException)
         {
+            if (e.Data[StatusDataKey] is int carried)
+            {
+                return ByStatus(carried, ParseRetryAfter(e.Data[RetryAfterDataKey], now));
+            }
+
             switch (e)
             {
+                case System.Text.Json.JsonException:
+                    // A reply body that is not the JSON it should be (cut short, garbled) from the backend.
+                    return RetryDecision.Retry("invalid-response");
                 case HttpRequestException { StatusCode: { } status } http:
                     return ByStatus((int)status, ParseRetryAfter(http.Data[RetryAfterDataKey], now));
                 case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded }:
