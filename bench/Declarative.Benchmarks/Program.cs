@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus.Run(args)
     : args.Length > 0 && args[0] == "generator" ? Declarative.Benchmarks.GeneratorCost.Run(args)
     : args.Length > 0 && args[0] == "llama" ? Declarative.Benchmarks.LocalModelBench.Run(args)
+    : args.Length > 0 && args[0] == "remote" ? Declarative.Benchmarks.RemoteBench.Run(args)
     : Run(args);
 
 static int Run(string[] args)
