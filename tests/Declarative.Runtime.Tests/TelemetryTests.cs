@@ -101,6 +101,18 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task Retries_are_counted_by_reason()
+    {
+        var faulty = new FaultyChatClient(new ScriptedChatClient().Answer(("answer", "Paris"))).FailNext(FaultKind.ServerError, FaultKind.ServiceUnavailable);
+        var client = new ChatClientBuilder(faulty).UseTelemetry().UseResilience(new ResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) }).Build();
+        await new Predict("question -> answer") { Name = "retried" }.InvokeAsync(new Dictionary<string, object?> { ["question"] = "q" }, new RunContext(client));
+        lock (measurements)
+        {
+            Assert.True(measurements.Count(m => m.Name == "declarative.lm.retries") >= 2);
+        }
+    }
+
+    [Fact]
     public async Task A_parse_failure_shows_as_a_failed_adapter_span_and_a_fallback()
     {
         var client = new ChatClientBuilder(new ScriptedChatClient().AnswerRaw("no sections here").AnswerRaw("{\"answer\": \"Paris\"}")).UseTelemetry().Build();

@@ -23,10 +23,15 @@ internal sealed class ResilienceCounters
 
     public void FinalFailure() => Interlocked.Increment(ref finalFailures);
 
-    public void CircuitRejection() => Interlocked.Increment(ref circuitRejections);
+    public void CircuitRejection()
+    {
+        Interlocked.Increment(ref circuitRejections);
+        Declarative.Tracing.DeclarativeDiagnostics.CircuitRejections.Add(1);
+    }
 
     public void Retried(string reason, TimeSpan wait)
     {
+        Declarative.Tracing.DeclarativeDiagnostics.Retries.Add(1, new KeyValuePair<string, object?>("declarative.retry.reason", reason));
         lock (gate)
         {
             retriedFaults++;

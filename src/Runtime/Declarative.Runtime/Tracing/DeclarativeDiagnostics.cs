@@ -29,6 +29,10 @@ public static class DeclarativeDiagnostics
 
     internal static Histogram<double> Duration { get; } = Meter.CreateHistogram<double>("declarative.lm.duration", "s", "Latency of LM calls.");
 
+    internal static Counter<long> Retries { get; } = Meter.CreateCounter<long>("declarative.lm.retries", "{attempt}", "Attempts retried by the resilience middleware, by reason.");
+
+    internal static Counter<long> CircuitRejections { get; } = Meter.CreateCounter<long>("declarative.lm.circuit_rejections", "{call}", "Calls refused while the circuit breaker was open.");
+
     internal static Counter<long> ParseFailures { get; } = Meter.CreateCounter<long>("declarative.adapter.parse_failures", "{reply}", "Replies an adapter could not parse, by adapter.");
 
     /// <summary>
