@@ -25,6 +25,28 @@ public static class OpenAiModels
     /// <exception cref="ArgumentException">The options are incomplete or inconsistent; the message says which setting to fix.</exception>
     public static IChatClient CreateChatClient(OpenAiClientOptions options)
     {
+        var (credential, clientOptions) = Connection(options);
+        var chat = new ChatClient(options.Model, credential, clientOptions);
+        return new ServerCapabilityChatClient(chat.AsIChatClient(), options.ServerKind, options.StrictSchemas);
+    }
+
+    /// <summary>
+    /// Creates an embedding generator on the server's <c>/v1/embeddings</c> (OpenAI's embedding models, or what an
+    /// OpenAI-compatible server serves), with the SDK's own retries off and server errors as
+    /// <see cref="OpenAiServerException"/>, as for chat.
+    /// </summary>
+    /// <param name="options">The embedding model, endpoint and key; validated here.</param>
+    /// <returns>The generator (dispose it when done).</returns>
+    /// <exception cref="ArgumentException">The options are incomplete or inconsistent.</exception>
+    public static IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(OpenAiClientOptions options)
+    {
+        var (credential, clientOptions) = Connection(options);
+        var embeddings = new global::OpenAI.Embeddings.EmbeddingClient(options.Model, credential, clientOptions);
+        return new ServerErrorEmbeddingGenerator(embeddings.AsIEmbeddingGenerator());
+    }
+
+    private static (ApiKeyCredential Credential, OpenAIClientOptions Options) Connection(OpenAiClientOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clientOptions = new OpenAIClientOptions
@@ -38,9 +60,7 @@ public static class OpenAiModels
         }
 
         // A server without authentication still needs a credential object; it gets a placeholder it ignores.
-        var credential = new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "no-key" : options.ApiKey);
-        var chat = new ChatClient(options.Model, credential, clientOptions);
-        return new ServerCapabilityChatClient(chat.AsIChatClient(), options.ServerKind, options.StrictSchemas);
+        return (new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "no-key" : options.ApiKey), clientOptions);
     }
 
     /// <summary>Creates a chat client from a model spec (see <see cref="ParseSpec"/>).</summary>
