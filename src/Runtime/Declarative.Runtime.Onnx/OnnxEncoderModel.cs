@@ -175,7 +175,10 @@ internal sealed class OnnxEncoderModel : IDisposable
         }
     }
 
-    /// <summary>A vocabulary is uncased when no token, bracketed specials aside, has an upper-case letter.</summary>
+    /// <summary>
+    /// A vocabulary is uncased when no token, bracketed specials aside, has an upper-case Latin letter (uncased BERT
+    /// vocabularies still hold a few upper-case symbols such as ℝ; cased ones have thousands of capitalized words).
+    /// </summary>
     private static bool IsUncased(Stream vocabulary)
     {
         using var reader = new StreamReader(vocabulary, leaveOpen: true);
@@ -188,7 +191,7 @@ internal sealed class OnnxEncoderModel : IDisposable
 
             foreach (var c in line)
             {
-                if (char.IsUpper(c))
+                if (char.IsAsciiLetterUpper(c))
                 {
                     return false;
                 }
