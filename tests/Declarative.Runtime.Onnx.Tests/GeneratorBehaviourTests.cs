@@ -81,6 +81,19 @@ public sealed class GeneratorBehaviourTests(EncoderFixture fixture)
         Assert.True(EncoderFixture.Cosine(result[0].Vector.Span, result[1].Vector.Span) >= 0.99999);
     }
 
+    [Theory]
+    [InlineData("a b c", 5)]
+    [InlineData("a + b = c", 7)]
+    [InlineData("a $ b", 5)]
+    [InlineData("x<y|z~w^v", 11)]
+    [InlineData("a \U0001F600 b", 5)]
+    public async Task Symbols_are_tokens_as_in_BERT(string text, int tokens)
+    {
+        var result = await fixture.Generator.GenerateAsync([text]);
+
+        Assert.Equal(tokens, result.Usage?.InputTokenCount);
+    }
+
     [Fact]
     public async Task A_cancelled_call_throws_before_running()
     {

@@ -73,7 +73,12 @@ internal sealed class OnnxEncoderModel : IDisposable
             try
             {
                 // Uncased BERT strips accents too (Hugging Face's strip_accents follows do_lower_case).
-                tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase });
+                tokenizer = BertTokenizer.Create(vocabulary, new BertOptions
+                {
+                    LowerCaseBeforeTokenization = lowerCase,
+                    RemoveNonSpacingMarks = lowerCase,
+                    PreTokenizer = BertPreTokenization.Create(),
+                });
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException)
             {
