@@ -413,92 +413,74 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>
-    /// Whether one automaton is all that scans in the current state, besides what follows the automaton's end (when it
+    /// Whether one automaton is all that scans in the current state (besides what follows the automaton's end, when it
     /// may end here): inside it, the token-mask walk can step the automaton alone and consult the parser only where the
-    /// automaton may end (<see cref="PushExit"/>). Several items running the same automaton in the same state count as
-    /// one (every byte moves them alike); what follows the end may itself hold other automata (a key split in two).
+    /// automaton may end (<see cref="PushExit"/>).
     /// </summary>
-    internal bool SoleScannerIsAutomaton() => SoleAutomaton() is not null;
-
-    /// <summary>The (symbol, state) of the automaton <see cref="SoleScannerIsAutomaton"/> found, or null.</summary>
-    private (int Symbol, int State)? SoleAutomaton()
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal bool SoleScannerIsAutomaton()
     {
-        var scanning = 0;
-        var candidates = new List<(int Symbol, int State, int Count)>();
+        var automata = 0;
+        var others = 0;
+        var sole = default(Item);
         foreach (var item in sets[^1].Items)
         {
-            if (!Scans(item, out var symbol))
+            if (Scans(item, out var symbol))
             {
-                continue;
-            }
-
-            scanning++;
-            if (CompiledGrammar.IsDfa(symbol))
-            {
-                var at = candidates.FindIndex(c => SameAutomaton(c.Symbol, symbol) && c.State == item.State);
-                if (at < 0)
+                if (CompiledGrammar.IsDfa(symbol))
                 {
-                    candidates.Add((symbol, item.State, 1));
+                    automata++;
+                    sole = item;
                 }
                 else
                 {
-                    candidates[at] = (candidates[at].Symbol, candidates[at].State, candidates[at].Count + 1);
+                    others++;
                 }
             }
         }
 
-        foreach (var (symbol, state, count) in candidates)
+        if (automata != 1)
         {
-            var others = scanning - count;
-            if (others == 0)
-            {
-                return (symbol, state);
-            }
+            return false;
+        }
 
-            // The items that scan beside it must be exactly what follows its end (it may end here): the set after it
-            // ends holds them all, so equal counts mean the same items.
-            var dfa = grammar.Dfas[CompiledGrammar.DfaIndex(symbol)];
-            if (!dfa.IsAccepting(state))
-            {
-                continue;
-            }
+        if (others == 0)
+        {
+            return true;
+        }
 
-            PushExit(dfa, state);
-            var after = 0;
-            foreach (var item in sets[^1].Items)
-            {
-                if (Scans(item, out _))
-                {
-                    after++;
-                }
-            }
+        // Items that scan beside the automaton are allowed when they are exactly what follows its end (it may end
+        // here): the set after it ends holds them all, so equal counts mean the same items.
+        if (!grammar.Dfas[CompiledGrammar.DfaIndex(grammar.Rhs[sole.Production][sole.Dot])].IsAccepting(sole.State))
+        {
+            return false;
+        }
 
-            Rollback(1);
-            if (after == others)
+        PushExit();
+        var after = 0;
+        foreach (var item in sets[^1].Items)
+        {
+            if (Scans(item, out _))
             {
-                return (symbol, state);
+                after++;
             }
         }
 
-        return null;
+        Rollback(1);
+        return after == others;
     }
 
-    private bool SameAutomaton(int a, int b) =>
-        a == b || ReferenceEquals(grammar.Dfas[CompiledGrammar.DfaIndex(a)], grammar.Dfas[CompiledGrammar.DfaIndex(b)]);
-
     /// <summary>
-    /// Pushes the set that follows when the automaton <paramref name="dfa"/>, standing in <paramref name="state"/>,
-    /// ends (see <see cref="SoleScannerIsAutomaton"/>), without it going on: after any run of bytes that keeps the
-    /// automaton alive and accepting, the bytes it cannot take lead where this set's do. Other items are left out.
-    /// Undo with <see cref="Rollback"/>(1).
+    /// Pushes the set that follows when the sole scanning automaton of the current state ends (see
+    /// <see cref="SoleScannerIsAutomaton"/>), without the automaton going on: after any run of bytes that keeps the
+    /// automaton alive and accepting, the bytes it cannot take lead where this set's do. Undo with <see cref="Rollback"/>(1).
     /// </summary>
-    internal void PushExit(ByteDfa dfa, int state)
+    internal void PushExit()
     {
         var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
         foreach (var item in sets[^1].Items)
         {
-            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && item.State == state
-                && ReferenceEquals(grammar.Dfas[CompiledGrammar.DfaIndex(symbol)], dfa))
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
             {
                 set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
             }
@@ -508,16 +490,11 @@ public sealed partial class GrammarMatcher
         Close(sets.Count - 1);
     }
 
-    /// <summary>The automata the current state is running, with their states (for the token-mask walk); the sole one first when there is one.</summary>
+    /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal (ByteDfa Dfa, int State)[] RunningAutomata()
     {
         var result = new List<(ByteDfa, int)>();
-        if (SoleAutomaton() is { } sole)
-        {
-            result.Add((grammar.Dfas[CompiledGrammar.DfaIndex(sole.Symbol)], sole.State));
-        }
-
         foreach (var item in sets[^1].Items)
         {
             if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))

@@ -525,8 +525,7 @@ public sealed class TokenMatcher
         }
 
         Sync(entryDepth);
-        var (soleDfa, soleState, _) = entry.Automata![0];
-        bytes.PushExit(soleDfa, soleState);
+        bytes.PushExit();
         var state = bytes.StateId(grammar.States);
         var exit = Info(state);
         if (exit.Automata is null)
