@@ -39,8 +39,7 @@ public sealed class GrammarDecoder
 
         context.NativeHandle.MemoryClear(true);
         var matcher = grammar.CreateMatcher();
-        var random = new Random(options.Seed);
-        var mask = new uint[grammar.Vocabulary.MaskWords];
+        using var sampler = new TokenMaskSamplingPipeline(matcher, new TokenSamplingOptions { Temperature = options.Temperature, Seed = unchecked((uint)options.Seed) }, advanceOnAccept: false);
         var output = new List<byte>();
         var batch = new LLamaBatch();
         var promptTokens = context.Tokenize(prompt, addBos: true, special: false);
@@ -56,13 +55,7 @@ public sealed class GrammarDecoder
                 throw new InvalidOperationException($"llama.cpp could not decode the batch ({result}).");
             }
 
-            var logits = context.NativeHandle.GetLogitsIth(batch.TokenCount - 1);
-            matcher.ComputeMask(mask);
-            var token = Choose(logits, mask, options.Temperature, random);
-            if (token < 0)
-            {
-                throw new InvalidOperationException("No token is allowed here; the grammar admits no continuation (this is a bug in the grammar or the mask).");
-            }
+            var token = (int)sampler.Sample(context.NativeHandle, batch.TokenCount - 1);
 
             matcher.Advance(token);
             sampled++;
@@ -95,50 +88,6 @@ public sealed class GrammarDecoder
         }
 
         return new GrammarDecodeResult(Encoding.UTF8.GetString(output.ToArray()), options.MaxTokens, matcher.IsAccepting) { Sampled = sampled };
-    }
-
-    /// <summary>The allowed token with the highest logit (temperature 0), or one drawn from the allowed tokens' softmax.</summary>
-    private static int Choose(Span<float> logits, uint[] mask, float temperature, Random random)
-    {
-        var best = -1;
-        var bestLogit = float.NegativeInfinity;
-        for (var id = 0; id < logits.Length; id++)
-        {
-            if ((mask[id >> 5] & (1u << (id & 31))) != 0 && (best < 0 || logits[id] > bestLogit))
-            {
-                best = id;
-                bestLogit = logits[id];
-            }
-        }
-
-        if (best < 0 || temperature <= 0)
-        {
-            return best;
-        }
-
-        var total = 0.0;
-        var weightsByToken = new List<(int Id, double Weight)>();
-        for (var id = 0; id < logits.Length; id++)
-        {
-            if ((mask[id >> 5] & (1u << (id & 31))) != 0)
-            {
-                var w = Math.Exp((logits[id] - bestLogit) / temperature);
-                weightsByToken.Add((id, w));
-                total += w;
-            }
-        }
-
-        var draw = random.NextDouble() * total;
-        foreach (var (id, w) in weightsByToken)
-        {
-            draw -= w;
-            if (draw <= 0)
-            {
-                return id;
-            }
-        }
-
-        return weightsByToken[^1].Id;
     }
 }
 
