@@ -66,6 +66,18 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("failed: AdapterParseException", stderr);
     }
 
+    [Fact]
+    public async Task Telemetry_shows_the_evaluate_span_and_keeps_stdout_json()
+    {
+        var lm = File("lm.jsonl", "{\"answer\": \"Paris\"}", "{\"answer\": \"Rome\"}", "{\"answer\": \"Madrid\"}");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("evaluate", "-s", "question -> answer", "--devset", Devset(),
+            "--lm", "scripted:" + lm, "--no-cache", "--max-parallelism", "1", "--telemetry", "console");
+        Assert.Equal(0, code);
+        Assert.Equal("{\"score\":100,\"n\":3}", stdout.Trim());
+        Assert.Contains("span program evaluate", stderr);
+        Assert.Contains("metric declarative.lm.calls 3", stderr);
+    }
+
     [Theory]
     [InlineData("--metric", "bleu", "--metric 'bleu' is not known")]
     [InlineData("--module", "react", "--module 'react' is not known")]
