@@ -12,6 +12,7 @@ internal static class CliApp
             PromptCommand.Create(stdout),
             RunCommand.Create(stdout, stderr),
             GrammarCommand.Create(stdout, stderr),
+            EvaluateCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
