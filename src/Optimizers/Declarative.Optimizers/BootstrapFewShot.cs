@@ -184,7 +184,8 @@ public sealed class BootstrapFewShot : Optimizer
 
         // A predictor called several times for one example: one of its calls, chosen by a seeded coin
         // (the last, or one of the earlier ones), as DSPy does.
-        var random = new Random(HashCode.Combine(options.Seed, index, round));
+        // Seeded by arithmetic, not HashCode (randomized per process): the same run picks the same calls every time.
+        var random = new Random(unchecked((options.Seed * 1_000_003) + (index * 131) + round));
         return byPredictor.ToDictionary(
             p => p.Key,
             p => p.Value.Count == 1 || random.NextDouble() >= 0.5 ? p.Value[^1] : p.Value[random.Next(p.Value.Count - 1)],
