@@ -11,6 +11,10 @@ namespace Declarative.Generators.Tests;
 /// A signature's model is reused across compilations only when nothing it was read from can have changed: after each
 /// edit, the incremental run's output equals a run from scratch over the edited program.
 /// </summary>
+/// <remarks>
+/// <c>ModelCache.Reads</c> counts for the whole process, so these tests run alone, not beside other generator tests.
+/// </remarks>
+[Collection(ModelCacheCollection.Name)]
 public class ModelCacheTests
 {
     private const string Signature = """
@@ -97,3 +101,12 @@ public class ModelCacheTests
         return incremental;
     }
 }
+
+/// <summary>The tests that read the process-wide <c>ModelCache.Reads</c> counter: run with nothing beside them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ModelCacheCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "model cache counter";
+}
+
