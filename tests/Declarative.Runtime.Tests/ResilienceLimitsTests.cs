@@ -8,9 +8,6 @@ namespace Declarative.Runtime.Tests;
 
 public class ResilienceLimitsTests
 {
-    private static IChatClient Build(IChatClient inner, ResilienceOptions options) =>
-        new ChatClientBuilder(inner).UseResilience(options).Build();
-
     [Fact]
     public async Task The_attempt_timeout_turns_a_hang_into_a_retry()
     {

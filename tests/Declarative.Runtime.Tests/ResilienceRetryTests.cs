@@ -9,9 +9,6 @@ namespace Declarative.Runtime.Tests;
 
 public class ResilienceRetryTests
 {
-    private static IChatClient Build(IChatClient inner, ResilienceOptions options) =>
-        new ChatClientBuilder(inner).UseResilience(options).Build();
-
     [Fact]
     public async Task Two_hundred_predictions_with_a_fifth_faulted_equal_the_fault_free_run()
     {

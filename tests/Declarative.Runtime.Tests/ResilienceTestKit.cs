@@ -1,3 +1,4 @@
+using Declarative.Pipeline;
 using Declarative.Testing;
 using Microsoft.Extensions.AI;
 
@@ -7,6 +8,10 @@ namespace Declarative.Runtime.Tests;
 internal static class ResilienceTestKit
 {
     public static readonly TimeSpan RealTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>A pipeline of the resilience middleware alone over <paramref name="inner"/>.</summary>
+    public static IChatClient Build(IChatClient inner, ResilienceOptions options) =>
+        new ChatClientBuilder(inner).UseResilience(options).Build();
 
     public static ChatMessage[] Say(string text) => [new(ChatRole.User, text)];
 

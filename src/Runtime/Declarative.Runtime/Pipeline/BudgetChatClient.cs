@@ -22,7 +22,7 @@ internal sealed class BudgetChatClient(IChatClient inner, Budget budget) : Deleg
             throw;
         }
 
-        budget.Settle(reservation, !IsCacheHit(response.AdditionalProperties), response.Usage, response.ModelId, failed: false);
+        budget.Settle(reservation, !UsageTrackingChatClient.IsCacheHit(response.AdditionalProperties), response.Usage, response.ModelId, failed: false);
         return response;
     }
 
@@ -39,17 +39,10 @@ internal sealed class BudgetChatClient(IChatClient inner, Budget budget) : Deleg
         {
             await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken).ConfigureAwait(false))
             {
-                foreach (var content in update.Contents)
-                {
-                    if (content is UsageContent u)
-                    {
-                        usage ??= new UsageDetails();
-                        usage.Add(u.Details);
-                    }
-                }
+                UsageTrackingChatClient.AddUsage(ref usage, update);
 
                 modelId ??= update.ModelId;
-                cacheHit |= IsCacheHit(update.AdditionalProperties);
+                cacheHit |= UsageTrackingChatClient.IsCacheHit(update.AdditionalProperties);
                 yield return update;
             }
 
@@ -66,7 +59,4 @@ internal sealed class BudgetChatClient(IChatClient inner, Budget budget) : Deleg
 
     private string? ModelOf(ChatOptions? options) =>
         options?.ModelId ?? (base.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata)?.DefaultModelId;
-
-    private static bool IsCacheHit(AdditionalPropertiesDictionary? properties) =>
-        properties?.TryGetValue(OptionKeys.CacheHit, out var hit) == true && hit is true;
 }

@@ -45,7 +45,7 @@ public sealed class CallHistory
     public void Add(IReadOnlyList<ChatMessage> messages, ChatOptions? options, ChatResponse response)
     {
         var entry = new HistoryEntry(time.GetUtcNow(), messages, options, response,
-            response.AdditionalProperties?.TryGetValue(OptionKeys.CacheHit, out var hit) == true && hit is true);
+            UsageTrackingChatClient.IsCacheHit(response.AdditionalProperties));
         lock (entries)
         {
             entries.AddLast(entry);

@@ -14,7 +14,7 @@ internal sealed class LmMetricsChatClient(IChatClient inner, TelemetryOptions op
         try
         {
             var response = await base.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
-            Record(chatOptions, response.ModelId, response.Usage, IsCacheHit(response.AdditionalProperties), started);
+            Record(chatOptions, response.ModelId, response.Usage, UsageTrackingChatClient.IsCacheHit(response.AdditionalProperties), started);
             return response;
         }
         catch (Exception ex)
@@ -50,15 +50,8 @@ internal sealed class LmMetricsChatClient(IChatClient inner, TelemetryOptions op
             }
 
             model ??= update.ModelId;
-            cacheHit |= IsCacheHit(update.AdditionalProperties);
-            foreach (var content in update.Contents)
-            {
-                if (content is UsageContent u)
-                {
-                    usage ??= new UsageDetails();
-                    usage.Add(u.Details);
-                }
-            }
+            cacheHit |= UsageTrackingChatClient.IsCacheHit(update.AdditionalProperties);
+            UsageTrackingChatClient.AddUsage(ref usage, update);
 
             yield return update;
         }
@@ -113,7 +106,4 @@ internal sealed class LmMetricsChatClient(IChatClient inner, TelemetryOptions op
 
         return tags;
     }
-
-    private static bool IsCacheHit(AdditionalPropertiesDictionary? properties) =>
-        properties?.TryGetValue(OptionKeys.CacheHit, out var hit) == true && hit is true;
 }

@@ -19,14 +19,7 @@ internal sealed class UsageTrackingChatClient(IChatClient inner, UsageTracker tr
         var cacheHit = false;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var content in update.Contents)
-            {
-                if (content is UsageContent u)
-                {
-                    usage ??= new UsageDetails();
-                    usage.Add(u.Details);
-                }
-            }
+            AddUsage(ref usage, update);
 
             cacheHit |= IsCacheHit(update.AdditionalProperties);
             yield return update;
@@ -38,6 +31,20 @@ internal sealed class UsageTrackingChatClient(IChatClient inner, UsageTracker tr
     internal static string? PredictorOf(ChatOptions? options) =>
         options?.AdditionalProperties?.TryGetValue(OptionKeys.Predictor, out var name) == true ? name?.ToString() : null;
 
-    private static bool IsCacheHit(AdditionalPropertiesDictionary? properties) =>
+    /// <summary>Adds the usage an update of a stream carries (if any) to <paramref name="usage"/>.</summary>
+    internal static void AddUsage(ref UsageDetails? usage, ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+        {
+            if (content is UsageContent u)
+            {
+                usage ??= new UsageDetails();
+                usage.Add(u.Details);
+            }
+        }
+    }
+
+    /// <summary>Whether a response (or update) was marked as served from the cache (<see cref="OptionKeys.CacheHit"/>).</summary>
+    internal static bool IsCacheHit(AdditionalPropertiesDictionary? properties) =>
         properties?.TryGetValue(OptionKeys.CacheHit, out var hit) == true && hit is true;
 }
