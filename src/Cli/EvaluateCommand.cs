@@ -21,10 +21,10 @@ internal static class EvaluateCommand
         var metric = new Option<string>("--metric") { Description = "exact_match (DSPy's normalized answer match), strict_match or f1 (SQuAD token F1).", DefaultValueFactory = _ => "exact_match" };
         var field = new Option<string?>("--field") { Description = "The output field scored against the label of the same name (default: the first output)." };
         var lm = new Option<string>("--lm") { Description = "The model, as for `run`: llama:…, openai:MODEL, openai-compatible:URL#MODEL or scripted:FILE.jsonl.", Required = true };
-        var cache = new Option<string?>("--cache") { Description = $"The cache file (default {CommonOptions.DefaultCachePath()})." };
-        var noCache = new Option<bool>("--no-cache") { Description = "Call the model even when an answer is cached, and cache nothing." };
+        var cache = ModelPipeline.Cache();
+        var noCache = ModelPipeline.NoCache();
         var parallelism = new Option<int>("--max-parallelism") { Description = "The most examples run at once.", DefaultValueFactory = _ => 8 };
-        var telemetry = new Option<string?>("--telemetry") { Description = "Spans and metrics: console (on stderr) or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)." };
+        var telemetry = ModelPipeline.Telemetry();
         var results = new Option<string?>("--results") { Description = "Write the per-example rows to FILE.csv or FILE.json." };
         var command = new Command("evaluate", "Run a signature over a devset, score each prediction and print {\"score\": percent, \"n\": count}; progress goes to stderr.")
         {
@@ -67,23 +67,11 @@ internal static class EvaluateCommand
 
             var examples = LoadDevset(result.GetValue(devset)!, result.GetValue(inputKeys), sig, scored);
             using var session = TelemetrySession.Start(result.GetValue(telemetry), stderr);
-            var backend = await LmSpec.CreateAsync(result.GetValue(lm)!, chosen, stderr, cancellationToken: cancellationToken);
-            var builder = new ChatClientBuilder(backend);
-            if (session is not null)
-            {
-                builder.UseTelemetry();
-            }
-
-            SqliteChatCache? store = null;
-            if (!result.GetValue(noCache))
-            {
-                store = new SqliteChatCache(result.GetValue(cache) ?? CommonOptions.DefaultCachePath(), new StderrLogger(stderr));
-                builder.UseSqliteCache(store);
-            }
+            var (built, store) = await ModelPipeline.BuildAsync(result.GetValue(lm)!, chosen, session is not null, result.GetValue(noCache), result.GetValue(cache), stderr, cancellationToken);
 
             try
             {
-                using var client = builder.Build();
+                using var client = built;
                 var context = new RunContext(client) { Adapter = chosen };
                 var gate = new object();
                 var evaluator = new Evaluator(new EvaluateOptions

@@ -27,9 +27,9 @@ internal static class RunCommand
         var maxTokens = new Option<int?>("--max-tokens") { Description = "The most tokens to generate." };
         var seed = new Option<long?>("--seed") { Description = "Sampling seed, where the backend supports one." };
         var rollout = new Option<string?>("--rollout-id") { Description = "A rollout id: a new one bypasses earlier cached answers." };
-        var cache = new Option<string?>("--cache") { Description = $"The cache file (default {CommonOptions.DefaultCachePath()})." };
-        var noCache = new Option<bool>("--no-cache") { Description = "Call the model even when an answer is cached, and cache nothing." };
-        var telemetry = new Option<string?>("--telemetry") { Description = "Spans and metrics: console (on stderr) or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)." };
+        var cache = ModelPipeline.Cache();
+        var noCache = ModelPipeline.NoCache();
+        var telemetry = ModelPipeline.Telemetry();
         var command = new Command("run", "Run a signature once and print the prediction as one JSON object (outputs, plus reasoning where present).")
         {
             signature, instructions, adapter, inputs, chainOfThought, lm, temperature, maxTokens, seed, rollout, cache, noCache, telemetry,
@@ -41,21 +41,8 @@ internal static class RunCommand
             var values = CommonOptions.ReadInputs(result.GetValue(inputs), sig);
             using var session = TelemetrySession.Start(result.GetValue(telemetry), stderr);
             using var run = Declarative.Tracing.DeclarativeDiagnostics.StartProgram("run");
-            var backend = await LmSpec.CreateAsync(result.GetValue(lm)!, chosen, stderr, cancellationToken: cancellationToken);
-            var builder = new ChatClientBuilder(backend);
-            if (session is not null)
-            {
-                builder.UseTelemetry(); // outside the cache: cache hits are counted too
-            }
-
-            SqliteChatCache? store = null;
-            if (!result.GetValue(noCache))
-            {
-                store = new SqliteChatCache(result.GetValue(cache) ?? CommonOptions.DefaultCachePath(), new StderrLogger(stderr));
-                builder.UseSqliteCache(store);
-            }
-
-            using var client = builder.Build();
+            var (built, store) = await ModelPipeline.BuildAsync(result.GetValue(lm)!, chosen, session is not null, result.GetValue(noCache), result.GetValue(cache), stderr, cancellationToken);
+            using var client = built;
             var context = new RunContext(client) { Adapter = chosen };
             var settings = new CallSettings
             {
