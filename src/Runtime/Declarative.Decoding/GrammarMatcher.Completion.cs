@@ -34,14 +34,13 @@ public sealed partial class GrammarMatcher
         }
 
         // Checked by feeding it: only a completion the matcher accepts is offered.
-        var fed = 0;
-        while (fed < best.Length && TryAdvance(best[fed]))
+        if (!TryAdvance(best))
         {
-            fed++;
+            return null;
         }
 
-        var accepted = fed == best.Length && IsAccepting;
-        Rollback(fed);
+        var accepted = IsAccepting;
+        Rollback(best.Length);
         return accepted ? best : null;
     }
 

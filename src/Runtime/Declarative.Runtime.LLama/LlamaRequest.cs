@@ -65,11 +65,10 @@ internal sealed record LlamaRequest(
         {
             switch (value)
             {
-                case OutputGrammar output when output.TryGetGrammar(out var grammar, out _):
-                    return model.Bind(grammar!);
                 case OutputGrammar output:
-                    output.TryGetGrammar(out _, out var error);
-                    throw new GrammarException($"The reply grammar of signature '{output.Signature}' could not be built: {error} Relax that constraint, or send the request without '{OptionKeys.Grammar}' to decode unconstrained.");
+                    return output.TryGetGrammar(out var built, out var error)
+                        ? model.Bind(built!)
+                        : throw new GrammarException($"The reply grammar of signature '{output.Signature}' could not be built: {error} Relax that constraint, or send the request without '{OptionKeys.Grammar}' to decode unconstrained.");
                 case Grammar grammar:
                     return model.Bind(grammar);
                 default:
