@@ -1,3 +1,4 @@
+using Declarative.Pipeline;
 using Declarative.Tracing;
 
 namespace Declarative.Optimizers;
@@ -94,7 +95,7 @@ public sealed class BootstrapFewShot : Optimizer
                 {
                     demos = await AttemptAsync(teacher, trainset[index], index, round, run, context, tracedNames, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is not BudgetExceededException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
                 {
                     if (++errors >= options.MaxErrors)
                     {

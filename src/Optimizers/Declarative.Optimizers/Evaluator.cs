@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Declarative.Pipeline;
 using Declarative.Tracing;
 
 namespace Declarative.Optimizers;
@@ -122,6 +123,10 @@ public sealed class Evaluator
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (BudgetExceededException)
+        {
+            throw; // a spent budget ends the whole run; it is not this example's failure
         }
         catch (Exception ex)
         {

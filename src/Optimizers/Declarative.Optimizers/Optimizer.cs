@@ -1,3 +1,5 @@
+using Declarative.Pipeline;
+
 namespace Declarative.Optimizers;
 
 /// <summary>
@@ -26,6 +28,70 @@ public abstract class Optimizer
         RunContext context,
         CancellationToken cancellationToken = default)
         where TProgram : Module;
+
+    /// <summary>
+    /// Optimizes <paramref name="student"/> within an <see cref="OptimizationRun"/>: steps and scored candidates are
+    /// journaled in <paramref name="optimizationRun"/> (so a run over a file journal resumes after a crash), and when a
+    /// budget of the client pipeline runs out (<see cref="BudgetExceededException"/>) the run stops cleanly and returns
+    /// the best candidate so far, marked partial.
+    /// </summary>
+    /// <typeparam name="TProgram">The program's type.</typeparam>
+    /// <param name="student">The program to optimize; it is not changed.</param>
+    /// <param name="trainset">The training examples, with their inputs marked.</param>
+    /// <param name="valset">The examples candidates are scored on; <see langword="null"/> for the optimizer's default.</param>
+    /// <param name="run">Runs a program on one example with a context.</param>
+    /// <param name="context">The client and adapter to run with.</param>
+    /// <param name="optimizationRun">The run's journal, candidate table and progress.</param>
+    /// <param name="cancellationToken">Cancels the run (nothing is returned then; the journal keeps what finished).</param>
+    /// <returns>The best program, its score and the candidate table.</returns>
+    /// <remarks>
+    /// The base implementation compiles with <see cref="CompileAsync{TProgram}"/> and records nothing; optimizers that
+    /// score candidates override it.
+    /// </remarks>
+    public virtual async Task<OptimizationResult<TProgram>> OptimizeAsync<TProgram>(
+        TProgram student,
+        IReadOnlyList<Example> trainset,
+        IReadOnlyList<Example>? valset,
+        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
+        RunContext context,
+        OptimizationRun optimizationRun,
+        CancellationToken cancellationToken = default)
+        where TProgram : Module
+    {
+        ArgumentNullException.ThrowIfNull(optimizationRun);
+        var program = await CompileAsync(student, trainset, run, context, cancellationToken).ConfigureAwait(false);
+        return new OptimizationResult<TProgram>(program, null, false, null, []);
+    }
+
+    /// <summary>The result of a finished run: the student with the best candidate's state.</summary>
+    /// <typeparam name="TProgram">The program's type.</typeparam>
+    /// <param name="student">The student.</param>
+    /// <param name="optimizationRun">The run.</param>
+    /// <returns>The result, not partial.</returns>
+    private protected static OptimizationResult<TProgram> Finished<TProgram>(TProgram student, OptimizationRun optimizationRun)
+        where TProgram : Module
+    {
+        var best = optimizationRun.Best ?? throw new InvalidOperationException("The run scored no candidate.");
+        return new OptimizationResult<TProgram>(student.WithState(best.State), best.Score, false, null, optimizationRun.Candidates);
+    }
+
+    /// <summary>
+    /// The result of a run stopped by a budget: the best candidate so far, or the unchanged student (a copy) when none
+    /// was scored, marked partial with the budget's message.
+    /// </summary>
+    /// <typeparam name="TProgram">The program's type.</typeparam>
+    /// <param name="student">The student.</param>
+    /// <param name="optimizationRun">The run.</param>
+    /// <param name="reason">The exception that stopped it.</param>
+    /// <returns>The partial result.</returns>
+    private protected static OptimizationResult<TProgram> Partial<TProgram>(TProgram student, OptimizationRun optimizationRun, BudgetExceededException reason)
+        where TProgram : Module
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var best = optimizationRun.Best;
+        var program = best is null ? (TProgram)student.Clone() : student.WithState(best.State);
+        return new OptimizationResult<TProgram>(program, best?.Score, true, reason.Message, optimizationRun.Candidates);
+    }
 
     /// <summary>Compiles a single predictor, run with <see cref="Predict.InvokeAsync"/> on each example's inputs.</summary>
     /// <param name="student">The predictor to optimize; it is not changed.</param>
