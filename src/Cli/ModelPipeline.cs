@@ -11,7 +11,7 @@ namespace Declarative.Cli;
 /// </summary>
 internal static class ModelPipeline
 {
-    public static Option<string?> Cache() => new("--cache") { Description = $"The cache file (default {CommonOptions.DefaultCachePath()})." };
+    public static Option<string?> Cache() => new("--cache") { Description = "The LM cache file, shared by every command (default: declarative/cache.db in $XDG_CACHE_HOME, ~/.cache or %LOCALAPPDATA%)." };
 
     public static Option<bool> NoCache() => new("--no-cache") { Description = "Call the model even when an answer is cached, and cache nothing." };
 
