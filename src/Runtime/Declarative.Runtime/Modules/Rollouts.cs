@@ -1,0 +1,102 @@
+using System.Globalization;
+using Declarative.Tools;
+using Declarative.Tracing;
+using Microsoft.Extensions.Logging;
+
+namespace Declarative;
+
+/// <summary>
+/// The attempt loop <see cref="BestOfN{TModule}"/> and <see cref="Refine{TModule}"/> share: up to N runs of a fresh
+/// copy of the module, each with its own rollout id and temperature 1.0, scored by the reward; the first run meeting
+/// the threshold wins, otherwise the best. Only the winner's trace reaches the caller's trace (as DSPy).
+/// </summary>
+internal static class Rollouts
+{
+    /// <summary>What one attempt produced, for the hook that runs after an attempt below the threshold.</summary>
+    public sealed record Miss(int Attempt, Module Copy, IReadOnlyList<TraceEntry> Trace, Prediction Prediction, double Reward);
+
+    public static async Task<Prediction> RunAsync<TModule>(
+        string kind,
+        TModule module,
+        RolloutOptions options,
+        IReadOnlyDictionary<string, object?> inputs,
+        RunContext context,
+        CallSettings? settings,
+        Action<TModule, int>? prepare,
+        Func<Miss, CancellationToken, Task>? afterMiss,
+        CancellationToken cancellationToken)
+        where TModule : Module, IInvokableModule
+    {
+        var baseRollout = settings?.RolloutId ?? context.Defaults?.RolloutId;
+        Prediction? best = null;
+        TraceRecorder? bestTrace = null;
+        var bestReward = double.NegativeInfinity;
+        var errors = new List<Exception>();
+        for (var attempt = 0; attempt < options.N; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var copy = (TModule)module.Clone();
+            prepare?.Invoke(copy, attempt);
+            var trace = new TraceRecorder();
+            var attemptContext = new RunContext(context.Client) { Adapter = context.Adapter, Defaults = context.Defaults, Logger = context.Logger, Trace = trace };
+            var attemptSettings = (settings ?? new CallSettings()) with { Temperature = 1.0f, RolloutId = RolloutId(baseRollout, attempt) };
+            try
+            {
+                var prediction = await copy.InvokeAsync(inputs, attemptContext, attemptSettings, cancellationToken).ConfigureAwait(false);
+                var reward = options.Reward(inputs, prediction);
+                if (reward > bestReward || best is null)
+                {
+                    (best, bestTrace, bestReward) = (prediction, trace, reward);
+                }
+
+                if (reward >= options.Threshold || attempt == options.N - 1)
+                {
+                    break;
+                }
+
+                if (afterMiss is not null)
+                {
+                    await afterMiss(new Miss(attempt, copy, trace.Entries, prediction, reward), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                errors.Add(ex);
+                context.Logger.LogWarning(ex, "{Kind}: attempt {Attempt} (rollout {Rollout}) failed.", kind, attempt + 1, attemptSettings.RolloutId);
+                if (errors.Count > options.FailCount)
+                {
+                    throw;
+                }
+            }
+        }
+
+        if (best is null)
+        {
+            throw new AttemptsFailedException(errors);
+        }
+
+        if (context.Trace is { } sink && bestTrace is not null)
+        {
+            foreach (var entry in bestTrace.Entries)
+            {
+                sink.Record(entry);
+            }
+
+            if (sink is IToolTraceSink tools)
+            {
+                foreach (var decision in bestTrace.ToolDecisions)
+                {
+                    tools.RecordTool(decision);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>DSPy counts rollout ids up from the LM's (0 by default); a non-numeric id gets a suffix.</summary>
+    internal static string RolloutId(string? baseRollout, int attempt) =>
+        baseRollout is null ? attempt.ToString(CultureInfo.InvariantCulture)
+        : long.TryParse(baseRollout, NumberStyles.Integer, CultureInfo.InvariantCulture, out var start) ? (start + attempt).ToString(CultureInfo.InvariantCulture)
+        : $"{baseRollout}-{attempt}";
+}
