@@ -53,6 +53,28 @@ public class ReActTests
         Assert.Throws<ArgumentException>(() => new ReAct("question -> answer", [Add(), Add()]));
     }
 
+    [Theory]
+    [InlineData("chat")]
+    [InlineData("json")]
+    public async Task The_request_grammar_only_admits_the_tool_names(string format)
+    {
+        Adapter adapter = format == "json" ? JsonAdapter.Default : ChatAdapter.Default;
+        var client = new ScriptedChatClient(adapter)
+            .Step("add", "add", ("a", "1"), ("b", "2"))
+            .Step("done", "finish")
+            .Answer(("reasoning", "r"), ("answer", "3"));
+
+        var result = await new ReAct("question -> answer", [Add()]).InvokeAsync(Question("1+2?"), new RunContext(client) { Adapter = adapter });
+
+        Assert.Equal("3", result["answer"]);
+        var grammar = (OutputGrammar)client.Requests[0].Options!.AdditionalProperties![OptionKeys.Grammar]!;
+        Assert.True(grammar.TryGetGrammar(out var compiled, out var error), error);
+        var gbnf = compiled!.ToGbnf();
+        Assert.Contains("add", gbnf);
+        Assert.Contains("finish", gbnf);
+        Assert.DoesNotContain("search", gbnf);
+    }
+
     [Fact]
     public async Task A_throwing_tool_becomes_an_observation()
     {
