@@ -105,6 +105,8 @@ public class RolloutTests
         Assert.Contains("A hint to the module from an earlier run", requests[2].Messages[0].Text);
 
         Assert.Equal(["OfferFeedback", "StringSignature"], trace.Entries.Select(e => e.Predictor));
+        Assert.False(trace.Entries[1].Inputs.ContainsKey(Predict.HintField));
+        Assert.False(trace.Entries[1].Signature.TryGetField(Predict.HintField, out _));
         Assert.Null(qa.Predictor.Hint);
         Assert.False(qa.Signature.TryGetField(Predict.HintField, out _));
         Assert.Equal(["module.predict"], refine.NamedPredictors().Select(p => p.Name));

@@ -79,7 +79,7 @@ internal static class Rollouts
         {
             foreach (var entry in bestTrace.Entries)
             {
-                sink.Record(entry);
+                sink.Record(WithoutHint(entry));
             }
 
             if (sink is IToolTraceSink tools)
@@ -93,6 +93,19 @@ internal static class Rollouts
 
         return best;
     }
+
+    /// <summary>
+    /// The entry as the predictor's own signature would have produced it: Refine's <c>hint_</c> input is removed, so
+    /// demonstrations bootstrapped from the trace fit the predictor (DSPy leaves it in, with a TODO to remove it).
+    /// </summary>
+    private static TraceEntry WithoutHint(TraceEntry entry) =>
+        entry.Signature.TryGetField(Predict.HintField, out _)
+            ? entry with
+            {
+                Signature = entry.Signature.Delete(Predict.HintField),
+                Inputs = entry.Inputs.Where(i => i.Key != Predict.HintField).ToDictionary(i => i.Key, i => i.Value),
+            }
+            : entry;
 
     /// <summary>DSPy counts rollout ids up from the LM's (0 by default); a non-numeric id gets a suffix.</summary>
     internal static string RolloutId(string? baseRollout, int attempt) =>

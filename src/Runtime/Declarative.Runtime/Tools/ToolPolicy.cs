@@ -62,6 +62,36 @@ public sealed class ToolPolicy
             || (tool.AdditionalProperties.TryGetValue(SideEffectsKey, out var flag) && flag is true or "true");
     }
 
+    /// <summary>
+    /// Wraps tools so that this policy applies wherever they are invoked, for example by
+    /// <see cref="FunctionInvokingChatClient"/>: each call is checked (allow-list, arguments, approval, budget) and
+    /// recorded as in an agent; a refused or failing call returns its observation text to the model instead of running
+    /// or throwing. The wrapped tools share one budget; wrap again for a new one. Only a cancelled call and
+    /// <see cref="ToolBudgetExceededException"/> (under <see cref="ToolBudgetBehavior.Throw"/>) throw.
+    /// </summary>
+    /// <param name="tools">The tools.</param>
+    /// <param name="sink">Where decisions are recorded (for example a <see cref="Tracing.TraceRecorder"/>), or <see langword="null"/>.</param>
+    /// <returns>The wrapped tools, in the same order, with the same names, descriptions and schemas.</returns>
+    /// <exception cref="ArgumentException">Two tools share a name.</exception>
+    public IReadOnlyList<AIFunction> Wrap(IEnumerable<AIFunction> tools, IToolTraceSink? sink = null)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        Validate();
+        var list = tools.ToList();
+        var byName = new Dictionary<string, AIFunction>(StringComparer.Ordinal);
+        foreach (var tool in list)
+        {
+            ArgumentNullException.ThrowIfNull(tool, nameof(tools));
+            if (!byName.TryAdd(tool.Name, tool))
+            {
+                throw new ArgumentException($"Two tools are named '{tool.Name}'; give each a unique name.", nameof(tools));
+            }
+        }
+
+        var run = new ToolRun(byName, this, nameof(ToolPolicy), sink);
+        return list.Select(t => (AIFunction)new PolicyFunction(t, run)).ToArray();
+    }
+
     /// <summary>Checks the settings once; modules call it when they are built.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="MaxToolCalls"/> is negative.</exception>
     /// <exception cref="ArgumentException">A set is null or holds an empty name.</exception>
