@@ -141,4 +141,42 @@ public class ReActTests
         Assert.True(ContextWindowExceededException.IsContextOverflow(new HttpRequestException("x", new InvalidOperationException("Prompt is too long"))));
         Assert.False(ContextWindowExceededException.IsContextOverflow(new InvalidOperationException("rate limited")));
     }
+
+    [Fact]
+    public async Task Cancelling_during_a_tool_call_ends_the_run_instead_of_becoming_an_observation()
+    {
+        using var cts = new CancellationTokenSource();
+        var slow = AIFunctionFactory.Create(string (string query, CancellationToken ct) =>
+        {
+            cts.Cancel();
+            ct.ThrowIfCancellationRequested();
+            return "never";
+        }, "slow");
+        var client = new ScriptedChatClient().Step("go", "slow", ("query", "x"));
+        var trace = new TraceRecorder();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new ReAct("question -> answer", [slow]).InvokeAsync(Question("q"), new RunContext(client) { Trace = trace }, cancellationToken: cts.Token));
+
+        Assert.Empty(trace.ToolDecisions);
+        Assert.Equal(1, client.CallCount);
+    }
+
+    [Fact]
+    public async Task Without_validation_the_arguments_reach_the_tool_as_written()
+    {
+        string? seen = null;
+        var echo = AIFunctionFactory.Create((string text) => seen = text, "echo");
+        var client = new ScriptedChatClient()
+            .Step("echo", "echo", ("text", "hi"), ("extra", "ignored by the tool"))
+            .Step("done", "finish")
+            .Answer(("reasoning", "r"), ("answer", "hi"));
+
+        var result = (ReActPrediction)await new ReAct("question -> answer", [echo], new ReActOptions { Policy = new Tools.ToolPolicy { ValidateArguments = false } })
+            .InvokeAsync(Question("q"), new RunContext(client));
+
+        Assert.Equal("hi", seen);
+        Assert.Equal(ToolOutcome.Succeeded, result.ToolDecisions[0].Outcome);
+        Assert.Equal("ignored by the tool", result.ToolDecisions[0].Arguments["extra"]);
+    }
 }
