@@ -114,6 +114,25 @@ public class RolloutTests
     }
 
     [Fact]
+    public async Task Tool_decisions_of_losing_attempts_still_reach_the_trace()
+    {
+        var searches = new Counter();
+        var client = new ScriptedChatClient()
+            .Step("look", "search", ("query", "a")).Step("done", "finish").Answer(("reasoning", "r"), ("answer", "It is Paris"))
+            .Step("look", "search", ("query", "b")).Step("done", "finish").Answer(("reasoning", "r"), ("answer", "Paris"));
+        var trace = new TraceRecorder();
+        var best = new BestOfN<ReAct>(new ReAct("question -> answer", [Search(searches)]), new RolloutOptions(2, OneWord, 1.0));
+
+        var result = await best.InvokeAsync(Question("Capital?"), new RunContext(client) { Trace = trace });
+
+        Assert.Equal("Paris", result["answer"]);
+        Assert.Equal(2, searches.Count);
+        Assert.Equal(["a", "b"], trace.ToolDecisions.Select(d => d.Arguments["query"]!.ToString()));
+        Assert.Equal(3, trace.Entries.Count);
+        Assert.Equal(["module.react", "module.extract.predict"], best.NamedPredictors().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task Refine_gives_predictors_the_advice_absent_from_the_feedback_as_NA()
     {
         var client = new ScriptedChatClient()

@@ -41,7 +41,10 @@ public sealed class BestOfN<TModule> : Module, IInvokableModule
 
     /// <summary>Runs the attempts.</summary>
     /// <param name="inputs">The module's inputs.</param>
-    /// <param name="context">The run context; only the returned attempt's calls are recorded in its trace.</param>
+    /// <param name="context">
+    /// The run context; only the returned attempt's predictor calls are recorded in its trace, but every attempt's tool
+    /// decisions are.
+    /// </param>
     /// <param name="settings">Settings for every call; temperature and rollout id are set per attempt.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The chosen prediction.</returns>

@@ -49,7 +49,7 @@ public sealed class Refine<TModule> : Module, IInvokableModule
     /// <param name="inputs">The module's inputs.</param>
     /// <param name="context">
     /// The run context; the returned attempt's calls and the feedback calls are recorded in its trace, the other
-    /// attempts' calls are not (as DSPy).
+    /// attempts' predictor calls are not (as DSPy); every attempt's tool decisions are.
     /// </param>
     /// <param name="settings">Settings for every call; temperature and rollout id are set per attempt.</param>
     /// <param name="cancellationToken">Cancels the run.</param>

@@ -8,7 +8,8 @@ namespace Declarative;
 /// <summary>
 /// The attempt loop <see cref="BestOfN{TModule}"/> and <see cref="Refine{TModule}"/> share: up to N runs of a fresh
 /// copy of the module, each with its own rollout id and temperature 1.0, scored by the reward; the first run meeting
-/// the threshold wins, otherwise the best. Only the winner's trace reaches the caller's trace (as DSPy).
+/// the threshold wins, otherwise the best. Only the winner's predictor calls reach the caller's trace (as DSPy); tool
+/// decisions of every attempt do, as they happen, since a tool may have acted on the world in a losing attempt too.
 /// </summary>
 internal static class Rollouts
 {
@@ -29,7 +30,7 @@ internal static class Rollouts
     {
         var baseRollout = settings?.RolloutId ?? context.Defaults?.RolloutId;
         Prediction? best = null;
-        TraceRecorder? bestTrace = null;
+        AttemptTrace? bestTrace = null;
         var bestReward = double.NegativeInfinity;
         var errors = new List<Exception>();
         for (var attempt = 0; attempt < options.N; attempt++)
@@ -37,7 +38,7 @@ internal static class Rollouts
             cancellationToken.ThrowIfCancellationRequested();
             var copy = (TModule)module.Clone();
             prepare?.Invoke(copy, attempt);
-            var trace = new TraceRecorder();
+            var trace = new AttemptTrace(context.Trace as IToolTraceSink);
             var attemptContext = new RunContext(context.Client) { Adapter = context.Adapter, Defaults = context.Defaults, Logger = context.Logger, Trace = trace };
             var attemptSettings = (settings ?? new CallSettings()) with { Temperature = 1.0f, RolloutId = RolloutId(baseRollout, attempt) };
             try
@@ -81,17 +82,21 @@ internal static class Rollouts
             {
                 sink.Record(WithoutHint(entry));
             }
-
-            if (sink is IToolTraceSink tools)
-            {
-                foreach (var decision in bestTrace.ToolDecisions)
-                {
-                    tools.RecordTool(decision);
-                }
-            }
         }
 
         return best;
+    }
+
+    /// <summary>Keeps an attempt's predictor calls until the winner is known; passes tool decisions straight on.</summary>
+    private sealed class AttemptTrace(IToolTraceSink? outer) : ITraceSink, IToolTraceSink
+    {
+        private readonly TraceRecorder entries = new();
+
+        public IReadOnlyList<TraceEntry> Entries => entries.Entries;
+
+        public void Record(TraceEntry entry) => entries.Record(entry);
+
+        public void RecordTool(ToolDecision decision) => outer?.RecordTool(decision);
     }
 
     /// <summary>
