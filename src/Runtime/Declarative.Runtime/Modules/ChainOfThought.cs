@@ -7,7 +7,7 @@ namespace Declarative;
 /// (DSPy's <c>dspy.ChainOfThought</c>). Its predictor is named <c>predict</c>, as in DSPy, so saved programs load
 /// in both.
 /// </summary>
-public class ChainOfThought : Module
+public class ChainOfThought : Module, IInvokableModule
 {
     /// <summary>The name of the reasoning field.</summary>
     public const string ReasoningField = "reasoning";

@@ -12,8 +12,13 @@ namespace Declarative;
 /// A predictor holds a signature and demonstrations and nothing else; calls never change it, so one instance can
 /// serve concurrent calls. <see cref="WithDemos"/> and <see cref="WithInstructions"/> return new predictors.
 /// </remarks>
-public class Predict : Module
+public class Predict : Module, IInvokableModule
 {
+    /// <summary>The input field a hint from Refine is passed in (DSPy's <c>hint_</c>).</summary>
+    public const string HintField = "hint_";
+
+    private static readonly Field HintInput = new(HintField, FieldRole.Input) { Description = "A hint to the module from an earlier run" };
+
     private FormattedDemos? demoCache;
 
     /// <summary>Creates a predictor for a signature.</summary>
@@ -67,6 +72,12 @@ public class Predict : Module
         return copy;
     }
 
+    /// <summary>
+    /// A hint shown to the model as the extra input <see cref="HintField"/>; set only on the per-attempt copies
+    /// Refine makes, never on a user's predictor.
+    /// </summary>
+    internal string? Hint { get; set; }
+
     /// <summary>Replaces the state in place; used only while loading program state, after every check has passed.</summary>
     internal void SetState(Signature signature, IReadOnlyList<Example> demos)
     {
@@ -111,6 +122,12 @@ public class Predict : Module
         if (merged.N < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(settings), merged.N, "CallSettings.N must be at least 1.");
+        }
+
+        if (Hint is { } hint && !signature.TryGetField(HintField, out _))
+        {
+            signature = signature.Append(HintInput);
+            inputs = new Dictionary<string, object?>(inputs) { [HintField] = hint };
         }
 
         var adapter = context.Adapter;

@@ -63,7 +63,11 @@ public sealed class Prediction<T> : Prediction
     {
         Value = value;
         Completions = untyped.Completions;
+        Untyped = untyped;
     }
+
+    /// <summary>The untyped prediction this one came from (for example a <see cref="ReActPrediction"/>, with its trajectory).</summary>
+    public Prediction Untyped { get; }
 
     /// <summary>The signature type with inputs and outputs filled in.</summary>
     public T Value { get; }

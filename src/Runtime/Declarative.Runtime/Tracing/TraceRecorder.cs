@@ -1,9 +1,32 @@
 namespace Declarative.Tracing;
 
-/// <summary>A thread-safe <see cref="ITraceSink"/> that keeps every entry in memory, in the order recorded.</summary>
-public sealed class TraceRecorder : ITraceSink
+/// <summary>A thread-safe <see cref="ITraceSink"/> that keeps every entry (and every tool decision) in memory, in the order recorded.</summary>
+public sealed class TraceRecorder : ITraceSink, Declarative.Tools.IToolTraceSink
 {
     private readonly List<TraceEntry> entries = [];
+    private readonly List<Declarative.Tools.ToolDecision> tools = [];
+
+    /// <summary>The tool decisions recorded so far (a snapshot), refused calls included.</summary>
+    public IReadOnlyList<Declarative.Tools.ToolDecision> ToolDecisions
+    {
+        get
+        {
+            lock (entries)
+            {
+                return tools.ToArray();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void RecordTool(Declarative.Tools.ToolDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        lock (entries)
+        {
+            tools.Add(decision);
+        }
+    }
 
     /// <summary>The entries recorded so far (a snapshot).</summary>
     public IReadOnlyList<TraceEntry> Entries
@@ -33,6 +56,7 @@ public sealed class TraceRecorder : ITraceSink
         lock (entries)
         {
             entries.Clear();
+            tools.Clear();
         }
     }
 }
