@@ -57,10 +57,10 @@ internal sealed class SqliteAuthorizer
             case ActionSelect:
                 SawSelect = true;
                 return Ok;
-            case ActionRead when first is not null && tables.Contains(first) && database == "main":
+            case ActionRead when first is not null && tables.Contains(first) && database is null or "main":
                 return Ok;
             case ActionRead:
-                return Refuse(SqlBlockKind.Denied, $"The statement reads table '{database}.{first}', which is not an allowed table (allowed: {string.Join(", ", tables.Order(StringComparer.Ordinal))}).");
+                return Refuse(SqlBlockKind.Denied, $"The statement reads table '{first}'{(database is null or "main" ? string.Empty : " of database '" + database + "'")}, which is not an allowed table (allowed: {string.Join(", ", tables.Order(StringComparer.Ordinal))}).");
             case ActionFunction when second is not null && functions.Contains(second):
                 return Ok;
             case ActionFunction:

@@ -25,7 +25,19 @@ internal sealed class SqliteSchemaSource(string path) : ISqlSchemaSource
             tables.Add(new SqlTable(name, await ColumnsAsync(connection, name, cancellationToken).ConfigureAwait(false), await ForeignKeysAsync(connection, name, cancellationToken).ConfigureAwait(false)));
         }
 
-        return new SqlSchema(tables);
+        return new SqlSchema(tables.Select(t => t with { ForeignKeys = t.ForeignKeys.Select(k => Resolve(k, tables)).ToArray() }));
+    }
+
+    /// <summary>A key declared without parent columns (<c>REFERENCES parent</c>) refers to the parent's primary key.</summary>
+    private static SqlForeignKey Resolve(SqlForeignKey key, List<SqlTable> tables)
+    {
+        if (key.ReferencedColumns.All(c => c.Length > 0))
+        {
+            return key;
+        }
+
+        var parent = tables.FirstOrDefault(t => string.Equals(t.Name, key.ReferencedTable, StringComparison.OrdinalIgnoreCase));
+        return parent is { PrimaryKey.Count: > 0 } && parent.PrimaryKey.Count == key.Columns.Count ? key with { ReferencedColumns = parent.PrimaryKey } : key;
     }
 
     private static async Task<IReadOnlyList<SqlColumn>> ColumnsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
