@@ -25,8 +25,8 @@ public class SqlSchemaTests(SampleDatabaseFixture fixture) : IClassFixture<Sampl
     public void Describes_the_schema_with_quoted_names_and_keys()
     {
         var text = fixture.Schema.Describe();
-        Assert.Contains("TABLE customers (id INTEGER PRIMARY KEY, name TEXT, email TEXT, city TEXT, joined DATE)", text);
-        Assert.Contains("\"unit price\" REAL", text);
+        Assert.Contains("TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, city TEXT NOT NULL, joined DATE NOT NULL)", text);
+        Assert.Contains("\"unit price\" REAL NOT NULL, PRIMARY KEY (order_id, product_id), FOREIGN KEY", text);
         Assert.Contains("FOREIGN KEY (customer_id) REFERENCES customers (id)", text);
     }
 

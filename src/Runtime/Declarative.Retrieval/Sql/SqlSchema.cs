@@ -47,8 +47,15 @@ public sealed class SqlSchema
         foreach (var table in Tables)
         {
             sb.Append("TABLE ").Append(SqlIdentifier.Quote(table.Name)).Append(" (");
+            var singleKey = table.PrimaryKey.Count == 1;
             sb.AppendJoin(", ", table.Columns.Select(c =>
-                SqlIdentifier.Quote(c.Name) + (c.DeclaredType.Length > 0 ? " " + c.DeclaredType : string.Empty) + (c.IsPrimaryKey ? " PRIMARY KEY" : string.Empty)));
+                SqlIdentifier.Quote(c.Name) + (c.DeclaredType.Length > 0 ? " " + c.DeclaredType : string.Empty)
+                + (c.IsPrimaryKey && singleKey ? " PRIMARY KEY" : c.NotNull ? " NOT NULL" : string.Empty)));
+            if (table.PrimaryKey.Count > 1)
+            {
+                sb.Append(", PRIMARY KEY (").AppendJoin(", ", table.PrimaryKey.Select(SqlIdentifier.Quote)).Append(')');
+            }
+
             foreach (var key in table.ForeignKeys)
             {
                 sb.Append(", FOREIGN KEY (").AppendJoin(", ", key.Columns.Select(SqlIdentifier.Quote))

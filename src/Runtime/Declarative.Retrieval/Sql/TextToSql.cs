@@ -24,6 +24,9 @@ public class TextToSql : Module
     public const string AnswerInstructions =
         "Answer the question from the rows the SQL query returned (JSON: columns, rows, and whether the rows were cut at the row limit).";
 
+    // Quotes and non-ASCII text are shown to the model as they are, not as \u escapes.
+    private static readonly JsonSerializerOptions RowsJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Grammar replyGrammar;
 
     /// <summary>Creates the module.</summary>
@@ -91,7 +94,7 @@ public class TextToSql : Module
     public static string RowsJson(SqlQueryResult rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return JsonSerializer.Serialize(new Dictionary<string, object?> { ["columns"] = rows.Columns, ["rows"] = rows.Rows, ["truncated"] = rows.Truncated });
+        return JsonSerializer.Serialize(new Dictionary<string, object?> { ["columns"] = rows.Columns, ["rows"] = rows.Rows, ["truncated"] = rows.Truncated }, RowsJsonOptions);
     }
 
     /// <summary>Removes what unconstrained models wrap a query in: a Markdown code fence, surrounding whitespace.</summary>
