@@ -86,6 +86,29 @@ public class SqlCheckerTests(SampleDatabaseFixture fixture) : IClassFixture<Samp
     }
 
     [Fact]
+    public async Task The_timeout_runs_on_the_injected_clock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var checker = SqlChecker.ForSqlite(fixture.Path, new SqlCheckerOptions { Timeout = TimeSpan.FromMinutes(10), TimeProvider = clock });
+        const string Slow = "SELECT COUNT(*) FROM order_items a, order_items b, order_items c, order_items d, order_items e, order_items f, order_items g";
+        var running = checker.ExecuteAsync(Slow);
+        await Task.Delay(200);
+        Assert.False(running.IsCompleted); // ten minutes have not passed on the fake clock
+        clock.Advance(TimeSpan.FromMinutes(11));
+        await Assert.ThrowsAsync<TimeoutException>(() => running);
+    }
+
+    [Fact]
+    public void Connections_are_opened_read_only()
+    {
+        using var connection = SqliteConnections.OpenReadOnly(fixture.Path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "CREATE TABLE t (x INTEGER)";
+        var error = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQuery());
+        Assert.Contains("readonly", error.Message);
+    }
+
+    [Fact]
     public async Task Stops_when_the_caller_cancels()
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
