@@ -5,18 +5,23 @@ using Declarative.Retrieval.Sql;
 
 namespace Declarative.Cli.Tests;
 
-public class SqlCommandTests : IDisposable
+public class SqlCommandTests(TinyModelFile model) : IClassFixture<TinyModelFile>, IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("declarative-sql-cli-").FullName;
-    private readonly string db;
+    private readonly string db = CreateDatabase();
 
-    public SqlCommandTests()
+    private static string CreateDatabase()
     {
-        db = Path.Combine(folder, "shop.db");
-        SqlSampleDatabase.Create(db);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("declarative-sql-cli-db-").FullName, "shop.db");
+        SqlSampleDatabase.Create(path);
+        return path;
     }
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(folder, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(db)!, recursive: true);
+    }
 
     private string Answers(params string[] lines)
     {
@@ -65,6 +70,21 @@ public class SqlCommandTests : IDisposable
         Assert.Equal(
             "{\"sql\":\"SELECT name FROM customers WHERE city = 'Boston' ORDER BY name\",\"columns\":[\"name\"],\"rows\":[[\"Barbara Liskov\"],[\"Margaret Hamilton\"]],\"truncated\":false,\"answer\":\"Barbara Liskov and Margaret Hamilton\"}",
             stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Ask_with_a_local_model_writes_a_query_of_the_grammar_that_runs()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync(
+            "sql", "ask", "--db", db, "-q", "How many orders are pending?", "--lm", $"llama:{model.Path}?ngl=0&ctx=4096", "--max-tokens", "80", "--seed", "3", "--no-cache");
+        Assert.True(code == 0, stderr);
+        var output = JsonNode.Parse(stdout)!.AsObject();
+        Assert.Equal(["sql", "columns", "rows", "truncated", "answer"], output.Select(p => p.Key));
+        var sql = output["sql"]!.GetValue<string>();
+        var schema = await SqlSchemaSource.Sqlite(db).ReadSchemaAsync();
+        Assert.True(GrammarMatcher.Matches(CompiledGrammar.Compile(SqlGrammar.Build(schema)), System.Text.Encoding.UTF8.GetBytes(sql)), sql);
+        var (check, _, _) = await CliRunner.RunAsync("sql", "check", "--db", db, "--query", sql);
+        Assert.Equal(0, check);
     }
 
     [Fact]
