@@ -21,10 +21,10 @@ namespace Declarative.Retrieval.Sql;
 public static class SqlGrammar
 {
     private static readonly string[] Comparisons = ["=", "!=", "<>", "<", "<=", ">", ">="];
-    private static readonly string[] Aggregates = ["COUNT", "SUM", "AVG", "MIN", "MAX"];
+    private static readonly System.Collections.ObjectModel.ReadOnlyCollection<string> Aggregates = Array.AsReadOnly(["COUNT", "SUM", "AVG", "MIN", "MAX"]);
 
     /// <summary>The scalar functions the dialect allows (applied to one column).</summary>
-    public static IReadOnlyList<string> ScalarFunctions { get; } = ["LOWER", "UPPER", "LENGTH", "ABS", "ROUND"];
+    public static IReadOnlyList<string> ScalarFunctions { get; } = Array.AsReadOnly(["LOWER", "UPPER", "LENGTH", "ABS", "ROUND"]);
 
     /// <summary>The aggregate functions the dialect allows.</summary>
     public static IReadOnlyList<string> AggregateFunctions => Aggregates;
