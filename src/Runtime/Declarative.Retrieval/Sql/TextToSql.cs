@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Declarative.Grammars;
+
+namespace Declarative.Retrieval.Sql;
+
+/// <summary>
+/// Answers a question from a database: a predictor writes one SELECT over the schema (under the schema's grammar, so
+/// a backend that constrains decoding can only write a valid query), the <see cref="SqlChecker"/> checks it and runs
+/// it read-only with a row limit and a timeout, and a second predictor answers from the rows.
+/// </summary>
+/// <remarks>
+/// The predictors are named <c>generate</c> (<c>question, schema -> sql</c>) and <c>answer</c>
+/// (<c>question, sql, rows -> answer</c>), so optimizers can give them demonstrations and instructions. The grammar is
+/// attached to the ChatAdapter's requests under <see cref="OptionKeys.Grammar"/>; with another adapter, or a backend
+/// that ignores grammars, the checker is the guard.
+/// </remarks>
+public class TextToSql : Module
+{
+    /// <summary>The instructions of the <c>generate</c> predictor.</summary>
+    public const string GenerateInstructions =
+        "Write one SQLite SELECT query that answers the question, using only the tables and columns of the schema. Write the query on one line, with no comments and no semicolon.";
+
+    /// <summary>The instructions of the <c>answer</c> predictor.</summary>
+    public const string AnswerInstructions =
+        "Answer the question from the rows the SQL query returned (JSON: columns, rows, and whether the rows were cut at the row limit).";
+
+    // Quotes and non-ASCII text are shown to the model as they are, not as \u escapes.
+    private static readonly JsonSerializerOptions RowsJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly Grammar replyGrammar;
+
+    /// <summary>Creates the module.</summary>
+    /// <param name="schema">The schema queries are written against (see <see cref="SqlSchemaSource"/>).</param>
+    /// <param name="checker">Checks and runs the queries.</param>
+    /// <param name="grammarOptions">Limits of the query grammar (default <see cref="SqlGrammarOptions.Default"/>).</param>
+    public TextToSql(SqlSchema schema, SqlChecker checker, SqlGrammarOptions? grammarOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(checker);
+        Schema = schema;
+        Checker = checker;
+        replyGrammar = SqlGrammar.ForChatReply(schema, "sql", grammarOptions);
+        Generate = new Predict(Signature.Parse("question: str, schema: str -> sql: str").WithInstructions(GenerateInstructions));
+        Answer = new Predict(Signature.Parse("question: str, sql: str, rows: str -> answer: str").WithInstructions(AnswerInstructions));
+    }
+
+    /// <summary>The schema.</summary>
+    public SqlSchema Schema { get; }
+
+    /// <summary>The checker that guards and runs the queries.</summary>
+    public SqlChecker Checker { get; }
+
+    /// <summary>Writes the query.</summary>
+    public Predict Generate { get; }
+
+    /// <summary>Answers from the rows.</summary>
+    public Predict Answer { get; }
+
+    /// <summary>The grammar of the <c>generate</c> predictor's ChatAdapter reply.</summary>
+    public Grammar ReplyGrammar => replyGrammar;
+
+    /// <summary>Answers a question.</summary>
+    /// <param name="question">The question.</param>
+    /// <param name="context">The run context.</param>
+    /// <param name="settings">Settings for both calls.</param>
+    /// <param name="cancellationToken">Cancels the calls and the query.</param>
+    /// <returns>The query, its rows and the answer.</returns>
+    /// <exception cref="SqlBlockedException">The checker blocked the query the model wrote.</exception>
+    /// <exception cref="TimeoutException">The query ran longer than the checker's timeout.</exception>
+    /// <exception cref="AdapterParseException">A reply could not be parsed.</exception>
+    public async Task<TextToSqlResult> InvokeAsync(string question, RunContext context, CallSettings? settings = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(question);
+        ArgumentNullException.ThrowIfNull(context);
+        var constrained = new RunContext(new SqlGrammarChatClient(context.Client, replyGrammar))
+        {
+            Adapter = context.Adapter,
+            Trace = context.Trace,
+            Defaults = context.Defaults,
+            Logger = context.Logger,
+        };
+        var generated = await Generate.InvokeAsync(
+            new Dictionary<string, object?> { ["question"] = question, ["schema"] = Schema.Describe() }, constrained, settings, cancellationToken).ConfigureAwait(false);
+        var sql = Clean(generated.Get<string>("sql"));
+        var rows = await Checker.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+        var answered = await Answer.InvokeAsync(
+            new Dictionary<string, object?> { ["question"] = question, ["sql"] = sql, ["rows"] = RowsJson(rows) }, context, settings, cancellationToken).ConfigureAwait(false);
+        return new TextToSqlResult(sql, rows, answered.Get<string>("answer"));
+    }
+
+    /// <summary>The rows as the <c>answer</c> predictor sees them: <c>{"columns":[…],"rows":[[…]…],"truncated":false}</c>.</summary>
+    /// <param name="rows">The rows.</param>
+    /// <returns>The JSON text.</returns>
+    public static string RowsJson(SqlQueryResult rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return JsonSerializer.Serialize(new Dictionary<string, object?> { ["columns"] = rows.Columns, ["rows"] = rows.Rows, ["truncated"] = rows.Truncated }, RowsJsonOptions);
+    }
+
+    /// <summary>Removes what unconstrained models wrap a query in: a Markdown code fence, surrounding whitespace.</summary>
+    internal static string Clean(string sql)
+    {
+        var text = sql.Trim();
+        if (text.StartsWith("```", StringComparison.Ordinal) && text.EndsWith("```", StringComparison.Ordinal) && text.Length >= 6)
+        {
+            var firstLine = text.IndexOf('\n');
+            text = (firstLine < 0 ? text[3..^3] : text[(firstLine + 1)..^3]).Trim();
+        }
+
+        return text;
+    }
+}
