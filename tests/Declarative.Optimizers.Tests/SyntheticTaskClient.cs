@@ -48,7 +48,7 @@ internal sealed partial class SyntheticTaskClient : IChatClient
             var question = QuestionPattern().Match(list[^1].Text).Groups[1].Value;
             var demos = list.Skip(1).Take(list.Count - 2).Select(m => m.Text);
             var right = list.Any(m => m.Text.Contains(Magic, StringComparison.Ordinal))
-                || (KeyQuestion is not null && demos.Any(t => t.Contains($"[[ ## question ## ]]\n{KeyQuestion}\n", StringComparison.Ordinal)));
+                || (KeyQuestion is not null && demos.Any(t => t.Contains($"[[ ## question ## ]]\n{KeyQuestion}\n", StringComparison.Ordinal) || t.EndsWith($"[[ ## question ## ]]\n{KeyQuestion}", StringComparison.Ordinal)));
             reply = new() { ["answer"] = right ? "a" + question[1..] : "wrong" };
         }
         else

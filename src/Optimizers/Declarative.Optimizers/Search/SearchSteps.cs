@@ -91,4 +91,12 @@ internal static class SearchSteps
         "\n",
         program.NamedPredictors().Select(p =>
             $"{p.Name}: {string.Join(", ", p.Predictor.Signature.InputFields.Select(f => f.Name))} -> {string.Join(", ", p.Predictor.Signature.OutputFields.Select(f => f.Name))}"));
+
+    /// <summary>Examples as numbered blocks of <c>field: value</c> lines, for proposal prompts.</summary>
+    public static string DescribeExamples(IEnumerable<IReadOnlyDictionary<string, object?>> examples) => string.Join(
+        "\n\n",
+        examples.Select((e, i) => $"Example {i + 1}:\n" + string.Join("\n", e.Select(p => $"{p.Key}: {Show(p.Value)}"))));
+
+    /// <summary>A value as prompt text: strings as they are, other values as JSON.</summary>
+    public static string Show(object? value) => value as string ?? PythonJson.Serialize(value);
 }
