@@ -26,6 +26,9 @@ internal sealed partial class SyntheticTaskClient : IChatClient
     /// <summary>A question whose presence among the demos makes the model right; <see langword="null"/> for none.</summary>
     public string? KeyQuestion { get; init; }
 
+    /// <summary>Whether the model is also right when sampled at temperature 1 (as SIMBA's resampling models are).</summary>
+    public bool RightWhenSampled { get; init; }
+
     public int TaskCalls => Volatile.Read(ref taskCalls);
 
     public int ProposalCalls => Volatile.Read(ref proposalCalls);
@@ -47,7 +50,7 @@ internal sealed partial class SyntheticTaskClient : IChatClient
             Interlocked.Increment(ref taskCalls);
             var question = QuestionPattern().Match(list[^1].Text).Groups[1].Value;
             var demos = list.Skip(1).Take(list.Count - 2).Select(m => m.Text);
-            var right = list.Any(m => m.Text.Contains(Magic, StringComparison.Ordinal))
+            var right = (RightWhenSampled && options?.Temperature is 1.0f) || list.Any(m => m.Text.Contains(Magic, StringComparison.Ordinal))
                 || (KeyQuestion is not null && demos.Any(t => t.Contains($"[[ ## question ## ]]\n{KeyQuestion}\n", StringComparison.Ordinal) || t.EndsWith($"[[ ## question ## ]]\n{KeyQuestion}", StringComparison.Ordinal)));
             reply = new() { ["answer"] = right ? "a" + question[1..] : "wrong" };
         }
