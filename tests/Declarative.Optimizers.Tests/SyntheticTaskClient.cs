@@ -8,8 +8,8 @@ namespace Declarative.Optimizers.Tests;
 /// A scripted model for a synthetic task (<c>question -> answer</c>, where the right answer to <c>qN</c> is <c>aN</c>):
 /// it answers right only when the prompt holds <see cref="Magic"/> (in the instructions or anywhere else) or a demo for
 /// <see cref="KeyQuestion"/>, and wrong ("wrong") otherwise. Every other request is a proposal: each of its output
-/// fields gets <c>Proposals[k % Proposals.Count]</c>, where k is the completion index plus the number that ends the
-/// request's rollout id (so the n completions of one request, and numbered requests, walk through the list).
+/// fields gets <c>Proposals[k % Proposals.Count]</c>, where k is the completion index plus the numbers in the request's
+/// rollout id (so the n completions of one request, and numbered requests, walk through the list).
 /// </summary>
 internal sealed partial class SyntheticTaskClient : IChatClient
 {
@@ -59,9 +59,9 @@ internal sealed partial class SyntheticTaskClient : IChatClient
             Interlocked.Increment(ref proposalCalls);
             ProposalRequests.Add(list[^1].Text);
             var k = options?.AdditionalProperties?.TryGetValue(OptionKeys.CompletionIndex, out var c) == true ? Convert.ToInt32(c, CultureInfo.InvariantCulture) : 0;
-            if (options?.AdditionalProperties?.TryGetValue(OptionKeys.RolloutId, out var r) == true && TrailingNumber().Match(r as string ?? string.Empty) is { Success: true } m)
+            if (options?.AdditionalProperties?.TryGetValue(OptionKeys.RolloutId, out var r) == true)
             {
-                k += int.Parse(m.Value, CultureInfo.InvariantCulture);
+                k += Numbers().Matches(r as string ?? string.Empty).Sum(m => int.Parse(m.Value, CultureInfo.InvariantCulture));
             }
 
             var text = Proposals[k % Proposals.Count];
@@ -95,6 +95,6 @@ internal sealed partial class SyntheticTaskClient : IChatClient
     [GeneratedRegex(@"\[\[ ## question ## \]\]\n(\S+)")]
     private static partial Regex QuestionPattern();
 
-    [GeneratedRegex(@"\d+$")]
-    private static partial Regex TrailingNumber();
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Numbers();
 }
