@@ -63,9 +63,9 @@ public sealed partial class Gepa
                 }
             }
 
-            if (!fromLeft || !fromRight)
+            if (!fromLeft || !fromRight || Contains(merged))
             {
-                return false; // the pair changed the same predictors: nothing to combine
+                return false; // the pair changed the same predictors, or the combination is already in the pool
             }
 
             var sample = ProgramDemos.Sample(random, Enumerable.Range(0, valset.Count).ToList(), Math.Min(MergeSubsample, valset.Count));

@@ -7,7 +7,7 @@ namespace Declarative.Optimizers;
 /// Reflective prompt evolution (DSPy's <c>GEPA</c>): each iteration picks a candidate from the Pareto front of
 /// per-example validation scores, runs it on a minibatch of the training set with traces, and asks the prompt model to
 /// reflect on one predictor's inputs, outputs and the metric's textual feedback (<see cref="MetricResult.Feedback"/>)
-/// and write a new instruction for it (predictors are taken in turn). When the child beats its parent on the same
+/// and write a new instruction for it (each candidate's predictors are taken in turn). When the child beats its parent on the same
 /// minibatch it is scored on the whole validation set and joins the pool. Optionally, two candidates that improved
 /// different predictors from a common ancestor are merged. The run stops when the metric-call budget is spent; the
 /// result is the candidate with the best validation score.
@@ -133,7 +133,8 @@ public sealed partial class Gepa : Optimizer
 
                 var batch = order.Skip(next).Take(options.ReflectionMinibatchSize).Select(i => trainset[i]).ToList();
                 next += options.ReflectionMinibatchSize;
-                var name = names[(iteration - 1) % names.Count];
+                // Each candidate's predictors are improved in turn (GEPA's round-robin module selector).
+                var name = names[pool[parent].NextPredictor++ % names.Count];
                 var accepted = await IterateAsync(iteration, parent, name, batch, cancellationToken).ConfigureAwait(false);
                 if (accepted && options.UseMerge && merges < options.MaxMergeInvocations && await MergeAsync(iteration, cancellationToken).ConfigureAwait(false))
                 {
@@ -180,13 +181,20 @@ public sealed partial class Gepa : Optimizer
             };
             await optimizationRun.AddCandidateAsync(
                 new OptimizationCandidate(index++, $"iteration {iteration} minibatch", Rollouts.Percent(childRollouts.Select(r => r.Score)), false, child, details), cancellationToken).ConfigureAwait(false);
-            if (childRollouts.Sum(r => r.Score) <= parentRollouts.Sum(r => r.Score))
+            if (childRollouts.Sum(r => r.Score) <= parentRollouts.Sum(r => r.Score) || Contains(child))
             {
-                return false;
+                return false; // no better on the minibatch, or a program the pool already holds
             }
 
             await AddAsync(child, [parent], $"iteration {iteration}", $"{key}/child/full-eval", details, cancellationToken).ConfigureAwait(false);
             return true;
+        }
+
+        /// <summary>Whether the pool holds a program with the same instructions and demos.</summary>
+        private bool Contains(ProgramState state)
+        {
+            var json = state.ToJson();
+            return pool.Exists(c => c.State.ToJson() == json);
         }
 
         /// <summary>Scores a program on the validation set and adds it to the pool and the candidate table.</summary>
@@ -200,14 +208,19 @@ public sealed partial class Gepa : Optimizer
             await optimizationRun.AddCandidateAsync(new OptimizationCandidate(index++, label, Rollouts.Percent(scores), true, state, details), cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>The reflection's examples: what the predictor received and produced, and the feedback on the result.</summary>
+        /// <summary>
+        /// The reflection's examples: what the predictor received and produced, and the feedback on the result — from the
+        /// runs in which the predictor was called (all runs, with the program's inputs and outputs, when it was called in none).
+        /// </summary>
         private static string ReflectiveDataset(Rollout[] rollouts, List<Example> batch, string name)
         {
-            var blocks = rollouts.Select((r, k) =>
+            var called = rollouts.Where(r => r.Calls.Any(c => c.Predictor == name)).ToList();
+            var shown = called.Count > 0 ? called : [.. rollouts];
+            var blocks = shown.Select((r, k) =>
             {
-                var calls = r.Calls.Where(c => c.Predictor == name).ToList();
-                var inputs = calls.Count > 0 ? calls[^1].Inputs : batch[k].Inputs();
-                var outputs = calls.Count > 0 ? calls[^1].Outputs : r.Outputs;
+                var call = r.Calls.LastOrDefault(c => c.Predictor == name);
+                var inputs = call?.Inputs ?? batch[r.Example].Inputs();
+                var outputs = call?.Outputs ?? r.Outputs;
                 var feedback = r.Feedback ?? (r.Error is not null ? $"The program failed: {r.Error}" : $"This output scored {r.Score.ToString(CultureInfo.InvariantCulture)}.");
                 return $"## Example {k + 1}\n### Inputs\n{Lines(inputs)}\n### Generated outputs\n{Lines(outputs)}\n### Feedback\n{feedback}";
             });
@@ -221,6 +234,9 @@ public sealed partial class Gepa : Optimizer
     /// <summary>A program in the pool with its per-example validation scores and parents.</summary>
     private sealed record Candidate(ProgramState State, double[] Scores, int[] Parents)
     {
+        /// <summary>Which predictor this candidate's next reflection improves (a counter, taken modulo the predictor count).</summary>
+        public int NextPredictor { get; set; }
+
         public double Average => Scores.Length == 0 ? 0 : Scores.Average();
     }
 }
