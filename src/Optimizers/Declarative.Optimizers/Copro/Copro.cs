@@ -112,7 +112,7 @@ public sealed class Copro : Optimizer
                     var score = Rollouts.Percent(rollouts.Select(r => r.Score));
                     scored[name].Add((proposal, score));
                     await optimizationRun.AddCandidateAsync(
-                        new OptimizationCandidate(index++, $"depth {depth}, {name}, instruction {i}", score, true, candidate, new Dictionary<string, string>
+                        SearchSteps.Candidate(index++, $"depth {depth}, {name}, instruction {i}", rollouts, true, candidate, new Dictionary<string, string>
                         {
                             ["depth"] = depth.ToString(CultureInfo.InvariantCulture),
                             ["predictor"] = name,

@@ -80,7 +80,7 @@ public sealed partial class Gepa
                 ["ancestor"] = ancestor.ToString(CultureInfo.InvariantCulture),
             };
             await optimizationRun.AddCandidateAsync(
-                new OptimizationCandidate(index++, $"merge after iteration {iteration}, subsample", Rollouts.Percent(rollouts.Select(r => r.Score)), false, merged, details), cancellationToken).ConfigureAwait(false);
+                SearchSteps.Candidate(index++, $"merge after iteration {iteration}, subsample", rollouts, false, merged, details), cancellationToken).ConfigureAwait(false);
             var parentsBest = Math.Max(sample.Sum(i => pool[left].Scores[i]), sample.Sum(i => pool[right].Scores[i]));
             if (rollouts.Sum(r => r.Score) >= parentsBest)
             {

@@ -180,7 +180,7 @@ public sealed partial class Gepa : Optimizer
                 ["predictor"] = name,
             };
             await optimizationRun.AddCandidateAsync(
-                new OptimizationCandidate(index++, $"iteration {iteration} minibatch", Rollouts.Percent(childRollouts.Select(r => r.Score)), false, child, details), cancellationToken).ConfigureAwait(false);
+                SearchSteps.Candidate(index++, $"iteration {iteration} minibatch", childRollouts, false, child, details), cancellationToken).ConfigureAwait(false);
             if (childRollouts.Sum(r => r.Score) <= parentRollouts.Sum(r => r.Score) || Contains(child))
             {
                 return false; // no better on the minibatch, or a program the pool already holds
@@ -205,7 +205,7 @@ public sealed partial class Gepa : Optimizer
             var scores = rollouts.Select(r => r.Score).ToArray();
             pool.Add(new Candidate(state, scores, parents));
             details = new Dictionary<string, string>(details) { ["pool_index"] = (pool.Count - 1).ToString(CultureInfo.InvariantCulture) };
-            await optimizationRun.AddCandidateAsync(new OptimizationCandidate(index++, label, Rollouts.Percent(scores), true, state, details), cancellationToken).ConfigureAwait(false);
+            await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, label, rollouts, true, state, details), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -88,7 +88,7 @@ public sealed partial class MiproV2 : Optimizer
 
         var baseline = await optimizationRun.EvaluateAsync("mipro/baseline/eval", student, plan.Valset, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
         var baselineScore = Rollouts.Percent(baseline.Select(r => r.Score));
-        await optimizationRun.AddCandidateAsync(new OptimizationCandidate(index++, "baseline", baselineScore, true, baseState, new Dictionary<string, string> { ["trial"] = "0" }), cancellationToken).ConfigureAwait(false);
+        await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, "baseline", baseline, true, baseState, new Dictionary<string, string> { ["trial"] = "0" }), cancellationToken).ConfigureAwait(false);
 
         var demoSets = await DemoSetsAsync(student, plan, run, context, optimizationRun, random, cancellationToken).ConfigureAwait(false);
         var instructions = await InstructionsAsync(student, plan, demoSets, optimizationRun, random, context, cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed partial class MiproV2 : Optimizer
             var rollouts = await optimizationRun.EvaluateAsync(
                 $"mipro/trial={trial}/eval", student.WithState(state), batch, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             var score = Rollouts.Percent(rollouts.Select(r => r.Score));
-            await optimizationRun.AddCandidateAsync(new OptimizationCandidate(index++, $"trial {trial}", score, !plan.Minibatch, state, details), cancellationToken).ConfigureAwait(false);
+            await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, $"trial {trial}", rollouts, !plan.Minibatch, state, details), cancellationToken).ConfigureAwait(false);
             sampler.Tell(config, score);
             var key = Key(config);
             if (!minibatchScores.TryGetValue(key, out var list))
@@ -154,7 +154,7 @@ public sealed partial class MiproV2 : Optimizer
             var full = await optimizationRun.EvaluateAsync(
                 $"mipro/trial={trial}/full-eval", student.WithState(fullState), plan.Valset, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             var fullScore = Rollouts.Percent(full.Select(r => r.Score));
-            await optimizationRun.AddCandidateAsync(new OptimizationCandidate(index++, $"full evaluation after trial {trial}", fullScore, true, fullState, fullDetails), cancellationToken).ConfigureAwait(false);
+            await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, $"full evaluation after trial {trial}", full, true, fullState, fullDetails), cancellationToken).ConfigureAwait(false);
             sampler.Tell(chosen.Config, fullScore);
             fullyEvaluated.Add(chosen.Key);
         }

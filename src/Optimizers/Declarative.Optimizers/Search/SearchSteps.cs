@@ -99,4 +99,21 @@ internal static class SearchSteps
 
     /// <summary>A value as prompt text: strings as they are, other values as JSON.</summary>
     public static string Show(object? value) => value as string ?? PythonJson.Serialize(value);
+
+    /// <summary>
+    /// A candidate scored by <paramref name="rollouts"/>: its score in percent, and, when runs failed, their number
+    /// (<c>errors</c>) and the first error (<c>first_error</c>) among its details, so failures show in the table.
+    /// </summary>
+    public static OptimizationCandidate Candidate(int index, string label, IReadOnlyList<Rollout> rollouts, bool full, ProgramState state, IReadOnlyDictionary<string, string> details)
+    {
+        var failed = rollouts.Where(r => r.Error is not null).ToList();
+        var all = new Dictionary<string, string>(details, StringComparer.Ordinal);
+        if (failed.Count > 0)
+        {
+            all["errors"] = failed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            all["first_error"] = failed[0].Error!;
+        }
+
+        return new OptimizationCandidate(index, label, Rollouts.Percent(rollouts.Select(r => r.Score)), full, state, all);
+    }
 }

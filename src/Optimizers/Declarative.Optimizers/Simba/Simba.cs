@@ -155,8 +155,7 @@ public sealed partial class Simba : Optimizer
                 var rollouts = await optimizationRun.EvaluateAsync(
                     $"simba/step={step}/candidate={c}/eval", student.WithState(candidates[c].State), batch, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
                 var scores = rollouts.Select(r => r.Score).ToList();
-                var percent = Rollouts.Percent(scores);
-                await optimizationRun.AddCandidateAsync(new OptimizationCandidate(index++, $"step {step} candidate {c}", percent, false, candidates[c].State, candidates[c].Details), cancellationToken).ConfigureAwait(false);
+                await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, $"step {step} candidate {c}", rollouts, false, candidates[c].State, candidates[c].Details), cancellationToken).ConfigureAwait(false);
                 pool.Add((candidates[c].State, scores));
                 if (scores.Average() > bestScore)
                 {
@@ -180,7 +179,7 @@ public sealed partial class Simba : Optimizer
             var rollouts = await optimizationRun.EvaluateAsync(
                 $"simba/final/program={pick}/eval", student.WithState(pool[pick].State), finalset, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             await optimizationRun.AddCandidateAsync(
-                new OptimizationCandidate(index++, $"final, program {pick}", Rollouts.Percent(rollouts.Select(r => r.Score)), true, pool[pick].State, new Dictionary<string, string> { ["program"] = pick.ToString(CultureInfo.InvariantCulture) }),
+                SearchSteps.Candidate(index++, $"final, program {pick}", rollouts, true, pool[pick].State, new Dictionary<string, string> { ["program"] = pick.ToString(CultureInfo.InvariantCulture) }),
                 cancellationToken).ConfigureAwait(false);
         }
     }
