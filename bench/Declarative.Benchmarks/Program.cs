@@ -9,6 +9,7 @@ return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus
     : args.Length > 0 && args[0] == "embeddings" ? Declarative.Benchmarks.EmbeddingBench.Run(args)
     : args.Length > 0 && args[0] == "modules" ? Declarative.Benchmarks.AgentBench.Run(args)
     : args.Length > 0 && args[0] == "sql" ? Declarative.Benchmarks.SqlBench.Run(args)
+    : args.Length > 0 && args[0] == "mipro-bookkeeping" ? Declarative.Benchmarks.MiproBookkeeping.Run(args)
     : Run(args);
 
 static int Run(string[] args)
