@@ -73,6 +73,12 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
                     cut = f.Start;
                 }
             }
+
+            // Never release part of a word: a key whose start has streamed but whose end has not is not matched yet.
+            while (cut > 0 && cut < text.Length && !char.IsWhiteSpace(text[cut - 1]) && !char.IsWhiteSpace(text[cut]))
+            {
+                cut--;
+            }
         }
 
         var settled = found.Where(f => f.Start + f.Length <= cut).ToArray();
