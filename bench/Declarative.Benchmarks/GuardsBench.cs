@@ -113,14 +113,14 @@ internal static class GuardsBench
     {
         var text = FakeData.Document(2048);
         Console.WriteLine($"overhead on a {Encoding.UTF8.GetByteCount(text)}-byte text ({SensitiveDataScanner.Scan(text).Count} findings), {iterations} calls each:");
+        Time("rules only", text, iterations, t => InjectionDetector.DetectWithRules(t));
+        Time("redaction only", text, iterations, t => Redactor.Redact(t));
         Time("rules + redaction", text, iterations, Once);
-        Time("  rules only", text, iterations, t => InjectionDetector.DetectWithRules(t));
-        Time("  redaction only", text, iterations, t => Redactor.Redact(t));
     }
 
     private static void Time(string name, string text, int iterations, Action<string> action)
     {
-        for (var i = 0; i < Math.Min(2000, iterations); i++)
+        for (var i = 0; i < 5000; i++)
         {
             action(text);
         }

@@ -40,10 +40,4 @@ internal static partial class InjectionPatterns
 
     [GeneratedRegex(@"<</?untrusted[^>]{0,40}>>")]
     public static partial Regex SpotlightTag();
-
-    [GeneratedRegex(@"(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{4}){5,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=])")]
-    public static partial Regex Base64Run();
-
-    [GeneratedRegex(@"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,}(?![0-9A-Fa-f])")]
-    public static partial Regex HexRun();
 }

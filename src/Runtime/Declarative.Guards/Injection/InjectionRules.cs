@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -12,16 +13,24 @@ namespace Declarative.Guards;
 /// </summary>
 public static class InjectionRules
 {
-    private static readonly (Func<Regex> Regex, string Kind, string Reason)[] Phrases =
+    // Each phrase rule runs only when one of its anchor words occurs (a vectorized search), so ordinary prose costs
+    // a few substring scans instead of a dozen case-insensitive regex passes.
+    private static readonly (Func<Regex> Regex, SearchValues<string> Anchors, string Kind, string Reason)[] Phrases =
     [
-        (InjectionPatterns.IgnorePrevious, "injection.override", "asks to ignore previous instructions"),
-        (InjectionPatterns.ForgetEverything, "injection.override", "asks to forget the instructions"),
-        (InjectionPatterns.NewInstructions, "injection.override", "announces new instructions"),
-        (InjectionPatterns.DoNotFollow, "injection.override", "asks not to follow the instructions"),
-        (InjectionPatterns.RoleChange, "injection.role_change", "asks the model to take another role"),
-        (InjectionPatterns.RevealPrompt, "injection.prompt_leak", "asks for the system prompt"),
-        (InjectionPatterns.Jailbreak, "injection.jailbreak", "names a jailbreak"),
+        (InjectionPatterns.IgnorePrevious, Anchors("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overrul", "abandon", "drop", "neglect", "discard"), "injection.override", "asks to ignore previous instructions"),
+        (InjectionPatterns.ForgetEverything, Anchors("forget", "ignore", "disregard"), "injection.override", "asks to forget the instructions"),
+        (InjectionPatterns.NewInstructions, Anchors("instruction", "task", "orders", "directive"), "injection.override", "announces new instructions"),
+        (InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions"),
+        (InjectionPatterns.RoleChange, Anchors("you are now", "from now on", "pretend", "act as", "roleplay", "you have been"), "injection.role_change", "asks the model to take another role"),
+        (InjectionPatterns.RevealPrompt, Anchors("prompt", "system message", "instructions", "hidden rules", "developer message"), "injection.prompt_leak", "asks for the system prompt"),
+        (InjectionPatterns.Jailbreak, Anchors("mode", "jailbreak", "jail-break", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak"),
     ];
+
+    /// <summary>The anchors of all phrase rules, rot13-encoded: the rot13 pass runs only when one occurs.</summary>
+    private static readonly SearchValues<string> Rot13Anchors = Anchors(
+        [.. new[] { "ignore", "disregard", "forget", "instruction", "prompt", "pretend", "you are now", "jailbreak", "follow", "bypass", "overrid" }.Select(Rot13)]);
+
+    private static readonly SearchValues<string> RoleWords = Anchors("system", "assistant", "developer", "user");
 
     /// <summary>The weight of each finding kind in the score.</summary>
     public static IReadOnlyDictionary<string, double> Weights { get; } = new Dictionary<string, double>
@@ -75,22 +84,33 @@ public static class InjectionRules
 
     private static void ScanPlain(string text, List<GuardFinding> found, int offset = 0, int length = -1)
     {
-        foreach (var (regex, kind, reason) in Phrases)
+        foreach (var (regex, anchors, kind, reason) in Phrases)
         {
+            if (text.AsSpan().IndexOfAny(anchors) < 0)
+            {
+                continue;
+            }
+
             foreach (var m in regex().EnumerateMatches(text))
             {
                 found.Add(Hit(kind, m, reason, offset, length));
             }
         }
 
-        foreach (var m in InjectionPatterns.RoleLine().EnumerateMatches(text))
+        if (text.AsSpan().IndexOfAny(RoleWords) >= 0)
         {
-            found.Add(Hit("injection.role_marker", m, "a line starts with a chat role", offset, length));
+            foreach (var m in InjectionPatterns.RoleLine().EnumerateMatches(text))
+            {
+                found.Add(Hit("injection.role_marker", m, "a line starts with a chat role", offset, length));
+            }
         }
 
-        foreach (var m in InjectionPatterns.ChatTemplateToken().EnumerateMatches(text))
+        if (text.AsSpan().IndexOfAny('<', '[') >= 0)
         {
-            found.Add(Hit("injection.template_token", m, "chat template control token", offset, length));
+            foreach (var m in InjectionPatterns.ChatTemplateToken().EnumerateMatches(text))
+            {
+                found.Add(Hit("injection.template_token", m, "chat template control token", offset, length));
+            }
         }
 
         if (text.Contains("[[", StringComparison.Ordinal))
@@ -115,24 +135,49 @@ public static class InjectionRules
 
     private static void ScanEncoded(string text, List<GuardFinding> found)
     {
-        foreach (var m in InjectionPatterns.Base64Run().EnumerateMatches(text))
+        // Runs of base64 characters found by hand (a regex tries every word of ordinary prose): 20 or more, with at
+        // most two '=' of padding; a run of an even number of hex digits (24 or more) is decoded as hex instead.
+        for (var i = 0; i < text.Length;)
         {
-            if (DecodeBase64(text.AsSpan(m.Index, m.Length)) is { } decoded)
+            if (!IsBase64Char(text[i]))
             {
-                Rescan(decoded, "base64", m.Index, m.Length, found);
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && IsBase64Char(text[i]))
+            {
+                i++;
+            }
+
+            var run = text.AsSpan(start, i - start);
+            if (run.Length < 20)
+            {
+                continue;
+            }
+
+            var decoded = run.Length >= 24 && run.Length % 2 == 0 && !run.ContainsAnyExcept(HexDigits) ? DecodeHex(run) : null;
+            var encoding = "hex";
+            if (decoded is null && run.Length % 4 == 0 && run.TrimEnd('=').Length >= run.Length - 2 && !run.TrimEnd('=').Contains('='))
+            {
+                decoded = DecodeBase64(run);
+                encoding = "base64";
+            }
+
+            if (decoded is not null)
+            {
+                Rescan(decoded, encoding, start, run.Length, found);
             }
         }
 
-        foreach (var m in InjectionPatterns.HexRun().EnumerateMatches(text))
+        if (text.AsSpan().IndexOfAny(Rot13Anchors) < 0)
         {
-            if (DecodeHex(text.AsSpan(m.Index, m.Length)) is { } decoded)
-            {
-                Rescan(decoded, "hex", m.Index, m.Length, found);
-            }
+            return;
         }
 
         var rot13 = Rot13(text);
-        foreach (var (regex, kind, _) in Phrases)
+        foreach (var (regex, _, kind, _) in Phrases)
         {
             foreach (var m in regex().EnumerateMatches(rot13))
             {
@@ -185,6 +230,12 @@ public static class InjectionRules
         var printable = text.Count(c => !char.IsControl(c) || c is '\n' or '\r' or '\t');
         return text.Length > 0 && printable >= text.Length * 0.95 ? text : null;
     }
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
+    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=';
+
+    private static SearchValues<string> Anchors(params string[] words) => SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
 
     private static string Rot13(string text) => string.Create(text.Length, text, static (span, source) =>
     {

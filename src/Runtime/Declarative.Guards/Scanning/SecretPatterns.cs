@@ -41,9 +41,6 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^:/\s@]+:(?<v>[^@/\s]+)@[^\s/]+")]
     public static partial Regex UrlPassword();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_\-+/=])[A-Za-z0-9_\-+/]{32,}={0,2}(?![A-Za-z0-9_\-+/=])")]
-    public static partial Regex GenericToken();
-
     [GeneratedRegex(@"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b")]
     public static partial Regex Email();
 

@@ -96,21 +96,63 @@ public static class SensitiveDataScanner
             Add(found, SecretPatterns.UrlPassword(), text, "secret.connection_string", "password in a URL", "v");
         }
 
-        foreach (var match in SecretPatterns.GenericToken().EnumerateMatches(text))
+        // Runs of token characters, found by hand (a regex pass over every word costs more): a run of 32 or more, with
+        // at most two '=' of padding at its end, is a candidate.
+        for (var i = 0; i < text.Length;)
         {
-            var span = text.AsSpan(match.Index, match.Length);
-            if (LooksRandom(span))
+            if (!IsTokenChar(text[i]))
             {
-                found.Add(new GuardFinding("secret.generic", match.Index, match.Length, "high-entropy token"));
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && IsTokenChar(text[i]))
+            {
+                i++;
+            }
+
+            var end = i;
+            while (end > start && text[end - 1] == '=' && i - end < 2)
+            {
+                end--;
+            }
+
+            var body = text.AsSpan(start, end - start);
+            if (body.Length >= 32 && !body.Contains('=') && LooksRandom(body))
+            {
+                found.Add(new GuardFinding("secret.generic", start, i - start, "high-entropy token"));
             }
         }
     }
 
     private static void ScanPii(string text, List<GuardFinding> found)
     {
-        if (text.Contains('@', StringComparison.Ordinal))
+        // Around each '@' only (a regex pass would try every word of the text).
+        for (var at = text.IndexOf('@', StringComparison.Ordinal); at >= 0; at = text.IndexOf('@', at + 1))
         {
-            Add(found, SecretPatterns.Email(), text, "pii.email", "e-mail address");
+            var start = at;
+            while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '.' or '_' or '%' or '+' or '-'))
+            {
+                start--;
+            }
+
+            var end = at + 1;
+            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '.' or '-'))
+            {
+                end++;
+            }
+
+            var m = SecretPatterns.Email().Match(text, start, end - start);
+            if (m.Success)
+            {
+                found.Add(new GuardFinding("pii.email", m.Index, m.Length, "e-mail address"));
+            }
+        }
+
+        if (text.AsSpan().IndexOfAnyInRange('0', '9') < 0)
+        {
+            return; // every other kind below holds digits
         }
 
         foreach (var match in SecretPatterns.IbanCandidate().EnumerateMatches(text))
@@ -165,6 +207,8 @@ public static class SensitiveDataScanner
             }
         }
     }
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '+' or '/' or '=';
 
     /// <summary>A token counts as a secret when it mixes letters and digits and its entropy is high.</summary>
     private static bool LooksRandom(ReadOnlySpan<char> token)

@@ -16,6 +16,11 @@ public static class TextNormalizer
     public static NormalizedText Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return new NormalizedText(text, [], false); // ASCII is NFKC-normal and holds no invisible characters
+        }
+
         List<GuardFinding>? removed = null;
         StringBuilder? sb = null;
         var i = 0;
@@ -51,6 +56,11 @@ public static class TextNormalizer
     public static bool HasHiddenCharacters(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return false;
+        }
+
         for (var i = 0; i < text.Length;)
         {
             if (Classify(text, i, out var width) is not null)
