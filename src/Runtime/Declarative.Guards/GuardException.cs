@@ -57,6 +57,6 @@ public sealed class GuardException : Exception
             "limit" => "shorten the input, raise the limit in GuardOptions, or wait for the rate limit to refill",
             _ => "the request was not sent; if this input is legitimate, set GuardOptions.InjectionAction to Flag or raise GuardOptions.InjectionThreshold",
         };
-        return $"Guard blocked the {stage}: {reasons}{more}. {fix}.";
+        return $"Guard blocked the {stage}: {reasons}{more}. To fix: {fix}.";
     }
 }
