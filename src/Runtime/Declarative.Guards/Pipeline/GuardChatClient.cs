@@ -25,7 +25,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var request = await GuardInputAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var response = await base.GetResponseAsync(request.Messages, options, cancellationToken).ConfigureAwait(false);
         var findings = new List<GuardFinding>();
-        foreach (var message in response.Messages)
+        foreach (var message in this.options.OutputAction == GuardAction.Allow ? [] : response.Messages)
         {
             for (var c = 0; c < message.Contents.Count; c++)
             {
