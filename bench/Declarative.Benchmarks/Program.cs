@@ -10,6 +10,7 @@ return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus
     : args.Length > 0 && args[0] == "modules" ? Declarative.Benchmarks.AgentBench.Run(args)
     : args.Length > 0 && args[0] == "sql" ? Declarative.Benchmarks.SqlBench.Run(args)
     : args.Length > 0 && args[0] == "mipro-bookkeeping" ? Declarative.Benchmarks.MiproBookkeeping.Run(args)
+    : args.Length > 0 && args[0] == "guards" ? Declarative.Benchmarks.GuardsBench.Run(args)
     : Run(args);
 
 static int Run(string[] args)

@@ -15,6 +15,7 @@ internal static class CliApp
             EvaluateCommand.Create(stdout, stderr),
             CliReferenceCommand.Create(stdout),
             SqlCommand.Create(stdout, stderr),
+            GuardCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

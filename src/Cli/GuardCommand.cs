@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Declarative.Guards;
+using Declarative.Runtime.Onnx;
+
+namespace Declarative.Cli;
+
+/// <summary>
+/// <c>declarative guard</c>: <c>scan</c> prints one JSON line per text with its injection score and the findings (injection
+/// rules, classifier, secrets, personal data); <c>redact</c> prints the text with secrets and personal data replaced;
+/// <c>train</c> and <c>evaluate</c> (GuardTrainCommand.cs) make and measure the injection classifier.
+/// </summary>
+internal static class GuardCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr) => new("guard", "Scan texts for prompt injection, secrets and personal data; redact them; train the injection classifier.")
+    {
+        Scan(stdout),
+        Redact(stdout),
+        GuardTrainCommand.Train(stdout, stderr),
+        GuardTrainCommand.Evaluate(stdout),
+        GuardTrainCommand.Corpus(stdout),
+    };
+
+    private static Command Scan(TextWriter stdout)
+    {
+        var (text, file, jsonl) = Inputs();
+        var rulesOnly = new Option<bool>("--rules-only") { Description = "Score with the rules only (no embedding model)." };
+        var threshold = new Option<double>("--threshold") { Description = "The injection score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
+        var classifier = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
+        var command = new Command("scan", "Print {\"injection_score\", \"flagged\", \"findings\": [{\"kind\", \"start\", \"length\"}]} per text as JSON lines; exit 1 when a text is flagged.")
+        {
+            text, file, jsonl, rulesOnly, threshold, classifier,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var texts = ReadTexts(result.GetValue(text), result.GetValue(file), result.GetValue(jsonl));
+            var limit = result.GetValue(threshold);
+            if (limit is < 0 or > 1)
+            {
+                throw new CliException($"--threshold must be between 0 and 1, not {limit}.");
+            }
+
+            using var embeddings = result.GetValue(rulesOnly) ? null : OnnxEmbeddings.Create();
+            var detector = new InjectionDetector(embeddings is null ? null : LoadClassifier(result.GetValue(classifier), embeddings));
+            var reports = await detector.DetectAsync(texts, cancellationToken);
+            var flaggedAny = false;
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var flagged = reports[i].Score >= limit;
+                flaggedAny |= flagged;
+                var findings = new JsonArray();
+                foreach (var f in reports[i].Findings.Concat(SensitiveDataScanner.Scan(texts[i])).OrderBy(f => f.Start))
+                {
+                    findings.Add(new JsonObject { ["kind"] = f.Kind, ["start"] = f.Start, ["length"] = f.Length });
+                }
+
+                var line = new JsonObject
+                {
+                    ["injection_score"] = Math.Round(reports[i].Score, 4),
+                    ["flagged"] = flagged,
+                    ["findings"] = findings,
+                };
+                if (reports[i].ClassifierScore is { } p)
+                {
+                    line["rule_score"] = Math.Round(reports[i].RuleScore, 4);
+                    line["classifier_score"] = Math.Round(p, 4);
+                }
+
+                await stdout.WriteLineAsync(line.ToJsonString(JsonOutput.Options));
+            }
+
+            return flaggedAny ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Redact(TextWriter stdout)
+    {
+        var (text, file, _) = Inputs();
+        var command = new Command("redact", "Print the text with secrets and personal data replaced by [REDACTED:kind].") { text, file };
+        command.SetAction(result =>
+        {
+            var texts = ReadTexts(result.GetValue(text), result.GetValue(file), null);
+            stdout.Write(Redactor.Redact(texts[0]).Text);
+            if (result.GetValue(text) is not null)
+            {
+                stdout.WriteLine();
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static InjectionClassifier LoadClassifier(string? path, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embeddings)
+    {
+        if (path is null)
+        {
+            return InjectionClassifier.LoadDefault(embeddings);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException($"--classifier file '{path}' does not exist; make one with `declarative guard train --out FILE`.");
+        }
+
+        try
+        {
+            var model = JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(path))
+                ?? throw new CliException($"--classifier file '{path}' is empty.");
+            return new InjectionClassifier(model, embeddings);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            throw new CliException($"--classifier file '{path}' is not classifier weights: {ex.Message}");
+        }
+    }
+
+    internal static (Option<string?> Text, Option<string?> File, Option<string?> Jsonl) Inputs() =>
+    (
+        new Option<string?>("--text", "-t") { Description = "The text." },
+        new Option<string?>("--file", "-f") { Description = "A file whose whole content is one text." },
+        new Option<string?>("--jsonl") { Description = "A JSONL file: one JSON string, or object with a \"text\" field, per line." }
+    );
+
+    internal static IReadOnlyList<string> ReadTexts(string? text, string? file, string? jsonl)
+    {
+        if ((text is null ? 0 : 1) + (file is null ? 0 : 1) + (jsonl is null ? 0 : 1) != 1)
+        {
+            throw new CliException("give exactly one of --text \"…\", --file FILE or --jsonl FILE.");
+        }
+
+        if (text is not null)
+        {
+            return [text];
+        }
+
+        var path = file ?? jsonl!;
+        if (!File.Exists(path))
+        {
+            throw new CliException($"{(file is null ? "--jsonl" : "--file")} '{path}' does not exist.");
+        }
+
+        if (file is not null)
+        {
+            return [File.ReadAllText(path)];
+        }
+
+        return ReadJsonl(path).Select(row => row.Text).ToArray();
+    }
+
+    /// <summary>Reads a JSONL file of strings or objects with <c>text</c> (and, for evaluation, <c>label</c>).</summary>
+    internal static IEnumerable<(string Text, JsonNode? Label)> ReadJsonl(string path)
+    {
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(line);
+            }
+            catch (JsonException ex)
+            {
+                throw new CliException($"--jsonl line {number} is not valid JSON: {ex.Message}");
+            }
+
+            yield return node switch
+            {
+                JsonValue v when v.TryGetValue<string>(out var s) => (s, null),
+                JsonObject o when o["text"] is JsonValue t && t.TryGetValue<string>(out var s) => (s, o["label"]),
+                _ => throw new CliException($"--jsonl line {number} must be a JSON string or an object with a \"text\" string."),
+            };
+        }
+    }
+}

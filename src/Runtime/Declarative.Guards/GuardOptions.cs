@@ -1,0 +1,132 @@
+using Declarative.Pipeline;
+using Microsoft.Extensions.AI;
+
+namespace Declarative.Guards;
+
+/// <summary>
+/// Settings of the guard middleware added by <c>UseGuards</c>: input guards (normalization, spotlighting, injection
+/// detection, length limits), output guards (secret and PII detection), consumption limits (per-key rate limits, an
+/// optional shared <see cref="Pipeline.Budget"/>) and the <see cref="AdditionalGuards"/> extension point. Validated once
+/// when the pipeline is built; do not change it afterwards.
+/// </summary>
+public sealed class GuardOptions
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key naming, per call, more untrusted input fields (a string or a string collection).</summary>
+    public const string UntrustedFieldsKey = "declarative.guard.untrusted_fields";
+
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key holding the user or API key a call is made for (rate limits, log).</summary>
+    public const string UserKey = "declarative.guard.user";
+
+    /// <summary>
+    /// Input fields whose values come from untrusted sources (documents, web pages, tool results, user uploads): they
+    /// are normalized (<see cref="TextNormalizer"/>) and spotlighted. <c>*</c> marks every input field. Default none.
+    /// Per call, add names under <see cref="UntrustedFieldsKey"/>.
+    /// </summary>
+    public ISet<string> UntrustedFields { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>How untrusted text is marked; default <see cref="SpotlightMode.Delimit"/>.</summary>
+    public SpotlightMode Spotlight { get; set; } = SpotlightMode.Delimit;
+
+    /// <summary>Draws the per-request marker ids; default <see langword="null"/>: a cryptographic source. Seed one for reproducible prompts (tests, caches).</summary>
+    public Random? MarkerRandom { get; set; }
+
+    /// <summary>What to do when an input's injection score reaches <see cref="InjectionThreshold"/>: Allow, Flag or Block (default).</summary>
+    public GuardAction InjectionAction { get; set; } = GuardAction.Block;
+
+    /// <summary>The injection score (0–1) from which <see cref="InjectionAction"/> applies; default 0.5.</summary>
+    public double InjectionThreshold { get; set; } = 0.5;
+
+    /// <summary>Whether trusted input fields are scanned for injection too (default <see langword="true"/>); untrusted ones always are.</summary>
+    public bool ScanTrustedInputs { get; set; } = true;
+
+    /// <summary>The detector; default rules only. Give one with an <see cref="InjectionClassifier"/> to add the classifier.</summary>
+    public InjectionDetector Detector { get; set; } = new();
+
+    /// <summary>The most tokens any one input field may hold; default no limit. Exceeding it blocks the call.</summary>
+    public int? MaxFieldTokens { get; set; }
+
+    /// <summary>Per-field token limits, overriding <see cref="MaxFieldTokens"/>.</summary>
+    public IDictionary<string, int> FieldTokenLimits { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>The most tokens a whole request (all messages) may hold; default no limit.</summary>
+    public int? MaxInputTokens { get; set; }
+
+    /// <summary>Counts tokens for the limits; default characters divided by four, rounded up (as the runtime's budgets estimate).</summary>
+    public Func<string, int> TokenCounter { get; set; } = static text => (text.Length + 3) / 4;
+
+    /// <summary>What to do with secrets and personal data found in completions: Allow, Flag, Redact (default) or Block.</summary>
+    public GuardAction OutputAction { get; set; } = GuardAction.Redact;
+
+    /// <summary>Whether secrets and personal data in requests are redacted before they are sent (default <see langword="false"/>).</summary>
+    public bool RedactInputs { get; set; }
+
+    /// <summary>Whether to look for secrets (default <see langword="true"/>).</summary>
+    public bool DetectSecrets { get; set; } = true;
+
+    /// <summary>Whether to look for personal data (default <see langword="true"/>).</summary>
+    public bool DetectPii { get; set; } = true;
+
+    /// <summary>Finding kinds to ignore (e.g. <c>pii.ipv4</c> for a network tool); default none.</summary>
+    public ISet<string> IgnoredKinds { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many characters of a streamed completion are held back before they are released, so that a secret split
+    /// across updates is redacted whole; default 256. A private key block is held until it ends.
+    /// </summary>
+    public int StreamHoldBack { get; set; } = 256;
+
+    /// <summary>The most requests per minute for one key (see <see cref="KeySelector"/>); default no limit. Exceeding it blocks the call.</summary>
+    public int? RequestsPerMinutePerKey { get; set; }
+
+    /// <summary>The most estimated prompt tokens per minute for one key; default no limit. Exceeding it blocks the call.</summary>
+    public int? TokensPerMinutePerKey { get; set; }
+
+    /// <summary>Picks the key a call is counted under; default the value under <see cref="UserKey"/>, or <c>anonymous</c>.</summary>
+    public Func<ChatOptions?, string> KeySelector { get; set; } = static options =>
+        options?.AdditionalProperties?.TryGetValue(UserKey, out var value) == true && value?.ToString() is { Length: > 0 } key ? key : "anonymous";
+
+    /// <summary>
+    /// A budget (calls, tokens, money, wall time) shared with other pipelines; default none. <c>UseGuards</c> adds it
+    /// inside the guards, so blocked calls spend nothing.
+    /// </summary>
+    public Budget? Budget { get; set; }
+
+    /// <summary>Where decisions are recorded besides the trace and metrics; default none.</summary>
+    public GuardLog? Log { get; set; }
+
+    /// <summary>
+    /// More checks run after the built-in ones on every request and completion: tool policies (allow-lists, approvals,
+    /// argument validation) and SQL permission checks plug in here. Any finding they return blocks the call.
+    /// </summary>
+    public IList<IRequestGuard> AdditionalGuards { get; } = [];
+
+    /// <summary>The clock for rate limits and log timestamps; default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks the settings; called once when the pipeline is built.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    internal void Validate()
+    {
+        Require(InjectionAction != GuardAction.Redact, nameof(InjectionAction), "cannot be Redact (injections are not redacted): use Flag or Block");
+        Require(InjectionThreshold is >= 0 and <= 1, nameof(InjectionThreshold), "must be between 0 and 1");
+        Require(Detector is not null, nameof(Detector), "cannot be null");
+        Require(MaxFieldTokens is null or > 0, nameof(MaxFieldTokens), "must be positive");
+        Require(FieldTokenLimits.Values.All(v => v > 0), nameof(FieldTokenLimits), "must hold positive limits");
+        Require(MaxInputTokens is null or > 0, nameof(MaxInputTokens), "must be positive");
+        Require(TokenCounter is not null, nameof(TokenCounter), "cannot be null");
+        Require(StreamHoldBack >= 0, nameof(StreamHoldBack), "cannot be negative");
+        Require(RequestsPerMinutePerKey is null or > 0, nameof(RequestsPerMinutePerKey), "must be positive");
+        Require(TokensPerMinutePerKey is null or > 0, nameof(TokensPerMinutePerKey), "must be positive");
+        Require(KeySelector is not null, nameof(KeySelector), "cannot be null");
+        Require(TimeProvider is not null, nameof(TimeProvider), "cannot be null");
+        Require(AdditionalGuards.All(g => g is not null), nameof(AdditionalGuards), "cannot hold null");
+    }
+
+    private static void Require(bool condition, string name, string rule)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"GuardOptions.{name} {rule}; fix it before calling UseGuards.", name);
+        }
+    }
+}

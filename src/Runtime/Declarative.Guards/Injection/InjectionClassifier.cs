@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.AI;
+
+namespace Declarative.Guards;
+
+/// <summary>
+/// A logistic-regression prompt-injection classifier over sentence embeddings. The shipped weights
+/// (<see cref="LoadDefault"/>) were trained by <c>declarative guard train</c> on all-MiniLM-L6-v2 embeddings of the
+/// corpus described in the README; use them only with that embedding model (the Declarative.Runtime.Onnx default).
+/// Thread-safe.
+/// </summary>
+public sealed class InjectionClassifier
+{
+    private readonly float[] weights;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> embeddings;
+
+    /// <summary>Creates a classifier from trained weights.</summary>
+    /// <param name="model">The weights.</param>
+    /// <param name="embeddings">The embedding generator the weights were trained with.</param>
+    public InjectionClassifier(InjectionClassifierModel model, IEmbeddingGenerator<string, Embedding<float>> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (model.Weights is not { Length: > 0 })
+        {
+            throw new ArgumentException("The classifier model has no weights; train one with 'declarative guard train'.", nameof(model));
+        }
+
+        Model = model;
+        weights = model.Weights;
+        this.embeddings = embeddings;
+    }
+
+    /// <summary>The weights in use.</summary>
+    public InjectionClassifierModel Model { get; }
+
+    /// <summary>Loads the shipped weights (trained on all-MiniLM-L6-v2 embeddings).</summary>
+    /// <param name="embeddings">An all-MiniLM-L6-v2 generator (e.g. <c>OnnxEmbeddings.Create()</c>).</param>
+    /// <returns>The classifier.</returns>
+    public static InjectionClassifier LoadDefault(IEmbeddingGenerator<string, Embedding<float>> embeddings)
+    {
+        using var stream = typeof(InjectionClassifier).Assembly.GetManifestResourceStream("Declarative.Guards.injection-classifier.json")
+            ?? throw new InvalidOperationException("The injection-classifier.json resource is missing from Declarative.Guards; rebuild the package.");
+        var model = JsonSerializer.Deserialize(stream, ClassifierJson.Default.InjectionClassifierModel)
+            ?? throw new InvalidOperationException("The injection-classifier.json resource is empty.");
+        return new InjectionClassifier(model, embeddings);
+    }
+
+    /// <summary>The probability that each text is a prompt injection.</summary>
+    /// <param name="texts">The texts.</param>
+    /// <param name="cancellationToken">Stops the embedding.</param>
+    /// <returns>One probability per text, in order.</returns>
+    public async Task<double[]> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var generated = await embeddings.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var scores = new double[texts.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = Probability(generated[i].Vector.Span);
+        }
+
+        return scores;
+    }
+
+    /// <summary>The probability for one embedding.</summary>
+    internal double Probability(ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != weights.Length)
+        {
+            throw new InvalidOperationException(
+                $"The embedding has {vector.Length} dimensions but the classifier was trained on {weights.Length} ({Model.EmbeddingModel}); use that embedding model or retrain with 'declarative guard train'.");
+        }
+
+        double z = Model.Bias;
+        for (var i = 0; i < vector.Length; i++)
+        {
+            z += weights[i] * vector[i];
+        }
+
+        return 1 / (1 + Math.Exp(-z));
+    }
+}
+
+/// <summary>The weights of an <see cref="InjectionClassifier"/>, as stored in JSON.</summary>
+public sealed class InjectionClassifierModel
+{
+    /// <summary>The embedding model the weights were trained on.</summary>
+    [JsonPropertyName("embedding_model")]
+    public string EmbeddingModel { get; set; } = string.Empty;
+
+    /// <summary>The intercept.</summary>
+    [JsonPropertyName("bias")]
+    public double Bias { get; set; }
+
+    /// <summary>One weight per embedding dimension.</summary>
+    [JsonPropertyName("weights")]
+    public float[] Weights { get; set; } = [];
+
+    /// <summary>How the weights were made (corpus, split, seed, held-out figures).</summary>
+    [JsonPropertyName("training")]
+    public Dictionary<string, string> Training { get; set; } = [];
+}
+
+/// <summary>Source-generated JSON for the classifier weights.</summary>
+[JsonSerializable(typeof(InjectionClassifierModel))]
+[JsonSourceGenerationOptions(WriteIndented = false)]
+internal sealed partial class ClassifierJson : JsonSerializerContext;

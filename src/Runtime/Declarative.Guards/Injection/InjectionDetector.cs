@@ -1,0 +1,91 @@
+namespace Declarative.Guards;
+
+/// <summary>
+/// Scores texts for prompt injection: <see cref="InjectionRules"/> on the NFKC-normalized text (plus the invisible
+/// characters removed), and, when given, an <see cref="InjectionClassifier"/>. The score is the larger of the two.
+/// Thread-safe.
+/// </summary>
+/// <param name="classifier">The classifier, or <see langword="null"/> for rules only.</param>
+public sealed class InjectionDetector(InjectionClassifier? classifier = null)
+{
+    /// <summary>The classifier in use, if any.</summary>
+    public InjectionClassifier? Classifier { get; } = classifier;
+
+    /// <summary>Scores one text with the rules only (no embedding call).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The report.</returns>
+    public static InjectionReport DetectWithRules(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var normalized = TextNormalizer.Normalize(text);
+        var findings = new List<GuardFinding>(normalized.Removed);
+        foreach (var finding in InjectionRules.Scan(normalized.Text))
+        {
+            // Offsets of rule hits are in the normalized text; map them back when nothing was removed before them.
+            findings.Add(normalized.Removed.Count == 0 && !normalized.Changed ? finding : finding with { Start = MapBack(normalized, finding.Start) });
+        }
+
+        findings.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var score = InjectionRules.Score(findings);
+        return new InjectionReport(score, score, null, findings);
+    }
+
+    /// <summary>Scores texts with the rules and, when configured, the classifier (one batched embedding call).</summary>
+    /// <param name="texts">The texts.</param>
+    /// <param name="cancellationToken">Stops the classifier.</param>
+    /// <returns>One report per text, in order.</returns>
+    public async Task<IReadOnlyList<InjectionReport>> DetectAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var reports = texts.Select(DetectWithRules).ToArray();
+        if (Classifier is null || texts.Count == 0)
+        {
+            return reports;
+        }
+
+        var probabilities = await Classifier.ScoreAsync(texts.Select(t => TextNormalizer.Normalize(t).Text).ToArray(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < reports.Length; i++)
+        {
+            var p = probabilities[i];
+            var findings = reports[i].Findings;
+            if (p >= 0.5)
+            {
+                findings = [.. findings, new GuardFinding("injection.classifier", 0, texts[i].Length, $"classifier probability {p:0.00}")];
+            }
+
+            reports[i] = reports[i] with { Score = Math.Max(reports[i].RuleScore, p), ClassifierScore = p, Findings = findings };
+        }
+
+        return reports;
+    }
+
+    /// <summary>Scores one text (see <see cref="DetectAsync(IReadOnlyList{string}, CancellationToken)"/>).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="cancellationToken">Stops the classifier.</param>
+    /// <returns>The report.</returns>
+    public async Task<InjectionReport> DetectAsync(string text, CancellationToken cancellationToken = default) =>
+        (await DetectAsync([text], cancellationToken).ConfigureAwait(false))[0];
+
+    private static int MapBack(NormalizedText normalized, int start)
+    {
+        // Removed runs shift later text left; add back the removed lengths that precede the position. NFKC changes
+        // are length-preserving for most text; where they are not, the offset is approximate (documented).
+        var shift = 0;
+        foreach (var removed in normalized.Removed)
+        {
+            if (removed.Start - shift <= start)
+            {
+                shift += removed.Length;
+            }
+        }
+
+        return start + shift;
+    }
+}
+
+/// <summary>The injection score of one text.</summary>
+/// <param name="Score">The combined score in [0, 1]: the larger of <paramref name="RuleScore"/> and <paramref name="ClassifierScore"/>.</param>
+/// <param name="RuleScore">The rules' score.</param>
+/// <param name="ClassifierScore">The classifier's probability, when a classifier ran.</param>
+/// <param name="Findings">What the rules (and the classifier, above 0.5) found.</param>
+public sealed record InjectionReport(double Score, double RuleScore, double? ClassifierScore, IReadOnlyList<GuardFinding> Findings);

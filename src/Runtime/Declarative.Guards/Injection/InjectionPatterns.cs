@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace Declarative.Guards;
+
+/// <summary>The regular expressions of <see cref="InjectionRules"/>, compiled at build time.</summary>
+internal static partial class InjectionPatterns
+{
+    private const string Prior = @"(?:all\s+|any\s+|the\s+|your\s+|my\s+|these\s+|those\s+)*(?:previous|prior|above|earlier|preceding|foregoing|original|initial|system|former)?\s*";
+    private const string Orders = @"(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|context|messages?|constraints|programming|guardrails)";
+
+    [GeneratedRegex(@"(?i)\b(?:ignore|disregard|forget|skip|bypass|override|overrule|abandon|drop|neglect|discard)\s+(?:about\s+)?" + Prior + Orders + @"\b")]
+    public static partial Regex IgnorePrevious();
+
+    [GeneratedRegex(@"(?i)\b(?:forget|ignore|disregard)\s+(?:everything|all(?:\s+of\s+(?:that|this|the\s+above))?|what\s+(?:you\s+were|i)\s+(?:told|said))\b")]
+    public static partial Regex ForgetEverything();
+
+    [GeneratedRegex(@"(?i)\b(?:new|updated|real|actual|true|revised|secret|hidden)\s+(?:system\s+)?(?:instructions?|task|orders|directives?)\s*(?::|are|is|follow)")]
+    public static partial Regex NewInstructions();
+
+    [GeneratedRegex(@"(?i)\b(?:you\s+are\s+now|from\s+now\s+on,?\s+you|pretend\s+(?:to\s+be|you\s+are|that\s+you)|act\s+as\s+(?:if|an?\s+unrestricted|dan\b)|roleplay\s+as|you\s+have\s+been\s+(?:freed|jailbroken|unlocked))")]
+    public static partial Regex RoleChange();
+
+    [GeneratedRegex(@"(?i)\b(?:reveal|print|show|output|repeat|leak|display|tell\s+me|give\s+me|what\s+(?:is|are))\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|exact\s+|entire\s+|original\s+|hidden\s+|initial\s+)*(?:system\s+prompt|system\s+message|instructions|prompt|hidden\s+rules|developer\s+message)")]
+    public static partial Regex RevealPrompt();
+
+    [GeneratedRegex(@"(?i)\b(?:developer\s+mode|jailbreak|jail-break|do\s+anything\s+now|DAN\s+mode|god\s+mode|no\s+(?:restrictions|limitations|filters|rules)\s+(?:apply|mode))\b")]
+    public static partial Regex Jailbreak();
+
+    [GeneratedRegex(@"(?i)\b(?:do\s+not|don't|never)\s+(?:follow|obey|listen\s+to|comply\s+with)\s+(?:the\s+|your\s+|any\s+)?(?:previous\s+|system\s+|original\s+)?(?:instructions|rules|prompt|guidelines|developer)")]
+    public static partial Regex DoNotFollow();
+
+    [GeneratedRegex(@"(?im)(?:^|\n)\s*(?:#{1,4}\s*)?(?:system|assistant|developer|user)\s*(?:message|prompt)?\s*:", RegexOptions.None)]
+    public static partial Regex RoleLine();
+
+    [GeneratedRegex(@"<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|<end_of_turn>|</?(?:system|instructions?)>")]
+    public static partial Regex ChatTemplateToken();
+
+    [GeneratedRegex(@"\[\[\s*##\s*[A-Za-z_][A-Za-z0-9_]*\s*##\s*\]\]")]
+    public static partial Regex FieldMarker();
+
+    [GeneratedRegex(@"<</?untrusted[^>]{0,40}>>")]
+    public static partial Regex SpotlightTag();
+}

@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Declarative.Guards;
+
+/// <summary>
+/// Rule-based prompt-injection detection: instruction-override phrases in several phrasings, role markers and chat
+/// template tokens, fake <c>[[ ## field ## ]]</c> markers, spotlight marker tags, invisible and bidirectional
+/// characters, and base64, hex or rot13 payloads (decoded and scanned again). Scores combine as independent evidence
+/// (1 − Π(1 − wᵢ) over the distinct kinds found). Thread-safe.
+/// </summary>
+public static class InjectionRules
+{
+    // Each phrase rule runs only when one of its anchor words occurs (a vectorized search), so ordinary prose costs
+    // a few substring scans instead of a dozen case-insensitive regex passes.
+    private static readonly (Func<Regex> Regex, SearchValues<string> Anchors, string Kind, string Reason)[] Phrases =
+    [
+        (InjectionPatterns.IgnorePrevious, Anchors("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overrul", "abandon", "drop", "neglect", "discard"), "injection.override", "asks to ignore previous instructions"),
+        (InjectionPatterns.ForgetEverything, Anchors("forget", "ignore", "disregard"), "injection.override", "asks to forget the instructions"),
+        (InjectionPatterns.NewInstructions, Anchors("instruction", "task", "orders", "directive"), "injection.override", "announces new instructions"),
+        (InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions"),
+        (InjectionPatterns.RoleChange, Anchors("you are now", "from now on", "pretend", "act as", "roleplay", "you have been"), "injection.role_change", "asks the model to take another role"),
+        (InjectionPatterns.RevealPrompt, Anchors("prompt", "system message", "instructions", "hidden rules", "developer message"), "injection.prompt_leak", "asks for the system prompt"),
+        (InjectionPatterns.Jailbreak, Anchors("mode", "jailbreak", "jail-break", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak"),
+    ];
+
+    /// <summary>The anchors of all phrase rules, rot13-encoded: the rot13 pass runs only when one occurs.</summary>
+    private static readonly SearchValues<string> Rot13Anchors = Anchors(
+        [.. new[] { "ignore", "disregard", "forget", "instruction", "prompt", "pretend", "you are now", "jailbreak", "follow", "bypass", "overrid" }.Select(Rot13)]);
+
+    private static readonly SearchValues<string> RoleWords = Anchors("system", "assistant", "developer", "user");
+
+    /// <summary>The weight of each finding kind in the score.</summary>
+    public static IReadOnlyDictionary<string, double> Weights { get; } = new Dictionary<string, double>
+    {
+        ["injection.override"] = 0.9,
+        ["injection.role_change"] = 0.6,
+        ["injection.prompt_leak"] = 0.7,
+        ["injection.jailbreak"] = 0.7,
+        ["injection.role_marker"] = 0.35,
+        ["injection.template_token"] = 0.8,
+        ["injection.field_marker"] = 0.8,
+        ["injection.spotlight_tag"] = 0.9,
+        ["injection.encoded"] = 0.9,
+        ["unicode.invisible"] = 0.3,
+        ["unicode.bidi"] = 0.4,
+        ["unicode.tag"] = 0.8,
+    };
+
+    /// <summary>Scans <paramref name="text"/> (normalize it first with <see cref="TextNormalizer"/> for best results).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The findings, ordered by position.</returns>
+    public static IReadOnlyList<GuardFinding> Scan(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var found = new List<GuardFinding>();
+        ScanPlain(text, found);
+        ScanEncoded(text, found);
+        if (TextNormalizer.HasHiddenCharacters(text))
+        {
+            found.AddRange(TextNormalizer.Normalize(text).Removed);
+        }
+
+        found.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return found;
+    }
+
+    /// <summary>The score of a set of findings: 1 − Π(1 − w) over the distinct kinds, in [0, 1].</summary>
+    /// <param name="findings">The findings.</param>
+    /// <returns>The score.</returns>
+    public static double Score(IEnumerable<GuardFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var keep = 1.0;
+        foreach (var kind in findings.Select(f => f.Kind).Distinct(StringComparer.Ordinal))
+        {
+            keep *= 1 - (Weights.TryGetValue(kind, out var w) ? w : 0);
+        }
+
+        return 1 - keep;
+    }
+
+    private static void ScanPlain(string text, List<GuardFinding> found, int offset = 0, int length = -1)
+    {
+        foreach (var (regex, anchors, kind, reason) in Phrases)
+        {
+            if (text.AsSpan().IndexOfAny(anchors) < 0)
+            {
+                continue;
+            }
+
+            foreach (var m in regex().EnumerateMatches(text))
+            {
+                found.Add(Hit(kind, m, reason, offset, length));
+            }
+        }
+
+        if (text.AsSpan().IndexOfAny(RoleWords) >= 0)
+        {
+            foreach (var m in InjectionPatterns.RoleLine().EnumerateMatches(text))
+            {
+                found.Add(Hit("injection.role_marker", m, "a line starts with a chat role", offset, length));
+            }
+        }
+
+        if (text.AsSpan().IndexOfAny('<', '[') >= 0)
+        {
+            foreach (var m in InjectionPatterns.ChatTemplateToken().EnumerateMatches(text))
+            {
+                found.Add(Hit("injection.template_token", m, "chat template control token", offset, length));
+            }
+        }
+
+        if (text.Contains("[[", StringComparison.Ordinal))
+        {
+            foreach (var m in InjectionPatterns.FieldMarker().EnumerateMatches(text))
+            {
+                found.Add(Hit("injection.field_marker", m, "fake [[ ## field ## ]] marker", offset, length));
+            }
+        }
+
+        if (text.Contains("<<", StringComparison.Ordinal))
+        {
+            foreach (var m in InjectionPatterns.SpotlightTag().EnumerateMatches(text))
+            {
+                found.Add(Hit("injection.spotlight_tag", m, "untrusted-data marker tag inside the data", offset, length));
+            }
+        }
+    }
+
+    private static GuardFinding Hit(string kind, ValueMatch m, string reason, int offset, int length) =>
+        length < 0 ? new GuardFinding(kind, m.Index, m.Length, reason) : new GuardFinding(kind, offset, length, reason);
+
+    private static void ScanEncoded(string text, List<GuardFinding> found)
+    {
+        // Runs of base64 characters found by hand (a regex tries every word of ordinary prose): 20 or more, with at
+        // most two '=' of padding; a run of an even number of hex digits (24 or more) is decoded as hex instead.
+        for (var i = 0; i < text.Length;)
+        {
+            if (!IsBase64Char(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && IsBase64Char(text[i]))
+            {
+                i++;
+            }
+
+            var run = text.AsSpan(start, i - start);
+            if (run.Length < 20)
+            {
+                continue;
+            }
+
+            var decoded = run.Length >= 24 && run.Length % 2 == 0 && !run.ContainsAnyExcept(HexDigits) ? DecodeHex(run) : null;
+            var encoding = "hex";
+            if (decoded is null && run.Length % 4 == 0 && run.TrimEnd('=').Length >= run.Length - 2 && !run.TrimEnd('=').Contains('='))
+            {
+                decoded = DecodeBase64(run);
+                encoding = "base64";
+            }
+
+            if (decoded is not null)
+            {
+                Rescan(decoded, encoding, start, run.Length, found);
+            }
+        }
+
+        if (text.AsSpan().IndexOfAny(Rot13Anchors) < 0)
+        {
+            return;
+        }
+
+        var rot13 = Rot13(text);
+        foreach (var (regex, _, kind, _) in Phrases)
+        {
+            foreach (var m in regex().EnumerateMatches(rot13))
+            {
+                found.Add(new GuardFinding("injection.encoded", m.Index, m.Length, $"rot13-encoded text that {kind} rules match"));
+            }
+        }
+    }
+
+    private static void Rescan(string decoded, string encoding, int start, int length, List<GuardFinding> found)
+    {
+        var inner = new List<GuardFinding>();
+        ScanPlain(decoded, inner);
+        foreach (var kind in inner.Select(f => f.Kind).Distinct(StringComparer.Ordinal))
+        {
+            found.Add(new GuardFinding("injection.encoded", start, length, $"{encoding}-encoded text that {kind} rules match"));
+        }
+    }
+
+    private static string? DecodeBase64(ReadOnlySpan<char> run)
+    {
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(run.Length)];
+        return Convert.TryFromBase64Chars(run, bytes, out var written) ? Printable(bytes.AsSpan(0, written)) : null;
+    }
+
+    private static string? DecodeHex(ReadOnlySpan<char> run)
+    {
+        try
+        {
+            return Printable(Convert.FromHexString(run));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The bytes as text when they are mostly printable UTF-8 (a decoded payload), otherwise <see langword="null"/>.</summary>
+    private static string? Printable(ReadOnlySpan<byte> bytes)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+
+        var printable = text.Count(c => !char.IsControl(c) || c is '\n' or '\r' or '\t');
+        return text.Length > 0 && printable >= text.Length * 0.95 ? text : null;
+    }
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
+    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=';
+
+    private static SearchValues<string> Anchors(params string[] words) => SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
+
+    private static string Rot13(string text) => string.Create(text.Length, text, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            var c = source[i];
+            span[i] = c switch
+            {
+                >= 'a' and <= 'z' => (char)('a' + ((c - 'a' + 13) % 26)),
+                >= 'A' and <= 'Z' => (char)('A' + ((c - 'A' + 13) % 26)),
+                _ => c,
+            };
+        }
+    });
+}

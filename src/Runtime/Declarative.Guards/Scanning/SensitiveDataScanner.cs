@@ -1,0 +1,273 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Declarative.Guards;
+
+/// <summary>
+/// Finds secrets (API keys and tokens of OpenAI, Anthropic, AWS, GitHub, Slack, Stripe and Google, private key PEM
+/// blocks, JWTs, passwords in connection strings and URLs, other high-entropy tokens) and personal data (e-mail
+/// addresses, phone numbers, card numbers that pass the Luhn check, IBANs that pass the mod-97 check, US social security
+/// numbers, IPv4 and IPv6 addresses). Findings do not overlap: where two match, the more specific wins. Thread-safe.
+/// </summary>
+public static class SensitiveDataScanner
+{
+    /// <summary>Every finding kind this scanner reports.</summary>
+    public static IReadOnlyList<string> Kinds { get; } =
+    [
+        "secret.private_key", "secret.anthropic", "secret.openai", "secret.aws_access_key_id", "secret.aws_secret_key",
+        "secret.github", "secret.slack", "secret.stripe", "secret.google_api_key", "secret.jwt", "secret.connection_string",
+        "secret.generic", "pii.email", "pii.iban", "pii.credit_card", "pii.ssn", "pii.ipv4", "pii.ipv6", "pii.phone",
+    ];
+
+    /// <summary>Scans <paramref name="text"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="secrets">Whether to look for secrets.</param>
+    /// <param name="pii">Whether to look for personal data.</param>
+    /// <returns>The findings, ordered by position, not overlapping.</returns>
+    public static IReadOnlyList<GuardFinding> Scan(string text, bool secrets = true, bool pii = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var found = new List<GuardFinding>();
+        if (secrets)
+        {
+            ScanSecrets(text, found);
+        }
+
+        if (pii)
+        {
+            ScanPii(text, found);
+        }
+
+        return Resolve(found);
+    }
+
+    private static void ScanSecrets(string text, List<GuardFinding> found)
+    {
+        if (text.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.PrivateKey(), text, "secret.private_key", "private key PEM block");
+        }
+
+        if (text.Contains("sk-", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.Anthropic(), text, "secret.anthropic", "Anthropic API key");
+            Add(found, SecretPatterns.OpenAi(), text, "secret.openai", "OpenAI API key");
+        }
+
+        Add(found, SecretPatterns.AwsAccessKeyId(), text, "secret.aws_access_key_id", "AWS access key id");
+        if (text.Contains("aws", StringComparison.OrdinalIgnoreCase))
+        {
+            Add(found, SecretPatterns.AwsSecretKey(), text, "secret.aws_secret_key", "AWS secret access key", "v");
+        }
+
+        if (text.Contains("gh", StringComparison.Ordinal) || text.Contains("github_pat_", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.GitHub(), text, "secret.github", "GitHub token");
+        }
+
+        if (text.Contains("xox", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.Slack(), text, "secret.slack", "Slack token");
+        }
+
+        if (text.Contains("_live_", StringComparison.Ordinal) || text.Contains("_test_", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.Stripe(), text, "secret.stripe", "Stripe secret key");
+        }
+
+        if (text.Contains("AIza", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.GoogleApiKey(), text, "secret.google_api_key", "Google API key");
+        }
+
+        if (text.Contains("eyJ", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.Jwt(), text, "secret.jwt", "JSON Web Token");
+        }
+
+        if (text.Contains('=', StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.ConnectionStringPassword(), text, "secret.connection_string", "password in a connection string", "v");
+        }
+
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.UrlPassword(), text, "secret.connection_string", "password in a URL", "v");
+        }
+
+        // Runs of token characters, found by hand (a regex pass over every word costs more): a run of 32 or more, with
+        // at most two '=' of padding at its end, is a candidate.
+        for (var i = 0; i < text.Length;)
+        {
+            if (!IsTokenChar(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && IsTokenChar(text[i]))
+            {
+                i++;
+            }
+
+            var end = i;
+            while (end > start && text[end - 1] == '=' && i - end < 2)
+            {
+                end--;
+            }
+
+            var body = text.AsSpan(start, end - start);
+            if (body.Length >= 32 && !body.Contains('=') && LooksRandom(body))
+            {
+                found.Add(new GuardFinding("secret.generic", start, i - start, "high-entropy token"));
+            }
+        }
+    }
+
+    private static void ScanPii(string text, List<GuardFinding> found)
+    {
+        // Around each '@' only (a regex pass would try every word of the text).
+        for (var at = text.IndexOf('@', StringComparison.Ordinal); at >= 0; at = text.IndexOf('@', at + 1))
+        {
+            var start = at;
+            while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '.' or '_' or '%' or '+' or '-'))
+            {
+                start--;
+            }
+
+            var end = at + 1;
+            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '.' or '-'))
+            {
+                end++;
+            }
+
+            var m = SecretPatterns.Email().Match(text, start, end - start);
+            if (m.Success)
+            {
+                found.Add(new GuardFinding("pii.email", m.Index, m.Length, "e-mail address"));
+            }
+        }
+
+        if (text.AsSpan().IndexOfAnyInRange('0', '9') < 0)
+        {
+            return; // every other kind below holds digits
+        }
+
+        foreach (var match in SecretPatterns.IbanCandidate().EnumerateMatches(text))
+        {
+            if (Checksums.Iban(text.AsSpan(match.Index, match.Length)))
+            {
+                found.Add(new GuardFinding("pii.iban", match.Index, match.Length, "IBAN (mod-97 checksum valid)"));
+            }
+        }
+
+        foreach (var match in SecretPatterns.CardCandidate().EnumerateMatches(text))
+        {
+            if (Checksums.Luhn(text.AsSpan(match.Index, match.Length)))
+            {
+                found.Add(new GuardFinding("pii.credit_card", match.Index, match.Length, "card number (Luhn checksum valid)"));
+            }
+        }
+
+        if (text.Contains('-', StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.Ssn(), text, "pii.ssn", "US social security number");
+        }
+
+        if (text.Contains('.', StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.IPv4(), text, "pii.ipv4", "IPv4 address");
+        }
+
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            foreach (var match in SecretPatterns.IPv6Candidate().EnumerateMatches(text))
+            {
+                var span = text.AsSpan(match.Index, match.Length);
+                if (span.Length >= 3 && IPAddress.TryParse(span, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    found.Add(new GuardFinding("pii.ipv6", match.Index, match.Length, "IPv6 address"));
+                }
+            }
+        }
+
+        foreach (var match in SecretPatterns.Phone().EnumerateMatches(text))
+        {
+            var digits = 0;
+            foreach (var c in text.AsSpan(match.Index, match.Length))
+            {
+                digits += char.IsAsciiDigit(c) ? 1 : 0;
+            }
+
+            if (digits is >= 7 and <= 15)
+            {
+                found.Add(new GuardFinding("pii.phone", match.Index, match.Length, "phone number"));
+            }
+        }
+    }
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '+' or '/' or '=';
+
+    /// <summary>A token counts as a secret when it mixes letters and digits and its entropy is high.</summary>
+    private static bool LooksRandom(ReadOnlySpan<char> token)
+    {
+        bool upper = false, lower = false, digit = false;
+        foreach (var c in token)
+        {
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            digit |= char.IsAsciiDigit(c);
+        }
+
+        var classes = (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0);
+        return classes >= 2 && digit && Checksums.Entropy(token) >= 4.2;
+    }
+
+    private static void Add(List<GuardFinding> found, Regex regex, string text, string kind, string reason, string? group = null)
+    {
+        if (group is null)
+        {
+            foreach (var match in regex.EnumerateMatches(text))
+            {
+                found.Add(new GuardFinding(kind, match.Index, match.Length, reason));
+            }
+
+            return;
+        }
+
+        for (var match = regex.Match(text); match.Success; match = match.NextMatch())
+        {
+            var g = match.Groups[group];
+            found.Add(new GuardFinding(kind, g.Index, g.Length, reason));
+        }
+    }
+
+    /// <summary>Orders findings and drops those overlapping an earlier-listed (more specific) one.</summary>
+    private static List<GuardFinding> Resolve(List<GuardFinding> found)
+    {
+        if (found.Count <= 1)
+        {
+            return found;
+        }
+
+        var rank = new Dictionary<GuardFinding, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < found.Count; i++)
+        {
+            rank[found[i]] = i;
+        }
+
+        var kept = new List<GuardFinding>(found.Count);
+        foreach (var candidate in found.OrderBy(f => rank[f]))
+        {
+            if (!kept.Exists(k => candidate.Start < k.Start + k.Length && k.Start < candidate.Start + candidate.Length))
+            {
+                kept.Add(candidate);
+            }
+        }
+
+        kept.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return kept;
+    }
+}

@@ -1,0 +1,69 @@
+using Declarative.Guards;
+
+namespace Declarative.Guards.Tests;
+
+public class ClassifierTrainingTests
+{
+    [Fact]
+    public void Logistic_regression_separates_a_separable_set_and_is_deterministic()
+    {
+        var random = new Random(3);
+        var x = new List<float[]>();
+        var y = new List<bool>();
+        for (var i = 0; i < 200; i++)
+        {
+            var positive = i % 4 == 0; // imbalanced on purpose: class weights must compensate
+            x.Add([(float)(random.NextDouble() + (positive ? 0.8 : -0.8)), (float)random.NextDouble() - 0.5f]);
+            y.Add(positive);
+        }
+
+        var (weights, bias) = LogisticRegression.Train(x, y);
+        var again = LogisticRegression.Train(x, y);
+        Assert.Equal(weights, again.Weights);
+        Assert.Equal(bias, again.Bias);
+        Assert.True(weights[0] > 1, $"weight {weights[0]}");
+        Assert.True(Math.Abs(weights[1]) < Math.Abs(weights[0]) / 4);
+        var scores = x.Select(v => 1 / (1 + Math.Exp(-(bias + (weights[0] * v[0]) + (weights[1] * v[1]))))).ToArray();
+        var metrics = DetectionMetrics.Of(scores, y);
+        Assert.True(metrics.BalancedAccuracy > 0.95, $"balanced accuracy {metrics.BalancedAccuracy}");
+    }
+
+    [Fact]
+    public void Corpus_is_seeded_labelled_and_its_held_out_split_shares_no_text()
+    {
+        var corpus = InjectionCorpus.Generate(seed: 5, perFamily: 20);
+        Assert.Equal(corpus.Select(e => e.Text), InjectionCorpus.Generate(seed: 5, perFamily: 20).Select(e => e.Text));
+        Assert.NotEqual(corpus.Select(e => e.Text), InjectionCorpus.Generate(seed: 6, perFamily: 20).Select(e => e.Text));
+        var train = corpus.Where(e => e.Split == "train").Select(e => e.Text).ToHashSet();
+        var test = corpus.Where(e => e.Split == "test").ToArray();
+        Assert.DoesNotContain(test, e => train.Contains(e.Text));
+        Assert.Contains(test, e => e.IsInjection);
+        Assert.Contains(test, e => !e.IsInjection);
+        Assert.Contains(corpus, e => e.Source == "hand" && e.IsInjection);
+        Assert.Contains(corpus, e => e.Source == "hand" && !e.IsInjection);
+    }
+
+    [Fact]
+    public void Shipped_weights_load_and_refuse_a_mismatched_embedding_width()
+    {
+        using var generator = new FixedEmbeddings(8);
+        var classifier = InjectionClassifier.LoadDefault(generator);
+        Assert.Equal(384, classifier.Model.Weights.Length);
+        Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", classifier.Model.EmbeddingModel);
+        var ex = Assert.Throws<InvalidOperationException>(() => classifier.Probability(new float[8]));
+        Assert.Contains("trained on 384", ex.Message);
+    }
+
+    /// <summary>An embedding generator of a fixed width (zeros), for the width check only.</summary>
+    private sealed class FixedEmbeddings(int width) : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
+    {
+        public Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>(values.Select(_ => new Microsoft.Extensions.AI.Embedding<float>(new float[width]))));
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
