@@ -13,6 +13,7 @@ internal static class CliApp
             RunCommand.Create(stdout, stderr),
             GrammarCommand.Create(stdout, stderr),
             EvaluateCommand.Create(stdout, stderr),
+            OptimizeCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

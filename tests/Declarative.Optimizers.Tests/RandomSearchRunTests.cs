@@ -120,6 +120,17 @@ public sealed class RandomSearchRunTests : IDisposable
         Assert.Equal(["q0", "q2"], bootstrapped.Program.Demos.Select(d => d["question"]));
     }
 
+    [Fact]
+    public async Task A_spent_budget_in_the_base_OptimizeAsync_returns_the_student_marked_partial()
+    {
+        var client = new ChatClientBuilder(Scripted(4)).UseBudget(new BudgetOptions { MaxCalls = 1 }).Build();
+        var result = await new BootstrapFewShot(Metrics.ExactMatch(), new BootstrapFewShotOptions { MaxBootstrappedDemos = 2, MaxLabeledDemos = 0 })
+            .OptimizeAsync(new Predict("question -> answer"), Trainset(4), null, Optimizer.RunPredict, new RunContext(client), new OptimizationRun());
+        Assert.True(result.IsPartial);
+        Assert.Empty(result.Program.Demos);
+        Assert.Contains("Calls budget", result.StopReason);
+    }
+
     private sealed class Sync(Action<OptimizationEvent> report) : IProgress<OptimizationEvent>
     {
         public void Report(OptimizationEvent value) => report(value);
