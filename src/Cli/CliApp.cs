@@ -14,6 +14,7 @@ internal static class CliApp
             GrammarCommand.Create(stdout, stderr),
             EvaluateCommand.Create(stdout, stderr),
             OptimizeCommand.Create(stdout, stderr),
+            InspectCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
