@@ -131,6 +131,41 @@ public sealed class RandomSearchRunTests : IDisposable
         Assert.Contains("Calls budget", result.StopReason);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(40.0)]
+    public async Task Candidates_scored_concurrently_give_the_same_table_and_program_as_one_after_another(double? stopAtScore)
+    {
+        RandomSearchOptions Options(int concurrent) => new()
+        {
+            MaxBootstrappedDemos = 2, MaxLabeledDemos = 3, NumCandidatePrograms = 6, MaxParallelism = 2, Seed = 5, StopAtScore = stopAtScore, MaxConcurrentCandidates = concurrent,
+        };
+        var sequential = await new BootstrapFewShotWithRandomSearch(Metrics.ExactMatch(), Options(1))
+            .OptimizeAsync(new Predict("question -> answer"), Trainset(8), null, Optimizer.RunPredict, new RunContext(Scripted(8)), new OptimizationRun());
+        var journal = Path.Combine(folder, "concurrent");
+        var concurrent = await new BootstrapFewShotWithRandomSearch(Metrics.ExactMatch(), Options(4))
+            .OptimizeAsync(new Predict("question -> answer"), Trainset(8), null, Optimizer.RunPredict, new RunContext(Scripted(8)),
+                await OptimizationRun.OpenAsync(journal, "fp", resume: false, null));
+
+        Assert.Equal(sequential.Candidates.Select(c => (c.Index, c.Score)), concurrent.Candidates.Select(c => (c.Index, c.Score)));
+        Assert.Equal(ProgramState.Capture(sequential.Program).ToJson(), ProgramState.Capture(concurrent.Program).ToJson());
+        if (stopAtScore is not null)
+        {
+            Assert.True(sequential.Candidates.Count < 9); // it did stop early
+        }
+
+        // Replaying the concurrent run's journal makes no calls and gives the same program.
+        var replay = Scripted(8);
+        var resumed = await new BootstrapFewShotWithRandomSearch(Metrics.ExactMatch(), Options(4))
+            .OptimizeAsync(new Predict("question -> answer"), Trainset(8), null, Optimizer.RunPredict, new RunContext(replay),
+                await OptimizationRun.OpenAsync(journal, "fp", resume: true, null));
+        Assert.Equal(ProgramState.Capture(concurrent.Program).ToJson(), ProgramState.Capture(resumed.Program).ToJson());
+        if (stopAtScore is null)
+        {
+            Assert.Equal(0, replay.CallCount);
+        }
+    }
+
     private sealed class Sync(Action<OptimizationEvent> report) : IProgress<OptimizationEvent>
     {
         public void Report(OptimizationEvent value) => report(value);

@@ -13,9 +13,10 @@ namespace Declarative.Optimizers;
 /// </summary>
 /// <remarks>
 /// Seeded with .NET's <see cref="Random"/>, so the shuffles are deterministic but differ from Python's. Candidates
-/// are compiled and scored one after another; the validation examples of one candidate run in parallel.
+/// are compiled and scored one after another, or <see cref="RandomSearchOptions.MaxConcurrentCandidates"/> at once; the
+/// validation examples of one candidate run in parallel.
 /// </remarks>
-public sealed class BootstrapFewShotWithRandomSearch : Optimizer
+public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
 {
     private readonly Metric metric;
     private readonly RandomSearchOptions options;
@@ -124,22 +125,18 @@ public sealed class BootstrapFewShotWithRandomSearch : Optimizer
         var scoredOn = valset ?? trainset;
 
         var tried = new List<Tried>();
+        if (options.MaxConcurrentCandidates > 1)
+        {
+            await TryConcurrentlyAsync(student, trainset, scoredOn, run, context, optimizationRun, tried, cancellationToken).ConfigureAwait(false);
+            return tried;
+        }
+
         for (var seed = -3; seed < options.NumCandidatePrograms; seed++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var one = await optimizationRun.StepAsync(
-                string.Create(CultureInfo.InvariantCulture, $"candidate/seed={seed}"),
-                ct => TryAsync(student, trainset, scoredOn, run, context, seed, ct),
-                t => t.ToJson(),
-                Tried.FromJson,
-                cancellationToken).ConfigureAwait(false);
+            var one = await StepAsync(student, trainset, scoredOn, run, context, optimizationRun, seed, cancellationToken).ConfigureAwait(false);
             tried.Add(one);
-            var details = one.Counts.ToDictionary(c => "demos." + c.Key, c => c.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
-            details["max_bootstrapped"] = one.Size.ToString(CultureInfo.InvariantCulture);
-            await optimizationRun.AddCandidateAsync(
-                new OptimizationCandidate(seed + 3, string.Create(CultureInfo.InvariantCulture, $"seed {seed}"), one.Score, true, one.State, details),
-                cancellationToken).ConfigureAwait(false);
-            if (options.StopAtScore is { } stop && one.Score >= stop)
+            if (await AddAsync(optimizationRun, one, cancellationToken).ConfigureAwait(false))
             {
                 break;
             }
