@@ -11,7 +11,8 @@ namespace Declarative.Benchmarks;
 /// <summary>
 /// <c>optimize-remote</c>: BootstrapFewShotWithRandomSearch against the loopback OpenAI-compatible server at a fixed
 /// latency, with the client limited to N calls in flight; wall time against the ideal (LM calls × latency / N), with
-/// candidates scored one after another and with <see cref="RandomSearchOptions.MaxConcurrentCandidates"/> = N.
+/// candidates scored one after another and with <see cref="RandomSearchOptions.MaxConcurrentCandidates"/> = N (and
+/// <see cref="RandomSearchOptions.BootstrapParallelism"/> = N).
 /// </summary>
 internal static class OptimizeRemoteBench
 {
@@ -71,6 +72,7 @@ internal static class OptimizeRemoteBench
                 MaxLabeledDemos = 4,
                 MaxParallelism = concurrency,
                 MaxConcurrentCandidates = concurrent,
+                BootstrapParallelism = concurrent == 1 ? 1 : concurrency,
             });
             var clock = Stopwatch.StartNew();
             var result = search.OptimizeAsync(new Predict("question -> answer"), trainset, devset, Optimizer.RunPredict, new RunContext(client), new OptimizationRun())

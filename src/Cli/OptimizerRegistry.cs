@@ -54,6 +54,7 @@ internal static class OptimizerRegistry
     private static BootstrapFewShotOptions Bootstrap(OptimizerSettings s) => new()
     {
         MaxBootstrappedDemos = 4,
+        MaxParallelism = s.MaxParallelism,
         MaxLabeledDemos = Pick(s, 4, 8, 16),
         Seed = s.Seed,
     };
@@ -64,6 +65,7 @@ internal static class OptimizerRegistry
         MaxBootstrappedDemos = 4,
         MaxLabeledDemos = Pick(s, 4, 8, 16),
         MaxParallelism = s.MaxParallelism,
+        BootstrapParallelism = s.MaxParallelism, // the same demos and calls as one by one, sooner
         Seed = s.Seed,
     };
 

@@ -204,5 +204,6 @@ public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
         MaxErrors = options.MaxErrors,
         MetricThreshold = options.MetricThreshold,
         Seed = options.Seed,
+        MaxParallelism = options.BootstrapParallelism,
     });
 }
