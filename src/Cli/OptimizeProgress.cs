@@ -79,7 +79,8 @@ internal sealed class OptimizeProgress : IProgress<OptimizationEvent>
                 $"candidate {of} \"{candidate.Label}\" {candidate.Score}%{replayed} (best {best}%), calls {budget.Calls}, tokens {budget.Tokens}, ${budget.Cost:0.0000}, {budget.Elapsed.TotalSeconds:0.0}s");
             if (bar is not null)
             {
-                bar.Description = Markup.Escape(line);
+                bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"{of} {candidate.Score}% best {best}% | {budget.Calls} calls {budget.Tokens} tok ${budget.Cost:0.00}"));
                 bar.Value = seen;
             }
             else
