@@ -30,7 +30,7 @@ internal static class ScorePlot
         plot.Title("Score by trial");
         plot.XLabel("trial (candidate)");
         plot.YLabel("score (%)");
-        plot.Axes.SetLimitsY(0, 100);
+        plot.Axes.SetLimitsY(Math.Min(0, scores.DefaultIfEmpty(0).Min()), Math.Max(100, scores.DefaultIfEmpty(0).Max())); // percent; a metric may score outside 0–1
         plot.ShowLegend();
         plot.SavePng(pathWithoutExtension + ".png", 800, 500);
     }
