@@ -120,7 +120,8 @@ internal static class OptimizeCommand
                 if (optimized.IsPartial)
                 {
                     await File.WriteAllTextAsync(marker, new JsonObject { ["partial"] = true, ["stop_reason"] = optimized.StopReason }.ToJsonString(JsonOutput.Options) + "\n", cancellationToken);
-                    stderr.WriteLine("optimize: stopped early: " + optimized.StopReason + $" The best program so far is in {outPath}; rerun with --resume and a larger budget to continue.");
+                    stderr.WriteLine("optimize: stopped early: " + optimized.StopReason?.ReplaceLineEndings(" ")
+                        + $" The best program so far is in {outPath} (marked by {Path.GetFileName(marker)}); rerun with --resume and a larger --budget-calls, --budget-tokens, --budget-usd or --budget-seconds to continue.");
                 }
                 else if (File.Exists(marker))
                 {

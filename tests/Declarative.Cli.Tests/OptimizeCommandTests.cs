@@ -103,6 +103,24 @@ public sealed class OptimizeCommandTests
     }
 
     [Fact]
+    public async Task Few_shot_optimizers_write_a_program_without_candidates()
+    {
+        await using var f = new OptimizeFixture();
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. f.Args("labeled", "cache.db", "--optimizer", "labeled")]);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(0, LastLine(stdout)["candidates"]!.GetValue<int>());
+        Assert.Null(LastLine(stdout)["score"]);
+        Assert.Equal(4, ProgramState.Parse(File.ReadAllText(f.PathOf("labeled.json"))).Predictors["self"].Demos.Count); // K = 4 (light)
+        Assert.Empty(f.Server.Requests);
+
+        var (bootstrap, _, stderr2) = await CliRunner.RunAsync([.. f.Args("bootstrap", "cache.db", "--optimizer", "bootstrap", "--budget-calls", "2")]);
+        Assert.Equal(3, bootstrap);
+        Assert.Contains("larger --budget-calls", stderr2);
+        Assert.Equal(2, f.Server.Requests.Count);
+        Assert.Empty(ProgramState.Parse(File.ReadAllText(f.PathOf("bootstrap.json"))).Predictors["self"].Demos); // the student, unchanged
+    }
+
+    [Fact]
     public async Task Bad_options_are_one_line_errors()
     {
         await using var f = new OptimizeFixture();
