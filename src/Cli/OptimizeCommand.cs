@@ -33,6 +33,7 @@ internal static class OptimizeCommand
         var teacherLm = new Option<string?>("--teacher-lm") { Description = "A model for the teacher, for optimizers that use one." };
         var seed = new Option<int>("--seed") { Description = "The seed of every random choice.", DefaultValueFactory = _ => 0 };
         var parallelism = new Option<int>("--max-parallelism") { Description = "The most examples run at once.", DefaultValueFactory = _ => 8 };
+        var concurrentCandidates = new Option<int>("--max-concurrent-candidates") { Description = "Candidates scored at once (random-search); the result is the same as one after another.", DefaultValueFactory = _ => 1 };
         var budgetCalls = new Option<long?>("--budget-calls") { Description = "Stop (partial) before the LM call that would exceed this many calls (cache hits are free)." };
         var budgetTokens = new Option<long?>("--budget-tokens") { Description = "Stop before exceeding this many prompt plus completion tokens." };
         var budgetUsd = new Option<decimal?>("--budget-usd") { Description = "Stop before exceeding this cost in USD (the model must be in the price table)." };
@@ -47,7 +48,7 @@ internal static class OptimizeCommand
         var command = new Command("optimize", "Compile a program with an optimizer over a training set; resumable (--resume), budgeted, with a report folder.")
         {
             program.Signature, program.Instructions, program.Module, program.Assembly, program.Program, adapter, trainset, devset, inputKeys,
-            metric, field, optimizer, auto, lm, teacherLm, seed, parallelism, budgetCalls, budgetTokens, budgetUsd, budgetSeconds,
+            metric, field, optimizer, auto, lm, teacherLm, seed, parallelism, concurrentCandidates, budgetCalls, budgetTokens, budgetUsd, budgetSeconds,
             output, runDir, resume, overwrite, cache, noCache, telemetry,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -72,7 +73,15 @@ internal static class OptimizeCommand
                 throw new CliException($"--teacher-lm is not used by --optimizer {entry.Name}; drop it (the optimizers that use a teacher say so in --help).");
             }
 
-            var settings = new OptimizerSettings(scoring, result.GetValue(seed), result.GetValue(auto)!.ToLowerInvariant(), max, null);
+            var concurrent = result.GetValue(concurrentCandidates);
+            if (concurrent < 1 || (concurrent > 1 && !entry.ScoresCandidatesConcurrently))
+            {
+                throw new CliException(concurrent < 1
+                    ? $"--max-concurrent-candidates must be at least 1, not {concurrent}."
+                    : $"--max-concurrent-candidates is not used by --optimizer {entry.Name}; drop it.");
+            }
+
+            var settings = new OptimizerSettings(scoring, result.GetValue(seed), result.GetValue(auto)!.ToLowerInvariant(), max, null, concurrent);
             var options = entry.Options(settings); // also checks --auto
             var outPath = Path.GetFullPath(result.GetValue(output)!);
             var folder = Path.GetFullPath(result.GetValue(runDir) ?? Path.ChangeExtension(outPath, null) + ".run");

@@ -9,7 +9,8 @@ namespace Declarative.Cli;
 /// <param name="Auto">The effort: <c>light</c>, <c>medium</c> or <c>heavy</c> (<c>--auto</c>, default light).</param>
 /// <param name="MaxParallelism">Examples run at once (<c>--max-parallelism</c>).</param>
 /// <param name="Teacher">The teacher model's client (<c>--teacher-lm</c>), or null.</param>
-internal sealed record OptimizerSettings(Metric Metric, int Seed, string Auto, int MaxParallelism, IChatClient? Teacher);
+/// <param name="ConcurrentCandidates">Candidates scored at once (<c>--max-concurrent-candidates</c>, default 1).</param>
+internal sealed record OptimizerSettings(Metric Metric, int Seed, string Auto, int MaxParallelism, IChatClient? Teacher, int ConcurrentCandidates = 1);
 
 /// <summary>One <c>--optimizer</c> name.</summary>
 /// <param name="Name">The name on the command line.</param>
@@ -18,13 +19,15 @@ internal sealed record OptimizerSettings(Metric Metric, int Seed, string Auto, i
 /// <param name="Candidates">How many candidates a run scores at most (for the progress bar), or null when unknown.</param>
 /// <param name="UsesTeacher">Whether the optimizer uses <c>--teacher-lm</c>; passing it to one that does not is an error.</param>
 /// <param name="Options">The settings the optimizer was built with, as text, for the run's fingerprint.</param>
+/// <param name="ScoresCandidatesConcurrently">Whether the optimizer uses <c>--max-concurrent-candidates</c>; above 1 for one that does not is an error.</param>
 internal sealed record OptimizerEntry(
     string Name,
     string Summary,
     Func<OptimizerSettings, Optimizer> Create,
     Func<OptimizerSettings, int?> Candidates,
     bool UsesTeacher,
-    Func<OptimizerSettings, string> Options);
+    Func<OptimizerSettings, string> Options,
+    bool ScoresCandidatesConcurrently = false);
 
 /// <summary>
 /// The <c>--optimizer</c> table: name → factory. Add an optimizer by adding one entry here (and nothing else in the
@@ -43,7 +46,7 @@ internal static class OptimizerRegistry
         new("random-search", "BootstrapFewShotWithRandomSearch: 3 fixed + 4/8/16 shuffled bootstrap candidates, the best on the devset",
             s => new BootstrapFewShotWithRandomSearch(s.Metric, RandomSearch(s)),
             s => RandomSearch(s).NumCandidatePrograms + 3, false,
-            s => $"candidates={RandomSearch(s).NumCandidatePrograms};bootstrapped=4;labeled={Pick(s, 4, 8, 16)}"),
+            s => $"candidates={RandomSearch(s).NumCandidatePrograms};bootstrapped=4;labeled={Pick(s, 4, 8, 16)}", ScoresCandidatesConcurrently: true),
     ];
 
     /// <summary>The entry for a name, or a <see cref="CliException"/> listing the known ones.</summary>
@@ -66,6 +69,7 @@ internal static class OptimizerRegistry
         MaxLabeledDemos = Pick(s, 4, 8, 16),
         MaxParallelism = s.MaxParallelism,
         BootstrapParallelism = s.MaxParallelism, // the same demos and calls as one by one, sooner
+        MaxConcurrentCandidates = s.ConcurrentCandidates, // the same table and program as one after another
         Seed = s.Seed,
     };
 

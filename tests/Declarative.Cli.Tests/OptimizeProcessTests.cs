@@ -16,7 +16,7 @@ public sealed class OptimizeProcessTests
         var (code, _, stderr) = await CliRunner.RunAsync([.. f.Args("reference", "reference-cache.db")]);
         Assert.True(code == 0, stderr);
 
-        var args = f.Args("resumed", "resumed-cache.db", "--resume", "--max-parallelism", "2");
+        var args = f.Args("resumed", "resumed-cache.db", "--resume", "--max-parallelism", "2", "--max-concurrent-candidates", "2");
         var kills = 0;
         for (var attempt = 0; attempt < 10; attempt++)
         {
