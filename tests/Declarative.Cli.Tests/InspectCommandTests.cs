@@ -28,6 +28,22 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public async Task An_assembly_program_shows_its_predictors_messages_with_the_first_demo_as_sample()
+    {
+        await using var f = new OptimizeFixture();
+        var demo = ProgramState.Capture(new Predict("question -> answer").WithDemos([Example.Of(("question", "q7"), ("answer", "a7")).WithInputs("question")])).Predictors["self"];
+        await new SampleQaProgram().WithState(new ProgramState(new Dictionary<string, PredictorState> { ["answer"] = demo })).SaveAsync(f.PathOf("p.json"));
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("inspect", f.PathOf("p.json"), "--assembly", typeof(SampleQaProgram).Assembly.Location, "--program", nameof(SampleQaProgram));
+        Assert.True(code == 0, stderr);
+        var predictor = JsonNode.Parse(stdout)!["predictors"]![0]!;
+        Assert.Equal("answer", predictor["name"]!.GetValue<string>());
+        var messages = predictor["messages"]!.AsArray();
+        Assert.Equal(4, messages.Count); // system, the demo's user and assistant turns, the sample
+        Assert.Contains("q7", messages[^1]!["content"]!.GetValue<string>()); // the first demo's inputs as the sample
+    }
+
+    [Fact]
     public async Task Without_a_program_it_shows_demos_and_says_how_to_see_messages()
     {
         await using var f = new OptimizeFixture();
