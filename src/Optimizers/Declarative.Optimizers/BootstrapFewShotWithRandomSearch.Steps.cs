@@ -16,13 +16,13 @@ public sealed partial class BootstrapFewShotWithRandomSearch
         Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
         RunContext context,
         OptimizationRun optimizationRun,
-        List<Tried> tried,
+        List<RandomSearchTried> tried,
         CancellationToken cancellationToken)
         where TProgram : Module
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(options.MaxConcurrentCandidates);
-        var tasks = new List<Task<Tried>>();
+        var tasks = new List<Task<RandomSearchTried>>();
         for (var seed = -3; seed < options.NumCandidatePrograms; seed++)
         {
             var s = seed;
@@ -70,7 +70,7 @@ public sealed partial class BootstrapFewShotWithRandomSearch
     }
 
     /// <summary>The journaled step of one seed.</summary>
-    private Task<Tried> StepAsync<TProgram>(
+    private Task<RandomSearchTried> StepAsync<TProgram>(
         TProgram student,
         IReadOnlyList<Example> trainset,
         IReadOnlyList<Example> valset,
@@ -84,11 +84,11 @@ public sealed partial class BootstrapFewShotWithRandomSearch
             string.Create(CultureInfo.InvariantCulture, $"candidate/seed={seed}"),
             ct => TryAsync(student, trainset, valset, run, context, seed, ct),
             t => t.ToJson(),
-            Tried.FromJson,
+            RandomSearchTried.FromJson,
             cancellationToken);
 
     /// <summary>Adds a scored candidate; returns whether it reaches <see cref="RandomSearchOptions.StopAtScore"/>.</summary>
-    private async Task<bool> AddAsync(OptimizationRun optimizationRun, Tried one, CancellationToken cancellationToken)
+    private async Task<bool> AddAsync(OptimizationRun optimizationRun, RandomSearchTried one, CancellationToken cancellationToken)
     {
         var details = one.Counts.ToDictionary(c => "demos." + c.Key, c => c.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
         details["max_bootstrapped"] = one.Size.ToString(CultureInfo.InvariantCulture);

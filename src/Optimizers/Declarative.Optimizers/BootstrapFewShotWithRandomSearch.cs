@@ -109,7 +109,7 @@ public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
     }
 
     /// <summary>Compiles and scores the candidates in seed order as steps of <paramref name="optimizationRun"/>.</summary>
-    private async Task<List<Tried>> TryCandidatesAsync<TProgram>(
+    private async Task<List<RandomSearchTried>> TryCandidatesAsync<TProgram>(
         TProgram student,
         IReadOnlyList<Example> trainset,
         IReadOnlyList<Example>? valset,
@@ -124,7 +124,7 @@ public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
         ArgumentNullException.ThrowIfNull(context);
         var scoredOn = valset ?? trainset;
 
-        var tried = new List<Tried>();
+        var tried = new List<RandomSearchTried>();
         if (options.MaxConcurrentCandidates > 1)
         {
             await TryConcurrentlyAsync(student, trainset, scoredOn, run, context, optimizationRun, tried, cancellationToken).ConfigureAwait(false);
@@ -146,7 +146,7 @@ public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
     }
 
     /// <summary>Compiles and scores the candidate of one seed.</summary>
-    private async Task<Tried> TryAsync<TProgram>(
+    private async Task<RandomSearchTried> TryAsync<TProgram>(
         TProgram student,
         IReadOnlyList<Example> trainset,
         IReadOnlyList<Example> valset,
@@ -166,7 +166,7 @@ public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
         }
 
         var counts = program.NamedPredictors().ToDictionary(p => p.Name, p => p.Predictor.Demos.Count, StringComparer.Ordinal);
-        return new Tried(seed, evaluation.Score, size, counts, ProgramState.Capture(program));
+        return new RandomSearchTried(seed, evaluation.Score, size, counts, ProgramState.Capture(program));
     }
 
     /// <summary>Compiles the candidate for one seed; returns it with its bootstrapped-demo limit.</summary>

@@ -8,7 +8,7 @@ namespace Declarative.Optimizers;
 /// <param name="Size">Its bootstrapped-demo limit.</param>
 /// <param name="Counts">Demos per predictor.</param>
 /// <param name="State">The compiled program's state.</param>
-internal sealed record Tried(int Seed, double Score, int Size, IReadOnlyDictionary<string, int> Counts, ProgramState State)
+internal sealed record RandomSearchTried(int Seed, double Score, int Size, IReadOnlyDictionary<string, int> Counts, ProgramState State)
 {
     /// <summary>The step's journal value.</summary>
     public JsonNode ToJson()
@@ -30,10 +30,10 @@ internal sealed record Tried(int Seed, double Score, int Size, IReadOnlyDictiona
     }
 
     /// <summary>Reads a journal value written by <see cref="ToJson"/>.</summary>
-    public static Tried FromJson(JsonNode? node)
+    public static RandomSearchTried FromJson(JsonNode? node)
     {
         var obj = node as JsonObject ?? throw new FormatException("a random-search step holds no object");
-        return new Tried(
+        return new RandomSearchTried(
             obj["seed"]!.GetValue<int>(),
             obj["score"]!.GetValue<double>(),
             obj["size"]!.GetValue<int>(),
