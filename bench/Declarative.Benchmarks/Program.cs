@@ -6,6 +6,7 @@ return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus
     : args.Length > 0 && args[0] == "generator" ? Declarative.Benchmarks.GeneratorCost.Run(args)
     : args.Length > 0 && args[0] == "llama" ? Declarative.Benchmarks.LocalModelBench.Run(args)
     : args.Length > 0 && args[0] == "remote" ? Declarative.Benchmarks.RemoteBench.Run(args)
+    : args.Length > 0 && args[0] == "optimize-remote" ? Declarative.Benchmarks.OptimizeRemoteBench.Run(args)
     : args.Length > 0 && args[0] == "embeddings" ? Declarative.Benchmarks.EmbeddingBench.Run(args)
     : args.Length > 0 && args[0] == "modules" ? Declarative.Benchmarks.AgentBench.Run(args)
     : args.Length > 0 && args[0] == "sql" ? Declarative.Benchmarks.SqlBench.Run(args)

@@ -16,6 +16,8 @@ internal static class CliApp
             CliReferenceCommand.Create(stdout),
             SqlCommand.Create(stdout, stderr),
             GuardCommand.Create(stdout, stderr),
+            OptimizeCommand.Create(stdout, stderr),
+            InspectCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

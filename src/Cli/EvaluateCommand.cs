@@ -7,18 +7,20 @@ using Microsoft.Extensions.AI;
 
 namespace Declarative.Cli;
 
-/// <summary><c>declarative evaluate</c>: runs a string signature over a JSONL devset, scores it and prints <c>{"score": percent, "n": count}</c>.</summary>
+/// <summary>
+/// <c>declarative evaluate</c>: runs a string signature, or a program of a built assembly (optionally with a compiled
+/// <c>--program-state</c>), over a JSONL devset, scores it and prints <c>{"score": percent, "n": count}</c>.
+/// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var signature = CommonOptions.Signature();
-        var instructions = CommonOptions.Instructions();
+        var program = ProgramSource.CreateOptions();
         var adapter = CommonOptions.Adapter();
-        var module = new Option<string>("--module") { Description = "predict or cot (chain of thought).", DefaultValueFactory = _ => "predict" };
+        var programState = new Option<string?>("--program-state") { Description = "A compiled program (the JSON `optimize --out` writes) to load into the program first." };
         var devset = new Option<string>("--devset") { Description = "The examples: a JSONL file, one object of inputs and labels per line.", Required = true };
         var inputKeys = new Option<string?>("--input-keys") { Description = "Comma-separated input names (default: the signature's inputs)." };
-        var metric = new Option<string>("--metric") { Description = "exact_match (DSPy's normalized answer match), strict_match or f1 (SQuAD token F1).", DefaultValueFactory = _ => "exact_match" };
+        var metric = new Option<string>("--metric") { Description = "exact_match (DSPy's normalized answer match), strict_match, f1 (SQuAD token F1), or a metric method of --assembly.", DefaultValueFactory = _ => "exact_match" };
         var field = new Option<string?>("--field") { Description = "The output field scored against the label of the same name (default: the first output)." };
         var lm = new Option<string>("--lm") { Description = "The model, as for `run`: llama:…, openai:MODEL, openai-compatible:URL#MODEL or scripted:FILE.jsonl.", Required = true };
         var cache = ModelPipeline.Cache();
@@ -28,31 +30,35 @@ internal static class EvaluateCommand
         var results = new Option<string?>("--results") { Description = "Write the per-example rows to FILE.csv or FILE.json." };
         var command = new Command("evaluate", "Run a signature over a devset, score each prediction and print {\"score\": percent, \"n\": count}; progress goes to stderr.")
         {
-            signature, instructions, adapter, module, devset, inputKeys, metric, field, lm, cache, noCache, parallelism, telemetry, results,
+            program.Signature, program.Instructions, program.Module, program.Assembly, program.Program, programState, adapter, devset, inputKeys, metric, field, lm, cache, noCache, parallelism, telemetry, results,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var sig = CommonOptions.ReadSignature(result.GetValue(signature)!, result.GetValue(instructions));
+            var source = ProgramSource.Read(result, program);
             var chosen = CommonOptions.ReadAdapter(result.GetValue(adapter)!);
-            var cot = result.GetValue(module)!.ToLowerInvariant() switch
+            var scored = result.GetValue(field) ?? source.DefaultField;
+            if (source.Student is Predict or ChainOfThought)
             {
-                "predict" => false,
-                "cot" or "chain-of-thought" => true,
-                var other => throw new CliException($"--module '{other}' is not known; use predict or cot."),
-            };
-            var scored = result.GetValue(field) ?? sig.OutputFields[0].Name;
-            if (!sig.TryGetField(scored, out var scoredField) || scoredField.IsInput)
+                var sig = source.Student.NamedPredictors()[0].Predictor.Signature;
+                if (!sig.TryGetField(scored, out var scoredField) || scoredField.IsInput)
+                {
+                    throw new CliException($"--field '{scored}' is not an output of the signature; its outputs are {string.Join(", ", sig.OutputFields.Select(f => f.Name))}.");
+                }
+            }
+            var chosenMetric = source.ReadMetric(result.GetValue(metric)!, scored);
+            var student = source.Student;
+            if (result.GetValue(programState) is { } statePath)
             {
-                throw new CliException($"--field '{scored}' is not an output of the signature; its outputs are {string.Join(", ", sig.OutputFields.Select(f => f.Name))}.");
+                try
+                {
+                    student = student.WithState(await ProgramState.LoadAsync(statePath, cancellationToken));
+                }
+                catch (Exception ex) when (ex is ProgramStateException or IOException)
+                {
+                    throw new CliException($"--program-state {statePath}: {ex.Message.ReplaceLineEndings(" ")}");
+                }
             }
 
-            var chosenMetric = result.GetValue(metric)!.ToLowerInvariant() switch
-            {
-                "exact_match" or "em" => Metrics.NormalizedExactMatch(scored),
-                "strict_match" => Metrics.ExactMatch(scored),
-                "f1" => Metrics.TokenF1(scored),
-                var other => throw new CliException($"--metric '{other}' is not known; use exact_match, strict_match or f1."),
-            };
             var max = result.GetValue(parallelism);
             if (max < 1)
             {
@@ -65,7 +71,7 @@ internal static class EvaluateCommand
                 throw new CliException($"--results '{resultsPath}' must end in .csv or .json.");
             }
 
-            var examples = LoadDevset(result.GetValue(devset)!, result.GetValue(inputKeys), sig, scored);
+            var examples = LoadDevset(source, result.GetValue(devset)!, result.GetValue(inputKeys), scored);
             using var session = TelemetrySession.Start(result.GetValue(telemetry), stderr);
             var (built, store) = await ModelPipeline.BuildAsync(result.GetValue(lm)!, chosen, session is not null, result.GetValue(noCache), result.GetValue(cache), stderr, cancellationToken);
 
@@ -85,9 +91,7 @@ internal static class EvaluateCommand
                         }
                     }),
                 });
-                var evaluation = cot
-                    ? await evaluator.EvaluateAsync(new ChainOfThought(sig), context, examples, chosenMetric, cancellationToken)
-                    : await evaluator.EvaluateAsync(new Predict(sig), context, examples, chosenMetric, cancellationToken);
+                var evaluation = await evaluator.EvaluateAsync((e, ct) => source.Run(student, e, context, ct), examples, chosenMetric, cancellationToken);
                 foreach (var failed in evaluation.Rows.Where(r => r.Error is not null).Take(5))
                 {
                     stderr.WriteLine($"example {failed.Index} failed: {failed.Error!.ReplaceLineEndings(" ")}");
@@ -109,33 +113,21 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static IReadOnlyList<Example> LoadDevset(string path, string? keys, Signature signature, string scored)
+    private static IReadOnlyList<Example> LoadDevset(ProgramSource source, string path, string? keys, string scored)
     {
-        var inputs = keys is null
-            ? signature.InputFields.Select(f => f.Name).ToArray()
-            : keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var key in inputs)
+        if (keys is not null && source.Student is Predict or ChainOfThought)
         {
-            if (!signature.TryGetField(key, out var f) || !f.IsInput)
+            var signature = source.Student.NamedPredictors()[0].Predictor.Signature;
+            foreach (var key in keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                throw new CliException($"--input-keys: '{key}' is not an input of the signature; its inputs are {string.Join(", ", signature.InputFields.Select(x => x.Name))}.");
+                if (!signature.TryGetField(key, out var f) || !f.IsInput)
+                {
+                    throw new CliException($"--input-keys: '{key}' is not an input of the signature; its inputs are {string.Join(", ", signature.InputFields.Select(x => x.Name))}.");
+                }
             }
         }
 
-        IReadOnlyList<Example> examples;
-        try
-        {
-            examples = Dataset.LoadJsonl(path, inputs);
-        }
-        catch (DatasetException ex)
-        {
-            throw new CliException("--devset " + ex.Message.ReplaceLineEndings(" "));
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CliException("--input-keys: " + ex.Message.ReplaceLineEndings(" "));
-        }
-
+        var examples = source.LoadDataset("--devset", path, keys);
         for (var i = 0; i < examples.Count; i++)
         {
             if (!examples[i].ContainsKey(scored))

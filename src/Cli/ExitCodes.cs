@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>Bad input (a one-line message on standard error).</summary>
     public const int BadInput = 2;
+
+    /// <summary><c>optimize</c> stopped early (a budget ran out): the program written is the best so far, marked partial.</summary>
+    public const int Partial = 3;
 }

@@ -17,8 +17,8 @@ internal static class ModelPipeline
 
     public static Option<string?> Telemetry() => new("--telemetry") { Description = "Spans and metrics: console (on stderr) or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)." };
 
-    /// <summary>Builds the client; the cache store (null with <c>--no-cache</c>) is the caller's to dispose after the client.</summary>
-    public static async Task<(IChatClient Client, SqliteChatCache? Store)> BuildAsync(string lm, Adapter adapter, bool telemetry, bool noCache, string? cache, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Builds the client, with <paramref name="budget"/> (if any) between the cache and the backend; the cache store (null with <c>--no-cache</c>) is the caller's to dispose after the client.</summary>
+    public static async Task<(IChatClient Client, SqliteChatCache? Store)> BuildAsync(string lm, Adapter adapter, bool telemetry, bool noCache, string? cache, TextWriter stderr, CancellationToken cancellationToken, Budget? budget = null)
     {
         var backend = await LmSpec.CreateAsync(lm, adapter, stderr, cancellationToken: cancellationToken);
         var builder = new ChatClientBuilder(backend);
@@ -32,6 +32,11 @@ internal static class ModelPipeline
         {
             store = new SqliteChatCache(cache ?? CommonOptions.DefaultCachePath(), new StderrLogger(stderr));
             builder.UseSqliteCache(store);
+        }
+
+        if (budget is not null)
+        {
+            builder.UseBudget(budget); // inside the cache: cache hits cost nothing and are never refused
         }
 
         return (builder.Build(), store);

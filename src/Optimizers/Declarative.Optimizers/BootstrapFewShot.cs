@@ -85,17 +85,23 @@ public sealed class BootstrapFewShot : Optimizer
 
         var used = new HashSet<int>();
         var errors = 0;
-        for (var index = 0; index < trainset.Count && used.Count < options.MaxBootstrappedDemos; index++)
+        var index = 0;
+        while (index < trainset.Count && used.Count < options.MaxBootstrappedDemos)
         {
-            for (var round = 0; round < options.MaxRounds; round++)
+            // The next examples that a one-by-one pass would certainly try (it needs this many more demos), at most
+            // MaxParallelism at once; their results are then taken in order, so the demos and the calls are the same.
+            var batch = Math.Min(Math.Min(options.MaxBootstrappedDemos - used.Count, options.MaxParallelism), trainset.Count - index);
+            var attempts = new Task<(Dictionary<string, Example>? Demos, List<Exception> Errors)>[batch];
+            for (var i = 0; i < batch; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                Dictionary<string, Example>? demos;
-                try
-                {
-                    demos = await AttemptAsync(teacher, trainset[index], index, round, run, context, tracedNames, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not BudgetExceededException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+                attempts[i] = ExampleAsync(teacher, trainset[index + i], index + i, run, context, tracedNames, cancellationToken);
+            }
+
+            await Task.WhenAll(attempts).ConfigureAwait(false);
+            for (var i = 0; i < batch; i++, index++)
+            {
+                var (demos, failures) = attempts[i].Result;
+                foreach (var ex in failures)
                 {
                     if (++errors >= options.MaxErrors)
                     {
@@ -103,8 +109,6 @@ public sealed class BootstrapFewShot : Optimizer
                             $"BootstrapFewShot stopped after {errors} failed examples (MaxErrors = {options.MaxErrors}); the last, training example {index}, threw {ex.GetType().Name}: {ex.Message}. Fix the program or metric, or raise BootstrapFewShotOptions.MaxErrors.",
                             ex);
                     }
-
-                    continue;
                 }
 
                 if (demos is not null)
@@ -115,7 +119,6 @@ public sealed class BootstrapFewShot : Optimizer
                     }
 
                     used.Add(index);
-                    break;
                 }
             }
         }
@@ -132,6 +135,38 @@ public sealed class BootstrapFewShot : Optimizer
         }
 
         return ProgramDemos.WithDemos(student, result);
+    }
+
+    /// <summary>Runs the rounds of one example until one passes; returns its demos (or null) and the errors of the failed rounds.</summary>
+    private async Task<(Dictionary<string, Example>? Demos, List<Exception> Errors)> ExampleAsync<TProgram>(
+        TProgram teacher,
+        Example example,
+        int index,
+        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
+        RunContext context,
+        IReadOnlyDictionary<string, string> tracedNames,
+        CancellationToken cancellationToken)
+        where TProgram : Module
+    {
+        var errors = new List<Exception>();
+        for (var round = 0; round < options.MaxRounds; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var demos = await AttemptAsync(teacher, example, index, round, run, context, tracedNames, cancellationToken).ConfigureAwait(false);
+                if (demos is not null)
+                {
+                    return (demos, errors);
+                }
+            }
+            catch (Exception ex) when (ex is not BudgetExceededException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            {
+                errors.Add(ex);
+            }
+        }
+
+        return (null, errors);
     }
 
     /// <summary>Runs the teacher on one example; returns a demo per traced predictor when the metric passes, otherwise null.</summary>

@@ -27,6 +27,13 @@ public sealed class BootstrapFewShotOptions
     /// <summary>The seed for sampling the labeled demos and choosing among repeated calls of a predictor (default 0).</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// How many training examples are bootstrapped at once (default 1: one after another). Only examples a one-by-one
+    /// pass would try anyway run together (at most the number of demos still needed), and their results are taken in
+    /// training order, so the demos and the LM calls are the same as one after another; at least 1.
+    /// </summary>
+    public int MaxParallelism { get; init; } = 1;
+
     /// <summary>Checks the settings.</summary>
     internal void Validate()
     {
@@ -48,6 +55,11 @@ public sealed class BootstrapFewShotOptions
         if (MaxErrors < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxErrors), MaxErrors, "BootstrapFewShotOptions.MaxErrors must be at least 1.");
+        }
+
+        if (MaxParallelism < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "BootstrapFewShotOptions.MaxParallelism must be at least 1.");
         }
 
         if (MetricThreshold is { } t && !double.IsFinite(t))

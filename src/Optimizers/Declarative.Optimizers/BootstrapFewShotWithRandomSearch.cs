@@ -1,3 +1,6 @@
+using System.Globalization;
+using Declarative.Pipeline;
+
 namespace Declarative.Optimizers;
 
 /// <summary>
@@ -10,9 +13,10 @@ namespace Declarative.Optimizers;
 /// </summary>
 /// <remarks>
 /// Seeded with .NET's <see cref="Random"/>, so the shuffles are deterministic but differ from Python's. Candidates
-/// are compiled and scored one after another; the validation examples of one candidate run in parallel.
+/// are compiled and scored one after another, or <see cref="RandomSearchOptions.MaxConcurrentCandidates"/> at once; the
+/// validation examples of one candidate run in parallel.
 /// </remarks>
-public sealed class BootstrapFewShotWithRandomSearch : Optimizer
+public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
 {
     private readonly Metric metric;
     private readonly RandomSearchOptions options;
@@ -61,40 +65,108 @@ public sealed class BootstrapFewShotWithRandomSearch : Optimizer
         CancellationToken cancellationToken = default)
         where TProgram : Module
     {
-        CheckArguments(student, trainset);
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(context);
-        valset ??= trainset;
-
-        var candidates = new List<RandomSearchCandidate<TProgram>>();
+        var tried = await TryCandidatesAsync(student, trainset, valset, run, context, new OptimizationRun(), cancellationToken).ConfigureAwait(false);
+        var candidates = tried.Select(t => new RandomSearchCandidate<TProgram>(t.Seed, t.Score, t.Size, t.Counts, student.WithState(t.State))).ToList();
         RandomSearchCandidate<TProgram>? best = null;
-        for (var seed = -3; seed < options.NumCandidatePrograms; seed++)
+        foreach (var candidate in candidates)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (program, size) = await CandidateAsync(student, trainset, run, context, seed, cancellationToken).ConfigureAwait(false);
-            var evaluation = await evaluator.EvaluateAsync((e, ct) => run(program, e, context, ct), valset, metric, cancellationToken).ConfigureAwait(false);
-            if (evaluation.ErrorCount >= options.MaxErrors)
-            {
-                var first = evaluation.Rows.First(r => r.Error is not null);
-                throw new OptimizationException(
-                    $"Candidate {seed} failed on {evaluation.ErrorCount} validation examples (MaxErrors = {options.MaxErrors}); example {first.Index} threw {first.Error}. Fix the program or metric, or raise RandomSearchOptions.MaxErrors.");
-            }
-
-            var counts = program.NamedPredictors().ToDictionary(p => p.Name, p => p.Predictor.Demos.Count, StringComparer.Ordinal);
-            var candidate = new RandomSearchCandidate<TProgram>(seed, evaluation.Score, size, counts, program);
-            candidates.Add(candidate);
             if (best is null || candidate.Score > best.Score)
             {
                 best = candidate;
             }
+        }
 
-            if (options.StopAtScore is { } stop && candidate.Score >= stop)
+        return new RandomSearchResult<TProgram>(best!.Program, best.Score, candidates);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Each candidate's compilation and scoring is one step, keyed <c>"candidate/seed=N"</c>, and one candidate with index
+    /// <c>N + 3</c>, label <c>"seed N"</c> and details <c>demos.PREDICTOR</c> (demo counts) and <c>max_bootstrapped</c>.
+    /// A spent budget stops the run with the best candidate so far, marked partial.
+    /// </remarks>
+    /// <exception cref="OptimizationException">A candidate failed on <see cref="RandomSearchOptions.MaxErrors"/> examples.</exception>
+    public override async Task<OptimizationResult<TProgram>> OptimizeAsync<TProgram>(
+        TProgram student,
+        IReadOnlyList<Example> trainset,
+        IReadOnlyList<Example>? valset,
+        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
+        RunContext context,
+        OptimizationRun optimizationRun,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(optimizationRun);
+        try
+        {
+            await TryCandidatesAsync(student, trainset, valset, run, context, optimizationRun, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BudgetExceededException ex)
+        {
+            return Partial(student, optimizationRun, ex);
+        }
+
+        return Finished(student, optimizationRun);
+    }
+
+    /// <summary>Compiles and scores the candidates in seed order as steps of <paramref name="optimizationRun"/>.</summary>
+    private async Task<List<RandomSearchTried>> TryCandidatesAsync<TProgram>(
+        TProgram student,
+        IReadOnlyList<Example> trainset,
+        IReadOnlyList<Example>? valset,
+        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
+        RunContext context,
+        OptimizationRun optimizationRun,
+        CancellationToken cancellationToken)
+        where TProgram : Module
+    {
+        CheckArguments(student, trainset);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(context);
+        var scoredOn = valset ?? trainset;
+
+        var tried = new List<RandomSearchTried>();
+        if (options.MaxConcurrentCandidates > 1)
+        {
+            await TryConcurrentlyAsync(student, trainset, scoredOn, run, context, optimizationRun, tried, cancellationToken).ConfigureAwait(false);
+            return tried;
+        }
+
+        for (var seed = -3; seed < options.NumCandidatePrograms; seed++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var one = await StepAsync(student, trainset, scoredOn, run, context, optimizationRun, seed, cancellationToken).ConfigureAwait(false);
+            tried.Add(one);
+            if (await AddAsync(optimizationRun, one, cancellationToken).ConfigureAwait(false))
             {
                 break;
             }
         }
 
-        return new RandomSearchResult<TProgram>(best!.Program, best.Score, candidates);
+        return tried;
+    }
+
+    /// <summary>Compiles and scores the candidate of one seed.</summary>
+    private async Task<RandomSearchTried> TryAsync<TProgram>(
+        TProgram student,
+        IReadOnlyList<Example> trainset,
+        IReadOnlyList<Example> valset,
+        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
+        RunContext context,
+        int seed,
+        CancellationToken cancellationToken)
+        where TProgram : Module
+    {
+        var (program, size) = await CandidateAsync(student, trainset, run, context, seed, cancellationToken).ConfigureAwait(false);
+        var evaluation = await evaluator.EvaluateAsync((e, ct) => run(program, e, context, ct), valset, metric, cancellationToken).ConfigureAwait(false);
+        if (evaluation.ErrorCount >= options.MaxErrors)
+        {
+            var first = evaluation.Rows.First(r => r.Error is not null);
+            throw new OptimizationException(
+                $"Candidate {seed} failed on {evaluation.ErrorCount} validation examples (MaxErrors = {options.MaxErrors}); example {first.Index} threw {first.Error}. Fix the program or metric, or raise RandomSearchOptions.MaxErrors.");
+        }
+
+        var counts = program.NamedPredictors().ToDictionary(p => p.Name, p => p.Predictor.Demos.Count, StringComparer.Ordinal);
+        return new RandomSearchTried(seed, evaluation.Score, size, counts, ProgramState.Capture(program));
     }
 
     /// <summary>Compiles the candidate for one seed; returns it with its bootstrapped-demo limit.</summary>
@@ -132,5 +204,6 @@ public sealed class BootstrapFewShotWithRandomSearch : Optimizer
         MaxErrors = options.MaxErrors,
         MetricThreshold = options.MetricThreshold,
         Seed = options.Seed,
+        MaxParallelism = options.BootstrapParallelism,
     });
 }

@@ -45,8 +45,8 @@ public abstract class Optimizer
     /// <param name="cancellationToken">Cancels the run (nothing is returned then; the journal keeps what finished).</param>
     /// <returns>The best program, its score and the candidate table.</returns>
     /// <remarks>
-    /// The base implementation compiles with <see cref="CompileAsync{TProgram}"/> and records nothing; optimizers that
-    /// score candidates override it.
+    /// The base implementation compiles with <see cref="CompileAsync{TProgram}"/> and records nothing (a spent budget
+    /// returns the unchanged student, marked partial); optimizers that score candidates override it.
     /// </remarks>
     public virtual async Task<OptimizationResult<TProgram>> OptimizeAsync<TProgram>(
         TProgram student,
@@ -59,8 +59,15 @@ public abstract class Optimizer
         where TProgram : Module
     {
         ArgumentNullException.ThrowIfNull(optimizationRun);
-        var program = await CompileAsync(student, trainset, run, context, cancellationToken).ConfigureAwait(false);
-        return new OptimizationResult<TProgram>(program, null, false, null, []);
+        try
+        {
+            var program = await CompileAsync(student, trainset, run, context, cancellationToken).ConfigureAwait(false);
+            return new OptimizationResult<TProgram>(program, null, false, null, []);
+        }
+        catch (BudgetExceededException ex)
+        {
+            return Partial(student, optimizationRun, ex);
+        }
     }
 
     /// <summary>The result of a finished run: the student with the best candidate's state.</summary>

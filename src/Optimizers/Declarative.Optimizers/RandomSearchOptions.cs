@@ -22,6 +22,20 @@ public sealed class RandomSearchOptions
     public int MaxParallelism { get; init; } = 8;
 
     /// <summary>
+    /// How many candidates are compiled and scored at once (default 1: one after another). Above 1 the candidates still
+    /// enter the table, the journal's candidate list and the choice of the best in seed order, so the result is the same;
+    /// with <see cref="StopAtScore"/>, candidates already started after the stopping one are cancelled (their calls are
+    /// spent, their results dropped). At least 1.
+    /// </summary>
+    public int MaxConcurrentCandidates { get; init; } = 1;
+
+    /// <summary>
+    /// How many training examples one candidate bootstraps at once, as <see cref="BootstrapFewShotOptions.MaxParallelism"/>
+    /// (default 1; the demos and calls are the same at any value); at least 1.
+    /// </summary>
+    public int BootstrapParallelism { get; init; } = 1;
+
+    /// <summary>
     /// The run fails with an <see cref="OptimizationException"/> when this many examples have thrown while
     /// bootstrapping one candidate or evaluating one candidate (default 10); at least 1.
     /// </summary>
@@ -47,6 +61,8 @@ public sealed class RandomSearchOptions
         Check(MaxRounds >= 1, nameof(MaxRounds), MaxRounds, "must be at least 1");
         Check(NumCandidatePrograms >= 0, nameof(NumCandidatePrograms), NumCandidatePrograms, "must be 0 or more");
         Check(MaxParallelism >= 1, nameof(MaxParallelism), MaxParallelism, "must be at least 1");
+        Check(MaxConcurrentCandidates >= 1, nameof(MaxConcurrentCandidates), MaxConcurrentCandidates, "must be at least 1");
+        Check(BootstrapParallelism >= 1, nameof(BootstrapParallelism), BootstrapParallelism, "must be at least 1");
         Check(MaxErrors >= 1, nameof(MaxErrors), MaxErrors, "must be at least 1");
         Check(StopAtScore is not { } s || double.IsFinite(s), nameof(StopAtScore), StopAtScore, "must be a finite number or null");
         Check(MetricThreshold is not { } t || double.IsFinite(t), nameof(MetricThreshold), MetricThreshold, "must be a finite number or null");

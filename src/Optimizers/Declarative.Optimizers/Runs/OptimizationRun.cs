@@ -20,7 +20,7 @@ namespace Declarative.Optimizers;
 /// atomically after every step and candidate) is what the <c>optimize</c> command uses. Methods are thread-safe.
 /// </para>
 /// </remarks>
-public sealed class OptimizationRun
+public sealed partial class OptimizationRun
 {
     private readonly object gate = new();
     private readonly Dictionary<string, JsonNode?> steps = new(StringComparer.Ordinal);
