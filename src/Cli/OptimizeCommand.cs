@@ -81,7 +81,7 @@ internal static class OptimizeCommand
                     : $"--max-concurrent-candidates is not used by --optimizer {entry.Name}; drop it.");
             }
 
-            var settings = new OptimizerSettings(scoring, result.GetValue(seed), result.GetValue(auto)!.ToLowerInvariant(), max, null, concurrent);
+            var settings = new OptimizerSettings(scoring, result.GetValue(seed), result.GetValue(auto)!.ToLowerInvariant(), max, null, concurrent, train.Count);
             var options = entry.Options(settings); // also checks --auto
             var outPath = Path.GetFullPath(result.GetValue(output)!);
             var folder = Path.GetFullPath(result.GetValue(runDir) ?? Path.ChangeExtension(outPath, null) + ".run");
@@ -148,6 +148,10 @@ internal static class OptimizeCommand
                     ["calls"] = budget.Calls,
                 }.ToJsonString(JsonOutput.Options));
                 return optimized.IsPartial ? ExitCodes.Partial : ExitCodes.Ok;
+            }
+            catch (ArgumentException ex) when (ex.ParamName is "trainset" or "valset")
+            {
+                throw new CliException(ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal));
             }
             catch (OptimizationException ex)
             {

@@ -10,7 +10,8 @@ namespace Declarative.Cli;
 /// <param name="MaxParallelism">Examples run at once (<c>--max-parallelism</c>).</param>
 /// <param name="Teacher">The teacher model's client (<c>--teacher-lm</c>), or null.</param>
 /// <param name="ConcurrentCandidates">Candidates scored at once (<c>--max-concurrent-candidates</c>, default 1).</param>
-internal sealed record OptimizerSettings(Metric Metric, int Seed, string Auto, int MaxParallelism, IChatClient? Teacher, int ConcurrentCandidates = 1);
+/// <param name="TrainCount">How many training examples there are (SIMBA's minibatch is at most that many).</param>
+internal sealed record OptimizerSettings(Metric Metric, int Seed, string Auto, int MaxParallelism, IChatClient? Teacher, int ConcurrentCandidates = 1, int TrainCount = int.MaxValue);
 
 /// <summary>One <c>--optimizer</c> name.</summary>
 /// <param name="Name">The name on the command line.</param>
@@ -47,7 +48,29 @@ internal static class OptimizerRegistry
             s => new BootstrapFewShotWithRandomSearch(s.Metric, RandomSearch(s)),
             s => RandomSearch(s).NumCandidatePrograms + 3, false,
             s => $"candidates={RandomSearch(s).NumCandidatePrograms};bootstrapped=4;labeled={Pick(s, 4, 8, 16)}", ScoresCandidatesConcurrently: true),
+        new("copro", "COPRO: instruction proposals scored on the trainset, breadth 4/6/10 x depth 2/3/3 per predictor",
+            s => new Copro(s.Metric, CoproSettings(s)),
+            _ => null, false, s => $"breadth={CoproSettings(s).Breadth};depth={CoproSettings(s).Depth}"),
+        new("mipro", "MIPROv2: grounded instruction proposals x bootstrapped demo sets, TPE search with minibatches (DSPy's auto settings)",
+            s => new MiproV2(s.Metric, new MiproOptions { Auto = Intensity(s), Seed = s.Seed, MaxParallelism = s.MaxParallelism }),
+            _ => null, false, s => $"auto={s.Auto}"),
+        new("simba", "SIMBA: minibatch trajectories (32 examples, fewer when the trainset is smaller), append-a-demo and append-a-rule, 4/8/12 steps",
+            s => new Simba(s.Metric, new SimbaOptions { BatchSize = Math.Min(32, s.TrainCount), MaxSteps = Pick(s, 4, 8, 12), Seed = s.Seed, MaxParallelism = s.MaxParallelism }),
+            _ => null, false, s => $"steps={Pick(s, 4, 8, 12)};batch={Math.Min(32, s.TrainCount)}"),
+        new("gepa", "GEPA: reflective instruction proposals from traces and metric feedback, Pareto-front selection, merge (DSPy's auto budget)",
+            s => new Gepa(s.Metric, new GepaOptions { Auto = Intensity(s), Seed = s.Seed, MaxParallelism = s.MaxParallelism }),
+            _ => null, false, s => $"auto={s.Auto}"),
     ];
+
+    private static CoproOptions CoproSettings(OptimizerSettings s) => new()
+    {
+        Breadth = Pick(s, 4, 6, 10),
+        Depth = Pick(s, 2, 3, 3),
+        MaxParallelism = s.MaxParallelism,
+    };
+
+    private static OptimizationIntensity Intensity(OptimizerSettings s) =>
+        (OptimizationIntensity)Pick(s, (int)OptimizationIntensity.Light, (int)OptimizationIntensity.Medium, (int)OptimizationIntensity.Heavy);
 
     /// <summary>The entry for a name, or a <see cref="CliException"/> listing the known ones.</summary>
     public static OptimizerEntry Find(string name) =>

@@ -5,7 +5,7 @@ namespace Declarative.Cli.Tests;
 /// <summary>A temp folder with a training set, and a loopback OpenAI-compatible server answering by content.</summary>
 internal sealed class OptimizeFixture : IAsyncDisposable
 {
-    public OptimizeFixture(int examples = 8, TimeSpan latency = default)
+    public OptimizeFixture(int examples = 8, TimeSpan latency = default, Action<ScriptedChatClient>? firstRules = null)
     {
         Folder = Directory.CreateTempSubdirectory("declarative-optimize-").FullName;
         Trainset = Path.Combine(Folder, "train.jsonl");
@@ -13,6 +13,7 @@ internal sealed class OptimizeFixture : IAsyncDisposable
         // Right on questions divisible by three; on the others right only when the prompt holds that question's demo
         // (FollowExamples), otherwise "wrong" (a queue of identical answers, so the order of requests does not matter).
         var scripted = new ScriptedChatClient().FollowExamples();
+        firstRules?.Invoke(scripted);
         for (var i = 0; i < examples; i += 3)
         {
             scripted.When($"[[ ## question ## ]]\nq{i}\n", ("answer", $"a{i}"));
