@@ -8,7 +8,7 @@ using Microsoft.Extensions.AI;
 namespace Declarative.Cli;
 
 /// <summary>
-/// Turns an <c>--lm</c> value into a chat client: <c>scripted:FILE.jsonl</c> (offline answers, one JSON object of output
+/// Turns an <c>--lm</c> value into a chat client: <c>scripted:FILE.jsonl</c> (offline answers: rule lines <c>{"when": TEXT, "answer": {...}}</c>, <c>{"follow_examples": true}</c>, then a queue of lines of one JSON object of output
 /// values per line, or <c>{"raw": "text"}</c>); <c>llama:PATH.gguf</c>, <c>llama:https://…/x.gguf</c> or
 /// <c>llama:hf:owner/repo/x.gguf</c> (a local GGUF model, downloaded into the cache first when remote, with settings
 /// such as <c>?ctx=8192&amp;ngl=0</c>; see <see cref="LlamaSpec"/>); <c>openai:MODEL</c> (key from <c>OPENAI_API_KEY</c>) and
@@ -90,7 +90,23 @@ internal static class LmSpec
         var client = new ScriptedChatClient(adapter);
         foreach (var answer in CommonOptions.ReadJsonLines(path, string.Empty, "output values"))
         {
-            if (answer.Count == 1 && answer["raw"] is JsonValue raw && raw.TryGetValue<string>(out var text))
+            if (answer.Count == 1 && answer["follow_examples"] is JsonValue follow && follow.TryGetValue<bool>(out var on))
+            {
+                if (on)
+                {
+                    client.FollowExamples();
+                }
+            }
+            else if (answer.Count == 2 && answer["when"] is JsonValue when && when.TryGetValue<string>(out var substring) && answer["answer"] is JsonObject outputs)
+            {
+                if (substring.Length == 0)
+                {
+                    throw new CliException($"--lm scripted:{path}: a \"when\" rule needs a non-empty text to look for.");
+                }
+
+                client.When(substring, outputs.ToDictionary(p => p.Key, p => (object?)p.Value));
+            }
+            else if (answer.Count == 1 && answer["raw"] is JsonValue raw && raw.TryGetValue<string>(out var text))
             {
                 client.AnswerRaw(text);
             }
