@@ -118,9 +118,19 @@ internal static class OptimizeCommand
 
             using var session = TelemetrySession.Start(result.GetValue(telemetry), stderr);
             var (built, store) = await ModelPipeline.BuildAsync(lmSpec, chosen, session is not null, result.GetValue(noCache), result.GetValue(cache), stderr, cancellationToken, budget);
+            IChatClient? teacher = null;
+            SqliteChatCache? teacherStore = null;
+            if (teacherSpec is not null)
+            {
+                // The teacher shares the cache file and the run's budget: its calls count like the student's.
+                (teacher, teacherStore) = await ModelPipeline.BuildAsync(teacherSpec, chosen, session is not null, result.GetValue(noCache), result.GetValue(cache), stderr, cancellationToken, budget);
+                settings = settings with { Teacher = teacher };
+            }
+
             try
             {
                 using var client = built;
+                using var teacherClient = teacher;
                 var context = new RunContext(client) { Adapter = chosen };
                 var optimized = await progress.RunAsync(() =>
                     entry.Create(settings).OptimizeAsync(source.Student, train, dev, source.Run, context, run, cancellationToken));
@@ -161,6 +171,7 @@ internal static class OptimizeCommand
             finally
             {
                 store?.Dispose();
+                teacherStore?.Dispose();
             }
         });
         return command;

@@ -43,17 +43,17 @@ internal static class OptimizerRegistry
             _ => null, false, s => $"k={Pick(s, 4, 8, 16)}"),
         new("bootstrap", "BootstrapFewShot: demos from the program's own passing runs (4 bootstrapped, up to 4/8/16 in all)",
             s => new BootstrapFewShot(s.Metric, Bootstrap(s)),
-            _ => null, false, s => $"bootstrapped=4;labeled={Pick(s, 4, 8, 16)}"),
+            _ => null, true, s => $"bootstrapped=4;labeled={Pick(s, 4, 8, 16)}"),
         new("random-search", "BootstrapFewShotWithRandomSearch: 3 fixed + 4/8/16 shuffled bootstrap candidates, the best on the devset",
             s => new BootstrapFewShotWithRandomSearch(s.Metric, RandomSearch(s)),
-            s => RandomSearch(s).NumCandidatePrograms + 3, false,
+            s => RandomSearch(s).NumCandidatePrograms + 3, true,
             s => $"candidates={RandomSearch(s).NumCandidatePrograms};bootstrapped=4;labeled={Pick(s, 4, 8, 16)}", ScoresCandidatesConcurrently: true),
         new("copro", "COPRO: instruction proposals scored on the trainset, breadth 4/6/10 x depth 2/3/3 per predictor",
             s => new Copro(s.Metric, CoproSettings(s)),
             _ => null, false, s => $"breadth={CoproSettings(s).Breadth};depth={CoproSettings(s).Depth}"),
         new("mipro", "MIPROv2: grounded instruction proposals x bootstrapped demo sets, TPE search with minibatches (DSPy's auto settings)",
-            s => new MiproV2(s.Metric, new MiproOptions { Auto = Intensity(s), Seed = s.Seed, MaxParallelism = s.MaxParallelism }),
-            _ => null, false, s => $"auto={s.Auto}"),
+            s => new MiproV2(s.Metric, new MiproOptions { Auto = Intensity(s), Seed = s.Seed, MaxParallelism = s.MaxParallelism, TeacherClient = s.Teacher }),
+            _ => null, true, s => $"auto={s.Auto}"),
         new("simba", "SIMBA: minibatch trajectories (32 examples, fewer when the trainset is smaller), append-a-demo and append-a-rule, 4/8/12 steps",
             s => new Simba(s.Metric, new SimbaOptions { BatchSize = Math.Min(32, s.TrainCount), MaxSteps = Pick(s, 4, 8, 12), Seed = s.Seed, MaxParallelism = s.MaxParallelism }),
             _ => null, false, s => $"steps={Pick(s, 4, 8, 12)};batch={Math.Min(32, s.TrainCount)}"),
@@ -83,6 +83,7 @@ internal static class OptimizerRegistry
         MaxParallelism = s.MaxParallelism,
         MaxLabeledDemos = Pick(s, 4, 8, 16),
         Seed = s.Seed,
+        TeacherClient = s.Teacher,
     };
 
     private static RandomSearchOptions RandomSearch(OptimizerSettings s) => new()
@@ -94,6 +95,7 @@ internal static class OptimizerRegistry
         BootstrapParallelism = s.MaxParallelism, // the same demos and calls as one by one, sooner
         MaxConcurrentCandidates = s.ConcurrentCandidates, // the same table and program as one after another
         Seed = s.Seed,
+        TeacherClient = s.Teacher,
     };
 
     /// <summary>The value for <c>--auto</c>.</summary>

@@ -126,7 +126,7 @@ public sealed class OptimizeCommandTests
         await using var f = new OptimizeFixture();
         Assert.Contains("not known; use labeled, bootstrap, random-search", (await CliRunner.RunAsync("optimize", "-s", "question -> answer", "--trainset", f.Trainset, "--lm", f.Lm, "--out", f.PathOf("x.json"), "--optimizer", "nope")).Stderr);
         Assert.Contains("--auto 'huge'", (await CliRunner.RunAsync([.. f.Args("x", "cache.db", "--auto", "huge")])).Stderr);
-        Assert.Contains("--teacher-lm is not used", (await CliRunner.RunAsync([.. f.Args("x", "cache.db", "--teacher-lm", f.Lm)])).Stderr);
+        Assert.Contains("--teacher-lm is not used", (await CliRunner.RunAsync([.. f.Args("x", "cache.db", "--optimizer", "copro", "--teacher-lm", f.Lm)])).Stderr);
         var (code, _, stderr) = await CliRunner.RunAsync("optimize", "--trainset", f.Trainset, "--lm", f.Lm, "--out", f.PathOf("x.json"));
         Assert.Equal(2, code);
         Assert.Contains("no program", stderr);

@@ -39,3 +39,31 @@ public sealed class OptimizeSearchCommandTests
         Assert.Equal(last["candidates"]!.GetValue<int>() + 1, csv.Length);
     }
 }
+
+/// <summary><c>--teacher-lm</c>: a second model writes the traces that become demos.</summary>
+public sealed class OptimizeTeacherTests
+{
+    [Fact]
+    public async Task The_teacher_model_bootstraps_the_demos_and_the_student_is_scored()
+    {
+        await using var f = new OptimizeFixture(examples: 8);
+        var knowsAll = new ScriptedChatClient();
+        for (var i = 0; i < 8; i++)
+        {
+            knowsAll.When($"[[ ## question ## ]]\nq{i}\n", ("answer", $"a{i}"));
+        }
+
+        await using var teacher = new OpenAiTestServer(knowsAll);
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. f.Args("taught", "cache.db", "--optimizer", "bootstrap", "--teacher-lm", $"openai-compatible:{teacher.Endpoint}#teacher-model")]);
+        Assert.True(code == 0, stderr);
+        var demos = ProgramState.Parse(File.ReadAllText(f.PathOf("taught.json"))).Predictors["self"].Demos;
+        // Four bootstrapped demos first; the student model alone answers only q0, q3 and q6, so demos for the other
+        // questions can only have come from the teacher's traces.
+        Assert.True(teacher.Requests.Count >= 4, $"teacher saw {teacher.Requests.Count} requests");
+        var bootstrapped = demos.Take(4).Select(d => d["question"]!.ToString()).ToList();
+        Assert.Contains("q1", bootstrapped);
+        Assert.Contains("q2", bootstrapped);
+        Assert.Empty(f.Server.Requests); // bootstrap scores nothing: the student model was never called
+        Assert.Contains("\"partial\":false", stdout);
+    }
+}

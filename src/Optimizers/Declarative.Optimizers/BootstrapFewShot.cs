@@ -190,7 +190,7 @@ public sealed class BootstrapFewShot : Optimizer
             defaults = defaults with { RolloutId = round.ToString(System.Globalization.CultureInfo.InvariantCulture), Temperature = 1.0f };
         }
 
-        var attemptContext = new RunContext(context.Client)
+        var attemptContext = new RunContext(options.TeacherClient ?? context.Client)
         {
             Adapter = context.Adapter,
             Logger = context.Logger,

@@ -34,6 +34,13 @@ public sealed class BootstrapFewShotOptions
     /// </summary>
     public int MaxParallelism { get; init; } = 1;
 
+    /// <summary>
+    /// The client the teacher runs with, when it should differ from the student's (DSPy's teacher settings with another
+    /// LM: a stronger model writes the traces that become demos); <see langword="null"/> (the default) for the context
+    /// the optimizer is given. The adapter, logger and call defaults still come from that context.
+    /// </summary>
+    public Microsoft.Extensions.AI.IChatClient? TeacherClient { get; init; }
+
     /// <summary>Checks the settings.</summary>
     internal void Validate()
     {

@@ -205,5 +205,6 @@ public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
         MetricThreshold = options.MetricThreshold,
         Seed = options.Seed,
         MaxParallelism = options.BootstrapParallelism,
+        TeacherClient = options.TeacherClient,
     });
 }

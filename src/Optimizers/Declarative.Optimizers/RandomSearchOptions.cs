@@ -53,6 +53,12 @@ public sealed class RandomSearchOptions
     /// </summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// The client the bootstrapping teacher runs with (<see cref="BootstrapFewShotOptions.TeacherClient"/>);
+    /// <see langword="null"/> (the default) for the optimizer's context. Candidates are always scored with the student's.
+    /// </summary>
+    public Microsoft.Extensions.AI.IChatClient? TeacherClient { get; init; }
+
     /// <summary>Checks the settings.</summary>
     internal void Validate()
     {

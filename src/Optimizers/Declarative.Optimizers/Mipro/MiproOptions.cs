@@ -73,6 +73,12 @@ public sealed class MiproOptions
     /// <summary>The client that writes summaries and instructions (DSPy's <c>prompt_model</c>); <see langword="null"/> (default) for the task model's context.</summary>
     public RunContext? PromptModel { get; init; }
 
+    /// <summary>
+    /// The client the bootstrapping teacher runs with when the demo sets are built
+    /// (<see cref="BootstrapFewShotOptions.TeacherClient"/>); <see langword="null"/> (the default) for the task model.
+    /// </summary>
+    public Microsoft.Extensions.AI.IChatClient? TeacherClient { get; init; }
+
     internal bool ZeroShot => MaxBootstrappedDemos == 0 && MaxLabeledDemos == 0;
 
     internal void Validate()

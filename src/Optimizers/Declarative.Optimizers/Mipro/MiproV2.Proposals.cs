@@ -63,6 +63,7 @@ public sealed partial class MiproV2
                 MaxErrors = options.MaxErrors,
                 MetricThreshold = options.MetricThreshold,
                 Seed = options.Seed + i,
+                TeacherClient = options.TeacherClient,
             });
             var set = await optimizationRun.ReplayableAsync(
                 $"mipro/demos/set={i}",
