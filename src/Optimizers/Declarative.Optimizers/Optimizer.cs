@@ -70,6 +70,35 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// Runs a search optimizer's work under the run contract: checks the arguments every search takes, then returns
+    /// <see cref="Finished{TProgram}"/> when <paramref name="search"/> completes, or <see cref="Partial{TProgram}"/> when
+    /// a budget of the client pipeline runs out.
+    /// </summary>
+    private protected static async Task<OptimizationResult<TProgram>> SearchWithinBudgetAsync<TProgram>(
+        TProgram student,
+        IReadOnlyList<Example> trainset,
+        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
+        RunContext context,
+        OptimizationRun optimizationRun,
+        Func<Task> search)
+        where TProgram : Module
+    {
+        CheckArguments(student, trainset);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(optimizationRun);
+        try
+        {
+            await search().ConfigureAwait(false);
+            return Finished(student, optimizationRun);
+        }
+        catch (BudgetExceededException ex)
+        {
+            return Partial(student, optimizationRun, ex);
+        }
+    }
+
     /// <summary>The result of a finished run: the student with the best candidate's state.</summary>
     /// <typeparam name="TProgram">The program's type.</typeparam>
     /// <param name="student">The student.</param>

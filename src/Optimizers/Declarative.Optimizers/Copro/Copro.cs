@@ -51,22 +51,8 @@ public sealed class Copro : Optimizer
         RunContext context,
         OptimizationRun optimizationRun,
         CancellationToken cancellationToken = default)
-    {
-        CheckArguments(student, trainset);
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(optimizationRun);
-        var scoreset = valset ?? trainset;
-        try
-        {
-            await SearchAsync(student, scoreset, run, context, optimizationRun, cancellationToken).ConfigureAwait(false);
-            return Finished(student, optimizationRun);
-        }
-        catch (BudgetExceededException ex)
-        {
-            return Partial(student, optimizationRun, ex);
-        }
-    }
+        => await SearchWithinBudgetAsync(student, trainset, run, context, optimizationRun, () =>
+            SearchAsync(student, valset ?? trainset, run, context, optimizationRun, cancellationToken)).ConfigureAwait(false);
 
     private async Task SearchAsync<TProgram>(
         TProgram student,

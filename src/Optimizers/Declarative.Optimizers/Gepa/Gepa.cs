@@ -55,25 +55,13 @@ public sealed partial class Gepa : Optimizer
         OptimizationRun optimizationRun,
         CancellationToken cancellationToken = default)
     {
-        CheckArguments(student, trainset);
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(optimizationRun);
-        if (trainset.Count == 0 || valset is { Count: 0 })
+        if (trainset?.Count == 0 || valset is { Count: 0 })
         {
             throw new ArgumentException("GEPA needs a non-empty training set (and a non-empty validation set, when one is given).", nameof(trainset));
         }
 
-        var search = new Search<TProgram>(this, student, trainset, valset ?? trainset, run, context, optimizationRun);
-        try
-        {
-            await search.RunAsync(cancellationToken).ConfigureAwait(false);
-            return Finished(student, optimizationRun);
-        }
-        catch (BudgetExceededException ex)
-        {
-            return Partial(student, optimizationRun, ex);
-        }
+        return await SearchWithinBudgetAsync(student, trainset!, run, context, optimizationRun, () =>
+            new Search<TProgram>(this, student, trainset!, valset ?? trainset!, run, context, optimizationRun).RunAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>The metric-call budget for a run.</summary>

@@ -54,23 +54,12 @@ public sealed partial class MiproV2 : Optimizer
         RunContext context,
         OptimizationRun optimizationRun,
         CancellationToken cancellationToken = default)
-    {
-        CheckArguments(student, trainset);
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(optimizationRun);
-        var random = new Random(options.Seed);
-        var plan = Plan(student, trainset, valset, random);
-        try
+        => await SearchWithinBudgetAsync(student, trainset, run, context, optimizationRun, () =>
         {
-            await SearchAsync(student, plan, run, context, optimizationRun, random, cancellationToken).ConfigureAwait(false);
-            return Finished(student, optimizationRun);
-        }
-        catch (BudgetExceededException ex)
-        {
-            return Partial(student, optimizationRun, ex);
-        }
-    }
+            var random = new Random(options.Seed);
+            var plan = Plan(student, trainset, valset, random);
+            return SearchAsync(student, plan, run, context, optimizationRun, random, cancellationToken);
+        }).ConfigureAwait(false);
 
     private async Task SearchAsync<TProgram>(
         TProgram student,

@@ -59,24 +59,13 @@ public sealed partial class Simba : Optimizer
         OptimizationRun optimizationRun,
         CancellationToken cancellationToken = default)
     {
-        CheckArguments(student, trainset);
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(optimizationRun);
-        if (trainset.Count < options.BatchSize)
+        if (trainset?.Count < options.BatchSize)
         {
             throw new ArgumentException($"SIMBA needs at least BatchSize = {options.BatchSize} training examples and got {trainset.Count}; lower SimbaOptions.BatchSize or add examples.", nameof(trainset));
         }
 
-        try
-        {
-            await SearchAsync(student, trainset, valset ?? trainset, run, context, optimizationRun, cancellationToken).ConfigureAwait(false);
-            return Finished(student, optimizationRun);
-        }
-        catch (BudgetExceededException ex)
-        {
-            return Partial(student, optimizationRun, ex);
-        }
+        return await SearchWithinBudgetAsync(student, trainset!, run, context, optimizationRun, () =>
+            SearchAsync(student, trainset!, valset ?? trainset!, run, context, optimizationRun, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task SearchAsync<TProgram>(
