@@ -12,7 +12,6 @@ namespace Declarative.Retrieval;
 /// <remarks>Immutable and thread-safe once built.</remarks>
 public sealed class TextChunker
 {
-    private static readonly Lazy<Tokenizer> DefaultTokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
     private readonly int size;
     private readonly int overlap;
     private readonly string[] separators;
@@ -28,7 +27,7 @@ public sealed class TextChunker
         size = options.ChunkSize;
         overlap = options.ChunkOverlap;
         separators = options.Separators.ToArray();
-        tokenizer = options.Unit == ChunkLengthUnit.Tokens ? options.Tokenizer ?? DefaultTokenizer.Value : null;
+        tokenizer = options.Unit == ChunkLengthUnit.Tokens ? options.Tokenizer ?? DefaultTokenizer.Instance : null;
     }
 
     /// <summary>The length of a text in this chunker's unit (characters or tokens).</summary>
