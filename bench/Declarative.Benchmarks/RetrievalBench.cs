@@ -19,6 +19,7 @@ internal static class RetrievalBench
         int exact = 100_000, hnsw = 100_000, bm25 = 100_000, ingest = 1_000, queries = 200, dims = 384, m = 16, efConstruction = 100;
         int[] efSearch = [64, 128, 256];
         var parts = new HashSet<string>(StringComparer.Ordinal);
+        var clustered = false;
         var data = "tests/Declarative.Retrieval.Tests/Data";
         for (var i = 1; i < args.Length; i++)
         {
@@ -29,6 +30,7 @@ internal static class RetrievalBench
                 case "--bm25": bm25 = Int(args[++i]); parts.Add("bm25"); break;
                 case "--ingest": ingest = Int(args[++i]); parts.Add("ingest"); break;
                 case "--quality": parts.Add("quality"); break;
+                case "--clustered": clustered = true; break;
                 case "--data": data = args[++i]; break;
                 case "--queries": queries = Int(args[++i]); break;
                 case "--dims": dims = Int(args[++i]); break;
@@ -52,7 +54,7 @@ internal static class RetrievalBench
 
         if (parts.Contains("hnsw"))
         {
-            Hnsw(hnsw, dims, queries, m, efConstruction, efSearch);
+            Hnsw(hnsw, dims, queries, m, efConstruction, efSearch, clustered);
         }
 
         if (parts.Contains("bm25"))
@@ -119,10 +121,27 @@ internal static class RetrievalBench
         Console.WriteLine($"exact top-10 over {count:N0} x {dims}: {Stats(times)}");
     }
 
-    private static void Hnsw(int count, int dims, int queries, int m, int efConstruction, int[] efSearch)
+    private static void Hnsw(int count, int dims, int queries, int m, int efConstruction, int[] efSearch, bool clustered)
     {
+        // Uniform random unit vectors are the hardest case (no structure: every point is nearly as far as every other);
+        // --clustered draws them around 1,000 random centres instead, closer to how real embeddings lie.
         var random = new Random(2);
-        var vectors = Enumerable.Range(0, count).Select(_ => RandomUnit(random, dims)).ToArray();
+        var centres = Enumerable.Range(0, 1000).Select(_ => RandomUnit(random, dims)).ToArray();
+        float[] Draw()
+        {
+            if (!clustered)
+            {
+                return RandomUnit(random, dims);
+            }
+
+            var v = RandomUnit(random, dims);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(v, 0.6f, centres[random.Next(centres.Length)], v);
+            System.Numerics.Tensors.TensorPrimitives.Divide(v, System.Numerics.Tensors.TensorPrimitives.Norm(v), v);
+            return v;
+        }
+
+        var vectors = Enumerable.Range(0, count).Select(_ => Draw()).ToArray();
+        Console.WriteLine(clustered ? "hnsw data: clustered around 1,000 centres" : "hnsw data: uniform random unit vectors");
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var index = new HnswIndex(dims, new HnswOptions { M = m, EfConstruction = efConstruction, Metric = VectorMetric.DotProduct });
         var clock = Stopwatch.StartNew();
@@ -146,7 +165,7 @@ internal static class RetrievalBench
             exact.Add("v" + i.ToString(CultureInfo.InvariantCulture), vectors[i]);
         }
 
-        var qs = Enumerable.Range(0, queries).Select(_ => RandomUnit(random, dims)).ToArray();
+        var qs = Enumerable.Range(0, queries).Select(_ => Draw()).ToArray();
         var truth = qs.Select(q => exact.Search(q, 10).Select(h => h.Id).ToHashSet(StringComparer.Ordinal)).ToArray();
         foreach (var ef in efSearch)
         {

@@ -75,19 +75,19 @@ public sealed partial class HnswIndex
             return;
         }
 
-        // Full: keep the best-spread maxLinks of the old links and the new one.
         var candidates = new List<(int Node, float Score)>(count + 1) { (to, storage.Score(from, to)) };
         for (var i = 1; i <= count; i++)
         {
             candidates.Add((links[i], storage.Score(from, links[i])));
         }
 
+        // Full: keep the maxLinks closest of the old links and the new one (cheaper than the heuristic, and on
+        // high-dimensional data it keeps the short links that recall needs).
         candidates.Sort(static (a, b) => b.Score.CompareTo(a.Score));
-        var chosen = SelectNeighbors(candidates, maxLinks);
-        links[0] = chosen.Count;
-        for (var i = 0; i < chosen.Count; i++)
+        links[0] = maxLinks;
+        for (var i = 0; i < maxLinks; i++)
         {
-            links[i + 1] = chosen[i];
+            links[i + 1] = candidates[i].Node;
         }
     }
 
