@@ -115,7 +115,11 @@ public sealed class ExactVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, IReadOnlyDictionary<string, string>? filter = null)
+    public IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, IReadOnlyDictionary<string, string>? filter = null) =>
+        Search(query, k, filter is null ? null : meta => VectorStorage.Matches(meta, filter));
+
+    /// <summary>Searches the vectors whose metadata passes a predicate (used by <see cref="EmbeddedChunkCollection"/>'s LINQ filters).</summary>
+    internal IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, Func<IReadOnlyDictionary<string, string>, bool>? filter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var prepared = storage.PrepareQuery(query);
@@ -164,12 +168,26 @@ public sealed class ExactVectorIndex : IVectorIndex
         }
     }
 
-    private TopK Scan(float[] query, int k, IReadOnlyDictionary<string, string>? filter, int from, int to)
+    /// <summary>A snapshot of the ids and metadata, in storage order.</summary>
+    internal IReadOnlyList<(string Id, IReadOnlyDictionary<string, string> Metadata)> Entries()
+    {
+        gate.EnterReadLock();
+        try
+        {
+            return Enumerable.Range(0, storage.Count).Select(row => (storage.Id(row), storage.Metadata(row))).ToArray();
+        }
+        finally
+        {
+            gate.ExitReadLock();
+        }
+    }
+
+    private TopK Scan(float[] query, int k, Func<IReadOnlyDictionary<string, string>, bool>? filter, int from, int to)
     {
         var top = new TopK(k);
         for (var row = from; row < to; row++)
         {
-            if (filter is null || VectorStorage.Matches(storage.Metadata(row), filter))
+            if (filter is null || filter(storage.Metadata(row)))
             {
                 top.Offer(row, storage.Score(row, query));
             }
