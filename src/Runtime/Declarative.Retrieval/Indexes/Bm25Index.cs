@@ -134,7 +134,11 @@ public sealed partial class Bm25Index : IDisposable
             return [];
         }
 
-        var sql = new StringBuilder("SELECT items.id, items.metadata, fts.text, bm25(fts) AS s FROM fts JOIN items ON items.rowid = fts.rowid WHERE fts MATCH $q");
+        // Without a filter, FTS5 ranks and limits on its own before anything is joined; with one, the metadata must be
+        // joined before the limit.
+        var sql = new StringBuilder(filter is null || filter.Count == 0
+            ? "SELECT items.id, items.metadata, fts.text, r.s FROM (SELECT rowid, rank AS s FROM fts WHERE fts MATCH $q ORDER BY rank LIMIT $k) AS r JOIN items ON items.rowid = r.rowid JOIN fts ON fts.rowid = r.rowid WHERE 1"
+            : "SELECT items.id, items.metadata, fts.text, fts.rank AS s FROM fts JOIN items ON items.rowid = fts.rowid WHERE fts MATCH $q");
         lock (gate)
         {
             using var command = connection.CreateCommand();
