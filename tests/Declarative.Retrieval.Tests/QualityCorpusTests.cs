@@ -31,3 +31,17 @@ public sealed class QualityCorpusTests
         Assert.True(await QualityCorpus.RecallAtKAsync(keyword, queries, 1) <= keywordRecall);
     }
 }
+
+public sealed class MiniLmRetrievalTests
+{
+    [Fact]
+    public async Task MiniLm_vectors_find_the_labelled_sections_through_an_hnsw_index()
+    {
+        var (chunks, queries) = await QualityCorpus.LoadAsync(Path.Combine(AppContext.BaseDirectory, "Data"));
+        using var embedder = Declarative.Runtime.Onnx.OnnxEmbeddings.Create();
+        var retriever = new VectorRetriever(embedder, new HnswIndex(384, new HnswOptions { M = 8, EfConstruction = 64 }));
+        await retriever.AddAsync(chunks, batchSize: 32);
+        var recall = await QualityCorpus.RecallAtKAsync(retriever, queries, 5);
+        Assert.True(recall >= 0.85, $"MiniLM recall@5 {recall:F2}");
+    }
+}
