@@ -77,6 +77,11 @@ internal static class RetrievalBench
 
     private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 
+    /// <summary>The process's CPU time: on a shared, overloaded machine it is steadier than wall time.</summary>
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    private static string Load() => File.Exists("/proc/loadavg") ? "load average " + File.ReadAllText("/proc/loadavg").Split(' ')[0] : "load unknown";
+
     private static float[] RandomUnit(Random random, int dims)
     {
         var v = new float[dims];
@@ -111,6 +116,7 @@ internal static class RetrievalBench
         }
 
         var times = new List<double>();
+        var cpu = Cpu();
         foreach (var q in qs)
         {
             var clock = Stopwatch.StartNew();
@@ -118,7 +124,8 @@ internal static class RetrievalBench
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
 
-        Console.WriteLine($"exact top-10 over {count:N0} x {dims}: {Stats(times)}");
+        var cpuMs = (Cpu() - cpu).TotalMilliseconds / qs.Length;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exact top-10 over {count:N0} x {dims}: wall {Stats(times)}; CPU {cpuMs:F2} ms/query (all threads); {Load()}"));
     }
 
     private static void Hnsw(int count, int dims, int queries, int m, int efConstruction, int[] efSearch, bool clustered)
@@ -145,6 +152,7 @@ internal static class RetrievalBench
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var index = new HnswIndex(dims, new HnswOptions { M = m, EfConstruction = efConstruction, Metric = VectorMetric.DotProduct });
         var clock = Stopwatch.StartNew();
+        var buildCpu = Cpu();
         for (var i = 0; i < count; i++)
         {
             index.Add("v" + i.ToString(CultureInfo.InvariantCulture), vectors[i]);
@@ -155,9 +163,10 @@ internal static class RetrievalBench
         }
 
         var build = clock.Elapsed;
+        var buildCpuSeconds = (Cpu() - buildCpu).TotalSeconds;
         var after = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"hnsw build {count:N0} x {dims} (M {m}, efConstruction {efConstruction}): {build.TotalSeconds:F1} s ({count / build.TotalSeconds:F0} vectors/s); index estimate {index.EstimateMemoryBytes() / 1048576.0:F0} MiB, managed heap growth {(after - before) / 1048576.0:F0} MiB (vectors alone {(long)count * dims * 4 / 1048576.0:F0} MiB)"));
+            $"hnsw build {count:N0} x {dims} (M {m}, efConstruction {efConstruction}): wall {build.TotalSeconds:F1} s ({count / build.TotalSeconds:F0} vectors/s), CPU {buildCpuSeconds:F1} s; {Load()}; index estimate {index.EstimateMemoryBytes() / 1048576.0:F0} MiB, managed heap growth {(after - before) / 1048576.0:F0} MiB (vectors alone {(long)count * dims * 4 / 1048576.0:F0} MiB)"));
 
         var exact = new ExactVectorIndex(dims, VectorMetric.DotProduct);
         for (var i = 0; i < count; i++)
@@ -176,6 +185,7 @@ internal static class RetrievalBench
 
             var times = new List<double>();
             var found = 0;
+            var cpu = Cpu();
             for (var i = 0; i < qs.Length; i++)
             {
                 var t = Stopwatch.StartNew();
@@ -184,7 +194,8 @@ internal static class RetrievalBench
                 found += hits.Count(h => truth[i].Contains(h.Id));
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hnsw efSearch {ef}: {Stats(times)}, recall@10 {found / (10.0 * qs.Length):F3}"));
+            var cpuMs = (Cpu() - cpu).TotalMilliseconds / qs.Length;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hnsw efSearch {ef}: wall {Stats(times)}; CPU {cpuMs:F2} ms/query; recall@10 {found / (10.0 * qs.Length):F3}"));
         }
     }
 
@@ -211,6 +222,7 @@ internal static class RetrievalBench
             }
 
             var times = new List<double>();
+            var cpu = Cpu();
             foreach (var q in qs)
             {
                 var t = Stopwatch.StartNew();
@@ -218,7 +230,8 @@ internal static class RetrievalBench
                 times.Add(t.Elapsed.TotalMilliseconds);
             }
 
-            Console.WriteLine($"bm25 top-10 over {count:N0} chunks (3-word queries): {Stats(times)}");
+            var cpuMs = (Cpu() - cpu).TotalMilliseconds / qs.Length;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bm25 top-10 over {count:N0} chunks (3-word queries): wall {Stats(times)}; CPU {cpuMs:F2} ms/query; {Load()}"));
         }
         finally
         {
@@ -252,11 +265,13 @@ internal static class RetrievalBench
         using var embedder = OnnxEmbeddings.Create();
         await embedder.GenerateAsync(["warm up"]);
         var clock = Stopwatch.StartNew();
+        var cpu = Cpu();
         var chunks = new TextChunker(new ChunkerOptions { ChunkSize = 500 }).Split(document);
         var retriever = new VectorRetriever(embedder, new ExactVectorIndex(384));
         await retriever.AddAsync(chunks);
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest {chunks.Count:N0} chunks (~{chunks.Average(c => c.Text.Length):F0} chars): {seconds:F1} s, {chunks.Count / seconds:F1} chunks/s"));
+        var cpuSeconds = (Cpu() - cpu).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest {chunks.Count:N0} chunks (~{chunks.Average(c => c.Text.Length):F0} chars): wall {seconds:F1} s, {chunks.Count / seconds:F1} chunks/s; CPU {cpuSeconds:F1} s ({chunks.Count / cpuSeconds:F1} chunks per CPU-second); {Load()}"));
     }
 
     private static async Task Quality(string data)
