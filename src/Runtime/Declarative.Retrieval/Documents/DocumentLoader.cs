@@ -35,11 +35,11 @@ public static class DocumentLoader
     /// Splits Markdown into one document per section: the text from a heading (included) to the next heading of any
     /// level, with the path of headings above it (outermost first). Text before the first heading is a section with an
     /// empty path. Ids are <c>source#n</c>, numbering the sections from 0. The sections' texts, in order, are the whole
-    /// input: nothing is dropped.
+    /// input except sections that hold only white space, which are left out (their numbers are skipped).
     /// </summary>
     /// <param name="markdown">The Markdown text.</param>
     /// <param name="source">The source, used in ids and metadata.</param>
-    /// <returns>The sections that hold any non-blank text.</returns>
+    /// <returns>The sections that hold any text other than white space.</returns>
     public static IReadOnlyList<Document> ParseMarkdown(string markdown, string source)
     {
         ArgumentNullException.ThrowIfNull(markdown);

@@ -20,11 +20,11 @@ public static class ScoreFusion
             throw new ArgumentException($"Give one finite, non-negative weight per list ({lists.Count} lists, {weights.Count} weights).", nameof(weights));
         }
 
-        return Fuse(lists, k, (list, rank) =>
+        return Fuse(lists, k, list =>
         {
-            var max = list.Max(h => h.Score);
-            var min = list.Min(h => h.Score);
-            return max > min ? (list[rank].Score - min) / (double)(max - min) : 1.0;
+            var max = list.Count > 0 ? list.Max(h => h.Score) : 0;
+            var min = list.Count > 0 ? list.Min(h => h.Score) : 0;
+            return rank => max > min ? (list[rank].Score - min) / (double)(max - min) : 1.0;
         }, weights);
     }
 
@@ -37,10 +37,10 @@ public static class ScoreFusion
     {
         ArgumentNullException.ThrowIfNull(lists);
         ArgumentOutOfRangeException.ThrowIfNegative(rankConstant);
-        return Fuse(lists, k, (_, rank) => 1.0 / (rankConstant + rank + 1), weights: null);
+        return Fuse(lists, k, _ => rank => 1.0 / (rankConstant + rank + 1), weights: null);
     }
 
-    private static IReadOnlyList<VectorHit> Fuse(IReadOnlyList<IReadOnlyList<VectorHit>> lists, int k, Func<IReadOnlyList<VectorHit>, int, double> score, IReadOnlyList<double>? weights)
+    private static IReadOnlyList<VectorHit> Fuse(IReadOnlyList<IReadOnlyList<VectorHit>> lists, int k, Func<IReadOnlyList<VectorHit>, Func<int, double>> scorer, IReadOnlyList<double>? weights)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var totals = new Dictionary<string, (double Score, IReadOnlyDictionary<string, string> Metadata)>(StringComparer.Ordinal);
@@ -49,6 +49,7 @@ public static class ScoreFusion
             var list = lists[l] ?? throw new ArgumentException($"List {l} is null.", nameof(lists));
             var weight = weights?[l] ?? 1.0;
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            var score = scorer(list);
             for (var rank = 0; rank < list.Count; rank++)
             {
                 var hit = list[rank];
@@ -57,7 +58,7 @@ public static class ScoreFusion
                     continue; // a list that repeats an id counts it once, at its best rank
                 }
 
-                var add = weight * score(list, rank);
+                var add = weight * score(rank);
                 totals[hit.Id] = totals.TryGetValue(hit.Id, out var t) ? (t.Score + add, t.Metadata) : (add, hit.Metadata);
             }
         }
