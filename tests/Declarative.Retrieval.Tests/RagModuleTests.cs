@@ -127,6 +127,23 @@ public sealed class RagModuleTests
         Assert.Empty(result.Context.Dropped);
     }
 
+    [Fact]
+    public async Task Hybrid_retrieval_fuses_by_rank_or_by_weighted_scores()
+    {
+        var keyword = new RecordingRetriever(new Dictionary<string, string[]> { ["q"] = ["k1", "both", "k2"] });
+        var vector = new RecordingRetriever(new Dictionary<string, string[]> { ["q"] = ["both", "v1"] });
+        var rrf = await new HybridRetriever([(keyword, 1.0), (vector, 1.0)]).RetrieveAsync("q", 3);
+        Assert.Equal(["both", "k1", "v1"], rrf.Select(p => p.Id));
+        Assert.Equal("text of both", rrf[0].Text);
+
+        // Min-max normalization gives each list's last hit 0, so with one list weighted 0 only the other's order counts.
+        var vectorOnly = await new HybridRetriever([(keyword, 0.0), (vector, 1.0)], FusionMethod.Weighted).RetrieveAsync("q", 1);
+        Assert.Equal("both", Assert.Single(vectorOnly).Id);
+        var keywordOnly = await new HybridRetriever([(keyword, 1.0), (vector, 0.0)], FusionMethod.Weighted).RetrieveAsync("q", 1);
+        Assert.Equal("k1", Assert.Single(keywordOnly).Id);
+        Assert.Throws<ArgumentException>(() => new HybridRetriever([(keyword, -1.0)]));
+    }
+
     internal static Passage P(string id, string text, float score) => new(id, text, score, new Dictionary<string, string>());
 
     /// <summary>Answers fixed id lists per query and records the queries it was asked.</summary>
