@@ -131,6 +131,27 @@ public sealed class VectorIndexTests
     }
 
     [Fact]
+    public void Hnsw_keeps_clusters_larger_than_its_link_lists_connected()
+    {
+        // 40 tight clusters of 100 vectors with M 4 (8 links on the bottom layer): a graph that kept only each node's
+        // closest links would have no way out of a cluster, and queries near other clusters would find nothing.
+        var random = new Random(8);
+        var centres = RandomVectors(40, 16, 9);
+        var vectors = Enumerable.Range(0, 4000).Select(i => centres[i % 40].Select(c => c + (float)((random.NextDouble() - 0.5) * 0.2)).ToArray()).ToArray();
+        var hnsw = new HnswIndex(16, new HnswOptions { M = 4, EfConstruction = 40, EfSearch = 40 });
+        var exact = new ExactVectorIndex(16);
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            hnsw.Add("v" + i, vectors[i]);
+            exact.Add("v" + i, vectors[i]);
+        }
+
+        var queries = Enumerable.Range(0, 40).Select(i => centres[i].Select(c => c + (float)((random.NextDouble() - 0.5) * 0.2)).ToArray()).ToArray();
+        var recall = queries.Sum(q => hnsw.Search(q, 10).Select(h => h.Id).Intersect(exact.Search(q, 10).Select(h => h.Id)).Count()) / 400.0;
+        Assert.True(recall >= 0.9, $"recall@10 {recall:F3}");
+    }
+
+    [Fact]
     public void Hnsw_with_a_seed_is_deterministic_and_round_trips()
     {
         var vectors = RandomVectors(400, 8, 7);

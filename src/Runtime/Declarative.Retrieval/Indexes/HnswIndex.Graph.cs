@@ -81,13 +81,15 @@ public sealed partial class HnswIndex
             candidates.Add((links[i], storage.Score(from, links[i])));
         }
 
-        // Full: keep the maxLinks closest of the old links and the new one (cheaper than the heuristic, and on
-        // high-dimensional data it keeps the short links that recall needs).
+        // Full: keep the best-spread maxLinks of the old links and the new one, with the same heuristic as new nodes. (Keeping
+        // just the closest builds faster but, on clustered data, cuts the links between clusters: recall@10 fell to 0.45
+        // at 200,000 clustered vectors.)
         candidates.Sort(static (a, b) => b.Score.CompareTo(a.Score));
-        links[0] = maxLinks;
-        for (var i = 0; i < maxLinks; i++)
+        var chosen = SelectNeighbors(candidates, maxLinks);
+        links[0] = chosen.Count;
+        for (var i = 0; i < chosen.Count; i++)
         {
-            links[i + 1] = candidates[i].Node;
+            links[i + 1] = chosen[i];
         }
     }
 
