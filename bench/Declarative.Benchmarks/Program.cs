@@ -12,6 +12,7 @@ return args.Length > 0 && args[0] == "masks" ? Declarative.Benchmarks.MaskCorpus
     : args.Length > 0 && args[0] == "sql" ? Declarative.Benchmarks.SqlBench.Run(args)
     : args.Length > 0 && args[0] == "mipro-bookkeeping" ? Declarative.Benchmarks.MiproBookkeeping.Run(args)
     : args.Length > 0 && args[0] == "guards" ? Declarative.Benchmarks.GuardsBench.Run(args)
+    : args.Length > 0 && args[0] == "retrieval" ? Declarative.Benchmarks.RetrievalBench.Run(args)
     : Run(args);
 
 static int Run(string[] args)
