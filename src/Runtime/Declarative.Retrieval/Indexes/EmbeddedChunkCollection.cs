@@ -14,10 +14,10 @@ namespace Declarative.Retrieval;
 /// What it covers: upsert, get and delete by key, LINQ-filtered get, vector search with a LINQ filter, <c>Skip</c>,
 /// <c>IncludeVectors</c> and <c>ScoreThreshold</c>, and search by text when an embedding generator is given. What it
 /// does not: it is typed to <see cref="ChunkRecord"/> rather than any <c>TRecord</c> (a generic record needs the
-/// attribute-driven record model that connectors build, which is internal to each connector), it has no
-/// <see cref="VectorStore"/> around it (a collection is made directly over an index), and <c>OrderBy</c> in a filtered
+/// attribute-driven record model that connectors build, which is internal to each connector), and <c>OrderBy</c> in a filtered
 /// get is rejected with <see cref="NotSupportedException"/>. Filters are compiled and run on each stored record.
-/// Scores are cosine (or dot-product) similarities, higher is closer.
+/// Scores are cosine (or dot-product) similarities, higher is closer. Make one directly over an index, or get named ones
+/// from an <see cref="EmbeddedVectorStore"/>.
 /// </remarks>
 public sealed class EmbeddedChunkCollection : VectorStoreCollection<string, ChunkRecord>
 {
