@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+
+namespace Declarative.Guards;
+
+/// <summary>
+/// Blocks completions whose SQL output field holds a statement a checker refuses, for any SQL-producing module (not only
+/// <c>TextToSql</c>, which checks its own queries). Add it to <see cref="GuardOptions.AdditionalGuards"/>.
+/// </summary>
+/// <remarks>
+/// The field is read from the chat adapter's <c>[[ ## field ## ]]</c> section or, for the JSON adapter, from the reply
+/// object's property of that name; a Markdown code fence around the statement is removed first. A completion without
+/// the field passes (it is not an SQL answer). The check is a delegate so this project needs no database provider:
+/// with Declarative.Retrieval, pass <c>sql =&gt; { var r = checker.Check(sql); return (r.IsAllowed, r.Reason); }</c>
+/// over an <c>SqlChecker</c> (read-only connection, authorizer, single statement). A refusal is a finding of kind
+/// <c>sql.blocked</c> with the checker's reason, so the call fails with <see cref="GuardException"/> and the reason is
+/// on the trace.
+/// </remarks>
+public sealed partial class SqlOutputGuard : IRequestGuard
+{
+    private readonly Func<string, (bool Allowed, string? Reason)> check;
+    private readonly string field;
+
+    /// <summary>Creates the guard.</summary>
+    /// <param name="check">Says whether a statement may run, and why not.</param>
+    /// <param name="field">The output field that holds the SQL (default <c>sql</c>).</param>
+    public SqlOutputGuard(Func<string, (bool Allowed, string? Reason)> check, string field = "sql")
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        this.check = check;
+        this.field = field;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<GuardFinding>> CheckRequestAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<GuardFinding>>([]);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<GuardFinding>> CheckResponseAsync(ChatResponse response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var text = response.Text;
+        if (Extract(text) is not { } found)
+        {
+            return ValueTask.FromResult<IReadOnlyList<GuardFinding>>([]);
+        }
+
+        var (allowed, reason) = check(Unfence(found.Sql));
+        return ValueTask.FromResult<IReadOnlyList<GuardFinding>>(allowed
+            ? []
+            : [new GuardFinding("sql.blocked", found.Start, found.Sql.Length, reason ?? "the SQL checker refused the statement", field)]);
+    }
+
+    private (string Sql, int Start)? Extract(string text)
+    {
+        var marker = $"[[ ## {field} ## ]]";
+        var at = text.IndexOf(marker, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var start = at + marker.Length;
+            var end = text.IndexOf("[[ ##", start, StringComparison.Ordinal);
+            var value = text[start..(end < 0 ? text.Length : end)];
+            var trimmedStart = start + (value.Length - value.TrimStart().Length);
+            return (value.Trim(), trimmedStart);
+        }
+
+        var trimmed = text.TrimStart();
+        if (trimmed.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(trimmed);
+                if (document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty(field, out var property)
+                    && property.ValueKind == JsonValueKind.String)
+                {
+                    var sql = property.GetString()!;
+                    var index = text.IndexOf(sql, StringComparison.Ordinal);
+                    return (sql, Math.Max(index, 0));
+                }
+            }
+            catch (JsonException)
+            {
+                // not a JSON reply: no SQL field to check
+            }
+        }
+
+        return null;
+    }
+
+    private static string Unfence(string sql)
+    {
+        var match = Fence().Match(sql);
+        return match.Success ? match.Groups[1].Value.Trim() : sql;
+    }
+
+    [GeneratedRegex(@"^```[A-Za-z]*\s*\n(.*?)\n?```\s*$", RegexOptions.Singleline)]
+    private static partial Regex Fence();
+}
