@@ -65,6 +65,20 @@ public class OpenAiClientTests
     }
 
     [Fact]
+    public async Task A_raw_grammar_in_place_of_the_reply_grammar_reaches_a_gbnf_server()
+    {
+        // What text-to-SQL does: its schema grammar replaces the chat adapter's reply grammar under the same key.
+        var scripted = new ScriptedChatClient().AnswerRaw("[[ ## sql ## ]]\nSELECT 1\n\n[[ ## completed ## ]]");
+        await using var server = new OpenAiTestServer(scripted);
+        using var client = TestServer.Client(server, OpenAiServerKind.LlamaServer);
+        var grammar = Declarative.Grammars.Grammar.ParseGbnf("root ::= \"[[ ## sql ## ]]\\nSELECT 1\\n\\n[[ ## completed ## ]]\"");
+        var options = new ChatOptions { AdditionalProperties = new AdditionalPropertiesDictionary { [OptionKeys.Grammar] = grammar } };
+        var response = await client.GetResponseAsync("q", options);
+        Assert.Equal(grammar.ToGbnf(), server.Requests[0].Body!["grammar"]!.GetValue<string>());
+        Assert.Equal("grammar", response.AdditionalProperties![OptionKeys.Constrained]);
+    }
+
+    [Fact]
     public async Task Chat_format_on_openai_is_unconstrained_and_says_so()
     {
         var scripted = new ScriptedChatClient().Answer(("answer", "Paris"));

@@ -90,7 +90,9 @@ internal sealed partial class ServerCapabilityChatClient : DelegatingChatClient
             return new RequestPlan(null, ServerCapabilities.Unconstrained, null, null);
         }
 
-        var grammar = options.AdditionalProperties?.TryGetValue(OptionKeys.Grammar, out var g) == true ? g as OutputGrammar : null;
+        // A signature's reply grammar, or a raw grammar a module put there instead (text-to-SQL's schema grammar).
+        var attached = options.AdditionalProperties?.TryGetValue(OptionKeys.Grammar, out var g) == true ? g : null;
+        var grammar = attached as OutputGrammar;
         var json = options.ResponseFormat as ChatResponseFormatJson;
         var clone = options.Clone();
         if (clone.AdditionalProperties is { } properties)
@@ -105,6 +107,10 @@ internal sealed partial class ServerCapabilityChatClient : DelegatingChatClient
         if (capabilities.GrammarField is not null && grammar is not null && grammar.TryGetGrammar(out var compiled, out _))
         {
             gbnf = compiled!.ToGbnf();
+        }
+        else if (capabilities.GrammarField is not null && attached is Declarative.Grammars.Grammar raw)
+        {
+            gbnf = raw.ToGbnf();
         }
 
         var fields = new List<(string Name, JsonNode Value)>();

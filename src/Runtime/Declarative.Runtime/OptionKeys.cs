@@ -16,8 +16,10 @@ public static class OptionKeys
     public const string CompletionIndex = "declarative.completion_index";
 
     /// <summary>
-    /// The reply's grammar (an <see cref="OutputGrammar"/>), set by the chat and JSON adapters: backends that can
-    /// constrain decoding use it; the others ignore it. It does not take part in the cache key (the messages and
+    /// The reply's grammar (an <see cref="OutputGrammar"/>), set by the chat and JSON adapters, or a raw
+    /// <see cref="Declarative.Grammars.Grammar"/> a module puts in its place (text-to-SQL's schema grammar): backends that
+    /// can constrain decoding use it (the local backend, and GBNF-capable servers through the OpenAI backend); the others
+    /// ignore it. It does not take part in the cache key (the messages and
     /// response format already determine it).
     /// </summary>
     public const string Grammar = "declarative.grammar";
