@@ -40,19 +40,20 @@ internal static class SqlCommand
         var maxRows = new Option<int>("--max-rows") { Description = "The most rows the query returns (more are cut, and \"truncated\" says so).", DefaultValueFactory = _ => 100 };
         var timeout = new Option<double>("--timeout") { Description = "Seconds the query may run before it is interrupted.", DefaultValueFactory = _ => 5 };
         var maxJoins = MaxJoins();
+        var attempts = new Option<int>("--attempts") { Description = "How many queries the model may write: a blocked one is written again with the checker's reason.", DefaultValueFactory = _ => 2 };
         var cache = ModelPipeline.Cache();
         var noCache = ModelPipeline.NoCache();
         var telemetry = ModelPipeline.Telemetry();
         var command = new Command("ask", "Write a SELECT for the question under the schema grammar, check and run it read-only, answer from the rows; print {\"sql\",\"columns\",\"rows\",\"truncated\",\"answer\"}.")
         {
-            db, question, lm, temperature, maxTokens, seed, maxRows, timeout, maxJoins, cache, noCache, telemetry,
+            db, question, lm, temperature, maxTokens, seed, maxRows, timeout, maxJoins, attempts, cache, noCache, telemetry,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var path = ExistingDatabase(result.GetValue(db)!);
             var checker = Checker(path, result.GetValue(maxRows), result.GetValue(timeout), null);
             var schema = await ReadSchemaAsync(path, cancellationToken);
-            var module = Guard(() => new TextToSql(schema, checker, new SqlGrammarOptions { MaxJoins = result.GetValue(maxJoins) }));
+            var module = Guard(() => new TextToSql(schema, checker, new SqlGrammarOptions { MaxJoins = result.GetValue(maxJoins) }) { MaxAttempts = result.GetValue(attempts) });
             using var session = TelemetrySession.Start(result.GetValue(telemetry), stderr);
             using var run = Declarative.Tracing.DeclarativeDiagnostics.StartProgram("sql ask");
             var (built, store) = await ModelPipeline.BuildAsync(result.GetValue(lm)!, ChatAdapter.Default, session is not null, result.GetValue(noCache), result.GetValue(cache), stderr, cancellationToken);

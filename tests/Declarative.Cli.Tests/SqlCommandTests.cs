@@ -90,11 +90,16 @@ public class SqlCommandTests(TinyModelFile model) : IClassFixture<TinyModelFile>
     [Fact]
     public async Task Ask_fails_with_1_when_the_model_writes_a_blocked_query()
     {
-        var lm = Answers("{\"sql\": \"DELETE FROM orders\"}", "{\"answer\": \"done\"}");
+        var lm = Answers("{\"sql\": \"DELETE FROM orders\"}", "{\"sql\": \"DROP TABLE orders\"}", "{\"answer\": \"done\"}");
         var (code, stdout, stderr) = await CliRunner.RunAsync("sql", "ask", "--db", db, "-q", "Clean up", "--lm", "scripted:" + lm, "--no-cache");
         Assert.Equal(1, code);
         Assert.Equal("", stdout);
-        Assert.Contains("blocked (NotReadOnly)", stderr);
+        Assert.Contains("DROP TABLE orders", stderr); // the second (last) refusal
+
+        var once = Answers("{\"sql\": \"DELETE FROM orders\"}", "{\"answer\": \"done\"}");
+        var (code1, _, stderr1) = await CliRunner.RunAsync("sql", "ask", "--db", db, "-q", "Clean up", "--lm", "scripted:" + once, "--no-cache", "--attempts", "1");
+        Assert.Equal(1, code1);
+        Assert.Contains("blocked (NotReadOnly)", stderr1);
     }
 
     [Theory]

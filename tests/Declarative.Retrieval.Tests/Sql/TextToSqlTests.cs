@@ -37,12 +37,42 @@ public class TextToSqlTests(SampleDatabaseFixture fixture) : IClassFixture<Sampl
     public async Task A_blocked_query_stops_before_the_answer()
     {
         var client = new ScriptedChatClient().Answer(("sql", "DELETE FROM orders")).Answer(("answer", "done"));
-        var module = new TextToSql(fixture.Schema, fixture.Checker);
+        var module = new TextToSql(fixture.Schema, fixture.Checker) { MaxAttempts = 1 };
 
         var error = await Assert.ThrowsAsync<SqlBlockedException>(() => module.InvokeAsync(Question, new RunContext(client)));
 
         Assert.Equal(SqlBlockKind.NotReadOnly, error.Result.Kind);
         Assert.Equal(1, client.CallCount);
+    }
+
+    [Fact]
+    public async Task A_blocked_query_is_written_again_with_the_checkers_reason()
+    {
+        const string Sql = "SELECT COUNT(*) FROM orders WHERE status = 'pending'";
+        var client = new ScriptedChatClient().Answer(("sql", "DELETE FROM orders")).Answer(("sql", Sql)).Answer(("answer", "Three."));
+        var module = new TextToSql(fixture.Schema, fixture.Checker);
+
+        var result = await module.InvokeAsync(Question, new RunContext(client));
+
+        Assert.Equal(Sql, result.Sql);
+        Assert.Equal("Three.", result.Answer);
+        Assert.Equal(3, client.CallCount);
+        var retry = client.Requests[1].Messages[^1].Text;
+        Assert.Contains("refused", retry, StringComparison.Ordinal);
+        Assert.Contains("DELETE FROM orders", retry, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_the_last_refusal_is_thrown_after_MaxAttempts_queries()
+    {
+        var client = new ScriptedChatClient().Answer(("sql", "DELETE FROM orders")).Answer(("sql", "DROP TABLE orders")).Answer(("answer", "done"));
+        var module = new TextToSql(fixture.Schema, fixture.Checker) { MaxAttempts = 2 };
+
+        var error = await Assert.ThrowsAsync<SqlBlockedException>(() => module.InvokeAsync(Question, new RunContext(client)));
+
+        Assert.Equal("DROP TABLE orders", error.Sql);
+        Assert.Equal(2, client.CallCount);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextToSql(fixture.Schema, fixture.Checker) { MaxAttempts = 0 });
     }
 
     [Fact]

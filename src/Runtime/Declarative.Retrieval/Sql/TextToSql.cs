@@ -28,6 +28,7 @@ public class TextToSql : Module
     private static readonly JsonSerializerOptions RowsJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Grammar replyGrammar;
+    private readonly int maxAttempts = 2;
 
     /// <summary>Creates the module.</summary>
     /// <param name="schema">The schema queries are written against (see <see cref="SqlSchemaSource"/>).</param>
@@ -56,6 +57,17 @@ public class TextToSql : Module
     /// <summary>Answers from the rows.</summary>
     public Predict Answer { get; }
 
+    /// <summary>
+    /// How many queries the model may write for one question (default 2): when the checker blocks a query, the model is
+    /// asked again with the refused query and the checker's reason (at a new rollout id, so the cache does not replay the
+    /// refusal). Only the last refusal is thrown, as <see cref="SqlBlockedException"/>; at least 1.
+    /// </summary>
+    public int MaxAttempts
+    {
+        get => maxAttempts;
+        init => maxAttempts = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxAttempts), value, "TextToSql.MaxAttempts must be at least 1.");
+    }
+
     /// <summary>The grammar of the <c>generate</c> predictor's ChatAdapter reply.</summary>
     public Grammar ReplyGrammar => replyGrammar;
 
@@ -65,7 +77,7 @@ public class TextToSql : Module
     /// <param name="settings">Settings for both calls.</param>
     /// <param name="cancellationToken">Cancels the calls and the query.</param>
     /// <returns>The query, its rows and the answer.</returns>
-    /// <exception cref="SqlBlockedException">The checker blocked the query the model wrote.</exception>
+    /// <exception cref="SqlBlockedException">The checker blocked the last of the <see cref="MaxAttempts"/> queries the model wrote.</exception>
     /// <exception cref="TimeoutException">The query ran longer than the checker's timeout.</exception>
     /// <exception cref="AdapterParseException">A reply could not be parsed.</exception>
     public async Task<TextToSqlResult> InvokeAsync(string question, RunContext context, CallSettings? settings = null, CancellationToken cancellationToken = default)
@@ -79,10 +91,29 @@ public class TextToSql : Module
             Defaults = context.Defaults,
             Logger = context.Logger,
         };
-        var generated = await Generate.InvokeAsync(
-            new Dictionary<string, object?> { ["question"] = question, ["schema"] = Schema.Describe() }, constrained, settings, cancellationToken).ConfigureAwait(false);
-        var sql = Clean(generated.Get<string>("sql"));
-        var rows = await Checker.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+        var asked = question;
+        string sql;
+        SqlQueryResult rows;
+        for (var attempt = 1; ; attempt++)
+        {
+            var attemptSettings = attempt == 1 ? settings : (settings ?? new CallSettings()) with
+            {
+                RolloutId = $"{settings?.RolloutId ?? context.Defaults?.RolloutId}sql-retry-{attempt - 1}",
+            };
+            var generated = await Generate.InvokeAsync(
+                new Dictionary<string, object?> { ["question"] = asked, ["schema"] = Schema.Describe() }, constrained, attemptSettings, cancellationToken).ConfigureAwait(false);
+            sql = Clean(generated.Get<string>("sql"));
+            try
+            {
+                rows = await Checker.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (SqlBlockedException ex) when (attempt < maxAttempts)
+            {
+                asked = $"{question}\n\n(A previous query was refused by the database's checker — {ex.Result.Reason ?? ex.Result.Kind.ToString()} — so write a different one. The refused query: {sql})";
+            }
+        }
+
         var answered = await Answer.InvokeAsync(
             new Dictionary<string, object?> { ["question"] = question, ["sql"] = sql, ["rows"] = RowsJson(rows) }, context, settings, cancellationToken).ConfigureAwait(false);
         return new TextToSqlResult(sql, rows, answered.Get<string>("answer"));
