@@ -10,7 +10,7 @@ public sealed class BestOfN<TModule> : Module, IInvokableModule
     where TModule : Module, IInvokableModule
 {
     private readonly RolloutOptions options;
-    private TModule module;
+    private readonly TModule module;
 
     /// <summary>Creates the module.</summary>
     /// <param name="module">The module to run; it is copied for each attempt and never changed.</param>
@@ -26,18 +26,6 @@ public sealed class BestOfN<TModule> : Module, IInvokableModule
 
     /// <summary>The wrapped module.</summary>
     public TModule Wrapped => module;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<(string Name, Predict Predictor)> NamedPredictors() =>
-        module.NamedPredictors().Select(p => (p.Name == "self" ? "module" : "module." + p.Name, p.Predictor)).ToArray();
-
-    /// <inheritdoc />
-    public override Module Clone()
-    {
-        var copy = (BestOfN<TModule>)MemberwiseClone();
-        copy.module = (TModule)module.Clone();
-        return copy;
-    }
 
     /// <summary>Runs the attempts.</summary>
     /// <param name="inputs">The module's inputs.</param>

@@ -11,7 +11,7 @@ public sealed class MultiChainComparison : Module
     /// <summary>The name of the corrected reasoning output.</summary>
     public const string RationaleField = "rationale";
 
-    private Predict predict;
+    private readonly Predict predict;
 
     /// <summary>Creates the module.</summary>
     /// <param name="signature">The task's signature; it must have an output field.</param>
@@ -63,17 +63,6 @@ public sealed class MultiChainComparison : Module
 
     /// <summary>The comparison predictor.</summary>
     public Predict Predictor => predict;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<(string Name, Predict Predictor)> NamedPredictors() => [("predict", predict)];
-
-    /// <inheritdoc />
-    public override Module Clone()
-    {
-        var copy = (MultiChainComparison)MemberwiseClone();
-        copy.predict = (Predict)predict.Clone();
-        return copy;
-    }
 
     /// <summary>Compares the attempts and answers.</summary>
     /// <param name="completions">Exactly <see cref="M"/> attempts, each with a <c>rationale</c> or <c>reasoning</c> value and the last output.</param>

@@ -25,8 +25,8 @@ public sealed class ReAct : Module, IInvokableModule
 
     private readonly IReadOnlyDictionary<string, AIFunction> tools;
     private readonly ReActOptions options;
-    private Predict react;
-    private ChainOfThought extract;
+    private readonly Predict react;
+    private readonly ChainOfThought extract;
 
     /// <summary>Creates the agent.</summary>
     /// <param name="signature">What the agent is given and must produce.</param>
@@ -75,18 +75,6 @@ public sealed class ReAct : Module, IInvokableModule
 
     /// <summary>The tools by name (without <c>finish</c>).</summary>
     public IReadOnlyDictionary<string, AIFunction> Tools => tools;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<(string Name, Predict Predictor)> NamedPredictors() => [("react", react), ("extract.predict", extract.Predictor)];
-
-    /// <inheritdoc />
-    public override Module Clone()
-    {
-        var copy = (ReAct)MemberwiseClone();
-        copy.react = (Predict)react.Clone();
-        copy.extract = (ChainOfThought)extract.Clone();
-        return copy;
-    }
 
     /// <summary>Runs the agent once.</summary>
     /// <param name="inputs">A value for each input field of the signature.</param>

@@ -16,7 +16,7 @@ public sealed class Refine<TModule> : Module, IInvokableModule
     public const string NoAdvice = "N/A";
 
     private readonly RolloutOptions options;
-    private TModule module;
+    private readonly TModule module;
 
     /// <summary>Creates the module.</summary>
     /// <param name="module">The module to refine; it is copied for each attempt and never changed.</param>
@@ -32,18 +32,6 @@ public sealed class Refine<TModule> : Module, IInvokableModule
 
     /// <summary>The wrapped module.</summary>
     public TModule Wrapped => module;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<(string Name, Predict Predictor)> NamedPredictors() =>
-        module.NamedPredictors().Select(p => (p.Name == "self" ? "module" : "module." + p.Name, p.Predictor)).ToArray();
-
-    /// <inheritdoc />
-    public override Module Clone()
-    {
-        var copy = (Refine<TModule>)MemberwiseClone();
-        copy.module = (TModule)module.Clone();
-        return copy;
-    }
 
     /// <summary>Runs the attempts, asking for feedback between them.</summary>
     /// <param name="inputs">The module's inputs.</param>
