@@ -253,17 +253,6 @@ public sealed class BootstrapFewShot : Optimizer
                 $"The teacher's predictors ({string.Join(", ", predictors.Select(p => p.Name))}) are not the student's ({string.Join(", ", studentNames)}); give a teacher with the student's structure.");
         }
 
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, predict) in predictors)
-        {
-            var traced = predict.Name ?? predict.Signature.Name;
-            if (!map.TryAdd(traced, name))
-            {
-                throw new OptimizationException(
-                    $"Predictors '{map[traced]}' and '{name}' are both traced as '{traced}', so their calls cannot be told apart; give them distinct Predict.Name values.");
-            }
-        }
-
-        return map;
+        return Rollouts.TracedNames(predictors);
     }
 }

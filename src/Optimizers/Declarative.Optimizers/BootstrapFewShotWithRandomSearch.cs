@@ -94,19 +94,8 @@ public sealed partial class BootstrapFewShotWithRandomSearch : Optimizer
         RunContext context,
         OptimizationRun optimizationRun,
         CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(optimizationRun);
-        try
-        {
-            await TryCandidatesAsync(student, trainset, valset, run, context, optimizationRun, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BudgetExceededException ex)
-        {
-            return Partial(student, optimizationRun, ex);
-        }
-
-        return Finished(student, optimizationRun);
-    }
+        => await SearchWithinBudgetAsync(student, trainset, run, context, optimizationRun, () =>
+            TryCandidatesAsync(student, trainset, valset, run, context, optimizationRun, cancellationToken)).ConfigureAwait(false);
 
     /// <summary>Compiles and scores the candidates in seed order as steps of <paramref name="optimizationRun"/>.</summary>
     private async Task<List<RandomSearchTried>> TryCandidatesAsync<TProgram>(

@@ -23,7 +23,7 @@ internal static class Rollouts
         CancellationToken cancellationToken)
         where TProgram : Module
     {
-        var names = traced ? TracedNames(program) : null;
+        var names = traced ? TracedNames(program.NamedPredictors()) : null;
         var results = new Rollout[examples.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, examples.Count), parallel, async (index, ct) =>
@@ -119,10 +119,11 @@ internal static class Rollouts
         node is JsonObject obj ? obj.ToDictionary(p => p.Key, p => JsonValues.ToValue(p.Value), StringComparer.Ordinal) : new Dictionary<string, object?>(StringComparer.Ordinal);
 
     /// <summary>Maps the name each predictor is traced under to its name in the program.</summary>
-    private static Dictionary<string, string> TracedNames(Module program)
+    /// <exception cref="OptimizationException">Two predictors are traced under one name.</exception>
+    internal static Dictionary<string, string> TracedNames(IEnumerable<(string Name, Predict Predictor)> predictors)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, predict) in program.NamedPredictors())
+        foreach (var (name, predict) in predictors)
         {
             var traced = predict.Name ?? predict.Signature.Name;
             if (!map.TryAdd(traced, name))
