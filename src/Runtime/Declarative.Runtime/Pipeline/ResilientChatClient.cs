@@ -51,15 +51,7 @@ internal sealed class ResilientChatClient(IChatClient inner, ResilienceOptions o
         {
             for (var any = hasFirst; any; any = await enumerator.MoveNextAsync().ConfigureAwait(false))
             {
-                foreach (var content in enumerator.Current.Contents)
-                {
-                    if (content is UsageContent u)
-                    {
-                        usage ??= new UsageDetails();
-                        usage.Add(u.Details);
-                    }
-                }
-
+                UsageTrackingChatClient.AddUsage(ref usage, enumerator.Current);
                 yield return enumerator.Current;
             }
         }
