@@ -187,15 +187,7 @@ public sealed partial class PlannerAgent : Module, IInvokableModule
         {
             if (item is IReadOnlyDictionary<string, object?> step)
             {
-                var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-                if (step.GetValueOrDefault("arguments") is IDictionary map)
-                {
-                    foreach (DictionaryEntry entry in map)
-                    {
-                        arguments[entry.Key.ToString()!] = entry.Value;
-                    }
-                }
-
+                var arguments = ReAct.Arguments(step.GetValueOrDefault("arguments"));
                 steps.Add(new PlanStep(step.GetValueOrDefault("target") as string ?? "", arguments, step.GetValueOrDefault("purpose") as string ?? ""));
             }
         }
@@ -231,7 +223,7 @@ public sealed partial class PlannerAgent : Module, IInvokableModule
         var index = 1;
         foreach (var tool in tools)
         {
-            var args = tool.JsonSchema.ValueKind == JsonValueKind.Object && tool.JsonSchema.TryGetProperty("properties", out var p) ? p.GetRawText() : "{}";
+            var args = ReAct.Properties(tool.JsonSchema);
             catalogue.Append('(').Append(index++).Append(") tool ").Append(tool.Name).Append(": ").Append(tool.Description).Append(" Arguments: ").Append(args).Append('\n');
         }
 

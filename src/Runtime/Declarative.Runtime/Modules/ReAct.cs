@@ -171,7 +171,8 @@ public sealed class ReAct : Module, IInvokableModule
         return adapter.FormatUserMessage(signature, trajectory.ToDictionary(p => p.Key, p => (object?)p.Value));
     }
 
-    private static Dictionary<string, object?> Arguments(object? value)
+    /// <summary>A parsed dictionary value with string keys (empty when the value is not a dictionary).</summary>
+    internal static Dictionary<string, object?> Arguments(object? value)
     {
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (value is IDictionary map)
@@ -225,6 +226,6 @@ public sealed class ReAct : Module, IInvokableModule
         (string.IsNullOrEmpty(description) ? name + "." : $"{name}, whose description is <desc>{description.Replace("\n", "  ", StringComparison.Ordinal)}</desc>.")
         + $" It takes arguments {arguments}.";
 
-    private static string Properties(JsonElement schema) =>
+    internal static string Properties(JsonElement schema) =>
         schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var p) ? p.GetRawText() : "{}";
 }

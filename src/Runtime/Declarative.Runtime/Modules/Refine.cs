@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace Declarative;
 
 /// <summary>
@@ -77,17 +75,6 @@ public sealed class Refine<TModule> : Module, IInvokableModule
             cancellationToken);
     }
 
-    private static Dictionary<string, string> ToAdvice(object? value)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (value is IDictionary map)
-        {
-            foreach (DictionaryEntry entry in map)
-            {
-                result[entry.Key.ToString()!] = entry.Value?.ToString() ?? NoAdvice;
-            }
-        }
-
-        return result;
-    }
+    private static Dictionary<string, string> ToAdvice(object? value) =>
+        ReAct.Arguments(value).ToDictionary(p => p.Key, p => p.Value?.ToString() ?? NoAdvice, StringComparer.Ordinal);
 }
