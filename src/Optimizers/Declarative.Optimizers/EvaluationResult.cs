@@ -9,7 +9,7 @@ public sealed partial class EvaluationResult
     internal EvaluationResult(IReadOnlyList<EvaluationRow> rows)
     {
         Rows = rows;
-        Score = rows.Count == 0 ? 0 : Math.Round(rows.Sum(r => r.Score) / rows.Count * 100, 2);
+        Score = Rollouts.Percent(rows.Select(r => r.Score));
         ErrorCount = rows.Count(r => r.Error is not null);
     }
 

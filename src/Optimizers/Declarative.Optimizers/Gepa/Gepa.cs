@@ -77,8 +77,8 @@ public sealed partial class Gepa : Optimizer
             return fulls * (train + validation);
         }
 
-        var n = options.Auto switch { OptimizationIntensity.Light => 6, OptimizationIntensity.Medium => 12, _ => 18 };
-        var trials = (int)Math.Max(2 * predictors * Math.Log2(n), 1.5 * n);
+        var n = AutoBudget.Candidates(options.Auto ?? OptimizationIntensity.Heavy);
+        var trials = AutoBudget.Trials(predictors, n);
         var fullEvals = ((trials + 1) / 5) + 1 + (trials < 5 ? 1 : 0);
         return validation + (5 * n) + (35 * trials) + (fullEvals * validation);
     }

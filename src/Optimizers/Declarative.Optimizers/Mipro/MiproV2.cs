@@ -209,15 +209,11 @@ public sealed partial class MiproV2 : Optimizer
             return new MiproPlan(trainset, valset, options.NumCandidates!.Value, options.NumCandidates.Value, options.NumTrials!.Value, options.Minibatch && valset.Count > options.MinibatchSize);
         }
 
-        var (n, valSize) = auto switch
-        {
-            OptimizationIntensity.Light => (6, 100),
-            OptimizationIntensity.Medium => (12, 300),
-            _ => (18, 1000),
-        };
+        var n = AutoBudget.Candidates(auto);
+        var valSize = auto switch { OptimizationIntensity.Light => 100, OptimizationIntensity.Medium => 300, _ => 1000 };
         valset = valset.Count > valSize ? ProgramDemos.Sample(random, valset, valSize) : valset;
         var variables = student.NamedPredictors().Count * (options.ZeroShot ? 1 : 2);
-        var trials = (int)Math.Max(2 * variables * Math.Log2(n), 1.5 * n);
+        var trials = AutoBudget.Trials(variables, n);
         var minibatch = options.Minibatch && valset.Count > 50 && valset.Count > options.MinibatchSize;
         return new MiproPlan(trainset, valset, options.ZeroShot ? n : n / 2, n, trials, minibatch);
     }
