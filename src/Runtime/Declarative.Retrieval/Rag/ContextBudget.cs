@@ -33,7 +33,7 @@ public sealed class ContextBudget
         var included = new List<Passage>();
         var dropped = new List<DroppedPassage>();
         var used = 0;
-        foreach (var passage in passages.Select((p, i) => (p, i)).OrderByDescending(x => x.p.Score).ThenBy(x => x.i).Select(x => x.p))
+        foreach (var passage in passages.OrderByDescending(p => p.Score)) // a stable sort: ties keep their input order
         {
             var tokens = tokenizer.CountTokens(passage.Text);
             if (used + tokens <= MaxTokens)

@@ -28,6 +28,7 @@ public class TextToSql : Module
     private static readonly JsonSerializerOptions RowsJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Grammar replyGrammar;
+    private readonly string schemaText;
     private readonly int maxAttempts = 2;
 
     /// <summary>Creates the module.</summary>
@@ -41,6 +42,7 @@ public class TextToSql : Module
         Schema = schema;
         Checker = checker;
         replyGrammar = SqlGrammar.ForChatReply(schema, "sql", grammarOptions);
+        schemaText = schema.Describe(); // the schema is immutable: described once, shown on every call
         Generate = new Predict(Signature.Parse("question: str, schema: str -> sql: str").WithInstructions(GenerateInstructions));
         Answer = new Predict(Signature.Parse("question: str, sql: str, rows: str -> answer: str").WithInstructions(AnswerInstructions));
     }
@@ -101,7 +103,7 @@ public class TextToSql : Module
                 RolloutId = $"{settings?.RolloutId ?? context.Defaults?.RolloutId}sql-retry-{attempt - 1}",
             };
             var generated = await Generate.InvokeAsync(
-                new Dictionary<string, object?> { ["question"] = asked, ["schema"] = Schema.Describe() }, constrained, attemptSettings, cancellationToken).ConfigureAwait(false);
+                new Dictionary<string, object?> { ["question"] = asked, ["schema"] = schemaText }, constrained, attemptSettings, cancellationToken).ConfigureAwait(false);
             sql = Clean(generated.Get<string>("sql"));
             try
             {
