@@ -14,7 +14,10 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
     /// <summary>Scores one text with the rules only (no embedding call).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The report.</returns>
-    public static InjectionReport DetectWithRules(string text)
+    public static InjectionReport DetectWithRules(string text) => Rules(text).Report;
+
+    /// <summary>The rules' report and the normalized text they scanned (what the classifier scores too).</summary>
+    private static (InjectionReport Report, string Normalized) Rules(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var normalized = TextNormalizer.Normalize(text);
@@ -27,7 +30,7 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 
         findings.Sort((a, b) => a.Start.CompareTo(b.Start));
         var score = InjectionRules.Score(findings);
-        return new InjectionReport(score, score, null, findings);
+        return (new InjectionReport(score, score, null, findings), normalized.Text);
     }
 
     /// <summary>Scores texts with the rules and, when configured, the classifier (one batched embedding call).</summary>
@@ -37,13 +40,14 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
     public async Task<IReadOnlyList<InjectionReport>> DetectAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var reports = texts.Select(DetectWithRules).ToArray();
+        var ruled = texts.Select(Rules).ToArray();
+        var reports = ruled.Select(r => r.Report).ToArray();
         if (Classifier is null || texts.Count == 0)
         {
             return reports;
         }
 
-        var probabilities = await Classifier.ScoreAsync(texts.Select(t => TextNormalizer.Normalize(t).Text).ToArray(), cancellationToken).ConfigureAwait(false);
+        var probabilities = await Classifier.ScoreAsync(ruled.Select(r => r.Normalized).ToArray(), cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < reports.Length; i++)
         {
             var p = probabilities[i];
