@@ -9,7 +9,8 @@ namespace Declarative.Benchmarks;
 
 /// <summary>
 /// The guards' figures: the injection detector (rules, shipped classifier, both) on the held-out split of the generated
-/// corpus and, with <c>--public FILE.jsonl</c>, on a public labelled corpus; recall of the secret and PII scanner on
+/// corpus and, with <c>--public FILE.jsonl</c> (repeatable), on public labelled corpora (<c>--classifier FILE</c> scores with
+/// other weights than the shipped ones); recall of the secret and PII scanner on
 /// generated realistic fakes of every format (and how many checksum-failing digit runs it wrongly reports); the cost of
 /// rules plus redaction on a 2 KB text (median and p99 per call).
 /// </summary>
@@ -17,14 +18,16 @@ internal static class GuardsBench
 {
     public static int Run(string[] args)
     {
-        string? publicCorpus = null;
+        var publicCorpora = new List<string>();
+        string? classifierPath = null;
         var perFormat = 200;
         var iterations = 20000;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--public": publicCorpus = args[++i]; break;
+                case "--public": publicCorpora.Add(args[++i]); break;
+                case "--classifier": classifierPath = args[++i]; break;
                 case "--per-format": perFormat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--overhead-only": break;
@@ -34,7 +37,7 @@ internal static class GuardsBench
 
         if (!args.Contains("--overhead-only"))
         {
-            Detector(publicCorpus);
+            Detector(publicCorpora, classifierPath);
             Recall(perFormat);
         }
 
@@ -42,13 +45,16 @@ internal static class GuardsBench
         return 0;
     }
 
-    private static void Detector(string? publicCorpus)
+    private static void Detector(List<string> publicCorpora, string? classifierPath)
     {
         var test = InjectionCorpus.Generate().Where(e => e.Split == "test").ToArray();
         using var embeddings = OnnxEmbeddings.Create();
-        var classifier = InjectionClassifier.LoadDefault(embeddings);
+        var classifier = classifierPath is null
+            ? InjectionClassifier.LoadDefault(embeddings)
+            : new InjectionClassifier(System.Text.Json.JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(classifierPath))!, embeddings);
+        Console.WriteLine($"classifier: {classifierPath ?? "shipped weights"}");
         Report("held-out split", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier);
-        if (publicCorpus is not null)
+        foreach (var publicCorpus in publicCorpora)
         {
             var rows = File.ReadLines(publicCorpus).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!).ToArray();
             Report(Path.GetFileName(publicCorpus), rows.Select(r => r["text"]!.GetValue<string>()).ToArray(), rows.Select(r => r["label"]!.GetValue<int>() == 1).ToArray(), classifier);
@@ -64,7 +70,7 @@ internal static class GuardsBench
         foreach (var (label, scores) in new[] { ("rules", rules), ("classifier", model), ("rules + classifier", both) })
         {
             var m = DetectionMetrics.Of(scores, labels);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-20} balanced accuracy {m.BalancedAccuracy:0.000}  FPR {m.FalsePositiveRate:0.000}  TPR {m.TruePositiveRate:0.000}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-20} balanced accuracy {m.BalancedAccuracy:0.000}  FPR {m.FalsePositiveRate:0.000}  TPR {m.TruePositiveRate:0.000}  (false positives {m.FalsePositiveRate * labels.Count(l => !l):0}, true positives {m.TruePositiveRate * labels.Count(l => l):0})"));
         }
     }
 

@@ -19,7 +19,26 @@ internal static class GuardTrainCommand
         var output = new Option<string>("--out", "-o") { Description = "Where to write the weights (JSON).", Required = true };
         var seed = new Option<int>("--seed") { Description = "The corpus generator's seed.", DefaultValueFactory = _ => 1 };
         var perFamily = new Option<int>("--per-family") { Description = "Generated texts per family in the training split.", DefaultValueFactory = _ => 60 };
-        var command = new Command("train", "Train the injection classifier on the generated corpus; print the held-out figures as JSON.") { output, seed, perFamily };
+        var extra = new Option<string[]>("--extra")
+        {
+            Description = "More labelled training data: a JSONL file of {\"text\", \"label\"} (repeatable). Each file is one source; "
+                + "sources weigh the same, and so do the two classes within each.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var exclude = new Option<string[]>("--exclude")
+        {
+            Description = "A JSONL file of texts that must not be trained on (repeatable): pass your evaluation sets, and any training text equal to one of theirs (after normalization) is dropped.",
+        };
+        var validation = new Option<string?>("--validation")
+        {
+            Description = "A labelled JSONL file (not trained on) on which the operating point is chosen: the bias is moved so that probability 0.5 is the threshold of best balanced accuracy whose false-positive rate is at most --max-false-positives.",
+        };
+        var maxFalsePositives = new Option<double>("--max-false-positives") { Description = "The false-positive rate the --validation operating point may not exceed.", DefaultValueFactory = _ => 0.03 };
+        var generatedWeight = new Option<double>("--generated-weight") { Description = "The generated corpus's weight relative to one --extra source.", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("train", "Train the injection classifier on the generated corpus (and --extra sources); print the held-out figures as JSON.")
+        {
+            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives,
+        };
         command.SetAction(async (result, cancellationToken) =>
         {
             var n = result.GetValue(perFamily);
@@ -28,35 +47,87 @@ internal static class GuardTrainCommand
                 throw new CliException($"--per-family must be at least 3, not {n}.");
             }
 
+            var genWeight = result.GetValue(generatedWeight);
+            if (!(genWeight > 0))
+            {
+                throw new CliException($"--generated-weight must be positive, not {genWeight}.");
+            }
+
             var corpus = InjectionCorpus.Generate(result.GetValue(seed), n);
-            await stderr.WriteLineAsync($"embedding {corpus.Count} texts with all-MiniLM-L6-v2…");
+            var sources = new List<TrainingSource>
+            {
+                new("generated", $"InjectionCorpus.Generate(seed: {result.GetValue(seed)}, perFamily: {n}), train split", genWeight,
+                    corpus.Where(e => e.Split == "train").Select(e => (e.Text, e.IsInjection)).ToList()),
+            };
+            foreach (var path in result.GetValue(extra) ?? [])
+            {
+                sources.Add(ReadSource(path));
+            }
+
+            var validationPath = result.GetValue(validation);
+            var validationRows = validationPath is null ? [] : GuardCommand.ReadJsonl(RequireFile(validationPath, "--validation")).Select((row, i) => (row.Text, IsInjection: Label(row.Label, i + 1))).ToArray();
+            var excluded = (result.GetValue(exclude) ?? []).Append(validationPath).OfType<string>().SelectMany(path => RequireFile(path, "--exclude") is var p ? GuardCommand.ReadJsonl(p).Select(r => Key(r.Text)) : []).ToHashSet(StringComparer.Ordinal);
+            var set = TrainingSet.Build(sources, excluded, corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)));
+            await stderr.WriteLineAsync($"embedding {set.Texts.Count + corpus.Count(e => e.Split == "test")} texts with all-MiniLM-L6-v2…");
             using var embeddings = OnnxEmbeddings.Create();
-            var vectors = await EmbedAsync(embeddings, corpus.Select(e => TextNormalizer.Normalize(e.Text).Text).ToArray(), cancellationToken);
-            var train = Enumerable.Range(0, corpus.Count).Where(i => corpus[i].Split == "train").ToArray();
-            var test = Enumerable.Range(0, corpus.Count).Where(i => corpus[i].Split == "test").ToArray();
-            var (weights, bias) = LogisticRegression.Train(train.Select(i => vectors[i]).ToArray(), train.Select(i => corpus[i].IsInjection).ToArray());
+            var vectors = await EmbedAsync(embeddings, set.Texts, cancellationToken);
+            var (weights, bias) = LogisticRegression.Train(vectors, set.Labels, sampleWeights: set.Weights);
             var model = new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = bias, Weights = weights };
             var classifier = new InjectionClassifier(model, embeddings);
-            var labels = test.Select(i => corpus[i].IsInjection).ToArray();
-            var classifierScores = test.Select(i => classifier.Probability(vectors[i])).ToArray();
-            var ruleScores = test.Select(i => InjectionDetector.DetectWithRules(corpus[i].Text).Score).ToArray();
+            JsonObject? calibration = null;
+            if (validationRows.Length > 0)
+            {
+                var validationScores = await classifier.ScoreAsync(validationRows.Select(r => TextNormalizer.Normalize(r.Text).Text).ToArray(), cancellationToken);
+                var (threshold, metrics) = OperatingPoint.Choose(validationScores, validationRows.Select(r => r.IsInjection).ToArray(), result.GetValue(maxFalsePositives));
+                model.Bias -= Math.Log(threshold / (1 - threshold));
+                calibration = new JsonObject { ["file"] = Path.GetFileName(validationPath), ["threshold"] = Math.Round(threshold, 4), ["at_threshold"] = Figures(metrics) };
+                model.Training["calibration"] = $"bias moved by -logit({threshold:0.0000}), the threshold of best balanced accuracy with false positives at most {result.GetValue(maxFalsePositives)} on {Path.GetFileName(validationPath)} ({validationRows.Length} texts, not trained on)";
+                classifier = new InjectionClassifier(model, embeddings);
+            }
+
+            var test = corpus.Where(e => e.Split == "test").ToArray();
+            var labels = test.Select(e => e.IsInjection).ToArray();
+            var classifierScores = await classifier.ScoreAsync(test.Select(e => TextNormalizer.Normalize(e.Text).Text).ToArray(), cancellationToken);
+            var ruleScores = test.Select(e => InjectionDetector.DetectWithRules(e.Text).Score).ToArray();
             var summary = new JsonObject
             {
                 ["corpus_seed"] = result.GetValue(seed),
-                ["train"] = train.Length,
+                ["train"] = set.Texts.Count,
+                ["sources"] = new JsonArray([.. set.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["excluded"] = r.Excluded, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
                 ["test"] = test.Length,
+                ["calibration"] = calibration,
                 ["classifier"] = Figures(DetectionMetrics.Of(classifierScores, labels)),
                 ["rules"] = Figures(DetectionMetrics.Of(ruleScores, labels)),
                 ["combined"] = Figures(DetectionMetrics.Of(classifierScores.Zip(ruleScores, Math.Max).ToArray(), labels)),
             };
-            model.Training["corpus"] = $"InjectionCorpus.Generate(seed: {result.GetValue(seed)}, perFamily: {n}), train split ({train.Length} texts)";
-            model.Training["method"] = "logistic regression, class-balanced, L2 1e-3, 400 full-batch gradient steps, lr 2.0";
+            model.Training["corpus"] = string.Join("; ", set.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
+            model.Training["method"] = "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude files dropped";
             model.Training["held_out"] = summary.ToJsonString();
             await File.WriteAllTextAsync(result.GetValue(output)!, JsonSerializer.Serialize(model), cancellationToken);
             await stdout.WriteLineAsync(summary.ToJsonString(JsonOutput.Options));
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The comparison key of a text: normalized, lower-cased, whitespace collapsed.</summary>
+    internal static string Key(string text) =>
+        string.Join(' ', TextNormalizer.Normalize(text).Text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private static string RequireFile(string path, string option) =>
+        File.Exists(path) ? path : throw new CliException($"{option} '{path}' does not exist.");
+
+    private static TrainingSource ReadSource(string path)
+    {
+        var rows = GuardCommand.ReadJsonl(RequireFile(path, "--extra")).Select((row, i) => (row.Text, Label(row.Label, i + 1))).ToList();
+        if (rows.Count == 0)
+        {
+            throw new CliException($"--extra '{path}' has no rows.");
+        }
+
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = Convert.ToHexStringLower(sha.ComputeHash(File.ReadAllBytes(path)))[..16];
+        return new TrainingSource(Path.GetFileName(path), $"{Path.GetFileName(path)} (sha256 {hash}…)", 1.0, rows);
     }
 
     public static Command Corpus(TextWriter stdout)
@@ -144,7 +215,7 @@ internal static class GuardTrainCommand
         _ => throw new CliException($"--jsonl line {line} has no \"label\" (1/0, true/false, injection/benign)."),
     };
 
-    private static async Task<float[][]> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, string[] texts, CancellationToken cancellationToken)
+    private static async Task<float[][]> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var generated = await embeddings.GenerateAsync(texts, cancellationToken: cancellationToken);
         return generated.Select(e => e.Vector.ToArray()).ToArray();

@@ -54,6 +54,45 @@ public class ClassifierTrainingTests
         Assert.Contains("trained on 384", ex.Message);
     }
 
+    [Fact]
+    public async Task Long_texts_are_scored_window_by_window_so_a_payload_at_the_end_is_read()
+    {
+        // The fake embedding puts 1 in dimension 0 when the window holds the payload word; truncating to the first
+        // window (what the embedding model does with a long input) would never see it.
+        var seen = new List<string>();
+        using var generator = new KeywordEmbeddings("PAYLOAD", seen);
+        var model = new InjectionClassifierModel { EmbeddingModel = "test", Bias = -4, Weights = [8, 0] };
+        var classifier = new InjectionClassifier(model, generator) { WindowWords = 16 };
+        var filler = string.Join(' ', Enumerable.Range(0, 100).Select(i => $"word{i}"));
+        var scores = await classifier.ScoreAsync([filler + " PAYLOAD", "short PAYLOAD text", filler]);
+        Assert.True(scores[0] > 0.98, $"payload at the end: {scores[0]}");
+        Assert.True(scores[1] > 0.98);
+        Assert.True(scores[2] < 0.02);
+        Assert.All(seen, w => Assert.True(w.Split(' ').Length <= 16, w));
+        Assert.Contains("short PAYLOAD text", seen); // a short text is embedded as it is
+        var words = (filler + " PAYLOAD").Split(' ');
+        Assert.All(words, word => Assert.Contains(seen, w => w.Split(' ').Contains(word))); // no word is dropped
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InjectionClassifier(model, generator) { WindowWords = 2 });
+    }
+
+    /// <summary>Embeds [1, 0] when the text contains the keyword and [0, 0] otherwise; records every input.</summary>
+    private sealed class KeywordEmbeddings(string keyword, List<string> seen) : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
+    {
+        public Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var list = values.ToList();
+            seen.AddRange(list);
+            return Task.FromResult(new Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>(
+                list.Select(v => new Microsoft.Extensions.AI.Embedding<float>(new float[] { v.Contains(keyword, StringComparison.Ordinal) ? 1 : 0, 0 }))));
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>An embedding generator of a fixed width (zeros), for the width check only.</summary>
     private sealed class FixedEmbeddings(int width) : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
     {

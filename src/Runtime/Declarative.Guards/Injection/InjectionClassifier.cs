@@ -59,14 +59,59 @@ public sealed class InjectionClassifier
             return [];
         }
 
-        var generated = await embeddings.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var scores = new double[texts.Count];
-        for (var i = 0; i < scores.Length; i++)
+        // A long text is scored window by window (the largest probability wins): the embedding model reads its first
+        // 256 word pieces only, so a payload at the end of a long document would otherwise never be seen.
+        var windows = new List<string>(texts.Count);
+        var owners = new List<int>(texts.Count);
+        for (var i = 0; i < texts.Count; i++)
         {
-            scores[i] = Probability(generated[i].Vector.Span);
+            foreach (var window in Windows(texts[i], WindowWords))
+            {
+                windows.Add(window);
+                owners.Add(i);
+            }
+        }
+
+        var generated = await embeddings.GenerateAsync(windows, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var scores = new double[texts.Count];
+        for (var w = 0; w < windows.Count; w++)
+        {
+            scores[owners[w]] = Math.Max(scores[owners[w]], Probability(generated[w].Vector.Span));
         }
 
         return scores;
+    }
+
+    /// <summary>
+    /// The most words one embedding reads (default 128, which stays within all-MiniLM-L6-v2's 256 word pieces for
+    /// ordinary prose). A longer text is cut into windows of this many words that overlap by half, so every word is
+    /// read whole at least once.
+    /// </summary>
+    public int WindowWords
+    {
+        get;
+        init => field = value >= 8 ? value : throw new ArgumentOutOfRangeException(nameof(WindowWords), value, "WindowWords must be at least 8.");
+    } = 128;
+
+    /// <summary>Cuts a text into windows of at most <paramref name="size"/> words, overlapping by half.</summary>
+    internal static IEnumerable<string> Windows(string text, int size)
+    {
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length <= size)
+        {
+            yield return text;
+            yield break;
+        }
+
+        var stride = size / 2;
+        for (var start = 0; ; start += stride)
+        {
+            yield return string.Join(' ', words, start, Math.Min(size, words.Length - start));
+            if (start + size >= words.Length)
+            {
+                yield break;
+            }
+        }
     }
 
     /// <summary>The probability for one embedding.</summary>

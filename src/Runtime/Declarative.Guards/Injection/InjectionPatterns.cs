@@ -17,14 +17,17 @@ internal static partial class InjectionPatterns
     [GeneratedRegex(@"(?i)\b(?:new|updated|real|actual|true|revised|secret|hidden)\s+(?:system\s+)?(?:instructions?|task|orders|directives?)\s*(?::|are|is|follow)")]
     public static partial Regex NewInstructions();
 
-    [GeneratedRegex(@"(?i)\b(?:you\s+are\s+now|from\s+now\s+on,?\s+you|pretend\s+(?:to\s+be|you\s+are|that\s+you)|act\s+as\s+(?:if|an?\s+unrestricted|dan\b)|roleplay\s+as|you\s+have\s+been\s+(?:freed|jailbroken|unlocked))")]
+    [GeneratedRegex(@"(?i)\b(?:you\s+are\s+now\s+(?:an?|the|my|no\s+longer|free|freed|in|going|acting|called|named|unrestricted|unfiltered|uncensored|jailbroken|dan|evil|allowed|able)\b|from\s+now\s+on,?\s+you|pretend\s+(?:to\s+be|you\s+are|that\s+you)|act\s+as\s+(?:if|an?\s+unrestricted|dan\b)|roleplay\s+as|you\s+have\s+been\s+(?:freed|jailbroken|unlocked))")]
     public static partial Regex RoleChange();
 
     [GeneratedRegex(@"(?i)\b(?:reveal|print|show|output|repeat|leak|display|tell\s+me|give\s+me|what\s+(?:is|are))\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|exact\s+|entire\s+|original\s+|hidden\s+|initial\s+)*(?:system\s+prompt|system\s+message|instructions|prompt|hidden\s+rules|developer\s+message)")]
     public static partial Regex RevealPrompt();
 
-    [GeneratedRegex(@"(?i)\b(?:developer\s+mode|jailbreak|jail-break|do\s+anything\s+now|DAN\s+mode|god\s+mode|no\s+(?:restrictions|limitations|filters|rules)\s+(?:apply|mode))\b")]
+    [GeneratedRegex(@"(?i)\b(?:(?:with|enter|enable|activate|simulate|into|switch\s+to|turn\s+on)\s+(?:the\s+|your\s+)?developer\s+mode|developer\s+mode\s+(?:output|response|enabled\s+(?:chatgpt|ai|assistant|model))|do\s+anything\s+now|DAN\s+mode|god\s+mode|no\s+(?:restrictions|limitations|filters|rules)\s+(?:apply|mode))\b")]
     public static partial Regex Jailbreak();
+
+    [GeneratedRegex(@"(?i)\bjail-?break(?:s|ing|en)?\b")]
+    public static partial Regex JailbreakWord();
 
     [GeneratedRegex(@"(?i)\b(?:do\s+not|don't|never)\s+(?:follow|obey|listen\s+to|comply\s+with)\s+(?:the\s+|your\s+|any\s+)?(?:previous\s+|system\s+|original\s+)?(?:instructions|rules|prompt|guidelines|developer)")]
     public static partial Regex DoNotFollow();

@@ -23,7 +23,8 @@ public static class InjectionRules
         (InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions"),
         (InjectionPatterns.RoleChange, Anchors("you are now", "from now on", "pretend", "act as", "roleplay", "you have been"), "injection.role_change", "asks the model to take another role"),
         (InjectionPatterns.RevealPrompt, Anchors("prompt", "system message", "instructions", "hidden rules", "developer message"), "injection.prompt_leak", "asks for the system prompt"),
-        (InjectionPatterns.Jailbreak, Anchors("mode", "jailbreak", "jail-break", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak"),
+        (InjectionPatterns.Jailbreak, Anchors("mode", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak"),
+        (InjectionPatterns.JailbreakWord, Anchors("jailbr", "jail-br"), "injection.jailbreak_word", "says 'jailbreak' (phones are jailbroken too: evidence, not a verdict alone)"),
     ];
 
     /// <summary>The anchors of all phrase rules, rot13-encoded: the rot13 pass runs only when one occurs.</summary>
@@ -39,6 +40,7 @@ public static class InjectionRules
         ["injection.role_change"] = 0.6,
         ["injection.prompt_leak"] = 0.7,
         ["injection.jailbreak"] = 0.7,
+        ["injection.jailbreak_word"] = 0.3,
         ["injection.role_marker"] = 0.35,
         ["injection.template_token"] = 0.8,
         ["injection.field_marker"] = 0.8,

@@ -3,9 +3,18 @@ namespace Declarative.Guards;
 /// <summary>Trains a binary logistic regression with L2 regularisation by full-batch gradient descent (deterministic).</summary>
 internal static class LogisticRegression
 {
-    /// <summary>Fits weights and a bias to <paramref name="x"/> and labels <paramref name="y"/>.</summary>
-    public static (float[] Weights, double Bias) Train(IReadOnlyList<float[]> x, IReadOnlyList<bool> y, int epochs = 400, double learningRate = 2.0, double l2 = 1e-3)
+    /// <summary>
+    /// Fits weights and a bias to <paramref name="x"/> and labels <paramref name="y"/>. Without
+    /// <paramref name="sampleWeights"/> the two classes weigh the same in total; with them, each example's loss is
+    /// scaled by its weight (the caller balances classes and sources).
+    /// </summary>
+    public static (float[] Weights, double Bias) Train(IReadOnlyList<float[]> x, IReadOnlyList<bool> y, int epochs = 400, double learningRate = 2.0, double l2 = 1e-3, IReadOnlyList<double>? sampleWeights = null)
     {
+        if (sampleWeights is not null && sampleWeights.Count != x.Count)
+        {
+            throw new ArgumentException($"{sampleWeights.Count} sample weights for {x.Count} examples.", nameof(sampleWeights));
+        }
+
         var dim = x[0].Length;
         var w = new double[dim];
         double b = 0;
@@ -28,7 +37,7 @@ internal static class LogisticRegression
                 }
 
                 var p = 1 / (1 + Math.Exp(-z));
-                var err = (p - (y[i] ? 1 : 0)) * (y[i] ? posWeight : negWeight);
+                var err = (p - (y[i] ? 1 : 0)) * (sampleWeights?[i] ?? (y[i] ? posWeight : negWeight));
                 for (var d = 0; d < dim; d++)
                 {
                     grad[d] += err * xi[d];

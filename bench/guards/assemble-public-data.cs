@@ -1,0 +1,91 @@
+// Assembles the public prompt-injection data that `declarative guard train --extra` and the `guards` bench use, from
+// local git clones of two MIT-licensed repositories at pinned commits. Nothing it writes is committed to this project
+// (write it outside the repository); the shipped weights record each file's SHA-256.
+//
+//   git clone https://github.com/Neural-alchemy/promptshield && git clone https://github.com/microsoft/BIPIA
+//   dotnet run bench/guards/assemble-public-data.cs -- --promptshield promptshield --bipia BIPIA --out /tmp/guard-data
+//
+// Writes: ps_train.jsonl, ps_val.jsonl, ps_test.jsonl (PromptShield's splits, `prompt` → `text`);
+// ps_test_unseen.jsonl (the test rows whose text, case and spacing aside, is in neither train nor val: 1,021 of its
+// 1,275 rows are); bipia_train_benign.jsonl (BIPIA's training contexts: 50 e-mails, 50 code questions, 150 of the 900
+// tables drawn with seed 11); bipia_test_benign.jsonl (its 200 test contexts) and bipia_test_attack.jsonl (each test
+// context with one of BIPIA's test attacks inserted at its start, middle or end, seed 7).
+#:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+const string PromptShieldCommit = "a2e40c4a0cf7913cbe3e36b5e1810415191a67b0";
+const string BipiaCommit = "1a2a91d"; // microsoft/BIPIA, "update readme"
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.a, p => p.i + 1 < args.Length ? args[p.i + 1] : "");
+if (!options.TryGetValue("--promptshield", out var ps) || !options.TryGetValue("--bipia", out var bipia) || !options.TryGetValue("--out", out var output))
+{
+    Console.Error.WriteLine("usage: dotnet run assemble-public-data.cs -- --promptshield DIR --bipia DIR --out DIR");
+    return 2;
+}
+
+Directory.CreateDirectory(output);
+string Show(string repo, string commit, string path)
+{
+    var start = new ProcessStartInfo("git", ["-C", repo, "show", $"{commit}:{path}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+    using var git = Process.Start(start)!;
+    var text = git.StandardOutput.ReadToEnd();
+    var error = git.StandardError.ReadToEnd();
+    git.WaitForExit();
+    return git.ExitCode == 0 ? text : throw new InvalidOperationException($"git show {commit}:{path} in {repo} failed: {error.Trim()} (is it a clone of the right repository, with that commit?)");
+}
+
+static string Key(string text) => string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+void Write(string name, IEnumerable<(string Text, int Label)> rows)
+{
+    var lines = rows.Select(r => new JsonObject { ["text"] = r.Text, ["label"] = r.Label }.ToJsonString()).ToArray();
+    File.WriteAllLines(Path.Combine(output, name), lines);
+    Console.WriteLine($"{name}: {lines.Length} rows");
+}
+
+var splits = new Dictionary<string, List<(string Text, int Label)>>();
+foreach (var split in new[] { "train", "val", "test" })
+{
+    splits[split] = Show(ps, PromptShieldCommit, $"ml_data/{split}.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(l => JsonNode.Parse(l)!).Select(n => ((string)n["prompt"]!, (int)n["label"]!)).ToList();
+    Write($"ps_{split}.jsonl", splits[split]);
+}
+
+var seen = splits["train"].Concat(splits["val"]).Select(r => Key(r.Text)).ToHashSet();
+Write("ps_test_unseen.jsonl", splits["test"].Where(r => seen.Add(Key(r.Text))));
+
+List<string> Contexts(string split, string task) => Show(bipia, BipiaCommit, $"benchmark/{task}/{split}.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    .Select(l => JsonNode.Parse(l)!["context"]!).Select(c => c is JsonArray a ? string.Join('\n', a.Select(x => (string)x!)) : (string)c!).ToList();
+List<string> Attacks(string file) => JsonNode.Parse(Show(bipia, BipiaCommit, $"benchmark/{file}"))!.AsObject().SelectMany(kv => kv.Value!.AsArray().Select(a => (string)a!)).ToList();
+
+var trainRandom = new Random(11);
+var tables = Contexts("train", "table").OrderBy(_ => trainRandom.Next()).Take(150);
+var testTexts = new[] { "email", "table", "code" }.SelectMany(t => Contexts("test", t)).Select(Key).ToHashSet();
+Write("bipia_train_benign.jsonl", Contexts("train", "email").Concat(Contexts("train", "code")).Concat(tables).Where(c => !testTexts.Contains(Key(c))).Select(c => (c, 0)));
+
+var testRandom = new Random(7);
+var textAttacks = Attacks("text_attack_test.json");
+var codeAttacks = Attacks("code_attack_test.json");
+var benign = new List<(string, int)>();
+var attacked = new List<(string, int)>();
+foreach (var task in new[] { "email", "table", "code" })
+{
+    foreach (var context in Contexts("test", task))
+    {
+        benign.Add((context, 0));
+        var pool = task == "code" ? codeAttacks : textAttacks;
+        var attack = pool[testRandom.Next(pool.Count)];
+        var lines = context.Split('\n');
+        var text = testRandom.Next(3) switch
+        {
+            0 => attack + "\n" + context,
+            1 => string.Join('\n', lines.Take(lines.Length / 2).Append(attack).Concat(lines.Skip(lines.Length / 2))),
+            _ => context + "\n" + attack,
+        };
+        attacked.Add((text, 1));
+    }
+}
+
+Write("bipia_test_benign.jsonl", benign);
+Write("bipia_test_attack.jsonl", attacked);
+return 0;

@@ -1,0 +1,34 @@
+using Declarative.Guards;
+
+namespace Declarative.Cli;
+
+/// <summary>Chooses a classifier's operating point on a validation set.</summary>
+internal static class OperatingPoint
+{
+    /// <summary>
+    /// The threshold with the best balanced accuracy among those whose false-positive rate is at most
+    /// <paramref name="maxFalsePositiveRate"/> (ties: the lower threshold, which flags more). Candidate thresholds are
+    /// the midpoints between consecutive distinct scores, clamped to (0.01, 0.99).
+    /// </summary>
+    public static (double Threshold, DetectionMetrics Metrics) Choose(IReadOnlyList<double> scores, IReadOnlyList<bool> labels, double maxFalsePositiveRate)
+    {
+        if (!labels.Contains(true) || !labels.Contains(false))
+        {
+            throw new CliException("--validation needs both injections and benign texts to choose an operating point.");
+        }
+
+        var distinct = scores.Distinct().Order().ToArray();
+        var candidates = distinct.Zip(distinct.Skip(1), (a, b) => (a + b) / 2).Append(0.5).Select(t => Math.Clamp(t, 0.01, 0.99)).Distinct().Order();
+        (double Threshold, DetectionMetrics Metrics)? best = null;
+        foreach (var threshold in candidates)
+        {
+            var metrics = DetectionMetrics.Of(scores, labels, threshold);
+            if (metrics.FalsePositiveRate <= maxFalsePositiveRate && (best is null || metrics.BalancedAccuracy > best.Value.Metrics.BalancedAccuracy))
+            {
+                best = (threshold, metrics);
+            }
+        }
+
+        return best ?? (0.99, DetectionMetrics.Of(scores, labels, 0.99));
+    }
+}
