@@ -169,6 +169,23 @@ public sealed class ToolGuardTests
         Assert.Equal("tool.not_allowed", Assert.Single(Assert.Single(options.Log.Events).Findings).Kind);
     }
 
+    [Theory]
+    [MemberData(nameof(Orders))]
+    public async Task A_budget_that_throws_ends_the_run_with_its_exception(bool guardOutermost)
+    {
+        var lm = new ScriptedChatClient()
+            .AnswerToolCalls(Call("lookup", "c1", "Paris"))
+            .AnswerToolCalls(Call("lookup", "c2", "Rome"))
+            .AnswerRaw("Both sunny.");
+        var options = new GuardOptions { Tools = new ToolPolicy { MaxToolCalls = 1, OnBudgetExceeded = ToolBudgetBehavior.Throw } };
+
+        var ex = await Assert.ThrowsAsync<ToolBudgetExceededException>(() => Build(lm, options, guardOutermost).GetResponseAsync([User("Weather?")], new ChatOptions { Tools = tools }));
+
+        Assert.Equal((1, "lookup"), (ex.Limit, ex.Tool));
+        Assert.Equal(1, ran["lookup"]);
+        Assert.Equal(2, lm.CallCount);
+    }
+
     [Fact]
     public async Task Without_an_invoker_refused_calls_come_back_answered_and_marked_informational()
     {

@@ -93,6 +93,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
                 break;
             }
 
+            ToolScope.RethrowBudgetExceeded(roundUpdates.SelectMany(u => u.Contents));
             var (release, allRefused) = await scope.CompleteAsync(cancellationToken).ConfigureAwait(false);
             Decide("tool", this.options.ToolAction, 0, scope.TakeFindings(), request.Key);
             foreach (var outgoing in release)
@@ -144,6 +145,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var current = response;
         for (var round = 0; ; round++)
         {
+            ToolScope.RethrowBudgetExceeded(current.Messages.SelectMany(m => m.Contents));
             var allRefused = await scope.GateAsync(current, cancellationToken).ConfigureAwait(false);
             Decide("tool", options.ToolAction, 0, scope.TakeFindings(), request.Key);
             if (!ReferenceEquals(current, response))

@@ -30,7 +30,7 @@ internal sealed class ToolGuard(ToolPolicy policy, GuardAction action)
             }
         }
 
-        var scope = new ToolScope(action);
+        var scope = new ToolScope(action, policy.OnBudgetExceeded);
         var run = new ToolRun(tools, policy, Agent, scope, PriorCalls(messages));
         scope.Run = run;
         if (chatOptions?.Tools is { Count: > 0 } given)

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Declarative.Tools;
 using Microsoft.Extensions.AI;
 
@@ -10,7 +11,7 @@ namespace Declarative.Guards;
 /// they leave: a refused call is marked <see cref="FunctionCallContent.InformationalOnly"/>, so that no invoker runs it,
 /// and answered with a <see cref="FunctionResultContent"/> saying why. Every refusal becomes a finding.
 /// </summary>
-internal sealed class ToolScope(GuardAction action) : IToolTraceSink
+internal sealed class ToolScope(GuardAction action, ToolBudgetBehavior onBudgetExceeded) : IToolTraceSink
 {
     private readonly List<ToolDecision> refusals = [];
     private readonly List<ChatResponseUpdate> held = [];
@@ -35,10 +36,24 @@ internal sealed class ToolScope(GuardAction action) : IToolTraceSink
             refusals.Add(decision);
         }
 
-        // Under Block the run ends: a FunctionInvokingChatClient inside the guard stops its loop, and the guard throws.
-        if (action == GuardAction.Block && FunctionInvokingChatClient.CurrentContext is { } context)
+        // Under Block (or a budget that throws) the run ends: a FunctionInvokingChatClient inside the guard stops its loop,
+        // and the guard throws when the response comes back.
+        var ends = action == GuardAction.Block || (decision.Outcome == ToolOutcome.BudgetExceeded && onBudgetExceeded == ToolBudgetBehavior.Throw);
+        if (ends && FunctionInvokingChatClient.CurrentContext is { } context)
         {
             context.Terminate = true;
+        }
+    }
+
+    /// <summary>
+    /// Rethrows the <see cref="ToolBudgetExceededException"/> a wrapped tool threw under
+    /// <see cref="ToolBudgetBehavior.Throw"/>, which a FunctionInvokingChatClient inside the guard turned into a result.
+    /// </summary>
+    public static void RethrowBudgetExceeded(IEnumerable<AIContent> contents)
+    {
+        if (contents.OfType<FunctionResultContent>().Select(r => r.Exception).OfType<ToolBudgetExceededException>().FirstOrDefault() is { } exceeded)
+        {
+            ExceptionDispatchInfo.Throw(exceeded);
         }
     }
 
