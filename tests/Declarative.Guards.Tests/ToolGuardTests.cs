@@ -186,6 +186,42 @@ public sealed class ToolGuardTests
         Assert.Equal(2, lm.CallCount);
     }
 
+    [Theory]
+    [MemberData(nameof(Orders))]
+    public async Task A_stream_whose_calls_are_all_refused_goes_on_with_the_refusals_shown(bool guardOutermost)
+    {
+        var lm = new ScriptedChatClient()
+            .AnswerToolCalls(Call("delete_all", "c1"))
+            .AnswerRaw("I may not delete anything.");
+        var options = new GuardOptions { Log = new GuardLog(), Tools = new ToolPolicy { AllowedTools = new HashSet<string> { "lookup" } } };
+
+        var updates = await Build(lm, options, guardOutermost).GetStreamingResponseAsync([User("Delete it all")], new ChatOptions { Tools = tools }).ToListAsync();
+
+        Assert.Empty(ran);
+        Assert.Equal(2, lm.CallCount);
+        Assert.Equal("I may not delete anything.", updates.ToChatResponse().Text);
+        Assert.Equal("c1", Assert.Single(lm.Requests[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>()).CallId);
+        Assert.Equal("tool.not_allowed", Assert.Single(Assert.Single(options.Log.Events).Findings).Kind);
+    }
+
+    [Fact]
+    public async Task Without_an_invoker_a_completion_of_refused_calls_only_is_asked_again_up_to_the_round_limit()
+    {
+        var lm = new ScriptedChatClient()
+            .AnswerToolCalls(Call("delete_all", "c1"))
+            .AnswerToolCalls(Call("delete_all", "c2"))
+            .AnswerRaw("Fine, I will not.");
+        var options = new GuardOptions { Log = new GuardLog(), ToolRefusalRounds = 1, Tools = new ToolPolicy { AllowedTools = new HashSet<string> { "lookup" } } };
+
+        var response = await new ChatClientBuilder(lm).UseGuards(options).Build().GetResponseAsync([User("Delete it all")], new ChatOptions { Tools = tools });
+
+        Assert.Equal(2, lm.CallCount);
+        Assert.Equal([ChatRole.Assistant, ChatRole.Tool, ChatRole.Assistant, ChatRole.Tool], response.Messages.Select(m => m.Role));
+        Assert.All(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>(), c => Assert.True(c.InformationalOnly));
+        Assert.Equal(2, options.Log.Events.Count);
+        Assert.Equal(1, lm.RemainingAnswers);
+    }
+
     [Fact]
     public async Task Without_an_invoker_refused_calls_come_back_answered_and_marked_informational()
     {
