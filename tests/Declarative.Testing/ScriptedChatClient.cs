@@ -14,7 +14,7 @@ namespace Declarative.Testing;
 public sealed class ScriptedChatClient : IChatClient
 {
     private readonly object gate = new();
-    private readonly Queue<string> queue = new();
+    private readonly Queue<object> queue = new();
     private readonly List<(string Substring, string Reply)> rules = [];
     private readonly List<ScriptedRequest> requests = [];
     private bool followExamples;
@@ -97,6 +97,24 @@ public sealed class ScriptedChatClient : IChatClient
         return this;
     }
 
+    /// <summary>
+    /// Queues an answer that asks for tool calls (an assistant message of <see cref="FunctionCallContent"/>s, finish
+    /// reason <see cref="ChatFinishReason.ToolCalls"/>), as a model with native tool calling returns them. Each request
+    /// gets fresh copies, so a middleware that marks a call does not change the script.
+    /// </summary>
+    /// <param name="calls">The calls: name, arguments and call id.</param>
+    /// <returns>This client.</returns>
+    public ScriptedChatClient AnswerToolCalls(params (string Name, IDictionary<string, object?>? Arguments, string CallId)[] calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        lock (gate)
+        {
+            queue.Enqueue(calls.ToArray());
+        }
+
+        return this;
+    }
+
     /// <summary>Answers any request whose messages contain <paramref name="substring"/> with these outputs.</summary>
     /// <param name="substring">Text to look for in the request.</param>
     /// <param name="outputs">Output values by field name.</param>
@@ -142,12 +160,16 @@ public sealed class ScriptedChatClient : IChatClient
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var reply = Reply(list, options);
+        var answer = Reply(list, options);
+        var reply = answer as string ?? string.Empty;
+        var message = answer is (string Name, IDictionary<string, object?>? Arguments, string CallId)[] calls
+            ? new ChatMessage(ChatRole.Assistant, [.. calls.Select(c => new FunctionCallContent(c.CallId, c.Name, c.Arguments is null ? null : new Dictionary<string, object?>(c.Arguments)))])
+            : new ChatMessage(ChatRole.Assistant, reply);
         var inputChars = list.Sum(m => m.Text.Length);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))
+        return new ChatResponse(message)
         {
             ModelId = ModelId,
-            FinishReason = ChatFinishReason.Stop,
+            FinishReason = answer is string ? ChatFinishReason.Stop : ChatFinishReason.ToolCalls,
             Usage = new UsageDetails
             {
                 InputTokenCount = Math.Max(1, inputChars / 4),
@@ -179,7 +201,7 @@ public sealed class ScriptedChatClient : IChatClient
     {
     }
 
-    private string Reply(List<ChatMessage> messages, ChatOptions? options)
+    private object Reply(List<ChatMessage> messages, ChatOptions? options)
     {
         lock (gate)
         {

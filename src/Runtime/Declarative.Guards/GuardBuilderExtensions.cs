@@ -7,9 +7,10 @@ public static class GuardBuilderExtensions
 {
     /// <summary>
     /// Guards every call: input limits and per-key rate limits, normalization and spotlighting of untrusted fields,
-    /// injection detection, optional input redaction, then secret and PII detection on completions (streamed too), and
-    /// the <see cref="GuardOptions.AdditionalGuards"/>. A <see cref="GuardOptions.Budget"/> is added just inside the
-    /// guards. Decisions are recorded on the trace (<c>guard input</c> / <c>guard output</c> spans with one event per
+    /// injection detection, optional input redaction, then secret and PII detection on completions (streamed too), the
+    /// tool policy (<see cref="GuardOptions.Tools"/>, on either side of <see cref="FunctionInvokingChatClient"/>) and
+    /// the <see cref="GuardOptions.AdditionalGuards"/> (such as the SQL check). A <see cref="GuardOptions.Budget"/> is
+    /// added just inside the guards. Decisions are recorded on the trace (<c>guard input</c> / <c>guard output</c> spans with one event per
     /// finding), in the <c>declarative.guard.*</c> metrics and in <see cref="GuardOptions.Log"/>.
     /// </summary>
     /// <remarks>

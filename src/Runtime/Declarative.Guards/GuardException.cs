@@ -7,7 +7,7 @@ namespace Declarative.Guards;
 public sealed class GuardException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    /// <param name="stage">Where the guard ran: <c>input</c>, <c>output</c> or <c>limit</c>.</param>
+    /// <param name="stage">Where the guard ran: <c>input</c>, <c>output</c>, <c>limit</c> or <c>tool</c>.</param>
     /// <param name="findings">What was found.</param>
     public GuardException(string stage, IReadOnlyList<GuardFinding> findings)
         : base(Describe(stage, findings))
@@ -41,7 +41,7 @@ public sealed class GuardException : Exception
         Findings = [];
     }
 
-    /// <summary>Where the guard ran: <c>input</c>, <c>output</c> or <c>limit</c>.</summary>
+    /// <summary>Where the guard ran: <c>input</c>, <c>output</c>, <c>limit</c> or <c>tool</c>.</summary>
     public string Stage { get; }
 
     /// <summary>What was found.</summary>
@@ -55,6 +55,7 @@ public sealed class GuardException : Exception
         {
             "output" => "the completion was not returned; set GuardOptions.OutputAction to Redact or Flag to let it through",
             "limit" => "shorten the input, raise the limit in GuardOptions, or wait for the rate limit to refill",
+            "tool" => "no refused tool ran; allow the tool in ToolPolicy.AllowedTools, approve it in ToolPolicy.ApproveAsync or raise ToolPolicy.MaxToolCalls, or set GuardOptions.ToolAction to Flag to let the model see the refusal and go on",
             _ => "the request was not sent; if this input is legitimate, set GuardOptions.InjectionAction to Flag or raise GuardOptions.InjectionThreshold",
         };
         return $"Guard blocked the {stage}: {reasons}{more}. To fix: {fix}.";

@@ -1,12 +1,14 @@
 using Declarative.Pipeline;
+using Declarative.Tools;
 using Microsoft.Extensions.AI;
 
 namespace Declarative.Guards;
 
 /// <summary>
 /// Settings of the guard middleware added by <c>UseGuards</c>: input guards (normalization, spotlighting, injection
-/// detection, length limits), output guards (secret and PII detection), consumption limits (per-key rate limits, an
-/// optional shared <see cref="Pipeline.Budget"/>) and the <see cref="AdditionalGuards"/> extension point. Validated once
+/// detection, length limits), output guards (secret and PII detection), tool permissions (<see cref="Tools"/>),
+/// consumption limits (per-key rate limits, an optional shared <see cref="Pipeline.Budget"/>) and the
+/// <see cref="AdditionalGuards"/> extension point (the SQL guard plugs in there). Validated once
 /// when the pipeline is built; do not change it afterwards.
 /// </summary>
 public sealed class GuardOptions
@@ -91,12 +93,41 @@ public sealed class GuardOptions
     /// </summary>
     public Budget? Budget { get; set; }
 
+    /// <summary>
+    /// The tool policy enforced on every tool of a request's <see cref="ChatOptions.Tools"/>: allow-list, arguments checked
+    /// against the tool's JSON schema, approval of side-effecting tools, tool calls per run. Default <see langword="null"/>:
+    /// tools are not checked. Enforced whichever side of <c>UseGuards</c> the <see cref="FunctionInvokingChatClient"/> is:
+    /// inside the guards the request's tools are wrapped (<see cref="ToolPolicy.Wrap"/>); outside, or when the application
+    /// invokes the tools itself, each tool call of a completion is checked before it leaves the guard and a refused one is
+    /// marked <see cref="FunctionCallContent.InformationalOnly"/> and answered with the refusal. A run is the tool loop
+    /// answering one user turn (the calls since the last user message). Agents (<c>ReAct</c>, the planner) do not pass
+    /// their tools in the request: give them the same policy in their own options.
+    /// </summary>
+    public ToolPolicy? Tools { get; set; }
+
+    /// <summary>
+    /// What to do when <see cref="Tools"/> refuses a tool call (findings <c>tool.not_allowed</c>, <c>tool.unknown</c>,
+    /// <c>tool.invalid_arguments</c>, <c>tool.denied</c>, <c>tool.budget</c>). The call never runs; the model is told why.
+    /// Allow: nothing more. Flag (default): the refusal is recorded and the run goes on. Block: recorded, the tool loop
+    /// stops and the call fails with a <see cref="GuardException"/> (stage <c>tool</c>).
+    /// </summary>
+    public GuardAction ToolAction { get; set; } = GuardAction.Flag;
+
+    /// <summary>
+    /// How many times in one request the guard asks the model again when it refused every tool call of a completion
+    /// that no invoker inside the guard answered (a <see cref="FunctionInvokingChatClient"/> outside the guard does not
+    /// call the model again when it has nothing to invoke); the model then sees the refusals and answers or calls
+    /// another tool. Default 3; 0 returns such a completion at once, its refused calls answered. When the rounds are
+    /// used up, the last completion is returned the same way.
+    /// </summary>
+    public int ToolRefusalRounds { get; set; } = 3;
+
     /// <summary>Where decisions are recorded besides the trace and metrics; default none.</summary>
     public GuardLog? Log { get; set; }
 
     /// <summary>
-    /// More checks run after the built-in ones on every request and completion: tool policies (allow-lists, approvals,
-    /// argument validation) and SQL permission checks plug in here. Any finding they return blocks the call.
+    /// More checks run after the built-in ones on every request and completion: the SQL permission check
+    /// (<see cref="SqlOutputGuard"/>) and checks of your own plug in here. Any finding they return blocks the call.
     /// </summary>
     public IList<IRequestGuard> AdditionalGuards { get; } = [];
 
@@ -120,6 +151,9 @@ public sealed class GuardOptions
         Require(KeySelector is not null, nameof(KeySelector), "cannot be null");
         Require(TimeProvider is not null, nameof(TimeProvider), "cannot be null");
         Require(AdditionalGuards.All(g => g is not null), nameof(AdditionalGuards), "cannot hold null");
+        Require(ToolAction != GuardAction.Redact, nameof(ToolAction), "cannot be Redact (tool calls are refused, not redacted): use Flag or Block");
+        Require(ToolRefusalRounds >= 0, nameof(ToolRefusalRounds), "cannot be negative");
+        Tools?.Validate();
     }
 
     private static void Require(bool condition, string name, string rule)

@@ -11,19 +11,27 @@ internal sealed class GuardChatClient : DelegatingChatClient
 {
     private readonly GuardOptions options;
     private readonly InputGuard input;
+    private readonly ToolGuard? tools;
 
     public GuardChatClient(IChatClient inner, GuardOptions options)
         : base(inner)
     {
         this.options = options;
         input = new InputGuard(options, new KeyRateLimiter(options.RequestsPerMinutePerKey, options.TokensPerMinutePerKey, options.TimeProvider));
+        tools = options.Tools is { } policy ? new ToolGuard(policy, options.ToolAction) : null;
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = await GuardInputAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var response = await base.GetResponseAsync(request.Messages, options, cancellationToken).ConfigureAwait(false);
+        var scope = tools?.Begin(request.Messages, options);
+        var response = await base.GetResponseAsync(request.Messages, scope is null ? options : scope.Options, cancellationToken).ConfigureAwait(false);
+        if (scope is not null)
+        {
+            response = await GateToolsAsync(scope, request, response, cancellationToken).ConfigureAwait(false);
+        }
+
         var findings = new List<GuardFinding>();
         foreach (var message in this.options.OutputAction == GuardAction.Allow ? [] : response.Messages)
         {
@@ -52,29 +60,56 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var request = await GuardInputAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var action = this.options.OutputAction;
         var stream = new StreamGuard(input, action, this.options.StreamHoldBack);
+        var scope = tools?.Begin(request.Messages, options);
         var updates = new List<ChatResponseUpdate>();
         ChatResponseUpdate? last = null;
-        await foreach (var update in base.GetStreamingResponseAsync(request.Messages, options, cancellationToken).ConfigureAwait(false))
+        List<ChatMessage>? history = null;
+        for (var round = 0; ; round++)
         {
-            last = update;
-            if (this.options.AdditionalGuards.Count > 0)
+            var roundUpdates = new List<ChatResponseUpdate>();
+            await foreach (var update in base.GetStreamingResponseAsync(history ?? request.Messages, scope is null ? options : scope.Options, cancellationToken).ConfigureAwait(false))
             {
-                updates.Add(update);
+                last = update;
+                roundUpdates.Add(update);
+                var released = update;
+                if (action is not GuardAction.Allow)
+                {
+                    released = stream.Push(update);
+                    if (stream.BlockedFindings is { } blocked)
+                    {
+                        Decide("output", GuardAction.Block, 0, blocked, request.Key);
+                    }
+                }
+
+                foreach (var outgoing in scope is null ? [released] : scope.Hold(released))
+                {
+                    yield return outgoing;
+                }
             }
 
-            if (action is GuardAction.Allow)
+            updates.AddRange(roundUpdates);
+            if (scope is null)
             {
-                yield return update;
-                continue;
+                break;
             }
 
-            var released = stream.Push(update);
-            if (stream.BlockedFindings is { } blocked)
+            ToolScope.RethrowBudgetExceeded(roundUpdates.SelectMany(u => u.Contents));
+            var (release, allRefused) = await scope.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            Decide("tool", this.options.ToolAction, 0, scope.TakeFindings(), request.Key);
+            foreach (var outgoing in release)
             {
-                Decide("output", GuardAction.Block, 0, blocked, request.Key);
+                yield return outgoing;
             }
 
-            yield return released;
+            if (allRefused is null || round >= this.options.ToolRefusalRounds)
+            {
+                break;
+            }
+
+            // Every call was refused, so no invoker will answer: show the model the refusals and let it go on.
+            history ??= [.. request.Messages];
+            history.AddRange(roundUpdates.ToChatResponse().Messages);
+            history.Add(allRefused);
         }
 
         if (action is not GuardAction.Allow)
@@ -96,6 +131,45 @@ internal sealed class GuardChatClient : DelegatingChatClient
         if (this.options.AdditionalGuards.Count > 0)
         {
             await CheckAdditionalAsync(updates.ToChatResponse(), request.Key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Applies the tool policy to the calls a completion leaves unanswered, records the refusals, and while every such call
+    /// was refused asks the model again (up to <see cref="GuardOptions.ToolRefusalRounds"/> times) with the refusals in the
+    /// history, so that the model answers or tries another tool; the completions of all rounds are returned as one.
+    /// </summary>
+    private async Task<ChatResponse> GateToolsAsync(ToolScope scope, InputResult request, ChatResponse response, CancellationToken cancellationToken)
+    {
+        List<ChatMessage>? history = null;
+        var current = response;
+        for (var round = 0; ; round++)
+        {
+            ToolScope.RethrowBudgetExceeded(current.Messages.SelectMany(m => m.Contents));
+            var allRefused = await scope.GateAsync(current, cancellationToken).ConfigureAwait(false);
+            Decide("tool", options.ToolAction, 0, scope.TakeFindings(), request.Key);
+            if (!ReferenceEquals(current, response))
+            {
+                foreach (var message in current.Messages)
+                {
+                    response.Messages.Add(message);
+                }
+
+                (response.FinishReason, response.ResponseId, response.ModelId) = (current.FinishReason, current.ResponseId, current.ModelId);
+                if (current.Usage is { } usage)
+                {
+                    (response.Usage ??= new UsageDetails()).Add(usage);
+                }
+            }
+
+            if (allRefused is null || round >= options.ToolRefusalRounds)
+            {
+                return response;
+            }
+
+            history ??= [.. request.Messages];
+            history.AddRange(current.Messages);
+            current = await base.GetResponseAsync(history, scope.Options, cancellationToken).ConfigureAwait(false);
         }
     }
 

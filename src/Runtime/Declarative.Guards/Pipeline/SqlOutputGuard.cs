@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Declarative.Values;
 using Microsoft.Extensions.AI;
 
 namespace Declarative.Guards;
@@ -17,7 +17,7 @@ namespace Declarative.Guards;
 /// <c>sql.blocked</c> with the checker's reason, so the call fails with <see cref="GuardException"/> and the reason is
 /// on the trace.
 /// </remarks>
-public sealed partial class SqlOutputGuard : IRequestGuard
+public sealed class SqlOutputGuard : IRequestGuard
 {
     private readonly Func<string, (bool Allowed, string? Reason)> check;
     private readonly string field;
@@ -47,7 +47,7 @@ public sealed partial class SqlOutputGuard : IRequestGuard
             return ValueTask.FromResult<IReadOnlyList<GuardFinding>>([]);
         }
 
-        var (allowed, reason) = check(Unfence(found.Sql));
+        var (allowed, reason) = check(CodeFence.Strip(found.Sql));
         return ValueTask.FromResult<IReadOnlyList<GuardFinding>>(allowed
             ? []
             : [new GuardFinding("sql.blocked", found.Start, found.Sql.Length, reason ?? "the SQL checker refused the statement", field)]);
@@ -89,13 +89,4 @@ public sealed partial class SqlOutputGuard : IRequestGuard
 
         return null;
     }
-
-    private static string Unfence(string sql)
-    {
-        var match = Fence().Match(sql);
-        return match.Success ? match.Groups[1].Value.Trim() : sql;
-    }
-
-    [GeneratedRegex(@"^```[A-Za-z]*\s*\n(.*?)\n?```\s*$", RegexOptions.Singleline)]
-    private static partial Regex Fence();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Declarative.Grammars;
+using Declarative.Values;
 
 namespace Declarative.Retrieval.Sql;
 
@@ -104,7 +105,7 @@ public class TextToSql : Module
             };
             var generated = await Generate.InvokeAsync(
                 new Dictionary<string, object?> { ["question"] = asked, ["schema"] = schemaText }, constrained, attemptSettings, cancellationToken).ConfigureAwait(false);
-            sql = Clean(generated.Get<string>("sql"));
+            sql = CodeFence.Strip(generated.Get<string>("sql"));
             try
             {
                 rows = await Checker.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
@@ -128,18 +129,5 @@ public class TextToSql : Module
     {
         ArgumentNullException.ThrowIfNull(rows);
         return JsonSerializer.Serialize(new Dictionary<string, object?> { ["columns"] = rows.Columns, ["rows"] = rows.Rows, ["truncated"] = rows.Truncated }, RowsJsonOptions);
-    }
-
-    /// <summary>Removes what unconstrained models wrap a query in: a Markdown code fence, surrounding whitespace.</summary>
-    internal static string Clean(string sql)
-    {
-        var text = sql.Trim();
-        if (text.StartsWith("```", StringComparison.Ordinal) && text.EndsWith("```", StringComparison.Ordinal) && text.Length >= 6)
-        {
-            var firstLine = text.IndexOf('\n');
-            text = (firstLine < 0 ? text[3..^3] : text[(firstLine + 1)..^3]).Trim();
-        }
-
-        return text;
     }
 }

@@ -21,9 +21,15 @@ internal sealed class ToolRun
     private int requests;
     private volatile bool budgetSpent;
 
-    public ToolRun(IReadOnlyDictionary<string, AIFunction> tools, ToolPolicy policy, string agent, IToolTraceSink? sink)
+    /// <param name="tools">The tools by name.</param>
+    /// <param name="policy">The policy.</param>
+    /// <param name="agent">Who asks, as recorded in the decisions.</param>
+    /// <param name="sink">Where decisions are recorded besides <see cref="Decisions"/>.</param>
+    /// <param name="priorCalls">Tool calls the run made before this instance (they count against the budget).</param>
+    public ToolRun(IReadOnlyDictionary<string, AIFunction> tools, ToolPolicy policy, string agent, IToolTraceSink? sink, int priorCalls = 0)
     {
         this.tools = tools;
+        requests = priorCalls;
         this.policy = policy;
         this.agent = agent;
         this.sink = sink;
@@ -57,51 +63,13 @@ internal sealed class ToolRun
     /// <summary>As <see cref="CallAsync"/>, with the tool's own result when it ran and succeeded.</summary>
     public async Task<(ToolDecision Decision, object? Result)> InvokeAsync(string name, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken)
     {
-        var number = Interlocked.Increment(ref requests);
-        if (policy.MaxToolCalls is { } limit && number > limit)
+        var admission = await AdmitAsync(name, arguments, cancellationToken).ConfigureAwait(false);
+        if (admission.Refusal is { } refusal)
         {
-            budgetSpent = true;
-            var refused = Record(new ToolDecision(agent, name, arguments, ToolOutcome.BudgetExceeded,
-                $"Refused: the run has used all {limit} tool calls it may make; answer from the observations so far.", number));
-            return policy.OnBudgetExceeded == ToolBudgetBehavior.Throw ? throw new ToolBudgetExceededException(limit, name) : (refused, null);
+            return (refusal, null);
         }
 
-        if (!tools.TryGetValue(name, out var tool))
-        {
-            return (Record(new ToolDecision(agent, name, arguments, ToolOutcome.UnknownTool,
-                $"There is no tool named '{name}'; the tools are {string.Join(", ", tools.Keys)}.", number)), null);
-        }
-
-        if (policy.AllowedTools is { } allowed && !allowed.Contains(name))
-        {
-            return (Record(new ToolDecision(agent, name, arguments, ToolOutcome.NotAllowed,
-                $"Refused by policy: tool '{name}' is not on the allow-list.", number)), null);
-        }
-
-        var callArguments = arguments;
-        if (policy.ValidateArguments)
-        {
-            var problems = ToolArguments.Convert(tool, arguments, out var converted);
-            if (problems.Count > 0)
-            {
-                return (Record(new ToolDecision(agent, name, arguments, ToolOutcome.InvalidArguments,
-                    $"Invalid arguments for {name}: {string.Join("; ", problems)}. Its schema is {tool.JsonSchema.GetRawText()}.", number)), null);
-            }
-
-            callArguments = converted;
-        }
-
-        if (policy.HasSideEffects(tool))
-        {
-            var approved = policy.ApproveAsync is { } approve
-                && await approve(new ToolCallRequest(tool, callArguments, agent), cancellationToken).ConfigureAwait(false);
-            if (!approved)
-            {
-                return (Record(new ToolDecision(agent, name, callArguments, ToolOutcome.Denied,
-                    $"Call to {name} denied by policy: it has side effects and was not approved.", number)), null);
-            }
-        }
-
+        var (tool, callArguments, number) = (admission.Tool!, admission.Arguments, admission.Number);
         try
         {
             var result = await tool.InvokeAsync(new AIFunctionArguments(callArguments.ToDictionary()), cancellationToken).ConfigureAwait(false);
@@ -113,6 +81,62 @@ internal sealed class ToolRun
             return (Record(new ToolDecision(agent, name, callArguments, ToolOutcome.Failed,
                 $"Execution error in {name}: {ex.GetType().Name}: {ex.Message}", number)), null);
         }
+    }
+
+    /// <summary>
+    /// Counts one request and checks it (budget, name, allow-list, schema, approval) without invoking the tool: a refused
+    /// request is recorded and returned as <see cref="Admission.Refusal"/>; an admitted one is not recorded (whoever
+    /// invokes the tool records the outcome) and carries the arguments converted to the schema's types.
+    /// </summary>
+    /// <exception cref="ToolBudgetExceededException">The budget is spent and the policy says to throw.</exception>
+    public async Task<Admission> AdmitAsync(string name, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken)
+    {
+        var number = Interlocked.Increment(ref requests);
+        if (policy.MaxToolCalls is { } limit && number > limit)
+        {
+            budgetSpent = true;
+            var refused = Record(new ToolDecision(agent, name, arguments, ToolOutcome.BudgetExceeded,
+                $"Refused: the run has used all {limit} tool calls it may make; answer from the observations so far.", number));
+            return policy.OnBudgetExceeded == ToolBudgetBehavior.Throw ? throw new ToolBudgetExceededException(limit, name) : Admission.Refused(refused);
+        }
+
+        if (!tools.TryGetValue(name, out var tool))
+        {
+            return Admission.Refused(Record(new ToolDecision(agent, name, arguments, ToolOutcome.UnknownTool,
+                $"There is no tool named '{name}'; the tools are {string.Join(", ", tools.Keys)}.", number)));
+        }
+
+        if (policy.AllowedTools is { } allowed && !allowed.Contains(name))
+        {
+            return Admission.Refused(Record(new ToolDecision(agent, name, arguments, ToolOutcome.NotAllowed,
+                $"Refused by policy: tool '{name}' is not on the allow-list.", number)));
+        }
+
+        var callArguments = arguments;
+        if (policy.ValidateArguments)
+        {
+            var problems = ToolArguments.Convert(tool, arguments, out var converted);
+            if (problems.Count > 0)
+            {
+                return Admission.Refused(Record(new ToolDecision(agent, name, arguments, ToolOutcome.InvalidArguments,
+                    $"Invalid arguments for {name}: {string.Join("; ", problems)}. Its schema is {tool.JsonSchema.GetRawText()}.", number)));
+            }
+
+            callArguments = converted;
+        }
+
+        if (policy.HasSideEffects(tool))
+        {
+            var approved = policy.ApproveAsync is { } approve
+                && await approve(new ToolCallRequest(tool, callArguments, agent), cancellationToken).ConfigureAwait(false);
+            if (!approved)
+            {
+                return Admission.Refused(Record(new ToolDecision(agent, name, callArguments, ToolOutcome.Denied,
+                    $"Call to {name} denied by policy: it has side effects and was not approved.", number)));
+            }
+        }
+
+        return new Admission(null, tool, callArguments, number);
     }
 
     /// <summary>A tool result as the model reads it: strings bare, everything else as JSON.</summary>
@@ -140,5 +164,15 @@ internal sealed class ToolRun
             ["declarative.tool.call"] = decision.CallNumber,
         }));
         return decision;
+    }
+
+    /// <summary>The verdict of <see cref="AdmitAsync"/>.</summary>
+    /// <param name="Refusal">The recorded refusal, or <see langword="null"/> when the call may go ahead.</param>
+    /// <param name="Tool">The tool, when admitted.</param>
+    /// <param name="Arguments">The arguments, converted to the schema's types when validation is on.</param>
+    /// <param name="Number">The 1-based number of the request in its run.</param>
+    internal sealed record Admission(ToolDecision? Refusal, AIFunction? Tool, IReadOnlyDictionary<string, object?> Arguments, int Number)
+    {
+        public static Admission Refused(ToolDecision decision) => new(decision, null, decision.Arguments, decision.CallNumber);
     }
 }

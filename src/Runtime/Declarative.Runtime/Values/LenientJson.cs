@@ -13,7 +13,7 @@ internal static class LenientJson
     /// <summary>Parses text into a node; throws <see cref="FormatException"/> naming the position when it is not a value.</summary>
     public static JsonNode? Parse(string text)
     {
-        var body = StripFence(text.Trim());
+        var body = CodeFence.Strip(text);
         var reader = new Reader(body);
         var value = reader.ReadValue();
         reader.SkipSpace();
@@ -65,18 +65,6 @@ internal static class LenientJson
         }
 
         return null;
-    }
-
-    private static string StripFence(string text)
-    {
-        if (!text.StartsWith("```", StringComparison.Ordinal))
-        {
-            return text;
-        }
-
-        var firstNewline = text.IndexOf('\n');
-        var end = text.LastIndexOf("```", StringComparison.Ordinal);
-        return firstNewline > 0 && end > firstNewline ? text[(firstNewline + 1)..end].Trim() : text;
     }
 
     private sealed class Reader(string text)
