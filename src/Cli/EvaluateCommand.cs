@@ -21,7 +21,7 @@ internal static class EvaluateCommand
         var devset = new Option<string>("--devset") { Description = "The examples: a JSONL file, one object of inputs and labels per line.", Required = true };
         var inputKeys = new Option<string?>("--input-keys") { Description = "Comma-separated input names (default: the signature's inputs)." };
         var metric = new Option<string>("--metric") { Description = "exact_match (DSPy's normalized answer match), strict_match, f1 (SQuAD token F1), or a metric method of --assembly.", DefaultValueFactory = _ => "exact_match" };
-        var field = new Option<string?>("--field") { Description = "The output field scored against the label of the same name (default: the first output)." };
+        var field = new Option<string?>("--field") { Description = "The output field scored against the label of the same name (default: the signature's first output; for --assembly, the last predictor's last output)." };
         var lm = new Option<string>("--lm") { Description = "The model, as for `run`: llama:…, openai:MODEL, openai-compatible:URL#MODEL or scripted:FILE.jsonl.", Required = true };
         var cache = ModelPipeline.Cache();
         var noCache = ModelPipeline.NoCache();
@@ -34,17 +34,9 @@ internal static class EvaluateCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var source = ProgramSource.Read(result, program);
+            var source = ProgramSource.Read(result, program, field, inputKeys);
             var chosen = CommonOptions.ReadAdapter(result.GetValue(adapter)!);
             var scored = result.GetValue(field) ?? source.DefaultField;
-            if (source.Student is Predict or ChainOfThought)
-            {
-                var sig = source.Student.NamedPredictors()[0].Predictor.Signature;
-                if (!sig.TryGetField(scored, out var scoredField) || scoredField.IsInput)
-                {
-                    throw new CliException($"--field '{scored}' is not an output of the signature; its outputs are {string.Join(", ", sig.OutputFields.Select(f => f.Name))}.");
-                }
-            }
             var chosenMetric = source.ReadMetric(result.GetValue(metric)!, scored);
             var student = source.Student;
             if (result.GetValue(programState) is { } statePath)
@@ -115,18 +107,6 @@ internal static class EvaluateCommand
 
     private static IReadOnlyList<Example> LoadDevset(ProgramSource source, string path, string? keys, string scored)
     {
-        if (keys is not null && source.Student is Predict or ChainOfThought)
-        {
-            var signature = source.Student.NamedPredictors()[0].Predictor.Signature;
-            foreach (var key in keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!signature.TryGetField(key, out var f) || !f.IsInput)
-                {
-                    throw new CliException($"--input-keys: '{key}' is not an input of the signature; its inputs are {string.Join(", ", signature.InputFields.Select(x => x.Name))}.");
-                }
-            }
-        }
-
         var examples = source.LoadDataset("--devset", path, keys);
         for (var i = 0; i < examples.Count; i++)
         {

@@ -26,7 +26,7 @@ internal static class OptimizeCommand
         var devset = new Option<string?>("--devset") { Description = "The examples candidates are scored on (default: the optimizer's choice, usually the training set)." };
         var inputKeys = new Option<string?>("--input-keys") { Description = "Comma-separated input names (default: the first predictor's inputs)." };
         var metric = new Option<string>("--metric") { Description = "exact_match, strict_match, f1, or the name of a metric method of --assembly.", DefaultValueFactory = _ => "exact_match" };
-        var field = new Option<string?>("--field") { Description = "The output a built-in metric scores (default: the last output)." };
+        var field = new Option<string?>("--field") { Description = "The output a built-in metric scores (default: the signature's first output; for --assembly, the last predictor's last output)." };
         var optimizer = new Option<string>("--optimizer") { Description = "One of: " + string.Join("; ", OptimizerRegistry.All.Select(e => e.Name + " (" + e.Summary + ")")), DefaultValueFactory = _ => "random-search" };
         var auto = new Option<string>("--auto") { Description = "The effort: light, medium or heavy.", DefaultValueFactory = _ => "light" };
         var lm = new Option<string>("--lm") { Description = "The model, as for `run`.", Required = true };
@@ -53,7 +53,7 @@ internal static class OptimizeCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var source = ProgramSource.Read(result, program);
+            var source = ProgramSource.Read(result, program, field, inputKeys);
             var chosen = CommonOptions.ReadAdapter(result.GetValue(adapter)!);
             var metricName = result.GetValue(metric)!;
             var scoring = source.ReadMetric(metricName, result.GetValue(field));

@@ -42,8 +42,52 @@ internal sealed record ProgramSource(
             new Option<string?>("--program") { Description = "The program type in --assembly: a Module with a public parameterless constructor and a static RunAsync(TProgram, Example, RunContext, CancellationToken)." });
     }
 
-    /// <summary>Reads the program the options name.</summary>
-    public static ProgramSource Read(ParseResult result, Options options)
+    /// <summary>
+    /// Reads the program the options name and checks the command's <c>--field</c> and <c>--input-keys</c>, when given,
+    /// against its signature (see <see cref="CheckNames"/>), so that a misspelt name fails before any file is read or
+    /// model called.
+    /// </summary>
+    /// <param name="result">The parsed command line.</param>
+    /// <param name="options">The options that name the program.</param>
+    /// <param name="field">The command's <c>--field</c> option, if it has one.</param>
+    /// <param name="inputKeys">The command's <c>--input-keys</c> option, if it has one.</param>
+    /// <exception cref="CliException">No program, or a name that is not a field of its signature.</exception>
+    public static ProgramSource Read(ParseResult result, Options options, Option<string?>? field = null, Option<string?>? inputKeys = null)
+    {
+        var source = Resolve(result, options);
+        source.CheckNames(field is null ? null : result.GetValue(field), inputKeys is null ? null : result.GetValue(inputKeys));
+        return source;
+    }
+
+    /// <summary>
+    /// For a program of one predictor (<c>--signature</c>), checks that <paramref name="field"/> is an output of its
+    /// signature and each of <paramref name="inputKeys"/> (comma-separated) an input. A program of an assembly reads
+    /// what it likes from an example and returns what it likes, so its names are not checked.
+    /// </summary>
+    /// <exception cref="CliException">A name is not a field of the right kind; the message lists the fields.</exception>
+    public void CheckNames(string? field, string? inputKeys)
+    {
+        if (Student is not (Predict or ChainOfThought))
+        {
+            return;
+        }
+
+        var signature = Student.NamedPredictors()[0].Predictor.Signature;
+        if (field is not null && (!signature.TryGetField(field, out var output) || output.IsInput))
+        {
+            throw new CliException($"--field '{field}' is not an output of the signature; its outputs are {string.Join(", ", signature.OutputFields.Select(f => f.Name))}.");
+        }
+
+        foreach (var key in inputKeys?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
+        {
+            if (!signature.TryGetField(key, out var input) || !input.IsInput)
+            {
+                throw new CliException($"--input-keys: '{key}' is not an input of the signature; its inputs are {string.Join(", ", signature.InputFields.Select(f => f.Name))}.");
+            }
+        }
+    }
+
+    private static ProgramSource Resolve(ParseResult result, Options options)
     {
         var assembly = result.GetValue(options.Assembly);
         var program = result.GetValue(options.Program);

@@ -120,6 +120,23 @@ public sealed class OptimizeCommandTests
         Assert.Empty(ProgramState.Parse(File.ReadAllText(f.PathOf("bootstrap.json"))).Predictors["self"].Demos); // the student, unchanged
     }
 
+    [Theory]
+    [InlineData("--field", "answr", "--field 'answr' is not an output of the signature; its outputs are answer.")]
+    [InlineData("--field", "question", "--field 'question' is not an output of the signature; its outputs are answer.")]
+    [InlineData("--input-keys", "question,answer", "--input-keys: 'answer' is not an input of the signature; its inputs are question.")]
+    public async Task Field_and_input_keys_are_checked_against_the_signature_before_anything_runs(string option, string value, string expected)
+    {
+        await using var f = new OptimizeFixture();
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. f.Args("x", "cache.db", option, value)]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.EndsWith(expected, stderr.Trim(), StringComparison.Ordinal);
+        Assert.Empty(f.Server.Requests);
+        Assert.False(Directory.Exists(f.PathOf("x.run")));
+    }
+
     [Fact]
     public async Task Bad_options_are_one_line_errors()
     {

@@ -190,13 +190,7 @@ public sealed class BootstrapFewShot : Optimizer
             defaults = defaults with { RolloutId = round.ToString(System.Globalization.CultureInfo.InvariantCulture), Temperature = 1.0f };
         }
 
-        var attemptContext = new RunContext(options.TeacherClient ?? context.Client)
-        {
-            Adapter = context.Adapter,
-            Logger = context.Logger,
-            Defaults = defaults,
-            Trace = recorder,
-        };
+        var attemptContext = (options.TeacherClient is { } teacherClient ? context.WithClient(teacherClient) : context).WithDefaults(defaults).WithTrace(recorder);
         var prediction = await run(program, example, attemptContext, cancellationToken).ConfigureAwait(false);
         var score = await metric(example, prediction, cancellationToken).ConfigureAwait(false);
         var passed = options.MetricThreshold is { } threshold ? score.Score >= threshold : score.Score > 0;

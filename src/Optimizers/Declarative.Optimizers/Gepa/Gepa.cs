@@ -96,6 +96,7 @@ public sealed partial class Gepa : Optimizer
     {
         private readonly GepaOptions options = owner.options;
         private readonly List<Candidate> pool = [];
+        private readonly HashSet<string> pooled = new(StringComparer.Ordinal); // the pool's states as JSON, for Contains
         private readonly Random random = new(owner.options.Seed);
         private readonly List<string> names = student.NamedPredictors().Select(p => p.Name).ToList();
         private int metricCalls;
@@ -178,12 +179,8 @@ public sealed partial class Gepa : Optimizer
             return true;
         }
 
-        /// <summary>Whether the pool holds a program with the same instructions and demos.</summary>
-        private bool Contains(ProgramState state)
-        {
-            var json = state.ToJson();
-            return pool.Exists(c => c.State.ToJson() == json);
-        }
+        /// <summary>Whether the pool holds a program with the same instructions and demos (the same state JSON).</summary>
+        private bool Contains(ProgramState state) => pooled.Contains(state.ToJson());
 
         /// <summary>Scores a program on the validation set and adds it to the pool and the candidate table.</summary>
         private async Task AddAsync(ProgramState state, int[] parents, string label, string key, Dictionary<string, string> details, CancellationToken cancellationToken)
@@ -192,6 +189,7 @@ public sealed partial class Gepa : Optimizer
             metricCalls += valset.Count;
             var scores = rollouts.Select(r => r.Score).ToArray();
             pool.Add(new Candidate(state, scores, parents));
+            pooled.Add(state.ToJson());
             details = new Dictionary<string, string>(details) { ["pool_index"] = (pool.Count - 1).ToString(CultureInfo.InvariantCulture) };
             await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, label, rollouts, true, state, details), cancellationToken).ConfigureAwait(false);
         }

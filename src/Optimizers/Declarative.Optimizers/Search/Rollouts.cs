@@ -29,13 +29,7 @@ internal static class Rollouts
         await Parallel.ForEachAsync(Enumerable.Range(0, examples.Count), parallel, async (index, ct) =>
         {
             var recorder = traced ? new TraceRecorder() : null;
-            var exampleContext = recorder is null ? context : new RunContext(context.Client)
-            {
-                Adapter = context.Adapter,
-                Logger = context.Logger,
-                Defaults = context.Defaults,
-                Trace = recorder,
-            };
+            var exampleContext = recorder is null ? context : context.WithTrace(recorder);
             Prediction? prediction = null;
             double score = 0;
             string? feedback = null;

@@ -203,12 +203,7 @@ public sealed partial class Simba : Optimizer
     }
 
     /// <summary>Model 0 is the context as given; the others sample at temperature 1 under their own rollout id.</summary>
-    private static RunContext Model(RunContext context, int m) => m == 0 ? context : new RunContext(context.Client)
-    {
-        Adapter = context.Adapter,
-        Logger = context.Logger,
-        Trace = context.Trace,
-        Defaults = (context.Defaults ?? new CallSettings()).Merge(new CallSettings { Temperature = 1.0f, RolloutId = $"simba/model={m}" }),
-    };
+    private static RunContext Model(RunContext context, int m) => m == 0 ? context
+        : context.WithDefaults((context.Defaults ?? new CallSettings()).Merge(new CallSettings { Temperature = 1.0f, RolloutId = $"simba/model={m}" }));
 
 }

@@ -87,13 +87,7 @@ public class TextToSql : Module
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
         ArgumentNullException.ThrowIfNull(context);
-        var constrained = new RunContext(new SqlGrammarChatClient(context.Client, replyGrammar))
-        {
-            Adapter = context.Adapter,
-            Trace = context.Trace,
-            Defaults = context.Defaults,
-            Logger = context.Logger,
-        };
+        var constrained = context.WithClient(new SqlGrammarChatClient(context.Client, replyGrammar));
         var asked = question;
         string sql;
         SqlQueryResult rows;

@@ -39,7 +39,7 @@ internal static class Rollouts
             var copy = (TModule)module.Clone();
             prepare?.Invoke(copy, attempt);
             var trace = new AttemptTrace(context.Trace as IToolTraceSink);
-            var attemptContext = new RunContext(context.Client) { Adapter = context.Adapter, Defaults = context.Defaults, Logger = context.Logger, Trace = trace };
+            var attemptContext = context.WithTrace(trace);
             var attemptSettings = (settings ?? new CallSettings()) with { Temperature = 1.0f, RolloutId = RolloutId(baseRollout, attempt) };
             try
             {

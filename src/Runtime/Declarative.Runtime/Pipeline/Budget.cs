@@ -89,7 +89,7 @@ public sealed class Budget
     /// <summary>Reserves one call and its estimate, or throws if that would exceed a limit.</summary>
     internal Reservation Reserve(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, string? modelId)
     {
-        var input = options.TokenEstimator?.Invoke(messages) ?? messages.Sum(m => (long)m.Text.Length) / 4;
+        var input = options.TokenEstimator?.Invoke(messages) ?? TokenEstimate.ForMessages(messages);
         var output = chatOptions?.MaxOutputTokens ?? options.EstimatedOutputTokens;
         var price = Price(modelId);
         var estimatedCost = price?.Cost(input, output) ?? 0m;

@@ -23,7 +23,7 @@ public sealed class BudgetOptions
     /// <summary>The prices used for <see cref="MaxCost"/> and for <see cref="Budget.Cost"/>; default <see cref="PriceTable.Default"/>.</summary>
     public PriceTable Prices { get; set; } = PriceTable.Default;
 
-    /// <summary>Estimates a request's prompt tokens before it is sent; default the characters of the messages' text divided by four.</summary>
+    /// <summary>Estimates a request's prompt tokens before it is sent; default the characters of the messages' text divided by four, rounded up.</summary>
     public Func<IEnumerable<ChatMessage>, long>? TokenEstimator { get; set; }
 
     /// <summary>

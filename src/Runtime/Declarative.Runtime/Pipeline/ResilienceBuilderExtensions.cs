@@ -25,7 +25,7 @@ public static class ResilienceBuilderExtensions
         return builder.Use(inner => new ResilientChatClient(inner, options));
     }
 
-    /// <summary>Applies <paramref name="options"/> to every embedding request (as for chat; the limiter counts input characters / 4).</summary>
+    /// <summary>Applies <paramref name="options"/> to every embedding request (as for chat; the limiter counts the input strings' characters / 4, rounded up).</summary>
     /// <typeparam name="TInput">The input type.</typeparam>
     /// <typeparam name="TEmbedding">The embedding type.</typeparam>
     /// <param name="builder">The builder.</param>

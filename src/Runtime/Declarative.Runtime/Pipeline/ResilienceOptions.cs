@@ -52,7 +52,7 @@ public sealed class ResilienceOptions
     /// </summary>
     public int? TokensPerMinute { get; set; }
 
-    /// <summary>Estimates a request's prompt tokens; default the characters of the messages' text divided by four.</summary>
+    /// <summary>Estimates a request's prompt tokens; default the characters of the messages' text divided by four, rounded up.</summary>
     public Func<IEnumerable<ChatMessage>, int>? TokenEstimator { get; set; }
 
     /// <summary>Opens the circuit after this many consecutive failed attempts; default 5; <see langword="null"/> to rely on the ratio only.</summary>

@@ -76,7 +76,7 @@ internal sealed class ResilientChatClient(IChatClient inner, ResilienceOptions o
     }
 
     private int Estimate(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions) =>
-        (options.TokenEstimator?.Invoke(messages) ?? (int)Math.Min(int.MaxValue, messages.Sum(m => (long)m.Text.Length) / 4))
+        (options.TokenEstimator?.Invoke(messages) ?? TokenEstimate.Saturate(TokenEstimate.ForMessages(messages)))
         + (chatOptions?.MaxOutputTokens ?? 0);
 
     private static int? ActualTokens(UsageDetails? usage) =>

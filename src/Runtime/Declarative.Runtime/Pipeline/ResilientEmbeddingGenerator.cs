@@ -15,7 +15,7 @@ internal sealed class ResilientEmbeddingGenerator<TInput, TEmbedding>(IEmbedding
     {
         ArgumentNullException.ThrowIfNull(values);
         var list = values as IReadOnlyCollection<TInput> ?? values.ToList();
-        var estimate = (int)Math.Min(int.MaxValue, list.Sum(v => (long)(v is string s ? s.Length : 0)) / 4);
+        var estimate = TokenEstimate.Saturate(TokenEstimate.ForInputs(list));
         return strategy.ExecuteAsync(
             scope => base.GenerateAsync(list, options, scope.Token),
             estimate,
