@@ -63,7 +63,7 @@ internal static class EvaluateCommand
                 throw new CliException($"--results '{resultsPath}' must end in .csv or .json.");
             }
 
-            var examples = LoadDevset(source, result.GetValue(devset)!, result.GetValue(inputKeys), scored);
+            var examples = source.LoadDataset("--devset", result.GetValue(devset)!, result.GetValue(inputKeys), scored);
             using var session = TelemetrySession.Start(result.GetValue(telemetry), stderr);
             var (built, store) = await ModelPipeline.BuildAsync(result.GetValue(lm)!, chosen, session is not null, result.GetValue(noCache), result.GetValue(cache), stderr, cancellationToken);
 
@@ -103,20 +103,6 @@ internal static class EvaluateCommand
             }
         });
         return command;
-    }
-
-    private static IReadOnlyList<Example> LoadDevset(ProgramSource source, string path, string? keys, string scored)
-    {
-        var examples = source.LoadDataset("--devset", path, keys);
-        for (var i = 0; i < examples.Count; i++)
-        {
-            if (!examples[i].ContainsKey(scored))
-            {
-                throw new CliException($"--devset {path}: example {i + 1} has no label '{scored}' to score against.");
-            }
-        }
-
-        return examples;
     }
 
     private sealed class LineProgress(Action<EvaluationProgress> report) : IProgress<EvaluationProgress>

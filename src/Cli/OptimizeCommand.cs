@@ -57,9 +57,10 @@ internal static class OptimizeCommand
             var chosen = CommonOptions.ReadAdapter(result.GetValue(adapter)!);
             var metricName = result.GetValue(metric)!;
             var scoring = source.ReadMetric(metricName, result.GetValue(field));
-            var train = source.LoadDataset("--trainset", result.GetValue(trainset)!, result.GetValue(inputKeys));
+            var label = result.GetValue(field) ?? source.DefaultField;
+            var train = source.LoadDataset("--trainset", result.GetValue(trainset)!, result.GetValue(inputKeys), label);
             var devPath = result.GetValue(devset);
-            var dev = devPath is null ? null : source.LoadDataset("--devset", devPath, result.GetValue(inputKeys));
+            var dev = devPath is null ? null : source.LoadDataset("--devset", devPath, result.GetValue(inputKeys), label);
             var entry = OptimizerRegistry.Find(result.GetValue(optimizer)!);
             var max = result.GetValue(parallelism);
             if (max < 1)

@@ -137,13 +137,22 @@ internal sealed record ProgramSource(
         };
     }
 
-    /// <summary>Loads a JSONL dataset with the program's input keys (or <c>--input-keys</c>).</summary>
-    public IReadOnlyList<Example> LoadDataset(string option, string path, string? keys)
+    /// <summary>
+    /// Loads a JSONL dataset with the program's input keys (or <c>--input-keys</c>); with <paramref name="label"/>, every
+    /// example must carry that label (the field the metric scores), or the command stops before any model is called.
+    /// </summary>
+    public IReadOnlyList<Example> LoadDataset(string option, string path, string? keys, string? label = null)
     {
         var inputs = keys is null ? InputKeys.ToArray() : keys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         try
         {
-            return Dataset.LoadJsonl(path, inputs);
+            var examples = Dataset.LoadJsonl(path, inputs);
+            if (label is not null && examples.Select((e, i) => (e, i)).FirstOrDefault(p => !p.e.ContainsKey(label)) is ({ } missing, var index))
+            {
+                throw new CliException($"{option} {path}: example {index + 1} has no label '{label}' to score against.");
+            }
+
+            return examples;
         }
         catch (DatasetException ex)
         {

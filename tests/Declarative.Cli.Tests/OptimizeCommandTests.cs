@@ -138,6 +138,21 @@ public sealed class OptimizeCommandTests
     }
 
     [Fact]
+    public async Task A_training_example_without_the_scored_label_is_refused_before_anything_runs()
+    {
+        await using var f = new OptimizeFixture();
+        await File.AppendAllTextAsync(f.Trainset, "{\"question\": \"q without an answer\"}\n");
+        var lines = File.ReadAllLines(f.Trainset).Count(l => l.Trim().Length > 0);
+        var (code, stdout, stderr) = await CliRunner.RunAsync([.. f.Args("x")]);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.EndsWith($"example {lines} has no label 'answer' to score against.", stderr.Trim(), StringComparison.Ordinal);
+        Assert.Empty(f.Server.Requests);
+        Assert.False(Directory.Exists(f.PathOf("x.run")));
+    }
+
+    [Fact]
     public async Task Bad_options_are_one_line_errors()
     {
         await using var f = new OptimizeFixture();
