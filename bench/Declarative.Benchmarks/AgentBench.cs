@@ -69,7 +69,7 @@ internal static class AgentBench
         var allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)runs;
         Array.Sort(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ReAct run (3 LM calls, 1 tool call): median {times[runs / 2]:F1} µs, p90 {times[runs * 9 / 10]:F1} µs, {allocated / 1024:F1} KB allocated per run"));
+            $"ReAct run (3 LM calls, 1 tool call): median {Percentiles.Of(times, 0.5):F1} µs, p90 {Percentiles.Of(times, 0.9):F1} µs, {allocated / 1024:F1} KB allocated per run"));
     }
 
     private static void ParallelSpeedup(int items, int delayMs)

@@ -140,7 +140,7 @@ internal static class GuardsBench
         }
 
         Array.Sort(times);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-20} median {times[times.Length / 2]:0.0} µs, p99 {times[(int)(times.Length * 0.99)]:0.0} µs"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-20} median {Percentiles.Of(times, 0.5):0.0} µs, p99 {Percentiles.Of(times, 0.99):0.0} µs"));
     }
 
     private static void Once(string text)

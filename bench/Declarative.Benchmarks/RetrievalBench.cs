@@ -97,7 +97,7 @@ internal static class RetrievalBench
     private static string Stats(List<double> ms)
     {
         ms.Sort();
-        return string.Create(CultureInfo.InvariantCulture, $"median {ms[ms.Count / 2]:F3} ms, p99 {ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(ms.Count * 0.99) - 1)]:F3} ms");
+        return string.Create(CultureInfo.InvariantCulture, $"median {Percentiles.Of(ms, 0.5):F3} ms, p99 {Percentiles.Of(ms, 0.99):F3} ms");
     }
 
     private static void Exact(int count, int dims, int queries)
