@@ -64,6 +64,7 @@ internal sealed record OutputConstants(string? Schema, string? JsonGrammar, stri
             Description = field.Description,
             Constraints = ToConstraints(field.Constraints),
             Prefix = field.Prefix!, // null keeps the inferred prefix, as the emitted code does by leaving it unset
+            Untrusted = field.Untrusted,
         };
 
     /// <summary>The CLR type of an integer narrower than <see cref="long"/> (its bounds go into the schema, as at run time), else null.</summary>

@@ -292,6 +292,11 @@ internal static class SignatureEmitter
             code.Append(", Prefix = ").Append(Literal(field.Prefix));
         }
 
+        if (field.Untrusted)
+        {
+            code.Append(", Untrusted = true");
+        }
+
         return code.Append(" }").ToString();
     }
 

@@ -101,7 +101,8 @@ internal static class SignatureParser
                 return null;
             }
 
-            fields.Add(new FieldModel(name, property.Name, input is not null, description, Named(side, "Prefix"), shape, constraints, ClrName(property.Type), property.SetMethod is not null));
+            fields.Add(new FieldModel(name, property.Name, input is not null, description, Named(side, "Prefix"), shape, constraints, ClrName(property.Type), property.SetMethod is not null,
+                input is not null && Flag(input, "Untrusted")));
         }
 
         if (!fields.Any(f => f.IsInput) || !fields.Any(f => !f.IsInput))
@@ -608,6 +609,9 @@ internal static class SignatureParser
 
     private static string? Named(AttributeData attribute, string name) =>
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
+
+    private static bool Flag(AttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is true;
 
     private static AttributeData? Find(ISymbol symbol, string attributeType) => Find(symbol.GetAttributes(), attributeType);
 

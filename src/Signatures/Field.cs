@@ -43,6 +43,28 @@ public sealed record Field
         init => prefix = value;
     }
 
+    /// <summary>
+    /// Whether the input's value comes from an untrusted source (default <see langword="false"/>): modules name such
+    /// inputs under <c>OptionKeys.UntrustedFields</c> in every request, where the guard middleware spotlights them.
+    /// Declared with <c>[Input(Untrusted = true)]</c>, or on any signature with
+    /// <c>signature.WithField("document", f =&gt; f with { Untrusted = true })</c>.
+    /// </summary>
+    /// <exception cref="SignatureException">Set on an output field: only inputs carry outside data.</exception>
+    public bool Untrusted
+    {
+        get => untrusted;
+        init
+        {
+            if (value && Role != FieldRole.Input)
+            {
+                throw new SignatureException(
+                    $"Output field '{Name}' cannot be marked untrusted: only inputs carry outside data. Mark the input the data arrives in instead.");
+            }
+
+            untrusted = value;
+        }
+    }
+
     /// <summary>The C# member the field binds to on a typed signature; <see langword="null"/> for string signatures.</summary>
     public string? MemberName { get; init; }
 
@@ -53,11 +75,13 @@ public sealed record Field
     public bool IsOutput => Role == FieldRole.Output;
 
     private string? prefix;
+    private bool untrusted;
 
     /// <inheritdoc />
     public bool Equals(Field? other) =>
         other is not null && Name == other.Name && Role == other.Role && Shape.Equals(other.Shape)
-        && Description == other.Description && Constraints.Equals(other.Constraints) && Prefix == other.Prefix;
+        && Description == other.Description && Constraints.Equals(other.Constraints) && Prefix == other.Prefix
+        && Untrusted == other.Untrusted;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Name, Role, Shape, Description);

@@ -21,4 +21,13 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>The field's prefix (kept for DSPy program files); defaults to the title-cased name and a colon.</summary>
     public string? Prefix { get; set; }
+
+    /// <summary>
+    /// Whether the field's value comes from an untrusted source (a retrieved page, an upload, a tool result, an e-mail):
+    /// default <see langword="false"/>. The field is carried as <see cref="Field.Untrusted"/>, and every call a module
+    /// makes names it under <c>OptionKeys.UntrustedFields</c> in the request options, so that the guard middleware
+    /// (<c>UseGuards</c> in Declarative.Guards) normalizes and spotlights its value and always scans it for injection.
+    /// Without that middleware the flag changes nothing in the prompt.
+    /// </summary>
+    public bool Untrusted { get; set; }
 }

@@ -76,6 +76,7 @@ public sealed partial class Signature
                 Description = input?.Description ?? output?.Description ?? property.GetCustomAttribute<DescriptionAttribute>()?.Description,
                 Constraints = ConstraintReader.Read(property, shape),
                 MemberName = property.Name,
+                Untrusted = input?.Untrusted ?? false,
             };
             if ((input?.Prefix ?? output?.Prefix) is { } prefix)
             {

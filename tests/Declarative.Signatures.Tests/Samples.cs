@@ -56,6 +56,19 @@ public partial class WithContext
     public int Answer { get; set; }
 }
 
+[Signature("Answer from the document.")]
+public partial class Grounded
+{
+    [Input(Untrusted = true)]
+    public string Document { get; set; } = "";
+
+    [Input]
+    public string Question { get; set; } = "";
+
+    [Output]
+    public string Answer { get; set; } = "";
+}
+
 [Signature]
 [Description("Triage the ticket.")]
 public partial class Triage

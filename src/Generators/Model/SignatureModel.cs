@@ -11,7 +11,7 @@ internal sealed record SignatureModel(
     EquatableArray<FieldModel> Fields,
     bool IsClass);
 
-/// <summary>A field of a signature.</summary>
+/// <summary>A field of a signature (<c>Untrusted</c> is <c>[Input(Untrusted = true)]</c>).</summary>
 internal sealed record FieldModel(
     string Name,
     string MemberName,
@@ -21,7 +21,8 @@ internal sealed record FieldModel(
     ShapeModel Shape,
     ConstraintsModel Constraints,
     string PropertyType,
-    bool HasSetter);
+    bool HasSetter,
+    bool Untrusted);
 
 /// <summary>
 /// A type shape as code to rebuild it: <see cref="Kind"/> names the factory (Scalar, Nullable, List, Dictionary,

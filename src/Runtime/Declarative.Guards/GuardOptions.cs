@@ -13,8 +13,12 @@ namespace Declarative.Guards;
 /// </summary>
 public sealed class GuardOptions
 {
-    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key naming, per call, more untrusted input fields (a string or a string collection).</summary>
-    public const string UntrustedFieldsKey = "declarative.guard.untrusted_fields";
+    /// <summary>
+    /// The <see cref="ChatOptions.AdditionalProperties"/> key naming, per call, more untrusted input fields (a string or a
+    /// string collection): <see cref="OptionKeys.UntrustedFields"/>, which modules fill from the signature's
+    /// <c>[Input(Untrusted = true)]</c> inputs.
+    /// </summary>
+    public const string UntrustedFieldsKey = OptionKeys.UntrustedFields;
 
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key holding the user or API key a call is made for (rate limits, log).</summary>
     public const string UserKey = "declarative.guard.user";
@@ -22,7 +26,8 @@ public sealed class GuardOptions
     /// <summary>
     /// Input fields whose values come from untrusted sources (documents, web pages, tool results, user uploads): they
     /// are normalized (<see cref="TextNormalizer"/>) and spotlighted. <c>*</c> marks every input field. Default none.
-    /// Per call, add names under <see cref="UntrustedFieldsKey"/>.
+    /// Per call, add names under <see cref="UntrustedFieldsKey"/>; inputs declared <c>[Input(Untrusted = true)]</c> (or
+    /// <see cref="Field.Untrusted"/>) are named there by the module that makes the call, with no entry here.
     /// </summary>
     public ISet<string> UntrustedFields { get; } = new HashSet<string>(StringComparer.Ordinal);
 

@@ -24,6 +24,15 @@ public static class OptionKeys
     /// </summary>
     public const string Grammar = "declarative.grammar";
 
+    /// <summary>
+    /// The input fields of a call whose values are untrusted (a <see cref="string"/> or a collection of strings): modules
+    /// set it from the signature's <see cref="Field.Untrusted"/> inputs (<c>[Input(Untrusted = true)]</c>), merged with
+    /// names an adapter's <see cref="Adapter.ConfigureOptions"/> already put there; the guard middleware
+    /// (Declarative.Guards' <c>GuardOptions.UntrustedFieldsKey</c> is this key) spotlights those fields. Part of the
+    /// cache key.
+    /// </summary>
+    public const string UntrustedFields = "declarative.guard.untrusted_fields";
+
     /// <summary>On a response: <see langword="true"/> when it came from the cache.</summary>
     public const string CacheHit = "declarative.cache_hit";
 
