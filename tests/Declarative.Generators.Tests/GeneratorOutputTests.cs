@@ -15,7 +15,7 @@ public class GeneratorOutputTests
         [Signature("Triage the ticket.")]
         public sealed partial record Triage
         {
-            [Input("The ticket \"as written\"")] public string Ticket { get; init; } = "";
+            [Input("The ticket \"as written\"", Untrusted = true)] public string Ticket { get; init; } = "";
             [Output] public Category Category { get; init; }
             [Output, Range(1, 4)] public int Priority { get; init; }
             [Output(Prefix = "Tags:"), MaxLength(3)] public List<string> Tags { get; init; } = [];

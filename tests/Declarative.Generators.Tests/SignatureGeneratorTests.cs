@@ -53,15 +53,16 @@ public class SignatureGeneratorTests
         [Signature] public partial struct S31 { [Input] public string Q { get; set; } [Output] public List<Address?> Maybe { get; set; } }
         [Signature] public partial class S32 { [Input] internal string Hidden { get; set; } = ""; [Output] private string Secret { get; set; } = ""; public string NotAField { get; set; } = ""; }
         [Signature] public partial class S33 { [Input] public string Q { get; set; } = ""; [Output, Required, EmailAddress] public string Mail { get; set; } = ""; }
+        [Signature] public partial class S34 { [Input(Untrusted = true)] public string Document { get; set; } = ""; [Input(Untrusted = false)] public string Question { get; set; } = ""; [Input("Notes", Untrusted = true, Name = "notes_text")] public string? Notes { get; set; } [Output] public string Answer { get; set; } = ""; }
         """;
 
-    /// <summary>The corpus built once (with the generator) and loaded: its 33 signature types.</summary>
+    /// <summary>The corpus built once (with the generator) and loaded: its 34 signature types.</summary>
     private static readonly Lazy<List<Type>> CorpusTypes = new(() =>
     {
         var (assembly, _) = GeneratorHarness.BuildAndLoad(Corpus);
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle); // registrations
         var types = assembly.GetTypes().Where(t => t.GetCustomAttribute<SignatureAttribute>() is not null).OrderBy(t => t.Name).ToList();
-        Assert.Equal(33, types.Count);
+        Assert.Equal(34, types.Count);
         return types;
     });
 
@@ -160,6 +161,25 @@ public class SignatureGeneratorTests
         Assert.Equal("String[]|bolt,nut|List`1|3,5|Nullable`1[]|1,null|HashSet`1|steel,zinc|Dictionary`2|bolt=1.5,2;nut=|String[]|HashSet`1|7,8", await run);
     }
 
+    [Fact]
+    public void Untrusted_inputs_flow_into_the_emitted_descriptor()
+    {
+        var type = CorpusTypes.Value.Single(t => t.Name == "S34");
+        var generated = (Signature)type.GetProperty("DeclarativeSignature")!.GetValue(null)!;
+        Assert.Equal(["document", "notes_text"], generated.InputFields.Where(f => f.Untrusted).Select(f => f.Name));
+        Assert.False(generated["question"].Untrusted);
+        Assert.Equal("Notes", generated["notes_text"].Description);
+        Assert.True(Signature.FromType(type)["document"].Untrusted); // the reflection path agrees
+
+        // Only a field marked true gets the initializer; a false one reads as the default.
+        var source = GeneratorHarness.Driver().RunGenerators(GeneratorHarness.Compilation(
+            "namespace U; [Signature] public partial class U1 { [Input(Untrusted = true)] public string Page { get; set; } = \"\"; [Input(Untrusted = false)] public string Q { get; set; } = \"\"; [Output] public string A { get; set; } = \"\"; }"))
+            .GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("{ MemberName = \"Page\", Untrusted = true }", source);
+        Assert.Contains("{ MemberName = \"Q\" }", source);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(source, "Untrusted = true"));
+    }
+
     private static void AssertSameSignature(Signature expected, Signature actual, string type)
     {
         Assert.True(expected.Equals(actual), $"{type}: {expected} vs {actual}");
@@ -174,6 +194,7 @@ public class SignatureGeneratorTests
             Assert.Equal(e.MemberName, a.MemberName);
             Assert.Equal(e.Prefix, a.Prefix);
             Assert.Equal(e.Description, a.Description);
+            Assert.True(e.Untrusted == a.Untrusted, $"{where}: untrusted {e.Untrusted} vs {a.Untrusted}");
             Assert.True(e.Constraints.Equals(a.Constraints), $"{where}: constraints {e.Constraints} vs {a.Constraints}");
             AssertSameShape(e.Shape, a.Shape, where, 0);
         }
