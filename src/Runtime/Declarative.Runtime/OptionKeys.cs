@@ -26,10 +26,10 @@ public static class OptionKeys
 
     /// <summary>
     /// The input fields of a call whose values are untrusted (a <see cref="string"/> or a collection of strings): modules
-    /// set it from the signature's <see cref="Field.Untrusted"/> inputs (<c>[Input(Untrusted = true)]</c>), merged with
-    /// names an adapter's <see cref="Adapter.ConfigureOptions"/> already put there; the guard middleware
-    /// (Declarative.Guards' <c>GuardOptions.UntrustedFieldsKey</c> is this key) spotlights those fields. Part of the
-    /// cache key.
+    /// set it from the signature's <see cref="Field.Untrusted"/> inputs (<c>[Input(Untrusted = true)]</c>) and the call's
+    /// <see cref="CallSettings.UntrustedFields"/>, after names an adapter's <see cref="Adapter.ConfigureOptions"/>
+    /// already put there (none is dropped); absent when there are none. The guard middleware (Declarative.Guards'
+    /// <c>GuardOptions.UntrustedFieldsKey</c> is this key) spotlights those fields. Part of the cache key.
     /// </summary>
     public const string UntrustedFields = "declarative.guard.untrusted_fields";
 

@@ -27,7 +27,18 @@ public sealed record CallSettings
     /// <summary>The model id to ask for, where the client serves several.</summary>
     public string? ModelId { get; init; }
 
-    /// <summary>Settings from <paramref name="overrides"/> where set, otherwise from this.</summary>
+    /// <summary>
+    /// More input fields whose values are untrusted in these calls (default none), besides the inputs the signature
+    /// declares <see cref="Field.Untrusted"/>: both are sent under <see cref="OptionKeys.UntrustedFields"/>, where the
+    /// guard middleware spotlights them. A name the call's signature lacks is sent too and matches nothing there (one
+    /// context's defaults serve predictors of different signatures); <c>*</c> means every input.
+    /// </summary>
+    public IReadOnlyList<string>? UntrustedFields { get; init; }
+
+    /// <summary>
+    /// Settings from <paramref name="overrides"/> where set, otherwise from this; <see cref="UntrustedFields"/> are
+    /// united, so a more specific setting never drops a name.
+    /// </summary>
     /// <param name="overrides">The more specific settings, or <see langword="null"/>.</param>
     /// <returns>The merged settings.</returns>
     public CallSettings Merge(CallSettings? overrides) => overrides is null ? this : new CallSettings
@@ -39,5 +50,9 @@ public sealed record CallSettings
         N = overrides.N != 1 ? overrides.N : N,
         RolloutId = overrides.RolloutId ?? RolloutId,
         ModelId = overrides.ModelId ?? ModelId,
+        UntrustedFields = Unite(UntrustedFields, overrides.UntrustedFields),
     };
+
+    private static IReadOnlyList<string>? Unite(IReadOnlyList<string>? first, IReadOnlyList<string>? second) =>
+        first is null || second is null ? first ?? second : [.. first.Union(second, StringComparer.Ordinal)];
 }

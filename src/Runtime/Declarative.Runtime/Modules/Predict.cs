@@ -254,7 +254,7 @@ public class Predict : Module, IInvokableModule
         }
 
         adapter.ConfigureOptions(signature, options);
-        UntrustedInputs.AddTo(signature, options);
+        UntrustedInputs.AddTo(signature, settings.UntrustedFields, options);
         return context.Client.GetResponseAsync(messages, options, cancellationToken);
     }
 

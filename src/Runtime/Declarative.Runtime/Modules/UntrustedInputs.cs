@@ -3,30 +3,37 @@ using Microsoft.Extensions.AI;
 namespace Declarative;
 
 /// <summary>
-/// Names a signature's untrusted inputs (<see cref="Field.Untrusted"/>) in a request's options under
-/// <see cref="OptionKeys.UntrustedFields"/>, where the guard middleware reads them.
+/// Names a call's untrusted inputs in its request options under <see cref="OptionKeys.UntrustedFields"/>, where the
+/// guard middleware reads them: the signature's <see cref="Field.Untrusted"/> inputs and the call's
+/// <see cref="CallSettings.UntrustedFields"/>, after any names already there.
 /// </summary>
 internal static class UntrustedInputs
 {
     /// <summary>
-    /// Adds the signature's untrusted input names after the names already under the key (a string or a collection of
-    /// strings, kept in order); adds nothing, not even the key, when the signature declares none.
+    /// Adds the names after those already under the key (a string or a collection of strings, kept in order, no name
+    /// twice); adds nothing, not even the key, when there are none to add.
     /// </summary>
     /// <param name="signature">The signature of the call.</param>
+    /// <param name="requested">The call's extra untrusted names, or <see langword="null"/>.</param>
     /// <param name="options">The request's options.</param>
     /// <exception cref="InvalidOperationException">The key already holds something other than names.</exception>
-    public static void AddTo(Signature signature, ChatOptions options)
+    public static void AddTo(Signature signature, IReadOnlyList<string>? requested, ChatOptions options)
     {
-        List<string>? declared = null;
+        List<string>? added = null;
         foreach (var field in signature.InputFields)
         {
             if (field.Untrusted)
             {
-                (declared ??= []).Add(field.Name);
+                (added ??= []).Add(field.Name);
             }
         }
 
-        if (declared is null)
+        if (requested is { Count: > 0 })
+        {
+            (added ??= []).AddRange(requested);
+        }
+
+        if (added is null)
         {
             return;
         }
@@ -47,13 +54,13 @@ internal static class UntrustedInputs
                     break;
                 default:
                     throw new InvalidOperationException(
-                        $"ChatOptions.AdditionalProperties[\"{OptionKeys.UntrustedFields}\"] holds a {existing.GetType().Name}, so signature "
-                        + $"'{signature.Name}' cannot add its untrusted inputs ({string.Join(", ", declared)}) to it; put a string or a "
+                        $"ChatOptions.AdditionalProperties[\"{OptionKeys.UntrustedFields}\"] holds a {existing.GetType().Name}, so the untrusted "
+                        + $"inputs of signature '{signature.Name}' ({string.Join(", ", added)}) cannot be added to it; put a string or a "
                         + "collection of strings (input field names) under that key.");
             }
         }
 
-        foreach (var name in declared)
+        foreach (var name in added)
         {
             if (!names.Contains(name, StringComparer.Ordinal))
             {
