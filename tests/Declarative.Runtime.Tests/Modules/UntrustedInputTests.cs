@@ -114,6 +114,23 @@ public sealed class UntrustedInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Program_state_does_not_store_the_flag_and_a_loaded_state_keeps_the_signatures()
+    {
+        var trained = new Predict<GroundedAnswer>().WithInstructions("Quote the document.");
+        var json = ProgramState.Capture(trained).ToJson();
+        Assert.DoesNotContain("untrusted", json, StringComparison.OrdinalIgnoreCase);
+
+        var loaded = new Predict<GroundedAnswer>().WithState(ProgramState.Parse(json));
+        Assert.Equal("Quote the document.", loaded.Signature.Instructions);
+        Assert.True(loaded.Signature["document"].Untrusted);
+        Assert.False(loaded.Signature["question"].Untrusted);
+
+        var client = new ScriptedChatClient().Answer(("answer", "ok"));
+        await loaded.InvokeAsync(new GroundedAnswer { Document = "A page.", Question = "What?" }, new RunContext(client));
+        Assert.Equal(["document"], Assert.IsType<string[]>(Sent(client)));
+    }
+
+    [Fact]
     public void Merging_settings_unites_the_untrusted_names()
     {
         var defaults = new CallSettings { UntrustedFields = ["document", "notes"], Temperature = 0.1f };
