@@ -42,6 +42,7 @@ internal static class GuardsBench
         }
 
         Overhead(iterations);
+        ClassifierCost();
         return 0;
     }
 
@@ -122,6 +123,46 @@ internal static class GuardsBench
         Time("rules only", text, iterations, t => InjectionDetector.DetectWithRules(t));
         Time("redaction only", text, iterations, t => Redactor.Redact(t));
         Time("rules + redaction", text, iterations, Once);
+    }
+
+    /// <summary>
+    /// The classifier's cost against the embedding alone: a short text (one window) and the 2 KB text (several
+    /// 128-word windows, each one MiniLM inference), 200 calls each after 20 warm-up calls, one text per call.
+    /// </summary>
+    private static void ClassifierCost()
+    {
+        using var embeddings = OnnxEmbeddings.Create();
+        var classifier = InjectionClassifier.LoadDefault(embeddings);
+        var document = FakeData.Document(2048);
+        const string Short = "Please summarize the attached report and list the three main risks for the board.";
+        Console.WriteLine("classifier cost, 200 calls each (one text per call):");
+        foreach (var (name, text) in new[] { ("short text", Short), ("2 KB text", document) })
+        {
+            var windows = InjectionClassifier.Windows(text, classifier.WindowWords).Count();
+            var embed = Measure(() => embeddings.GenerateAsync([text]).GetAwaiter().GetResult());
+            var score = Measure(() => classifier.ScoreAsync([text]).GetAwaiter().GetResult());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name,-11} ({text.Split(' ').Length} words, {windows} window(s)): classifier median {Percentiles.Of(score, 0.5):0.00} ms, one embedding of the whole text {Percentiles.Of(embed, 0.5):0.00} ms, ratio {Percentiles.Of(score, 0.5) / Percentiles.Of(embed, 0.5):0.00}"));
+        }
+
+        static double[] Measure(Action action)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                action();
+            }
+
+            var times = new double[200];
+            for (var i = 0; i < times.Length; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                action();
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+
+            Array.Sort(times);
+            return times;
+        }
     }
 
     private static void Time(string name, string text, int iterations, Action<string> action)
