@@ -99,6 +99,10 @@ public class TokenMatcherTests
         { "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":3}}", "[\"a\",\"\\\"é😀\",\"xyz\"]" },
         // Bounded key length and string values.
         { "{\"propertyNames\":{\"maxLength\":4},\"additionalProperties\":{\"type\":\"string\",\"maxLength\":6}}", "{\"ab\":\"Ada\",\"wxyz\":\"é\"}" },
+        // Declared names that need escapes and share a prefix, beside other keys: after a key's first character its
+        // one-character automaton is spent and the rest of the key runs alone; other keys start with an escape, with a
+        // multi-byte character, or with a declared name's prefix.
+        { """{"properties":{"foo\nbar":{"type":"number"},"foo\u0022bar":{"type":"number"},"foo\\bar":{"type":"number"},"numberProperty":{"minimum":10}}}""", """{"foo\nbar":1,"foo\"bar":2,"numberProperty":17,"é€x":3,"\tx":4,"foo":5,"foo\\baz":6,"number":8}""" },
         // Declared names beside other keys, whose key automaton several alternatives offer and is split in two.
         { "{\"properties\":{\"__proto__\":{\"type\":\"number\"},\"toString\":{\"properties\":{\"length\":{\"type\":\"string\"}}},\"constructor\":{\"type\":\"number\"}}}", "{\"__proto__\":12,\"toString\":{\"length\":\"foo\"},\"constructor\":37,\"con\":1,\"_x\":2}" },
     };

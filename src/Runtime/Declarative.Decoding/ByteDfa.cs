@@ -17,6 +17,9 @@ internal sealed class ByteDfa
     private readonly int end;
     private readonly Lock gate = new();
     private readonly Dictionary<StateSet, int> ids = [];
+
+    // The state reached from each (sorted) set of NFA targets met by a row, before their closure.
+    private readonly Dictionary<StateSet, int> byTargets = [];
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];
     private bool[] accepting = new bool[8];
@@ -575,9 +578,11 @@ internal sealed class ByteDfa
             var members = sets[state];
             var byClass = new int[classRepresentative.Length];
             var targets = new List<int>();
+            var previous = new List<int>();
             for (var k = 0; k < classRepresentative.Length; k++)
             {
                 var b = classRepresentative[k];
+                (targets, previous) = (previous, targets);
                 targets.Clear();
                 foreach (var s in members)
                 {
@@ -590,7 +595,30 @@ internal sealed class ByteDfa
                     }
                 }
 
-                byClass[k] = targets.Count == 0 ? -1 : Intern(nfa.Closure(targets));
+                if (targets.Count == 0)
+                {
+                    byClass[k] = -1;
+                    continue;
+                }
+
+                // Neighbouring classes often lead to the same NFA targets, and most classes of a row (and of other rows)
+                // to the same few: their closure is made once.
+                if (k > 0 && byClass[k - 1] >= 0 && System.Runtime.InteropServices.CollectionsMarshal.AsSpan(targets).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(previous)))
+                {
+                    byClass[k] = byClass[k - 1];
+                    continue;
+                }
+
+                var key = targets.ToArray();
+                Array.Sort(key);
+                var targetSet = new StateSet(key);
+                if (!byTargets.TryGetValue(targetSet, out var id))
+                {
+                    id = Intern(nfa.Closure(key));
+                    byTargets[targetSet] = id;
+                }
+
+                byClass[k] = id;
             }
 
             var row = new int[256];

@@ -429,6 +429,11 @@ public sealed partial class GrammarMatcher
             {
                 if (CompiledGrammar.IsDfa(symbol))
                 {
+                    if (Spent(item, symbol))
+                    {
+                        continue;
+                    }
+
                     automata++;
                     sole = item;
                 }
@@ -480,7 +485,7 @@ public sealed partial class GrammarMatcher
         var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
         foreach (var item in sets[^1].Items)
         {
-            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && !Spent(item, symbol))
             {
                 set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
             }
@@ -497,7 +502,7 @@ public sealed partial class GrammarMatcher
         var result = new List<(ByteDfa, int)>();
         foreach (var item in sets[^1].Items)
         {
-            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && !Spent(item, symbol))
             {
                 var entry = (grammar.Dfas[CompiledGrammar.DfaIndex(symbol)], item.State);
                 if (!result.Contains(entry))
@@ -509,6 +514,12 @@ public sealed partial class GrammarMatcher
 
         return result.ToArray();
     }
+
+    /// <summary>
+    /// Whether an item before an automaton can take no more bytes (a one-character lexeme just read, say): it only
+    /// ended, which the set's closure already followed, so it scans nothing and does not count as a running automaton.
+    /// </summary>
+    private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].AllowedAt(item.State).IsEmpty;
 
     /// <summary>Whether the item's dot stands before a terminal (a byte set or an automaton), which it returns.</summary>
     private bool Scans(in Item item, out int symbol)
