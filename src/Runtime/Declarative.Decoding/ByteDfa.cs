@@ -18,8 +18,11 @@ internal sealed class ByteDfa
     private readonly Lock gate = new();
     private readonly Dictionary<StateSet, int> ids = [];
 
-    // The state reached from each (sorted) set of NFA targets met by a row, before their closure.
+    // The state reached from each (sorted) set of NFA targets met by a row, before their closure; and the scratch
+    // lists of Row (which runs under the gate).
     private readonly Dictionary<StateSet, int> byTargets = [];
+    private readonly List<int> rowTargets = [];
+    private readonly List<(int[] Targets, int State)> rowMet = [];
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];
     private bool[] accepting = new bool[8];
@@ -392,6 +395,69 @@ internal sealed class ByteDfa
         return true;
     }
 
+    private System.Collections.Concurrent.ConcurrentDictionary<(int State, int WitnessState, ByteDfa Witness), bool>? completions;
+
+    /// <summary>
+    /// Whether, from <paramref name="state"/>, this automaton reads the rest of one X of the X* automaton
+    /// <paramref name="witness"/> (standing in <paramref name="witnessState"/>, inside an X) in step with it and then
+    /// stops: it dies where the witness dies, it cannot end before the X is whole, and where the X is whole it can
+    /// only end (it takes no more bytes). The first character of a key whose later characters run in the shared string
+    /// automaton, say: after it, the parser is where any other first character leads. Computed once per state and
+    /// witness (over the product of both).
+    /// </summary>
+    public bool CompletesInStepWith(int state, int witnessState, ByteDfa witness)
+    {
+        var known = Volatile.Read(ref completions) ?? Interlocked.CompareExchange(ref completions, new(), null) ?? completions!;
+        return known.GetOrAdd((state, witnessState, witness), static (key, self) => self.CheckCompletes(key.State, key.WitnessState, key.Witness), this);
+    }
+
+    private bool CheckCompletes(int state, int witnessState, ByteDfa witness)
+    {
+        var seen = new HashSet<(int W, int D)> { (witnessState, state) };
+        var pending = new Stack<(int W, int D)>();
+        pending.Push((witnessState, state));
+        while (pending.Count > 0)
+        {
+            var (w, d) = pending.Pop();
+            if (witness.IsAccepting(w))
+            {
+                if (!IsAccepting(d) || !AllowedAt(d).IsEmpty)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (IsAccepting(d))
+            {
+                return false;
+            }
+
+            for (var b = 0; b < 256; b++)
+            {
+                var w2 = witness.Step(w, (byte)b);
+                var d2 = Step(d, (byte)b);
+                if ((w2 < 0) != (d2 < 0))
+                {
+                    return false;
+                }
+
+                if (w2 >= 0 && seen.Add((w2, d2)))
+                {
+                    if (seen.Count > 4096)
+                    {
+                        return false;
+                    }
+
+                    pending.Push((w2, d2));
+                }
+            }
+        }
+
+        return true;
+    }
+
     private System.Collections.Concurrent.ConcurrentDictionary<(int State, ByteDfa Witness, int MaxCount), int[]?>? counting;
 
     /// <summary>
@@ -577,12 +643,12 @@ internal sealed class ByteDfa
 
             var members = sets[state];
             var byClass = new int[classRepresentative.Length];
-            var targets = new List<int>();
-            var previous = new List<int>();
+            var targets = rowTargets;
+            var met = rowMet;
+            met.Clear();
             for (var k = 0; k < classRepresentative.Length; k++)
             {
                 var b = classRepresentative[k];
-                (targets, previous) = (previous, targets);
                 targets.Clear();
                 foreach (var s in members)
                 {
@@ -601,21 +667,31 @@ internal sealed class ByteDfa
                     continue;
                 }
 
-                // Neighbouring classes often lead to the same NFA targets, and most classes of a row (and of other rows)
-                // to the same few: their closure is made once.
-                if (k > 0 && byClass[k - 1] >= 0 && System.Runtime.InteropServices.CollectionsMarshal.AsSpan(targets).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(previous)))
+                // Most classes of a row lead to the same few NFA targets (gathered in the same order), and rows of other
+                // states to the same ones again: each list is looked up once per row and closed once per automaton.
+                var gathered = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(targets);
+                var id = -1;
+                foreach (var (list, known) in met)
                 {
-                    byClass[k] = byClass[k - 1];
-                    continue;
+                    if (gathered.SequenceEqual(list))
+                    {
+                        id = known;
+                        break;
+                    }
                 }
 
-                var key = targets.ToArray();
-                Array.Sort(key);
-                var targetSet = new StateSet(key);
-                if (!byTargets.TryGetValue(targetSet, out var id))
+                if (id < 0)
                 {
-                    id = Intern(nfa.Closure(key));
-                    byTargets[targetSet] = id;
+                    var key = gathered.ToArray();
+                    Array.Sort(key);
+                    var targetSet = new StateSet(key);
+                    if (!byTargets.TryGetValue(targetSet, out id))
+                    {
+                        id = Intern(nfa.Closure(key));
+                        byTargets[targetSet] = id;
+                    }
+
+                    met.Add((gathered.ToArray(), id));
                 }
 
                 byClass[k] = id;

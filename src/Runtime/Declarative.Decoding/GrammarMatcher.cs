@@ -200,7 +200,9 @@ public sealed partial class GrammarMatcher
         var pending = new List<(int Production, int Dot, int State, int Origin)>(set.Items.Count);
         foreach (var item in set.Items)
         {
-            if (item.Dot < grammar.Rhs[item.Production].Length)
+            // A spent automaton item has no future of its own (the closure already followed its end): states that
+            // differ only in how a lexeme's last character was spelled are one state.
+            if (item.Dot < grammar.Rhs[item.Production].Length && !(Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && Spent(item, symbol)))
             {
                 pending.Add((item.Production, item.Dot, item.State, item.Origin == index ? -1 : SetId(item.Origin, interner)));
             }

@@ -143,8 +143,9 @@ public sealed class TokenMatcher
                         for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
                         {
                             var label = nodes[child].Label;
-                            if (info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (d, qb, _), ..] } && ReferenceEquals(d, dfa)
-                                && firstByteSeed.Step(0, label) is var wb and >= 0 && dfa.InStepFrom(qb, wb, q, firstByteSeed))
+                            if (info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (d, qb, _), ..] } next
+                                && firstByteSeed.Step(0, label) is var wb and >= 0
+                                && (ReferenceEquals(d, dfa) ? dfa.InStepFrom(qb, wb, q, firstByteSeed) : CompletesIntoGroup(next, d, qb, wb, firstByteSeed, group, label)))
                             {
                                 coveredBytes = coveredBytes.With(label);
                             }
@@ -477,6 +478,38 @@ public sealed class TokenMatcher
             bytes.Rollback(applied - depth);
             applied = depth;
         }
+    }
+
+    /// <summary>
+    /// Whether a first byte that leads into another automaton (the first character of a key, its rest running in the
+    /// string automaton) stands for the covered first bytes: that automaton finishes the witness's X in step with it and
+    /// then only ends, and the parser state after its end is <paramref name="group"/>, where the covered bytes lead.
+    /// </summary>
+    private bool CompletesIntoGroup(TokenGrammar.StateInfo next, ByteDfa d, int qb, int wb, ByteDfa witness, TokenGrammar.StateInfo group, byte label)
+    {
+        if (witness.IsAccepting(wb) || !d.CompletesInStepWith(qb, wb, witness))
+        {
+            return false;
+        }
+
+        // The root's walk has fed the matcher at most one byte (the representative's), which path[0] holds again after.
+        var representative = path[0];
+        if (applied > 0)
+        {
+            bytes.Rollback(applied);
+            applied = 0;
+        }
+
+        path[0] = label;
+        var exit = Exit(next, 1);
+        if (applied > 0)
+        {
+            bytes.Rollback(applied);
+            applied = 0;
+        }
+
+        path[0] = representative;
+        return ReferenceEquals(exit, group);
     }
 
     /// <summary>
