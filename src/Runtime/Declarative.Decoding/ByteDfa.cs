@@ -361,6 +361,18 @@ internal sealed class ByteDfa
                 return false;
             }
 
+            // Met partway (a character's first byte read), once the X is whole both stand where the loop itself starts
+            // (up to equivalent states): what follows is the loop's own check, made once and shared by every such start.
+            if (whole && (state != loop || witnessState != 0) && witness.Equivalent(w, 0))
+            {
+                if (!InStepFrom(loop, 0, loop, witness))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             for (var b = 0; b < 256; b++)
             {
                 var w2 = witness.Step(w, (byte)b);
@@ -548,7 +560,7 @@ internal sealed class ByteDfa
     /// </summary>
     public bool Equivalent(int x, int y)
     {
-        if (x == y)
+        if (x == y || SameMoves(x, y))
         {
             return true;
         }
@@ -574,7 +586,7 @@ internal sealed class ByteDfa
                     return false;
                 }
 
-                if (na >= 0 && na != nb && seen.Add((na, nb)))
+                if (na >= 0 && na != nb && !SameMoves(na, nb) && seen.Add((na, nb)))
                 {
                     if (seen.Count > 4096)
                     {
@@ -587,6 +599,49 @@ internal sealed class ByteDfa
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether two states hold the same NFA states that read bytes and agree on accepting (a copy of a loop state that
+    /// also holds the spent end of an alternative, say): then their rows are the same, and so are their futures.
+    /// </summary>
+    private bool SameMoves(int x, int y)
+    {
+        if (IsAccepting(x) != IsAccepting(y))
+        {
+            return false;
+        }
+
+        lock (gate)
+        {
+            var (a, b) = (sets[x], sets[y]);
+            int i = 0, j = 0;
+            while (true)
+            {
+                while (i < a.Length && nfa.Edges[a[i]].Count == 0)
+                {
+                    i++;
+                }
+
+                while (j < b.Length && nfa.Edges[b[j]].Count == 0)
+                {
+                    j++;
+                }
+
+                if (i == a.Length || j == b.Length)
+                {
+                    return i == a.Length && j == b.Length;
+                }
+
+                if (a[i] != b[j])
+                {
+                    return false;
+                }
+
+                i++;
+                j++;
+            }
+        }
     }
 
     /// <summary>The id of a set of NFA states, made when new. Called under the gate (or from the constructor).</summary>
