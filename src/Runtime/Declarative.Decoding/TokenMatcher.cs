@@ -303,7 +303,7 @@ public sealed class TokenMatcher
         // A state where some X* may run (its witness) starts from the tokens below this node that the shared X*
         // automaton keeps alive (a mask made once per vocabulary and node, for the root and for large subtrees), and
         // from then on skips every subtree that automaton keeps alive whole: those tokens are all marked already.
-        if (seed is null && !inBreak && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= SeededSubtreeTokens) && dfa.Witness(q) is { } witness)
+        if (seed is null && !inBreak && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= TokenTrie.SeededSubtreeTokens) && dfa.Witness(q) is { } witness)
         {
             trie.OrInsideBelow(witness, node, mask);
             if (dfa.RunsInStepWith(q, witness) && EndsOutside(exit, witness) && trie.BreakTrie(witness, node) is { } breaks)
@@ -540,8 +540,6 @@ public sealed class TokenMatcher
     private ByteDfa? lastWitness;
     private TokenTrie.InsideMemo? lastWitnessMemo;
 
-    /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
-    private const int SeededSubtreeTokens = 4096;
 
     /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
     private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)

@@ -423,8 +423,22 @@ internal sealed class TokenTrie
             }
         }
 
-        OrInsideBelow(witness, 0, new uint[MaskWords]);
+        var scratch = new uint[MaskWords];
+        OrInsideBelow(witness, 0, scratch);
         _ = BreakTrie(witness, 0);
+        OrAfterFirstByte(witness, scratch);
+
+        // Below the root, the walk seeds large subtrees from the same facts (a key whose first bytes are a declared
+        // name's, then any string): learned here too, so the first schema to reach one does not pay for it.
+        for (var node = 1; node < NodeCount; node++)
+        {
+            if (SubtreeEnd[node] - SubtreeStart[node] >= SeededSubtreeTokens)
+            {
+                OrInsideBelow(witness, node, scratch);
+                _ = BreakTrie(witness, node);
+            }
+        }
+
         Volatile.Write(ref characterCounts, CountCharacters(witness));
         JsonChars = witness;
     }
@@ -454,6 +468,9 @@ internal sealed class TokenTrie
             }
         }
     }
+    /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
+    internal const int SeededSubtreeTokens = 4096;
+
     /// <summary>The memo of an automaton (kept by callers that ask often, to skip the lookup); it lives as long as the automaton.</summary>
     public InsideMemo MemoFor(ByteDfa dfa) => inside.GetValue(dfa, d => new InsideMemo(this, d));
 
