@@ -103,6 +103,9 @@ public class TokenMatcherTests
         // one-character automaton is spent and the rest of the key runs alone; other keys start with an escape, with a
         // multi-byte character, or with a declared name's prefix.
         { """{"properties":{"foo\nbar":{"type":"number"},"foo\u0022bar":{"type":"number"},"foo\\bar":{"type":"number"},"numberProperty":{"minimum":10}}}""", """{"foo\nbar":1,"foo\"bar":2,"numberProperty":17,"é€x":3,"\tx":4,"foo":5,"foo\\baz":6,"number":8}""" },
+        // The members after the declared ones are regular (keys and booleans): one X* automaton that starts with a
+        // separator, walked without a seed mask.
+        { """{"properties":{"foo":{},"bar":{}},"additionalProperties":{"type":"boolean"}}""", """{"foo":1,"bar":[2],"quux":true,"x\"y":false,"é":true}""" },
         // Declared names beside other keys, whose key automaton several alternatives offer and is split in two.
         { "{\"properties\":{\"__proto__\":{\"type\":\"number\"},\"toString\":{\"properties\":{\"length\":{\"type\":\"string\"}}},\"constructor\":{\"type\":\"number\"}}}", "{\"__proto__\":12,\"toString\":{\"length\":\"foo\"},\"constructor\":37,\"con\":1,\"_x\":2}" },
     };

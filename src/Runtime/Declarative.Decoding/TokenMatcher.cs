@@ -303,7 +303,10 @@ public sealed class TokenMatcher
         // A state where some X* may run (its witness) starts from the tokens below this node that the shared X*
         // automaton keeps alive (a mask made once per vocabulary and node, for the root and for large subtrees), and
         // from then on skips every subtree that automaton keeps alive whole: those tokens are all marked already.
-        if (seed is null && !inBreak && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= TokenTrie.SeededSubtreeTokens) && dfa.Witness(q) is { } witness)
+        // (Only an X* that starts with many bytes, the inside of a string, say, holds enough tokens to repay its checks: one
+        // that starts with a separator, the rest of an object as one lexeme, keeps few and is walked.)
+        if (seed is null && !inBreak && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= TokenTrie.SeededSubtreeTokens) && dfa.Witness(q) is { } witness
+            && witness.AllowedAt(0).Count >= WideWitnessBytes)
         {
             trie.OrInsideBelow(witness, node, mask);
             if (dfa.RunsInStepWith(q, witness) && EndsOutside(exit, witness) && trie.BreakTrie(witness, node) is { } breaks)
@@ -536,6 +539,9 @@ public sealed class TokenMatcher
     /// <summary>Whether the first byte leads to one automaton alone, standing where <paramref name="witness"/> may run.</summary>
     private static bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
         info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);
+
+    /// <summary>A witness whose X starts with fewer bytes than this is not worth a seed mask and break trie.</summary>
+    private const int WideWitnessBytes = 8;
 
     private ByteDfa? lastWitness;
     private TokenTrie.InsideMemo? lastWitnessMemo;
