@@ -37,8 +37,39 @@ public sealed class TokenGrammar
 
     internal StateInterner States { get; } = new();
 
-    /// <summary>What is known of each canonical parser state: its transitions by byte and its self-loop bytes, learned as matchers run.</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<int, StateInfo> StateInfos { get; } = new();
+    // What is known of each canonical parser state (ids are dense, from 1), by id: read without a lock, grown under one.
+    private StateInfo?[] infos = new StateInfo?[64];
+    private readonly Lock infoGate = new();
+
+    /// <summary>What is known of a canonical parser state: its transitions by byte and its self-loop bytes, learned as matchers run.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal StateInfo Info(int state)
+    {
+        var all = Volatile.Read(ref infos);
+        return state < all.Length && Volatile.Read(ref all[state]) is { } known ? known : AddInfo(state);
+    }
+
+    private StateInfo AddInfo(int state)
+    {
+        lock (infoGate)
+        {
+            if (state >= infos.Length)
+            {
+                // Readers holding the old array find nothing new there and come here, where the new one has it all.
+                var grown = new StateInfo?[Math.Max(state + 1, infos.Length * 2)];
+                Array.Copy(infos, grown, infos.Length);
+                Volatile.Write(ref infos, grown);
+            }
+
+            if (infos[state] is not { } info)
+            {
+                info = new StateInfo();
+                Volatile.Write(ref infos[state], info);
+            }
+
+            return info;
+        }
+    }
 
     /// <summary>The learned facts of one canonical state. Entries are written once; races write the same values.</summary>
     internal sealed class StateInfo

@@ -618,7 +618,7 @@ public sealed class TokenMatcher
         return false;
     }
 
-    private TokenGrammar.StateInfo Info(int state) => grammar.StateInfos.GetOrAdd(state, static _ => new TokenGrammar.StateInfo());
+    private TokenGrammar.StateInfo Info(int state) => grammar.Info(state);
 
     private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata) =>
         automata.Select(a => (a.Dfa, a.State, grammar.Trie.MemoFor(a.Dfa))).ToArray();
@@ -687,10 +687,18 @@ public sealed class TokenMatcher
                 Describe(next, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
             }
         });
+        TokenGrammar.StateInfo? last = null;
+        var lastState = 0;
         for (var b = 0; b < 256; b++)
         {
-            // Readers that find a next state before its facts look the facts up themselves.
-            info.NextInfo[b] = info.Next[b] > 0 ? Info(info.Next[b]) : null;
+            // Readers that find a next state before its facts look the facts up themselves. (Runs of bytes share one.)
+            var next = info.Next[b];
+            if (next > 0 && next != lastState)
+            {
+                (last, lastState) = (Info(next), next);
+            }
+
+            info.NextInfo[b] = next > 0 ? last : null;
         }
 
         info.Learned = true;
