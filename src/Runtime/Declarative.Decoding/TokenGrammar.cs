@@ -92,9 +92,6 @@ public sealed class TokenGrammar
         /// <summary>Whether <see cref="Next"/> holds every byte's transition.</summary>
         public bool Learned { get; set; }
 
-        /// <summary>The learned next states' facts by byte (null for unknown or dead), to skip lookups in the walk.</summary>
-        public StateInfo?[] NextInfo { get; } = new StateInfo?[256];
-
         private static int[] CreateUnknown()
         {
             var next = new int[256];

@@ -123,9 +123,9 @@ public sealed class TokenMatcher
                     var label = nodes[child].Label;
                     if (Covered(info, label, firstByteSeed))
                     {
-                        oneState &= group is null || ReferenceEquals(group, info.NextInfo[label]);
+                        oneState &= group is null || ReferenceEquals(group, NextOf(info, label));
                         representative = group is null ? label : representative;
-                        group ??= info.NextInfo[label];
+                        group ??= NextOf(info, label);
                     }
                 }
 
@@ -143,7 +143,7 @@ public sealed class TokenMatcher
                         for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
                         {
                             var label = nodes[child].Label;
-                            if (info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (d, qb, _), ..] } next
+                            if (info.Next[label] > 0 && NextOf(info, label) is { Sole: true, Automata: [var (d, qb, _), ..] } next
                                 && firstByteSeed.Step(0, label) is var wb and >= 0
                                 && (ReferenceEquals(d, dfa) ? dfa.InStepFrom(qb, wb, q, firstByteSeed) : CompletesIntoGroup(next, d, qb, wb, firstByteSeed, group, label)))
                             {
@@ -192,7 +192,7 @@ public sealed class TokenMatcher
             {
                 if (at.FirstChild >= 0 && !firstByteMemo!.Get(child, 0))
                 {
-                    var entry = info.NextInfo[label]!;
+                    var entry = NextOf(info, label)!;
                     var (dfa, q, memo) = entry.Automata![0];
                     path[depth] = label;
                     if (dfa.RunsInStepWith(q, firstByteSeed) && EndsOutside(dfa.IsAccepting(q) ? Exit(entry, depth + 1) : null, firstByteSeed)
@@ -251,7 +251,7 @@ public sealed class TokenMatcher
             }
 
             path[depth] = label;
-            var nextInfo = info.NextInfo[label] ?? Info(next);
+            var nextInfo = Info(next);
 
             // Every byte below leads back to the same state, or an automaton running after this byte stays alive along
             // every path below: the whole subtree is allowed.
@@ -472,7 +472,7 @@ public sealed class TokenMatcher
             if (at.FirstChild >= 0)
             {
                 path[depth] = label;
-                WalkFrom(child, exit!.NextInfo[label] ?? Info(exitNext), exitNext, depth + 1, mask);
+                WalkFrom(child, Info(exitNext), exitNext, depth + 1, mask);
             }
         }
 
@@ -519,13 +519,13 @@ public sealed class TokenMatcher
     /// The X* whose loop most first bytes lead into from a parser state (each letter's next state runs one automaton
     /// alone, standing where that X* may run), or null.
     /// </summary>
-    private static ByteDfa? FirstByteWitness(TokenGrammar.StateInfo info)
+    private ByteDfa? FirstByteWitness(TokenGrammar.StateInfo info)
     {
         ByteDfa? found = null;
         var covered = 0;
         for (var b = (int)'a'; b <= 'z'; b++)
         {
-            if (info.Next[b] > 0 && info.NextInfo[b] is { Sole: true, Automata: [var (dfa, q, _), ..] } && dfa.Witness(q) is { } witness
+            if (info.Next[b] > 0 && NextOf(info, b) is { Sole: true, Automata: [var (dfa, q, _), ..] } && dfa.Witness(q) is { } witness
                 && (found is null || ReferenceEquals(found, witness)))
             {
                 found = witness;
@@ -537,8 +537,8 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Whether the first byte leads to one automaton alone, standing where <paramref name="witness"/> may run.</summary>
-    private static bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
-        info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);
+    private bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
+        info.Next[label] > 0 && NextOf(info, label) is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);
 
     /// <summary>A witness whose X starts with fewer bytes than this is not worth a seed mask and break trie.</summary>
     private const int WideWitnessBytes = 8;
@@ -620,6 +620,9 @@ public sealed class TokenMatcher
 
     private TokenGrammar.StateInfo Info(int state) => grammar.Info(state);
 
+    /// <summary>The facts of the state a learned byte leads to, or null when the byte is refused or not learned yet.</summary>
+    private TokenGrammar.StateInfo? NextOf(TokenGrammar.StateInfo info, int value) => info.Next[value] is var next and > 0 ? grammar.Info(next) : null;
+
     private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata) =>
         automata.Select(a => (a.Dfa, a.State, grammar.Trie.MemoFor(a.Dfa))).ToArray();
 
@@ -670,7 +673,6 @@ public sealed class TokenMatcher
         }
 
         bytes.Rollback(1);
-        info.NextInfo[value] = next;
         info.Next[value] = state;
         return state;
     }
@@ -687,20 +689,6 @@ public sealed class TokenMatcher
                 Describe(next, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
             }
         });
-        TokenGrammar.StateInfo? last = null;
-        var lastState = 0;
-        for (var b = 0; b < 256; b++)
-        {
-            // Readers that find a next state before its facts look the facts up themselves. (Runs of bytes share one.)
-            var next = info.Next[b];
-            if (next > 0 && next != lastState)
-            {
-                (last, lastState) = (Info(next), next);
-            }
-
-            info.NextInfo[b] = next > 0 ? last : null;
-        }
-
         info.Learned = true;
     }
 
