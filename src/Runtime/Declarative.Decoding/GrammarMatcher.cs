@@ -501,12 +501,13 @@ public sealed partial class GrammarMatcher
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal (ByteDfa Dfa, int State)[] RunningAutomata()
     {
-        var result = new List<(ByteDfa, int)>();
+        List<(ByteDfa, int)>? result = null; // most states run no automaton
         foreach (var item in sets[^1].Items)
         {
             if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && !Spent(item, symbol))
             {
                 var entry = (grammar.Dfas[CompiledGrammar.DfaIndex(symbol)], item.State);
+                result ??= [];
                 if (!result.Contains(entry))
                 {
                     result.Add(entry);
@@ -514,7 +515,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
-        return result.ToArray();
+        return result is null ? [] : result.ToArray();
     }
 
     /// <summary>

@@ -623,8 +623,21 @@ public sealed class TokenMatcher
     /// <summary>The facts of the state a learned byte leads to, or null when the byte is refused or not learned yet.</summary>
     private TokenGrammar.StateInfo? NextOf(TokenGrammar.StateInfo info, int value) => info.Next[value] is var next and > 0 ? grammar.Info(next) : null;
 
-    private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata) =>
-        automata.Select(a => (a.Dfa, a.State, grammar.Trie.MemoFor(a.Dfa))).ToArray();
+    private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata)
+    {
+        if (automata.Length == 0)
+        {
+            return [];
+        }
+
+        var result = new (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[automata.Length];
+        for (var i = 0; i < automata.Length; i++)
+        {
+            result[i] = (automata[i].Dfa, automata[i].State, grammar.Trie.MemoFor(automata[i].Dfa));
+        }
+
+        return result;
+    }
 
     /// <summary>Feeds the matcher the path bytes it has not seen, up to <paramref name="depth"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
