@@ -21,7 +21,9 @@ internal sealed class ByteDfa
     // The state reached from each (sorted) set of NFA targets met by a row, before their closure; and the scratch
     // lists of Row (which runs under the gate).
     private readonly Dictionary<StateSet, int> byTargets = [];
-    private readonly List<int> rowTargets = [];
+    private int[] rowStart = [];
+    private int[] rowFill = [];
+    private int[] rowFlat = new int[64];
     private readonly List<(int[] Targets, int State)> rowMet = [];
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];
@@ -697,26 +699,54 @@ internal sealed class ByteDfa
             }
 
             var members = sets[state];
-            var byClass = new int[classRepresentative.Length];
-            var targets = rowTargets;
-            var met = rowMet;
-            met.Clear();
-            for (var k = 0; k < classRepresentative.Length; k++)
+            var classes = classRepresentative.Length;
+            var byClass = new int[classes];
+
+            // The NFA targets of each class, gathered in one pass over the members' edges (an edge covers a run of
+            // classes), in member and edge order: counted first, then laid out class after class.
+            var start = rowStart.Length > classes ? rowStart : rowStart = new int[classes + 1];
+            Array.Clear(start, 0, classes + 1);
+            foreach (var s in members)
             {
-                var b = classRepresentative[k];
-                targets.Clear();
-                foreach (var s in members)
+                foreach (var (first, last, _) in nfa.Edges[s])
                 {
-                    foreach (var (first, last, to) in nfa.Edges[s])
+                    for (int k = classOf[first], end = classOf[last]; k <= end; k++)
                     {
-                        if (first <= b && b <= last)
-                        {
-                            targets.Add(to);
-                        }
+                        start[k + 1]++;
                     }
                 }
+            }
 
-                if (targets.Count == 0)
+            for (var k = 0; k < classes; k++)
+            {
+                start[k + 1] += start[k];
+            }
+
+            if (rowFlat.Length < start[classes])
+            {
+                rowFlat = new int[Math.Max(start[classes], rowFlat.Length * 2)];
+            }
+
+            var flat = rowFlat;
+            var fill = rowFill.Length >= classes ? rowFill : rowFill = new int[classes];
+            Array.Copy(start, fill, classes);
+            foreach (var s in members)
+            {
+                foreach (var (first, last, to) in nfa.Edges[s])
+                {
+                    for (int k = classOf[first], end = classOf[last]; k <= end; k++)
+                    {
+                        flat[fill[k]++] = to;
+                    }
+                }
+            }
+
+            var met = rowMet;
+            met.Clear();
+            for (var k = 0; k < classes; k++)
+            {
+                var gathered = flat.AsSpan(start[k], start[k + 1] - start[k]);
+                if (gathered.IsEmpty)
                 {
                     byClass[k] = -1;
                     continue;
@@ -724,7 +754,6 @@ internal sealed class ByteDfa
 
                 // Most classes of a row lead to the same few NFA targets (gathered in the same order), and rows of other
                 // states to the same ones again: each list is looked up once per row and closed once per automaton.
-                var gathered = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(targets);
                 var id = -1;
                 foreach (var (list, known) in met)
                 {
@@ -820,15 +849,39 @@ internal sealed class ByteDfa
             return Edges.Count - 1;
         }
 
+        // Scratch of Closure (called under the automaton's gate): a visit stamp per NFA state and a stack.
+        private int[] stamps = [];
+        private int stamp;
+        private readonly Stack<int> stack = new();
+        private readonly List<int> reached = [];
+
         public int[] Closure(IEnumerable<int> states)
         {
-            var seen = new HashSet<int>();
-            var stack = new Stack<int>(states);
+            if (stamps.Length < Edges.Count)
+            {
+                stamps = new int[Math.Max(Edges.Count, stamps.Length * 2)];
+            }
+
+            if (++stamp == int.MaxValue)
+            {
+                Array.Clear(stamps);
+                stamp = 1;
+            }
+
+            stack.Clear();
+            reached.Clear();
+            foreach (var s in states)
+            {
+                stack.Push(s);
+            }
+
             while (stack.Count > 0)
             {
                 var s = stack.Pop();
-                if (seen.Add(s))
+                if (stamps[s] != stamp)
                 {
+                    stamps[s] = stamp;
+                    reached.Add(s);
                     foreach (var t in epsilon[s])
                     {
                         stack.Push(t);
@@ -836,7 +889,7 @@ internal sealed class ByteDfa
                 }
             }
 
-            var result = seen.ToArray();
+            var result = reached.ToArray();
             Array.Sort(result);
             return result;
         }
