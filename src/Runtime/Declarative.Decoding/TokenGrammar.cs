@@ -110,7 +110,9 @@ public sealed class TokenGrammar
             return;
         }
 
-        if (masks.TryAdd(state, mask.ToArray()))
+        var copy = GC.AllocateUninitializedArray<uint>(mask.Length); // written whole below: no need to clear it first
+        mask.CopyTo(copy);
+        if (masks.TryAdd(state, copy))
         {
             Interlocked.Add(ref cachedBytes, bytes);
         }
