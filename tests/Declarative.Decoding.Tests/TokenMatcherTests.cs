@@ -190,9 +190,13 @@ public class TokenMatcherTests
         first.TryAdvance('"');
         first.TryAdvance('a');
         first.ComputeMask(mask);
-        var cached = grammar.CachedMasks;
+        Assert.Equal(0, grammar.CachedMasks); // a state's mask is kept the second time it is made
         first.TryAdvance('b');
-        first.ComputeMask(mask); // further inside the string: the same state
+        first.ComputeMask(mask); // further inside the string: the same state, now kept
+        var cached = grammar.CachedMasks;
+        Assert.Equal(1, cached);
+        first.TryAdvance('c');
+        first.ComputeMask(mask);
         var second = grammar.CreateMatcher();
         second.TryAdvance('"');
         second.TryAdvance('b');

@@ -29,7 +29,7 @@ public sealed class TokenGrammar
     /// <summary>The memory the mask cache may hold.</summary>
     public long MaskCacheBytes { get; }
 
-    /// <summary>How many distinct parser states have a cached mask.</summary>
+    /// <summary>How many distinct parser states have a cached mask (a state's mask is kept the second time it is made).</summary>
     public int CachedMasks => masks.Count;
 
     /// <summary>Bytes held by cached masks.</summary>
@@ -91,6 +91,9 @@ public sealed class TokenGrammar
 
         /// <summary>Whether <see cref="Next"/> holds every byte's transition.</summary>
         public bool Learned { get; set; }
+
+        /// <summary>How many times a mask was made from this state (it is cached from the second time on).</summary>
+        public int MasksMade;
 
         private static int[] CreateUnknown()
         {

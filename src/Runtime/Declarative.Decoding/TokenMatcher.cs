@@ -67,7 +67,12 @@ public sealed class TokenMatcher
                 applied = 0;
             }
 
-            grammar.StoreMask(state, words);
+            // Kept the second time the state's mask is made: most states of a new grammar are met once, and copying
+            // their masks would cost more (in allocation and the collections it brings) than walking a learned state again.
+            if (Interlocked.Increment(ref info.MasksMade) >= 2)
+            {
+                grammar.StoreMask(state, words);
+            }
         }
 
         if (bytes.IsAccepting)
