@@ -61,11 +61,21 @@ internal sealed class ByteDfa
         }
 
         classRepresentative = representatives.ToArray();
+        classBytes = new ByteSet[classRepresentative.Length];
+        for (var k = 0; k < classBytes.Length; k++)
+        {
+            var last = k + 1 < classBytes.Length ? classRepresentative[k + 1] - 1 : 255;
+            classBytes[k] = ByteSet.Range(classRepresentative[k], (byte)last);
+        }
+
         Intern(nfa.Closure([start]));
     }
 
     /// <summary>For each byte, its class: bytes of one class lead every state to the same place.</summary>
     private readonly byte[] classOf;
+
+    /// <summary>The bytes of each class.</summary>
+    private readonly ByteSet[] classBytes;
 
     /// <summary>The first byte of each class.</summary>
     private readonly byte[] classRepresentative;
@@ -681,7 +691,16 @@ internal sealed class ByteDfa
         }
 
         accepting[id] = Array.BinarySearch(states, end) >= 0;
-        witnessLoop[id] = nfa.Loops.FindIndex(loop => Array.BinarySearch(states, loop.State) >= 0);
+        witnessLoop[id] = -1;
+        for (var loop = 0; loop < nfa.Loops.Count; loop++)
+        {
+            if (Array.BinarySearch(states, nfa.Loops[loop].State) >= 0)
+            {
+                witnessLoop[id] = loop;
+                break;
+            }
+        }
+
         sets.Add(states);
         ids[key] = id;
         return id;
@@ -782,13 +801,17 @@ internal sealed class ByteDfa
             }
 
             var row = new int[256];
-            var set = ByteSet.None;
             for (var b = 0; b < 256; b++)
             {
                 row[b] = byClass[classOf[b]];
-                if (row[b] >= 0)
+            }
+
+            var set = ByteSet.None;
+            for (var k = 0; k < classes; k++)
+            {
+                if (byClass[k] >= 0)
                 {
-                    set = set.With((byte)b);
+                    set = set.Union(classBytes[k]);
                 }
             }
 
