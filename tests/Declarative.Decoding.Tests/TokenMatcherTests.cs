@@ -99,6 +99,13 @@ public class TokenMatcherTests
         { "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":3}}", "[\"a\",\"\\\"é😀\",\"xyz\"]" },
         // Bounded key length and string values.
         { "{\"propertyNames\":{\"maxLength\":4},\"additionalProperties\":{\"type\":\"string\",\"maxLength\":6}}", "{\"ab\":\"Ada\",\"wxyz\":\"é\"}" },
+        // Declared names that need escapes and share a prefix, beside other keys: after a key's first character its
+        // one-character automaton is spent and the rest of the key runs alone; other keys start with an escape, with a
+        // multi-byte character, or with a declared name's prefix.
+        { """{"properties":{"foo\nbar":{"type":"number"},"foo\u0022bar":{"type":"number"},"foo\\bar":{"type":"number"},"numberProperty":{"minimum":10}}}""", """{"foo\nbar":1,"foo\"bar":2,"numberProperty":17,"é€x":3,"\tx":4,"foo":5,"foo\\baz":6,"number":8}""" },
+        // The members after the declared ones are regular (keys and booleans): one X* automaton that starts with a
+        // separator, walked without a seed mask.
+        { """{"properties":{"foo":{},"bar":{}},"additionalProperties":{"type":"boolean"}}""", """{"foo":1,"bar":[2],"quux":true,"x\"y":false,"é":true}""" },
         // Declared names beside other keys, whose key automaton several alternatives offer and is split in two.
         { "{\"properties\":{\"__proto__\":{\"type\":\"number\"},\"toString\":{\"properties\":{\"length\":{\"type\":\"string\"}}},\"constructor\":{\"type\":\"number\"}}}", "{\"__proto__\":12,\"toString\":{\"length\":\"foo\"},\"constructor\":37,\"con\":1,\"_x\":2}" },
     };
@@ -183,9 +190,13 @@ public class TokenMatcherTests
         first.TryAdvance('"');
         first.TryAdvance('a');
         first.ComputeMask(mask);
-        var cached = grammar.CachedMasks;
+        Assert.Equal(0, grammar.CachedMasks); // a state's mask is kept the second time it is made
         first.TryAdvance('b');
-        first.ComputeMask(mask); // further inside the string: the same state
+        first.ComputeMask(mask); // further inside the string: the same state, now kept
+        var cached = grammar.CachedMasks;
+        Assert.Equal(1, cached);
+        first.TryAdvance('c');
+        first.ComputeMask(mask);
         var second = grammar.CreateMatcher();
         second.TryAdvance('"');
         second.TryAdvance('b');

@@ -17,6 +17,14 @@ internal sealed class ByteDfa
     private readonly int end;
     private readonly Lock gate = new();
     private readonly Dictionary<StateSet, int> ids = [];
+
+    // The state reached from each (sorted) set of NFA targets met by a row, before their closure; and the scratch
+    // lists of Row (which runs under the gate).
+    private readonly Dictionary<StateSet, int> byTargets = [];
+    private int[] rowStart = [];
+    private int[] rowFill = [];
+    private int[] rowFlat = new int[64];
+    private readonly List<(int[] Targets, int State)> rowMet = [];
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];
     private bool[] accepting = new bool[8];
@@ -53,11 +61,21 @@ internal sealed class ByteDfa
         }
 
         classRepresentative = representatives.ToArray();
+        classBytes = new ByteSet[classRepresentative.Length];
+        for (var k = 0; k < classBytes.Length; k++)
+        {
+            var last = k + 1 < classBytes.Length ? classRepresentative[k + 1] - 1 : 255;
+            classBytes[k] = ByteSet.Range(classRepresentative[k], (byte)last);
+        }
+
         Intern(nfa.Closure([start]));
     }
 
     /// <summary>For each byte, its class: bytes of one class lead every state to the same place.</summary>
     private readonly byte[] classOf;
+
+    /// <summary>The bytes of each class.</summary>
+    private readonly ByteSet[] classBytes;
 
     /// <summary>The first byte of each class.</summary>
     private readonly byte[] classRepresentative;
@@ -355,6 +373,18 @@ internal sealed class ByteDfa
                 return false;
             }
 
+            // Met partway (a character's first byte read), once the X is whole both stand where the loop itself starts
+            // (up to equivalent states): what follows is the loop's own check, made once and shared by every such start.
+            if (whole && (state != loop || witnessState != 0) && witness.Equivalent(w, 0))
+            {
+                if (!InStepFrom(loop, 0, loop, witness))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             for (var b = 0; b < 256; b++)
             {
                 var w2 = witness.Step(w, (byte)b);
@@ -375,6 +405,69 @@ internal sealed class ByteDfa
                 }
 
                 if (seen.Add((w2, d2)))
+                {
+                    if (seen.Count > 4096)
+                    {
+                        return false;
+                    }
+
+                    pending.Push((w2, d2));
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private System.Collections.Concurrent.ConcurrentDictionary<(int State, int WitnessState, ByteDfa Witness), bool>? completions;
+
+    /// <summary>
+    /// Whether, from <paramref name="state"/>, this automaton reads the rest of one X of the X* automaton
+    /// <paramref name="witness"/> (standing in <paramref name="witnessState"/>, inside an X) in step with it and then
+    /// stops: it dies where the witness dies, it cannot end before the X is whole, and where the X is whole it can
+    /// only end (it takes no more bytes). The first character of a key whose later characters run in the shared string
+    /// automaton, say: after it, the parser is where any other first character leads. Computed once per state and
+    /// witness (over the product of both).
+    /// </summary>
+    public bool CompletesInStepWith(int state, int witnessState, ByteDfa witness)
+    {
+        var known = Volatile.Read(ref completions) ?? Interlocked.CompareExchange(ref completions, new(), null) ?? completions!;
+        return known.GetOrAdd((state, witnessState, witness), static (key, self) => self.CheckCompletes(key.State, key.WitnessState, key.Witness), this);
+    }
+
+    private bool CheckCompletes(int state, int witnessState, ByteDfa witness)
+    {
+        var seen = new HashSet<(int W, int D)> { (witnessState, state) };
+        var pending = new Stack<(int W, int D)>();
+        pending.Push((witnessState, state));
+        while (pending.Count > 0)
+        {
+            var (w, d) = pending.Pop();
+            if (witness.IsAccepting(w))
+            {
+                if (!IsAccepting(d) || !AllowedAt(d).IsEmpty)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (IsAccepting(d))
+            {
+                return false;
+            }
+
+            for (var b = 0; b < 256; b++)
+            {
+                var w2 = witness.Step(w, (byte)b);
+                var d2 = Step(d, (byte)b);
+                if ((w2 < 0) != (d2 < 0))
+                {
+                    return false;
+                }
+
+                if (w2 >= 0 && seen.Add((w2, d2)))
                 {
                     if (seen.Count > 4096)
                     {
@@ -479,7 +572,7 @@ internal sealed class ByteDfa
     /// </summary>
     public bool Equivalent(int x, int y)
     {
-        if (x == y)
+        if (x == y || SameMoves(x, y))
         {
             return true;
         }
@@ -505,7 +598,7 @@ internal sealed class ByteDfa
                     return false;
                 }
 
-                if (na >= 0 && na != nb && seen.Add((na, nb)))
+                if (na >= 0 && na != nb && !SameMoves(na, nb) && seen.Add((na, nb)))
                 {
                     if (seen.Count > 4096)
                     {
@@ -518,6 +611,49 @@ internal sealed class ByteDfa
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether two states hold the same NFA states that read bytes and agree on accepting (a copy of a loop state that
+    /// also holds the spent end of an alternative, say): then their rows are the same, and so are their futures.
+    /// </summary>
+    private bool SameMoves(int x, int y)
+    {
+        if (IsAccepting(x) != IsAccepting(y))
+        {
+            return false;
+        }
+
+        lock (gate)
+        {
+            var (a, b) = (sets[x], sets[y]);
+            int i = 0, j = 0;
+            while (true)
+            {
+                while (i < a.Length && nfa.Edges[a[i]].Count == 0)
+                {
+                    i++;
+                }
+
+                while (j < b.Length && nfa.Edges[b[j]].Count == 0)
+                {
+                    j++;
+                }
+
+                if (i == a.Length || j == b.Length)
+                {
+                    return i == a.Length && j == b.Length;
+                }
+
+                if (a[i] != b[j])
+                {
+                    return false;
+                }
+
+                i++;
+                j++;
+            }
+        }
     }
 
     /// <summary>The id of a set of NFA states, made when new. Called under the gate (or from the constructor).</summary>
@@ -555,7 +691,16 @@ internal sealed class ByteDfa
         }
 
         accepting[id] = Array.BinarySearch(states, end) >= 0;
-        witnessLoop[id] = nfa.Loops.FindIndex(loop => Array.BinarySearch(states, loop.State) >= 0);
+        witnessLoop[id] = -1;
+        for (var loop = 0; loop < nfa.Loops.Count; loop++)
+        {
+            if (Array.BinarySearch(states, nfa.Loops[loop].State) >= 0)
+            {
+                witnessLoop[id] = loop;
+                break;
+            }
+        }
+
         sets.Add(states);
         ids[key] = id;
         return id;
@@ -573,34 +718,100 @@ internal sealed class ByteDfa
             }
 
             var members = sets[state];
-            var byClass = new int[classRepresentative.Length];
-            var targets = new List<int>();
-            for (var k = 0; k < classRepresentative.Length; k++)
+            var classes = classRepresentative.Length;
+            var byClass = new int[classes];
+
+            // The NFA targets of each class, gathered in one pass over the members' edges (an edge covers a run of
+            // classes), in member and edge order: counted first, then laid out class after class.
+            var start = rowStart.Length > classes ? rowStart : rowStart = new int[classes + 1];
+            Array.Clear(start, 0, classes + 1);
+            foreach (var s in members)
             {
-                var b = classRepresentative[k];
-                targets.Clear();
-                foreach (var s in members)
+                foreach (var (first, last, _) in nfa.Edges[s])
                 {
-                    foreach (var (first, last, to) in nfa.Edges[s])
+                    for (int k = classOf[first], end = classOf[last]; k <= end; k++)
                     {
-                        if (first <= b && b <= last)
-                        {
-                            targets.Add(to);
-                        }
+                        start[k + 1]++;
+                    }
+                }
+            }
+
+            for (var k = 0; k < classes; k++)
+            {
+                start[k + 1] += start[k];
+            }
+
+            if (rowFlat.Length < start[classes])
+            {
+                rowFlat = new int[Math.Max(start[classes], rowFlat.Length * 2)];
+            }
+
+            var flat = rowFlat;
+            var fill = rowFill.Length >= classes ? rowFill : rowFill = new int[classes];
+            Array.Copy(start, fill, classes);
+            foreach (var s in members)
+            {
+                foreach (var (first, last, to) in nfa.Edges[s])
+                {
+                    for (int k = classOf[first], end = classOf[last]; k <= end; k++)
+                    {
+                        flat[fill[k]++] = to;
+                    }
+                }
+            }
+
+            var met = rowMet;
+            met.Clear();
+            for (var k = 0; k < classes; k++)
+            {
+                var gathered = flat.AsSpan(start[k], start[k + 1] - start[k]);
+                if (gathered.IsEmpty)
+                {
+                    byClass[k] = -1;
+                    continue;
+                }
+
+                // Most classes of a row lead to the same few NFA targets (gathered in the same order), and rows of other
+                // states to the same ones again: each list is looked up once per row and closed once per automaton.
+                var id = -1;
+                foreach (var (list, known) in met)
+                {
+                    if (gathered.SequenceEqual(list))
+                    {
+                        id = known;
+                        break;
                     }
                 }
 
-                byClass[k] = targets.Count == 0 ? -1 : Intern(nfa.Closure(targets));
+                if (id < 0)
+                {
+                    var key = gathered.ToArray();
+                    Array.Sort(key);
+                    var targetSet = new StateSet(key);
+                    if (!byTargets.TryGetValue(targetSet, out id))
+                    {
+                        id = Intern(nfa.Closure(key));
+                        byTargets[targetSet] = id;
+                    }
+
+                    met.Add((gathered.ToArray(), id));
+                }
+
+                byClass[k] = id;
             }
 
             var row = new int[256];
-            var set = ByteSet.None;
             for (var b = 0; b < 256; b++)
             {
                 row[b] = byClass[classOf[b]];
-                if (row[b] >= 0)
+            }
+
+            var set = ByteSet.None;
+            for (var k = 0; k < classes; k++)
+            {
+                if (byClass[k] >= 0)
                 {
-                    set = set.With((byte)b);
+                    set = set.Union(classBytes[k]);
                 }
             }
 
@@ -661,15 +872,39 @@ internal sealed class ByteDfa
             return Edges.Count - 1;
         }
 
+        // Scratch of Closure (called under the automaton's gate): a visit stamp per NFA state and a stack.
+        private int[] stamps = [];
+        private int stamp;
+        private readonly Stack<int> stack = new();
+        private readonly List<int> reached = [];
+
         public int[] Closure(IEnumerable<int> states)
         {
-            var seen = new HashSet<int>();
-            var stack = new Stack<int>(states);
+            if (stamps.Length < Edges.Count)
+            {
+                stamps = new int[Math.Max(Edges.Count, stamps.Length * 2)];
+            }
+
+            if (++stamp == int.MaxValue)
+            {
+                Array.Clear(stamps);
+                stamp = 1;
+            }
+
+            stack.Clear();
+            reached.Clear();
+            foreach (var s in states)
+            {
+                stack.Push(s);
+            }
+
             while (stack.Count > 0)
             {
                 var s = stack.Pop();
-                if (seen.Add(s))
+                if (stamps[s] != stamp)
                 {
+                    stamps[s] = stamp;
+                    reached.Add(s);
                     foreach (var t in epsilon[s])
                     {
                         stack.Push(t);
@@ -677,7 +912,7 @@ internal sealed class ByteDfa
                 }
             }
 
-            var result = seen.ToArray();
+            var result = reached.ToArray();
             Array.Sort(result);
             return result;
         }

@@ -200,7 +200,9 @@ public sealed partial class GrammarMatcher
         var pending = new List<(int Production, int Dot, int State, int Origin)>(set.Items.Count);
         foreach (var item in set.Items)
         {
-            if (item.Dot < grammar.Rhs[item.Production].Length)
+            // A spent automaton item has no future of its own (the closure already followed its end): states that
+            // differ only in how a lexeme's last character was spelled are one state.
+            if (item.Dot < grammar.Rhs[item.Production].Length && !(Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && Spent(item, symbol)))
             {
                 pending.Add((item.Production, item.Dot, item.State, item.Origin == index ? -1 : SetId(item.Origin, interner)));
             }
@@ -429,6 +431,11 @@ public sealed partial class GrammarMatcher
             {
                 if (CompiledGrammar.IsDfa(symbol))
                 {
+                    if (Spent(item, symbol))
+                    {
+                        continue;
+                    }
+
                     automata++;
                     sole = item;
                 }
@@ -480,7 +487,7 @@ public sealed partial class GrammarMatcher
         var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
         foreach (var item in sets[^1].Items)
         {
-            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && !Spent(item, symbol))
             {
                 set.Add(new Item(item.Production, item.Dot + 1, item.Origin));
             }
@@ -494,12 +501,13 @@ public sealed partial class GrammarMatcher
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal (ByteDfa Dfa, int State)[] RunningAutomata()
     {
-        var result = new List<(ByteDfa, int)>();
+        List<(ByteDfa, int)>? result = null; // most states run no automaton
         foreach (var item in sets[^1].Items)
         {
-            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol))
+            if (Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && !Spent(item, symbol))
             {
                 var entry = (grammar.Dfas[CompiledGrammar.DfaIndex(symbol)], item.State);
+                result ??= [];
                 if (!result.Contains(entry))
                 {
                     result.Add(entry);
@@ -507,8 +515,14 @@ public sealed partial class GrammarMatcher
             }
         }
 
-        return result.ToArray();
+        return result is null ? [] : result.ToArray();
     }
+
+    /// <summary>
+    /// Whether an item before an automaton can take no more bytes (a one-character lexeme just read, say): it only
+    /// ended, which the set's closure already followed, so it scans nothing and does not count as a running automaton.
+    /// </summary>
+    private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].AllowedAt(item.State).IsEmpty;
 
     /// <summary>Whether the item's dot stands before a terminal (a byte set or an automaton), which it returns.</summary>
     private bool Scans(in Item item, out int symbol)

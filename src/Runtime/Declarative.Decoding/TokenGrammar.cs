@@ -29,7 +29,7 @@ public sealed class TokenGrammar
     /// <summary>The memory the mask cache may hold.</summary>
     public long MaskCacheBytes { get; }
 
-    /// <summary>How many distinct parser states have a cached mask.</summary>
+    /// <summary>How many distinct parser states have a cached mask (a state's mask is kept the second time it is made).</summary>
     public int CachedMasks => masks.Count;
 
     /// <summary>Bytes held by cached masks.</summary>
@@ -37,8 +37,39 @@ public sealed class TokenGrammar
 
     internal StateInterner States { get; } = new();
 
-    /// <summary>What is known of each canonical parser state: its transitions by byte and its self-loop bytes, learned as matchers run.</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<int, StateInfo> StateInfos { get; } = new();
+    // What is known of each canonical parser state (ids are dense, from 1), by id: read without a lock, grown under one.
+    private StateInfo?[] infos = new StateInfo?[64];
+    private readonly Lock infoGate = new();
+
+    /// <summary>What is known of a canonical parser state: its transitions by byte and its self-loop bytes, learned as matchers run.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal StateInfo Info(int state)
+    {
+        var all = Volatile.Read(ref infos);
+        return state < all.Length && Volatile.Read(ref all[state]) is { } known ? known : AddInfo(state);
+    }
+
+    private StateInfo AddInfo(int state)
+    {
+        lock (infoGate)
+        {
+            if (state >= infos.Length)
+            {
+                // Readers holding the old array find nothing new there and come here, where the new one has it all.
+                var grown = new StateInfo?[Math.Max(state + 1, infos.Length * 2)];
+                Array.Copy(infos, grown, infos.Length);
+                Volatile.Write(ref infos, grown);
+            }
+
+            if (infos[state] is not { } info)
+            {
+                info = new StateInfo();
+                Volatile.Write(ref infos[state], info);
+            }
+
+            return info;
+        }
+    }
 
     /// <summary>The learned facts of one canonical state. Entries are written once; races write the same values.</summary>
     internal sealed class StateInfo
@@ -61,8 +92,8 @@ public sealed class TokenGrammar
         /// <summary>Whether <see cref="Next"/> holds every byte's transition.</summary>
         public bool Learned { get; set; }
 
-        /// <summary>The learned next states' facts by byte (null for unknown or dead), to skip lookups in the walk.</summary>
-        public StateInfo?[] NextInfo { get; } = new StateInfo?[256];
+        /// <summary>How many times a mask was made from this state (it is cached from the second time on).</summary>
+        public int MasksMade;
 
         private static int[] CreateUnknown()
         {
@@ -82,7 +113,9 @@ public sealed class TokenGrammar
             return;
         }
 
-        if (masks.TryAdd(state, mask.ToArray()))
+        var copy = GC.AllocateUninitializedArray<uint>(mask.Length); // written whole below: no need to clear it first
+        mask.CopyTo(copy);
+        if (masks.TryAdd(state, copy))
         {
             Interlocked.Add(ref cachedBytes, bytes);
         }

@@ -67,7 +67,12 @@ public sealed class TokenMatcher
                 applied = 0;
             }
 
-            grammar.StoreMask(state, words);
+            // Kept the second time the state's mask is made: most states of a new grammar are met once, and copying
+            // their masks would cost more (in allocation and the collections it brings) than walking a learned state again.
+            if (Interlocked.Increment(ref info.MasksMade) >= 2)
+            {
+                grammar.StoreMask(state, words);
+            }
         }
 
         if (bytes.IsAccepting)
@@ -123,9 +128,9 @@ public sealed class TokenMatcher
                     var label = nodes[child].Label;
                     if (Covered(info, label, firstByteSeed))
                     {
-                        oneState &= group is null || ReferenceEquals(group, info.NextInfo[label]);
+                        oneState &= group is null || ReferenceEquals(group, NextOf(info, label));
                         representative = group is null ? label : representative;
-                        group ??= info.NextInfo[label];
+                        group ??= NextOf(info, label);
                     }
                 }
 
@@ -143,8 +148,9 @@ public sealed class TokenMatcher
                         for (var child = nodes[0].FirstChild; child >= 0; child = nodes[child].NextSibling)
                         {
                             var label = nodes[child].Label;
-                            if (info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (d, qb, _), ..] } && ReferenceEquals(d, dfa)
-                                && firstByteSeed.Step(0, label) is var wb and >= 0 && dfa.InStepFrom(qb, wb, q, firstByteSeed))
+                            if (info.Next[label] > 0 && NextOf(info, label) is { Sole: true, Automata: [var (d, qb, _), ..] } next
+                                && firstByteSeed.Step(0, label) is var wb and >= 0
+                                && (ReferenceEquals(d, dfa) ? dfa.InStepFrom(qb, wb, q, firstByteSeed) : CompletesIntoGroup(next, d, qb, wb, firstByteSeed, group, label)))
                             {
                                 coveredBytes = coveredBytes.With(label);
                             }
@@ -191,7 +197,7 @@ public sealed class TokenMatcher
             {
                 if (at.FirstChild >= 0 && !firstByteMemo!.Get(child, 0))
                 {
-                    var entry = info.NextInfo[label]!;
+                    var entry = NextOf(info, label)!;
                     var (dfa, q, memo) = entry.Automata![0];
                     path[depth] = label;
                     if (dfa.RunsInStepWith(q, firstByteSeed) && EndsOutside(dfa.IsAccepting(q) ? Exit(entry, depth + 1) : null, firstByteSeed)
@@ -250,7 +256,7 @@ public sealed class TokenMatcher
             }
 
             path[depth] = label;
-            var nextInfo = info.NextInfo[label] ?? Info(next);
+            var nextInfo = Info(next);
 
             // Every byte below leads back to the same state, or an automaton running after this byte stays alive along
             // every path below: the whole subtree is allowed.
@@ -302,7 +308,10 @@ public sealed class TokenMatcher
         // A state where some X* may run (its witness) starts from the tokens below this node that the shared X*
         // automaton keeps alive (a mask made once per vocabulary and node, for the root and for large subtrees), and
         // from then on skips every subtree that automaton keeps alive whole: those tokens are all marked already.
-        if (seed is null && !inBreak && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= SeededSubtreeTokens) && dfa.Witness(q) is { } witness)
+        // (Only an X* that starts with many bytes, the inside of a string, say, holds enough tokens to repay its checks: one
+        // that starts with a separator, the rest of an object as one lexeme, keeps few and is walked.)
+        if (seed is null && !inBreak && (node == 0 || trie.SubtreeEnd[node] - trie.SubtreeStart[node] >= TokenTrie.SeededSubtreeTokens) && dfa.Witness(q) is { } witness
+            && witness.AllowedAt(0).Count >= WideWitnessBytes)
         {
             trie.OrInsideBelow(witness, node, mask);
             if (dfa.RunsInStepWith(q, witness) && EndsOutside(exit, witness) && trie.BreakTrie(witness, node) is { } breaks)
@@ -468,7 +477,7 @@ public sealed class TokenMatcher
             if (at.FirstChild >= 0)
             {
                 path[depth] = label;
-                WalkFrom(child, exit!.NextInfo[label] ?? Info(exitNext), exitNext, depth + 1, mask);
+                WalkFrom(child, Info(exitNext), exitNext, depth + 1, mask);
             }
         }
 
@@ -480,16 +489,48 @@ public sealed class TokenMatcher
     }
 
     /// <summary>
+    /// Whether a first byte that leads into another automaton (the first character of a key, its rest running in the
+    /// string automaton) stands for the covered first bytes: that automaton finishes the witness's X in step with it and
+    /// then only ends, and the parser state after its end is <paramref name="group"/>, where the covered bytes lead.
+    /// </summary>
+    private bool CompletesIntoGroup(TokenGrammar.StateInfo next, ByteDfa d, int qb, int wb, ByteDfa witness, TokenGrammar.StateInfo group, byte label)
+    {
+        if (witness.IsAccepting(wb) || !d.CompletesInStepWith(qb, wb, witness))
+        {
+            return false;
+        }
+
+        // The root's walk has fed the matcher at most one byte (the representative's), which path[0] holds again after.
+        var representative = path[0];
+        if (applied > 0)
+        {
+            bytes.Rollback(applied);
+            applied = 0;
+        }
+
+        path[0] = label;
+        var exit = Exit(next, 1);
+        if (applied > 0)
+        {
+            bytes.Rollback(applied);
+            applied = 0;
+        }
+
+        path[0] = representative;
+        return ReferenceEquals(exit, group);
+    }
+
+    /// <summary>
     /// The X* whose loop most first bytes lead into from a parser state (each letter's next state runs one automaton
     /// alone, standing where that X* may run), or null.
     /// </summary>
-    private static ByteDfa? FirstByteWitness(TokenGrammar.StateInfo info)
+    private ByteDfa? FirstByteWitness(TokenGrammar.StateInfo info)
     {
         ByteDfa? found = null;
         var covered = 0;
         for (var b = (int)'a'; b <= 'z'; b++)
         {
-            if (info.Next[b] > 0 && info.NextInfo[b] is { Sole: true, Automata: [var (dfa, q, _), ..] } && dfa.Witness(q) is { } witness
+            if (info.Next[b] > 0 && NextOf(info, b) is { Sole: true, Automata: [var (dfa, q, _), ..] } && dfa.Witness(q) is { } witness
                 && (found is null || ReferenceEquals(found, witness)))
             {
                 found = witness;
@@ -501,14 +542,15 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Whether the first byte leads to one automaton alone, standing where <paramref name="witness"/> may run.</summary>
-    private static bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
-        info.Next[label] > 0 && info.NextInfo[label] is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);
+    private bool Covered(TokenGrammar.StateInfo info, byte label, ByteDfa witness) =>
+        info.Next[label] > 0 && NextOf(info, label) is { Sole: true, Automata: [var (dfa, q, _), ..] } && ReferenceEquals(dfa.Witness(q), witness);
+
+    /// <summary>A witness whose X starts with fewer bytes than this is not worth a seed mask and break trie.</summary>
+    private const int WideWitnessBytes = 8;
 
     private ByteDfa? lastWitness;
     private TokenTrie.InsideMemo? lastWitnessMemo;
 
-    /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
-    private const int SeededSubtreeTokens = 4096;
 
     /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
     private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)
@@ -581,10 +623,26 @@ public sealed class TokenMatcher
         return false;
     }
 
-    private TokenGrammar.StateInfo Info(int state) => grammar.StateInfos.GetOrAdd(state, static _ => new TokenGrammar.StateInfo());
+    private TokenGrammar.StateInfo Info(int state) => grammar.Info(state);
 
-    private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata) =>
-        automata.Select(a => (a.Dfa, a.State, grammar.Trie.MemoFor(a.Dfa))).ToArray();
+    /// <summary>The facts of the state a learned byte leads to, or null when the byte is refused or not learned yet.</summary>
+    private TokenGrammar.StateInfo? NextOf(TokenGrammar.StateInfo info, int value) => info.Next[value] is var next and > 0 ? grammar.Info(next) : null;
+
+    private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata)
+    {
+        if (automata.Length == 0)
+        {
+            return [];
+        }
+
+        var result = new (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[automata.Length];
+        for (var i = 0; i < automata.Length; i++)
+        {
+            result[i] = (automata[i].Dfa, automata[i].State, grammar.Trie.MemoFor(automata[i].Dfa));
+        }
+
+        return result;
+    }
 
     /// <summary>Feeds the matcher the path bytes it has not seen, up to <paramref name="depth"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -633,7 +691,6 @@ public sealed class TokenMatcher
         }
 
         bytes.Rollback(1);
-        info.NextInfo[value] = next;
         info.Next[value] = state;
         return state;
     }
@@ -650,12 +707,6 @@ public sealed class TokenMatcher
                 Describe(next, bytes.RunningAutomata(), bytes.SoleScannerIsAutomaton());
             }
         });
-        for (var b = 0; b < 256; b++)
-        {
-            // Readers that find a next state before its facts look the facts up themselves.
-            info.NextInfo[b] = info.Next[b] > 0 ? Info(info.Next[b]) : null;
-        }
-
         info.Learned = true;
     }
 

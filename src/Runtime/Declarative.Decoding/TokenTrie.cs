@@ -135,10 +135,35 @@ internal sealed class TokenTrie
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void MarkBelow(int node, Span<uint> mask)
     {
-        foreach (var id in TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]))
+        var count = SubtreeEnd[node] - SubtreeStart[node];
+        if (count >= WideSubtreeTokens)
+        {
+            // Token ids are scattered over the mask: for a large subtree one OR of its mask (made once) beats a store
+            // per token.
+            Or(wideSubtrees.GetOrAdd(node, static (n, trie) => trie.SubtreeMask(n), this), mask);
+            return;
+        }
+
+        foreach (var id in TokensInOrder.AsSpan(SubtreeStart[node], count))
         {
             mask[id >> 5] |= 1u << (id & 31);
         }
+    }
+
+    /// <summary>Subtrees with at least this many tokens are marked from a mask of their own (made on first use).</summary>
+    private const int WideSubtreeTokens = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, uint[]> wideSubtrees = new();
+
+    private uint[] SubtreeMask(int node)
+    {
+        var made = new uint[MaskWords];
+        foreach (var id in TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]))
+        {
+            made[id >> 5] |= 1u << (id & 31);
+        }
+
+        return made;
     }
 
     private static void Or(ReadOnlySpan<uint> source, Span<uint> target)
@@ -211,7 +236,27 @@ internal sealed class TokenTrie
             mask[id >> 5] &= ~(1u << (id & 31));
         }
 
-        foreach (var id in TokensInOrder.AsSpan(SubtreeStart[node], SubtreeEnd[node] - SubtreeStart[node]))
+        var count = SubtreeEnd[node] - SubtreeStart[node];
+        if (count >= WideSubtreeTokens)
+        {
+            var below = wideSubtrees.GetOrAdd(node, static (n, trie) => trie.SubtreeMask(n), this);
+            var n = Math.Min(below.Length, mask.Length);
+            var to = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, System.Numerics.Vector<uint>>(mask[..n]);
+            var from = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, System.Numerics.Vector<uint>>(below.AsSpan(0, n));
+            for (var v = 0; v < to.Length; v++)
+            {
+                to[v] &= ~from[v];
+            }
+
+            for (var w = to.Length * System.Numerics.Vector<uint>.Count; w < n; w++)
+            {
+                mask[w] &= ~below[w];
+            }
+
+            return;
+        }
+
+        foreach (var id in TokensInOrder.AsSpan(SubtreeStart[node], count))
         {
             mask[id >> 5] &= ~(1u << (id & 31));
         }
@@ -423,8 +468,22 @@ internal sealed class TokenTrie
             }
         }
 
-        OrInsideBelow(witness, 0, new uint[MaskWords]);
+        var scratch = new uint[MaskWords];
+        OrInsideBelow(witness, 0, scratch);
         _ = BreakTrie(witness, 0);
+        OrAfterFirstByte(witness, scratch);
+
+        // Below the root, the walk seeds large subtrees from the same facts (a key whose first bytes are a declared
+        // name's, then any string): learned here too, so the first schema to reach one does not pay for it.
+        for (var node = 1; node < NodeCount; node++)
+        {
+            if (SubtreeEnd[node] - SubtreeStart[node] >= SeededSubtreeTokens)
+            {
+                OrInsideBelow(witness, node, scratch);
+                _ = BreakTrie(witness, node);
+            }
+        }
+
         Volatile.Write(ref characterCounts, CountCharacters(witness));
         JsonChars = witness;
     }
@@ -454,6 +513,9 @@ internal sealed class TokenTrie
             }
         }
     }
+    /// <summary>Below the root, subtrees with at least this many tokens get a witness's seed mask (one per vocabulary, automaton and node).</summary>
+    internal const int SeededSubtreeTokens = 4096;
+
     /// <summary>The memo of an automaton (kept by callers that ask often, to skip the lookup); it lives as long as the automaton.</summary>
     public InsideMemo MemoFor(ByteDfa dfa) => inside.GetValue(dfa, d => new InsideMemo(this, d));
 
