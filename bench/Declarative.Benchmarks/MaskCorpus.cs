@@ -139,7 +139,7 @@ internal static class MaskCorpus
     private static string Line(string name, List<double> values)
     {
         values.Sort();
-        double At(double q) => values.Count == 0 ? 0 : values[Math.Min(values.Count - 1, (int)Math.Ceiling(q * values.Count) - 1)];
+        double At(double q) => Percentiles.Of(values, q);
         return FormattableString.Invariant($"{name} n={values.Count} p50={At(0.5):F1}us p99={At(0.99):F1}us max={At(1):F1}us mean={(values.Count == 0 ? 0 : values.Average()):F1}us");
     }
 
