@@ -113,6 +113,12 @@ public sealed class RagModuleTests
         Assert.DoesNotContain("filler", extractRequest, StringComparison.Ordinal);
         Assert.Contains("The default port is 8080 [m#1:0]", lm.Requests[1].Messages[^1].Text, StringComparison.Ordinal);
         Assert.Equal(["extract", "answer"], module.NamedPredictors().Select(p => p.Name));
+
+        // Retrieved passages, and the facts drawn from them, are untrusted inputs: UseGuards spotlights and scans them.
+        Assert.Equal(["passages"], Untrusted(lm.Requests[0].Options));
+        Assert.Equal(["facts"], Untrusted(lm.Requests[1].Options));
+        static string[] Untrusted(Microsoft.Extensions.AI.ChatOptions? o) =>
+            Assert.IsType<string[]>(o?.AdditionalProperties?.TryGetValue(OptionKeys.UntrustedFields, out var v) == true ? v : null);
     }
 
     [Fact]

@@ -33,6 +33,23 @@ public static class OptionKeys
     /// </summary>
     public const string UntrustedFields = "declarative.guard.untrusted_fields";
 
+    /// <summary>
+    /// The names of the call's input fields, in order (a <see cref="string"/> array), set by every predictor call: the
+    /// guard middleware splits a request into fields at these headers only, so a <c>[[ ## answer ## ]]</c> written inside
+    /// a field's value stays inside it (and is found as a fake field marker) instead of starting a field of its own.
+    /// Not part of the cache key (it follows from the request).
+    /// </summary>
+    public const string InputFields = "declarative.input_fields";
+
+    /// <summary>
+    /// Input fields whose value is itself a run of <c>[[ ## name ## ]]</c> sections the runtime formatted (ReAct's
+    /// trajectory: <c>thought_0</c>, <c>tool_name_0</c>, <c>tool_args_0</c>, <c>observation_0</c>, …): an
+    /// <c>IReadOnlyDictionary&lt;string, IReadOnlyList&lt;string&gt;&gt;</c> from the field to the names of the headers it
+    /// holds, in order. Guards treat exactly those headers as structure, not as fake field markers; any other header
+    /// inside the field, or one of them twice, still is one. Absent when no field is structured.
+    /// </summary>
+    public const string StructuredFields = "declarative.structured_fields";
+
     /// <summary>On a response: <see langword="true"/> when it came from the cache.</summary>
     public const string CacheHit = "declarative.cache_hit";
 

@@ -39,6 +39,37 @@ public class ReActTests
         Assert.Contains("[[ ## observation_1 ## ]]\nCompleted.", requests[2].Messages[^1].Text);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_trajectory_is_an_untrusted_input_unless_told_otherwise(bool untrusted)
+    {
+        var client = new ScriptedChatClient()
+            .Step("I should add.", "add", ("a", "2"), ("b", "3"))
+            .Step("I have it.", "finish")
+            .Answer(("reasoning", "2 + 3 = 5"), ("answer", "5"));
+        var agent = new ReAct("question -> answer", [Add()], new ReActOptions { UntrustedTrajectory = untrusted });
+
+        await agent.InvokeAsync(Question("What is 2 + 3?"), new RunContext(client));
+
+        Assert.Equal(untrusted, agent.React.Signature["trajectory"].Untrusted);
+        Assert.Equal(untrusted, agent.Extract.Signature["trajectory"].Untrusted);
+        Assert.False(agent.React.Signature["question"].Untrusted);
+        Assert.Equal(3, client.Requests.Count);
+        foreach (var request in client.Requests)
+        {
+            var sent = request.Options?.AdditionalProperties?.TryGetValue(OptionKeys.UntrustedFields, out var names) == true ? names : null;
+            if (untrusted)
+            {
+                Assert.Equal(["trajectory"], Assert.IsType<string[]>(sent));
+            }
+            else
+            {
+                Assert.Null(sent);
+            }
+        }
+    }
+
     [Fact]
     public void Tool_name_is_constrained_and_predictors_are_named_as_in_dspy()
     {

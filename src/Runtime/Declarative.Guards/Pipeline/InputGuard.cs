@@ -20,6 +20,10 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         }
 
         var untrusted = Untrusted(chatOptions);
+        var structured = Structured(chatOptions);
+        var fields = chatOptions?.AdditionalProperties?.TryGetValue(OptionKeys.InputFields, out var declared) == true && declared is IEnumerable<string> names
+            ? names.ToHashSet(StringComparer.Ordinal)
+            : null;
         var texts = new List<(int Message, int Content, InputSections.Section Section, bool Untrusted)>();
         for (var m = 0; m < messages.Count; m++)
         {
@@ -35,7 +39,7 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
                     continue;
                 }
 
-                var sections = InputSections.Parse(text);
+                var sections = InputSections.Parse(text, fields);
                 if (sections.Count == 0)
                 {
                     texts.Add((m, c, new InputSections.Section("(message)", 0, text.Length), untrusted.Contains("*")));
@@ -83,7 +87,9 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         }
 
         var scanned = Enumerable.Range(0, texts.Count).Where(i => texts[i].Untrusted || options.ScanTrustedInputs).ToArray();
-        var reports = await options.Detector.DetectAsync(scanned.Select(i => values[i]).ToArray(), cancellationToken).ConfigureAwait(false);
+        var reports = await options.Detector.DetectAsync(
+            scanned.Select(i => structured.TryGetValue(texts[i].Section.Name, out var names) ? InputSections.Unstructure(values[i], names) : values[i]).ToArray(),
+            cancellationToken).ConfigureAwait(false);
         double score = 0;
         for (var k = 0; k < scanned.Length; k++)
         {
@@ -99,6 +105,22 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         var rewritten = Rewrite(messages, texts, values, out var redactions);
         findings.AddRange(redactions);
         return new InputResult(rewritten, key, score, findings, [], injection);
+    }
+
+    /// <summary>The fields holding sections the runtime formatted (<see cref="OptionKeys.StructuredFields"/>), with their header names.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> Structured(ChatOptions? chatOptions)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (chatOptions?.AdditionalProperties?.TryGetValue(OptionKeys.StructuredFields, out var value) == true
+            && value is IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> fields)
+        {
+            foreach (var (field, names) in fields)
+            {
+                result[field] = names;
+            }
+        }
+
+        return result;
     }
 
     private HashSet<string> Untrusted(ChatOptions? chatOptions)

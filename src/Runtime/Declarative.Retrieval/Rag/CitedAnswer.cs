@@ -18,14 +18,18 @@ public sealed partial class CitedAnswer : Module
     public ContextBudget? Budget { get; }
 
     /// <summary>The first stage: passages to facts with citations.</summary>
+    /// <remarks>The passages are an untrusted input: under <c>UseGuards</c> they are spotlighted and scanned for injection.</remarks>
     public Predict Extract { get; } = new(Signature.Parse(
         "question, passages: list[str] -> facts: list[str]",
-        "From the passages, extract the facts needed to answer the question, leaving out passages that are not relevant. Each passage starts with its id in square brackets; end every fact with the id of the passage it comes from, in square brackets."));
+        "From the passages, extract the facts needed to answer the question, leaving out passages that are not relevant. Each passage starts with its id in square brackets; end every fact with the id of the passage it comes from, in square brackets.")
+        .WithField("passages", f => f with { Untrusted = true }));
 
     /// <summary>The second stage: facts to an answer and the ids it relies on.</summary>
+    /// <remarks>The facts come from the passages and stay untrusted (an instruction copied into a fact is still data).</remarks>
     public Predict Answer { get; } = new(Signature.Parse(
         "question, facts: list[str] -> answer, citations: list[str]",
-        "Answer the question using only the facts. In citations, list the passage ids (the bracketed ids at the end of the facts) that the answer relies on."));
+        "Answer the question using only the facts. In citations, list the passage ids (the bracketed ids at the end of the facts) that the answer relies on.")
+        .WithField("facts", f => f with { Untrusted = true }));
 
     /// <summary>Extracts facts, then answers.</summary>
     /// <param name="question">The question.</param>

@@ -35,6 +35,9 @@ public sealed record CallSettings
     /// </summary>
     public IReadOnlyList<string>? UntrustedFields { get; init; }
 
+    /// <summary>Input fields holding sections the runtime formatted, sent under <see cref="OptionKeys.StructuredFields"/> (set by ReAct).</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<string>>? StructuredFields { get; init; }
+
     /// <summary>
     /// Settings from <paramref name="overrides"/> where set, otherwise from this; <see cref="UntrustedFields"/> are
     /// united, so a more specific setting never drops a name.
@@ -51,6 +54,7 @@ public sealed record CallSettings
         RolloutId = overrides.RolloutId ?? RolloutId,
         ModelId = overrides.ModelId ?? ModelId,
         UntrustedFields = Unite(UntrustedFields, overrides.UntrustedFields),
+        StructuredFields = overrides.StructuredFields ?? StructuredFields,
     };
 
     private static IReadOnlyList<string>? Unite(IReadOnlyList<string>? first, IReadOnlyList<string>? second) =>

@@ -255,6 +255,12 @@ public class Predict : Module, IInvokableModule
 
         adapter.ConfigureOptions(signature, options);
         UntrustedInputs.AddTo(signature, settings.UntrustedFields, options);
+        (options.AdditionalProperties ??= [])[OptionKeys.InputFields] = signature.InputFields.Select(f => f.Name).ToArray();
+        if (settings.StructuredFields is { Count: > 0 } structured)
+        {
+            (options.AdditionalProperties ??= [])[OptionKeys.StructuredFields] = structured;
+        }
+
         return context.Client.GetResponseAsync(messages, options, cancellationToken);
     }
 

@@ -51,8 +51,9 @@ public sealed class ReAct : Module, IInvokableModule
 
         this.tools = byName;
         Signature = signature;
-        react = new Predict(ReactSignature(signature, byName.Values));
-        extract = new ChainOfThought(signature.Append(new Field("trajectory", FieldRole.Input)).WithInstructions(signature.Instructions));
+        var trajectory = new Field("trajectory", FieldRole.Input) { Untrusted = this.options.UntrustedTrajectory };
+        react = new Predict(ReactSignature(signature, byName.Values, trajectory));
+        extract = new ChainOfThought(signature.Append(trajectory).WithInstructions(signature.Instructions));
     }
 
     /// <summary>Creates the agent for a string signature such as <c>"question -> answer"</c>.</summary>
@@ -134,9 +135,13 @@ public sealed class ReAct : Module, IInvokableModule
         for (var attempt = 0; ; attempt++)
         {
             var withTrajectory = new Dictionary<string, object?>(inputs) { ["trajectory"] = FormatTrajectory(trajectory, context.Adapter) };
+            var structured = (settings ?? new CallSettings()) with
+            {
+                StructuredFields = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { ["trajectory"] = trajectory.Select(p => p.Key).ToArray() },
+            };
             try
             {
-                return (await predictor.InvokeAsync(withTrajectory, context, settings, cancellationToken).ConfigureAwait(false), truncated);
+                return (await predictor.InvokeAsync(withTrajectory, context, structured, cancellationToken).ConfigureAwait(false), truncated);
             }
             catch (Exception ex) when (options.IsContextOverflow(ex) && !cancellationToken.IsCancellationRequested)
             {
@@ -186,7 +191,7 @@ public sealed class ReAct : Module, IInvokableModule
         return result;
     }
 
-    private static Signature ReactSignature(Signature signature, IEnumerable<AIFunction> tools)
+    private static Signature ReactSignature(Signature signature, IEnumerable<AIFunction> tools, Field trajectory)
     {
         var inputs = string.Join(", ", signature.InputFields.Select(f => $"`{f.Name}`"));
         var outputs = string.Join(", ", signature.OutputFields.Select(f => $"`{f.Name}`"));
@@ -215,7 +220,7 @@ public sealed class ReAct : Module, IInvokableModule
         lines.Add("When providing `next_tool_args`, the value inside the field must be in JSON format");
 
         var fields = signature.InputFields
-            .Append(new Field("trajectory", FieldRole.Input))
+            .Append(trajectory)
             .Append(new Field("next_thought", FieldRole.Output))
             .Append(new Field("next_tool_name", FieldRole.Output, TypeShape.Literal(names)))
             .Append(new Field("next_tool_args", FieldRole.Output, TypeShape.Dictionary(TypeShape.String)));

@@ -17,6 +17,14 @@ public sealed class ReActOptions
     /// </summary>
     public int MaxTruncations { get; init; } = 3;
 
+    /// <summary>
+    /// Whether the trajectory (the agent's past thoughts, tool calls and the tools' observations) is sent as an untrusted
+    /// input (default <see langword="true"/>): tool results are data from outside, so under <c>UseGuards</c> they are
+    /// spotlighted and scanned for injection like any untrusted field. Set <see langword="false"/> only when every tool
+    /// returns text you control.
+    /// </summary>
+    public bool UntrustedTrajectory { get; init; } = true;
+
     /// <summary>Recognises a context overflow (default <see cref="ContextWindowExceededException.IsContextOverflow"/>).</summary>
     public Func<Exception, bool> IsContextOverflow { get; init; } = ContextWindowExceededException.IsContextOverflow;
 

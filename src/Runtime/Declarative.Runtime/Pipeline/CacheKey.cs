@@ -135,9 +135,9 @@ internal static class CacheKey
             writer.WriteStartObject("extra");
             foreach (var (key, value) in extra.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                if (key is OptionKeys.Predictor or OptionKeys.Grammar)
+                if (key is OptionKeys.Predictor or OptionKeys.Grammar or OptionKeys.StructuredFields or OptionKeys.InputFields)
                 {
-                    continue; // which predictor asks does not change the answer; the grammar follows from the request
+                    continue; // which predictor asks does not change the answer; the grammar and the structure follow from the request
                 }
 
                 writer.WritePropertyName(key);
