@@ -49,6 +49,8 @@ public class PlannerAgentTests
         Assert.Contains("(2) module summarize: Summarizes a text. Arguments: {\"text\": str}", requests[0].Messages[^1].Text);
         Assert.Contains("[[ ## text ## ]]\nFound: Paris is the capital of France.", requests[1].Messages[^1].Text);
         Assert.Contains("Step 2: summarize", requests[2].Messages[^1].Text);
+        Assert.Equal(["executed_steps"], Assert.IsType<string[]>(requests[2].Options!.AdditionalProperties![OptionKeys.UntrustedFields])); // results are data from outside
+        Assert.False(requests[0].Options!.AdditionalProperties!.ContainsKey(OptionKeys.UntrustedFields));
         Assert.Equal(["search", "summarize"], agent.Planner.Signature["plan"].Shape.Element!.Properties[0].Shape.Choices);
         Assert.Equal(["plan", "answer.predict", "modules.summarize.predict"], agent.NamedPredictors().Select(p => p.Name));
     }

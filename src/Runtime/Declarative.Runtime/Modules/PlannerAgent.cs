@@ -55,7 +55,7 @@ public sealed partial class PlannerAgent : Module, IInvokableModule
         Signature = signature;
         catalogue = Catalogue(byName.Values, this.modules);
         plan = new Predict(PlanSignature(signature, names));
-        answer = new ChainOfThought(signature.Append(new Field("executed_steps", FieldRole.Input) { Description = "The steps of the plan and their results" }));
+        answer = new ChainOfThought(signature.Append(new Field("executed_steps", FieldRole.Input) { Description = "The steps of the plan and their results", Untrusted = this.options.UntrustedResults }));
     }
 
     /// <summary>The signature the agent answers.</summary>

@@ -11,6 +11,12 @@ public sealed class PlannerOptions
     /// <summary>What the agent may do with its tools (default <see cref="ToolPolicy.Default"/>); registered modules are not subject to it.</summary>
     public ToolPolicy Policy { get; init; } = ToolPolicy.Default;
 
+    /// <summary>
+    /// Whether the executed steps (with the tools' and modules' results) are sent to the answering step as an untrusted
+    /// input (default <see langword="true"/>): under <c>UseGuards</c> they are spotlighted and scanned for injection.
+    /// </summary>
+    public bool UntrustedResults { get; init; } = true;
+
     internal void Validate()
     {
         if (MaxSteps < 1)
