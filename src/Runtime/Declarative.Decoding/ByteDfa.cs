@@ -8,7 +8,7 @@ namespace Declarative.Decoding;
 /// a pattern). The matcher runs it as one terminal, and the token-mask walk can accept a whole trie subtree at once
 /// when every path below stays inside the automaton.
 /// </summary>
-internal sealed class ByteDfa
+internal sealed partial class ByteDfa
 {
     /// <summary>The most states an automaton may grow to (rows are built as matching reaches them).</summary>
     internal const int MaxStates = 1 << 16;
@@ -39,13 +39,10 @@ internal sealed class ByteDfa
         // Bytes no edge tells apart form one class: a row is computed once per class, not once per byte.
         var boundary = new bool[257];
         boundary[0] = true;
-        foreach (var edges in nfa.Edges)
+        foreach (var (first, last, _) in nfa.AllEdges)
         {
-            foreach (var (first, last, _) in edges)
-            {
-                boundary[first] = true;
-                boundary[last + 1] = true;
-            }
+            boundary[first] = true;
+            boundary[last + 1] = true;
         }
 
         classOf = new byte[256];
@@ -105,7 +102,7 @@ internal sealed class ByteDfa
                     rowsBuilt += rows[q] is null ? 0 : 1;
                 }
 
-                return nfa.Edges.Sum(e => 32L + (e.Count * 12L)) + sets.Sum(set => 48L + (set.Length * 4L)) + (rowsBuilt * 1048L);
+                return nfa.ApproximateBytes + sets.Sum(set => 48L + (set.Length * 4L)) + (rowsBuilt * 1048L);
             }
         }
     }
@@ -630,12 +627,12 @@ internal sealed class ByteDfa
             int i = 0, j = 0;
             while (true)
             {
-                while (i < a.Length && nfa.Edges[a[i]].Count == 0)
+                while (i < a.Length && nfa.EdgesOf(a[i]).IsEmpty)
                 {
                     i++;
                 }
 
-                while (j < b.Length && nfa.Edges[b[j]].Count == 0)
+                while (j < b.Length && nfa.EdgesOf(b[j]).IsEmpty)
                 {
                     j++;
                 }
@@ -727,7 +724,7 @@ internal sealed class ByteDfa
             Array.Clear(start, 0, classes + 1);
             foreach (var s in members)
             {
-                foreach (var (first, last, _) in nfa.Edges[s])
+                foreach (var (first, last, _) in nfa.EdgesOf(s))
                 {
                     for (int k = classOf[first], end = classOf[last]; k <= end; k++)
                     {
@@ -751,7 +748,7 @@ internal sealed class ByteDfa
             Array.Copy(start, fill, classes);
             foreach (var s in members)
             {
-                foreach (var (first, last, to) in nfa.Edges[s])
+                foreach (var (first, last, to) in nfa.EdgesOf(s))
                 {
                     for (int k = classOf[first], end = classOf[last]; k <= end; k++)
                     {
@@ -845,228 +842,5 @@ internal sealed class ByteDfa
         public override bool Equals(object? obj) => obj is StateSet other && Equals(other);
 
         public override int GetHashCode() => hash;
-    }
-
-    private sealed class Nfa(int maxStates)
-    {
-        public List<List<(int First, int Last, int To)>> Edges { get; } = [];
-
-        private readonly List<List<int>> epsilon = [];
-
-        private readonly Dictionary<(string Rule, int To), int> entries = [];
-
-        public List<List<int>> Epsilon => epsilon;
-
-        /// <summary>States from which every string of some X* (and every prefix of one) keeps the automaton alive, with that X: the loop of X* and the start of each required X of X{m,}.</summary>
-        public List<(int State, GrammarNode Item)> Loops { get; } = [];
-
-        public int NewState()
-        {
-            if (Edges.Count >= maxStates)
-            {
-                throw new InvalidOperationException("too large");
-            }
-
-            Edges.Add([]);
-            epsilon.Add([]);
-            return Edges.Count - 1;
-        }
-
-        // Scratch of Closure (called under the automaton's gate): a visit stamp per NFA state and a stack.
-        private int[] stamps = [];
-        private int stamp;
-        private readonly Stack<int> stack = new();
-        private readonly List<int> reached = [];
-
-        public int[] Closure(IEnumerable<int> states)
-        {
-            if (stamps.Length < Edges.Count)
-            {
-                stamps = new int[Math.Max(Edges.Count, stamps.Length * 2)];
-            }
-
-            if (++stamp == int.MaxValue)
-            {
-                Array.Clear(stamps);
-                stamp = 1;
-            }
-
-            stack.Clear();
-            reached.Clear();
-            foreach (var s in states)
-            {
-                stack.Push(s);
-            }
-
-            while (stack.Count > 0)
-            {
-                var s = stack.Pop();
-                if (stamps[s] != stamp)
-                {
-                    stamps[s] = stamp;
-                    reached.Add(s);
-                    foreach (var t in epsilon[s])
-                    {
-                        stack.Push(t);
-                    }
-                }
-            }
-
-            var result = reached.ToArray();
-            Array.Sort(result);
-            return result;
-        }
-
-        public bool Build(GrammarNode node, int from, int to, Func<string, GrammarNode?> rule, HashSet<string> expanding)
-        {
-            try
-            {
-                return Add(node, from, to, rule, expanding);
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
-            }
-        }
-
-        private bool Add(GrammarNode node, int from, int to, Func<string, GrammarNode?> rule, HashSet<string> expanding)
-        {
-            switch (node)
-            {
-                case LiteralNode literal:
-                    var bytes = Encoding.UTF8.GetBytes(literal.Text);
-                    var current = from;
-                    for (var i = 0; i < bytes.Length; i++)
-                    {
-                        var target = i == bytes.Length - 1 ? to : NewState();
-                        Edges[current].Add((bytes[i], bytes[i], target));
-                        current = target;
-                    }
-
-                    if (bytes.Length == 0)
-                    {
-                        epsilon[from].Add(to);
-                    }
-
-                    return true;
-                case CharClassNode charClass:
-                    foreach (var range in charClass.Ranges)
-                    {
-                        foreach (var sequence in Utf8Ranges.Split(range.First, range.Last))
-                        {
-                            var state = from;
-                            for (var i = 0; i < sequence.Length; i++)
-                            {
-                                var target = i == sequence.Length - 1 ? to : NewState();
-                                Edges[state].Add((sequence[i].First, sequence[i].Last, target));
-                                state = target;
-                            }
-                        }
-                    }
-
-                    return true;
-                case SequenceNode sequence:
-                    var at = from;
-                    for (var i = 0; i < sequence.Items.Count; i++)
-                    {
-                        var target = i == sequence.Items.Count - 1 ? to : NewState();
-                        if (!Add(sequence.Items[i], at, target, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        at = target;
-                    }
-
-                    if (sequence.Items.Count == 0)
-                    {
-                        epsilon[from].Add(to);
-                    }
-
-                    return true;
-                case ChoiceNode choice:
-                    foreach (var alternative in choice.Alternatives)
-                    {
-                        if (!Add(alternative, from, to, rule, expanding))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                case RepeatNode repeat:
-                    var position = from;
-                    for (var i = 0; i < repeat.Min; i++)
-                    {
-                        if (repeat.Max is null)
-                        {
-                            // X…X X*: from the start of each required X any string of X* keeps the automaton alive too.
-                            Loops.Add((position, repeat.Item));
-                        }
-
-                        var target = NewState();
-                        if (!Add(repeat.Item, position, target, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        position = target;
-                    }
-
-                    if (repeat.Max is null)
-                    {
-                        var loop = NewState();
-                        Loops.Add((loop, repeat.Item));
-                        epsilon[position].Add(loop);
-                        var back = NewState();
-                        if (!Add(repeat.Item, loop, back, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        epsilon[back].Add(loop);
-                        epsilon[loop].Add(to);
-                        return true;
-                    }
-
-                    for (var i = repeat.Min; i < repeat.Max.Value; i++)
-                    {
-                        epsilon[position].Add(to);
-                        var target = NewState();
-                        if (!Add(repeat.Item, position, target, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        position = target;
-                    }
-
-                    epsilon[position].Add(to);
-                    return true;
-                case RuleRefNode reference:
-                    // A rule already made for the same continuation is joined (this is how a right-recursive rule, a
-                    // tail call back into a rule being expanded, stays regular); a rule being expanded for another
-                    // continuation is recursion in the middle, which no automaton matches.
-                    if (entries.TryGetValue((reference.Name, to), out var entry))
-                    {
-                        epsilon[from].Add(entry);
-                        return true;
-                    }
-
-                    if (!expanding.Add(reference.Name) || rule(reference.Name) is not { } body)
-                    {
-                        return false;
-                    }
-
-                    entry = NewState();
-                    entries[(reference.Name, to)] = entry;
-                    epsilon[from].Add(entry);
-                    var ok = Add(body, entry, to, rule, expanding);
-                    expanding.Remove(reference.Name);
-                    return ok;
-                default:
-                    return false;
-            }
-        }
     }
 }
