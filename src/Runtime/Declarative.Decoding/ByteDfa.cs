@@ -28,6 +28,7 @@ internal sealed partial class ByteDfa
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];
     private bool[] accepting = new bool[8];
+    private bool[] moves = new bool[8];
     private ByteSet[] allowed = new ByteSet[8];
     private int[] witnessLoop = new int[8];
 
@@ -109,6 +110,12 @@ internal sealed partial class ByteDfa
 
     /// <summary>Whether the automaton may stop in <paramref name="state"/>.</summary>
     public bool IsAccepting(int state) => Volatile.Read(ref accepting)[state];
+
+    /// <summary>
+    /// Whether the automaton can take no byte from <paramref name="state"/> (it can only end): known from its NFA
+    /// states when the state is made, without building its row.
+    /// </summary>
+    public bool TakesNoByte(int state) => !Volatile.Read(ref moves)[state];
 
     /// <summary>The bytes that keep the automaton alive from <paramref name="state"/>.</summary>
     public ByteSet AllowedAt(int state)
@@ -300,6 +307,27 @@ internal sealed partial class ByteDfa
     }
 
     private static readonly object NoWitness = new();
+
+    // The X* automaton (or NoWitness) by X, compared by structure: every new key automaton of a schema asks for the
+    // same few, and finding them here skips gathering the rules X reaches and the build key of X*.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<GrammarNode, object> WitnessByItem = new();
+
+    private static object WitnessOf(GrammarNode item)
+    {
+        if (WitnessByItem.TryGetValue(item, out var known))
+        {
+            return known;
+        }
+
+        // Bounded like the automata themselves: cleared when it grows large.
+        if (WitnessByItem.Count > 4096)
+        {
+            WitnessByItem.Clear();
+        }
+
+        // X* on its own (X may hold rule references only in grammar-specific automata, which have no shared X*).
+        return WitnessByItem.GetOrAdd(item, static x => TryBuild(GrammarNode.Star(x), _ => null) ?? NoWitness);
+    }
     private object?[]? witnesses;
 
     /// <summary>
@@ -321,8 +349,7 @@ internal sealed partial class ByteDfa
         var witness = Volatile.Read(ref known[loop]);
         if (witness is null)
         {
-            // X* on its own (X may hold rule references only in grammar-specific automata, which have no shared X*).
-            witness = TryBuild(GrammarNode.Star(nfa.Loops[loop].Item), _ => null) ?? NoWitness;
+            witness = WitnessOf(nfa.Loops[loop].Item);
             Volatile.Write(ref known[loop], witness);
         }
 
@@ -442,7 +469,7 @@ internal sealed partial class ByteDfa
             var (w, d) = pending.Pop();
             if (witness.IsAccepting(w))
             {
-                if (!IsAccepting(d) || !AllowedAt(d).IsEmpty)
+                if (!IsAccepting(d) || !TakesNoByte(d))
                 {
                     return false;
                 }
@@ -674,6 +701,9 @@ internal sealed partial class ByteDfa
             // Grow by copying; readers holding the old arrays still find every state they were given.
             var size = id * 2;
             var newAccepting = new bool[size];
+            var newMoves = new bool[size];
+            Array.Copy(moves, newMoves, id);
+            Volatile.Write(ref moves, newMoves);
             var newAllowed = new ByteSet[size];
             var newRows = new int[]?[size];
             var newWitnessLoop = new int[size];
@@ -688,6 +718,17 @@ internal sealed partial class ByteDfa
         }
 
         accepting[id] = Array.BinarySearch(states, end) >= 0;
+        var anyEdge = false;
+        foreach (var s in states)
+        {
+            if (!nfa.EdgesOf(s).IsEmpty)
+            {
+                anyEdge = true;
+                break;
+            }
+        }
+
+        moves[id] = anyEdge;
         witnessLoop[id] = -1;
         for (var loop = 0; loop < nfa.Loops.Count; loop++)
         {

@@ -554,7 +554,7 @@ public sealed partial class GrammarMatcher
     /// Whether an item before an automaton can take no more bytes (a one-character lexeme just read, say): it only
     /// ended, which the set's closure already followed, so it scans nothing and does not count as a running automaton.
     /// </summary>
-    private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].AllowedAt(item.State).IsEmpty;
+    private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].TakesNoByte(item.State);
 
     /// <summary>Whether the item's dot stands before a terminal (a byte set or an automaton), which it returns.</summary>
     private bool Scans(in Item item, out int symbol)
