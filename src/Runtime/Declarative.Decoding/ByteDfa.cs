@@ -24,7 +24,8 @@ internal sealed partial class ByteDfa
     private int[] rowStart = [];
     private int[] rowFill = [];
     private int[] rowFlat = new int[64];
-    private readonly List<(int[] Targets, int State)> rowMet = [];
+    private readonly List<(int Start, int Length, int State)> rowMet = [];
+    private int[] rowByClass = [];
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];
     private bool[] accepting = new bool[8];
@@ -384,8 +385,20 @@ internal sealed partial class ByteDfa
 
     private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness)
     {
-        var seen = new HashSet<(int W, int D)> { (witnessState, state) };
-        var pending = new Stack<(int W, int D)>();
+        var scratch = ProductScratch.Rent();
+        try
+        {
+            return CheckInStep(state, witnessState, loop, witness, scratch.Seen, scratch.Pending);
+        }
+        finally
+        {
+            ProductScratch.Return(scratch);
+        }
+    }
+
+    private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
+    {
+        seen.Add((witnessState, state));
         pending.Push((witnessState, state));
         while (pending.Count > 0)
         {
@@ -461,8 +474,20 @@ internal sealed partial class ByteDfa
 
     private bool CheckCompletes(int state, int witnessState, ByteDfa witness)
     {
-        var seen = new HashSet<(int W, int D)> { (witnessState, state) };
-        var pending = new Stack<(int W, int D)>();
+        var scratch = ProductScratch.Rent();
+        try
+        {
+            return CheckCompletes(state, witnessState, witness, scratch.Seen, scratch.Pending);
+        }
+        finally
+        {
+            ProductScratch.Return(scratch);
+        }
+    }
+
+    private bool CheckCompletes(int state, int witnessState, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
+    {
+        seen.Add((witnessState, state));
         pending.Push((witnessState, state));
         while (pending.Count > 0)
         {
@@ -757,7 +782,7 @@ internal sealed partial class ByteDfa
 
             var members = sets[state];
             var classes = classRepresentative.Length;
-            var byClass = new int[classes];
+            var byClass = rowByClass.Length >= classes ? rowByClass : rowByClass = new int[classes];
 
             // The NFA targets of each class, gathered in one pass over the members' edges (an edge covers a run of
             // classes), in member and edge order: counted first, then laid out class after class.
@@ -812,9 +837,9 @@ internal sealed partial class ByteDfa
                 // Most classes of a row lead to the same few NFA targets (gathered in the same order), and rows of other
                 // states to the same ones again: each list is looked up once per row and closed once per automaton.
                 var id = -1;
-                foreach (var (list, known) in met)
+                foreach (var (metStart, metLength, known) in met)
                 {
-                    if (gathered.SequenceEqual(list))
+                    if (gathered.SequenceEqual(flat.AsSpan(metStart, metLength)))
                     {
                         id = known;
                         break;
@@ -832,7 +857,7 @@ internal sealed partial class ByteDfa
                         byTargets[targetSet] = id;
                     }
 
-                    met.Add((gathered.ToArray(), id));
+                    met.Add((start[k], gathered.Length, id));
                 }
 
                 byClass[k] = id;
@@ -883,5 +908,29 @@ internal sealed partial class ByteDfa
         public override bool Equals(object? obj) => obj is StateSet other && Equals(other);
 
         public override int GetHashCode() => hash;
+    }
+
+    /// <summary>
+    /// The visited pairs and the pending stack of a walk over the product of two automata, kept per thread and reused:
+    /// each new automaton of a schema runs several such walks. A walk that starts another (a check met partway asks the
+    /// loop's own) rents a second one.
+    /// </summary>
+    private sealed class ProductScratch
+    {
+        [ThreadStatic]
+        private static Stack<ProductScratch>? free;
+
+        public HashSet<(int W, int D)> Seen { get; } = [];
+
+        public Stack<(int W, int D)> Pending { get; } = new();
+
+        public static ProductScratch Rent() => free is { Count: > 0 } pool ? pool.Pop() : new ProductScratch();
+
+        public static void Return(ProductScratch scratch)
+        {
+            scratch.Seen.Clear();
+            scratch.Pending.Clear();
+            (free ??= new()).Push(scratch);
+        }
     }
 }
