@@ -383,6 +383,30 @@ internal sealed partial class ByteDfa
         return known.GetOrAdd((state, witnessState, loop, witness), static (key, self) => self.CheckInStep(key.State, key.WitnessState, key.Loop, key.Witness), this);
     }
 
+    private System.Collections.Concurrent.ConcurrentDictionary<ByteDfa, byte[]>? jointClasses;
+
+    /// <summary>
+    /// The first byte of each run of bytes that neither this automaton nor <paramref name="other"/> tells apart (the
+    /// classes of both, intersected): walks over the product of the two step once per run, not once per byte.
+    /// </summary>
+    private byte[] JointRepresentatives(ByteDfa other)
+    {
+        var known = Volatile.Read(ref jointClasses) ?? Interlocked.CompareExchange(ref jointClasses, new(), null) ?? jointClasses!;
+        return known.GetOrAdd(other, static (o, self) =>
+        {
+            var firsts = new List<byte> { 0 };
+            for (var b = 1; b < 256; b++)
+            {
+                if (self.classOf[b] != self.classOf[b - 1] || o.classOf[b] != o.classOf[b - 1])
+                {
+                    firsts.Add((byte)b);
+                }
+            }
+
+            return firsts.ToArray();
+        }, this);
+    }
+
     private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness)
     {
         var scratch = ProductScratch.Rent();
@@ -398,6 +422,7 @@ internal sealed partial class ByteDfa
 
     private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
     {
+        var joint = JointRepresentatives(witness);
         seen.Add((witnessState, state));
         pending.Push((witnessState, state));
         while (pending.Count > 0)
@@ -422,10 +447,10 @@ internal sealed partial class ByteDfa
                 continue;
             }
 
-            for (var b = 0; b < 256; b++)
+            foreach (var b in joint)
             {
-                var w2 = witness.Step(w, (byte)b);
-                var d2 = Step(d, (byte)b);
+                var w2 = witness.Step(w, b);
+                var d2 = Step(d, b);
                 if (w2 < 0)
                 {
                     if (!whole && d2 >= 0)
@@ -487,6 +512,7 @@ internal sealed partial class ByteDfa
 
     private bool CheckCompletes(int state, int witnessState, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
     {
+        var joint = JointRepresentatives(witness);
         seen.Add((witnessState, state));
         pending.Push((witnessState, state));
         while (pending.Count > 0)
@@ -507,10 +533,10 @@ internal sealed partial class ByteDfa
                 return false;
             }
 
-            for (var b = 0; b < 256; b++)
+            foreach (var b in joint)
             {
-                var w2 = witness.Step(w, (byte)b);
-                var d2 = Step(d, (byte)b);
+                var w2 = witness.Step(w, b);
+                var d2 = Step(d, b);
                 if ((w2 < 0) != (d2 < 0))
                 {
                     return false;
@@ -562,6 +588,7 @@ internal sealed partial class ByteDfa
             return null; // not bounded within any token: nothing to gain over the plain walk, and costly to check
         }
 
+        var joint = JointRepresentatives(witness);
         var seen = new HashSet<(int W, int D, int C)> { (0, state, 0) };
         var pending = new Stack<(int W, int D, int C)>();
         pending.Push((0, state, 0));
@@ -574,10 +601,10 @@ internal sealed partial class ByteDfa
                 return null;
             }
 
-            for (var b = 0; b < 256; b++)
+            foreach (var b in joint)
             {
-                var w2 = witness.Step(w, (byte)b);
-                var d2 = Step(d, (byte)b);
+                var w2 = witness.Step(w, b);
+                var d2 = Step(d, b);
                 if (w2 < 0)
                 {
                     if (!whole && d2 >= 0)
@@ -639,7 +666,7 @@ internal sealed partial class ByteDfa
 
             var rowA = RowOf(a);
             var rowB = RowOf(b);
-            for (var v = 0; v < 256; v++)
+            foreach (var v in classRepresentative)
             {
                 var (na, nb) = (rowA[v], rowB[v]);
                 if ((na < 0) != (nb < 0))
