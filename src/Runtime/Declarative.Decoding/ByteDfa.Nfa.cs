@@ -17,12 +17,14 @@ internal sealed partial class ByteDfa
     {
         private int stateCount;
 
-        // While building: edges and epsilon moves in the order they were added, with the state they leave.
-        private Edge[] added = new Edge[64];
-        private int[] addedFrom = new int[64];
+        // While building: edges and epsilon moves in the order they were added, with the state they leave. Rented from
+        // the shared pools and given back once laid out: a large automaton's building arrays would otherwise land on
+        // the large object heap, and each such allocation brings full collections nearer.
+        private Edge[] added = System.Buffers.ArrayPool<Edge>.Shared.Rent(64);
+        private int[] addedFrom = System.Buffers.ArrayPool<int>.Shared.Rent(64);
         private int addedCount;
-        private int[] epsilonFrom = new int[64];
-        private int[] epsilonTo = new int[64];
+        private int[] epsilonFrom = System.Buffers.ArrayPool<int>.Shared.Rent(64);
+        private int[] epsilonTo = System.Buffers.ArrayPool<int>.Shared.Rent(64);
         private int epsilonCount;
 
         // Once frozen: the edges (and epsilon targets) of state s are those from start[s] to start[s + 1].
@@ -60,10 +62,10 @@ internal sealed partial class ByteDfa
 
         private void AddEdge(int from, byte first, byte last, int to)
         {
-            if (addedCount == added.Length)
+            if (addedCount == added.Length || addedCount == addedFrom.Length)
             {
-                Array.Resize(ref added, addedCount * 2);
-                Array.Resize(ref addedFrom, addedCount * 2);
+                added = Grow(added, addedCount);
+                addedFrom = Grow(addedFrom, addedCount);
             }
 
             added[addedCount] = new Edge(first, last, to);
@@ -72,14 +74,38 @@ internal sealed partial class ByteDfa
 
         private void AddEpsilon(int from, int to)
         {
-            if (epsilonCount == epsilonFrom.Length)
+            if (epsilonCount == epsilonFrom.Length || epsilonCount == epsilonTo.Length)
             {
-                Array.Resize(ref epsilonFrom, epsilonCount * 2);
-                Array.Resize(ref epsilonTo, epsilonCount * 2);
+                epsilonFrom = Grow(epsilonFrom, epsilonCount);
+                epsilonTo = Grow(epsilonTo, epsilonCount);
             }
 
             epsilonFrom[epsilonCount] = from;
             epsilonTo[epsilonCount++] = to;
+        }
+
+        /// <summary>A pooled array twice as large holding the first <paramref name="count"/> items; the old one goes back to the pool.</summary>
+        private static T[] Grow<T>(T[] array, int count)
+        {
+            var grown = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(64, count * 2));
+            Array.Copy(array, grown, count);
+            System.Buffers.ArrayPool<T>.Shared.Return(array);
+            return grown;
+        }
+
+        /// <summary>Gives the building arrays back to their pools (once laid out, or when the build failed).</summary>
+        private void ReturnBuildingArrays()
+        {
+            if (added.Length == 0)
+            {
+                return; // already given back
+            }
+
+            System.Buffers.ArrayPool<Edge>.Shared.Return(added);
+            System.Buffers.ArrayPool<int>.Shared.Return(addedFrom);
+            System.Buffers.ArrayPool<int>.Shared.Return(epsilonFrom);
+            System.Buffers.ArrayPool<int>.Shared.Return(epsilonTo);
+            (added, addedFrom, epsilonFrom, epsilonTo) = ([], [], [], []);
         }
 
         /// <summary>Lays the gathered edges and epsilon moves out state after state (a stable counting sort) and drops the building arrays.</summary>
@@ -121,7 +147,7 @@ internal sealed partial class ByteDfa
                 epsilon[fill[epsilonFrom[i]]++] = epsilonTo[i];
             }
 
-            (added, addedFrom, epsilonFrom, epsilonTo) = ([], [], [], []);
+            ReturnBuildingArrays();
             entries.Clear();
         }
 
@@ -173,15 +199,19 @@ internal sealed partial class ByteDfa
         /// <summary>Adds the node between two states and freezes the NFA; false when the node is not regular or too large.</summary>
         public bool Build(GrammarNode node, int from, int to, Func<string, GrammarNode?> rule, HashSet<string> expanding)
         {
+            bool built;
             try
             {
-                if (!Add(node, from, to, rule, expanding))
-                {
-                    return false;
-                }
+                built = Add(node, from, to, rule, expanding);
             }
             catch (InvalidOperationException)
             {
+                built = false;
+            }
+
+            if (!built)
+            {
+                ReturnBuildingArrays();
                 return false;
             }
 
