@@ -79,7 +79,7 @@ public sealed class TokenGrammar
         private int[]? next;
 
         /// <summary>The next state by byte: 0 = not allowed, -1 = not learned yet.</summary>
-        public int[] Next => Volatile.Read(ref next) ?? CreateNext();
+        public int[] Next => next ?? CreateNext();
 
         /// <summary>The self-loop bytes, published as one reference so concurrent readers never see half of it.</summary>
         public System.Runtime.CompilerServices.StrongBox<ByteSet>? Loop { get; set; }
