@@ -66,21 +66,27 @@ internal static class MaskCorpus
         for (var pass = 1; pass <= passes; pass++)
         {
             var masks = new List<double>();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            maskBytes = 0;
             var gcPause = GC.GetTotalPauseDuration();
             var gcCounts = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var steps = new List<(double Us, string Where)>();
             var compiles = new List<double>();
             var errors = Replay(corpus, vocabulary, options, masks, compiles, slowest > 0 ? steps : null);
 
-            Console.WriteLine($"pass {pass}: {Line("mask", masks)}; {Line("compile", compiles)}; stopped replays {errors}; GC {GC.CollectionCount(0) - gcCounts.Item1}/{GC.CollectionCount(1) - gcCounts.Item2}/{GC.CollectionCount(2) - gcCounts.Item3} collections (gen 0/1/2), {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:F0} ms paused");
+            Console.WriteLine($"pass {pass}: {Line("mask", masks)}; {Line("compile", compiles)}; stopped replays {errors}; GC {GC.CollectionCount(0) - gcCounts.Item1}/{GC.CollectionCount(1) - gcCounts.Item2}/{GC.CollectionCount(2) - gcCounts.Item3} collections (gen 0/1/2), {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:F0} ms paused; allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F1} MB, {maskBytes / 1e6:F1} MB of it in mask steps");
             foreach (var (us, where) in steps.OrderByDescending(s => s.Us).Take(slowest))
             {
                 Console.WriteLine(FormattableString.Invariant($"  {us,9:F0} us  {where}"));
             }
         }
 
+        Console.WriteLine($"process: allocated {GC.GetTotalAllocatedBytes(precise: true) / 1e6:F0} MB in all (vocabulary, warm-up and passes)");
         return 0;
     }
+
+    // Bytes allocated by the thread inside ComputeMask calls of the current pass (read outside the timed window).
+    private static long maskBytes;
 
     private static int Replay(List<(JsonNode? Schema, List<byte[]> Documents)> corpus, Vocabulary vocabulary, JsonSchemaCompilerOptions options, List<double>? masks, List<double>? compiles, List<(double Us, string Where)>? steps)
     {
@@ -107,9 +113,11 @@ internal static class MaskCorpus
                 var position = 0;
                 while (position <= document.Length)
                 {
+                    var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                     var at = Stopwatch.GetTimestamp();
                     matcher.ComputeMask(mask);
                     var us = Stopwatch.GetElapsedTime(at).TotalMicroseconds;
+                    maskBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                     masks?.Add(us);
                     if (steps is not null)
                     {

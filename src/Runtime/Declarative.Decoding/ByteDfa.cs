@@ -8,7 +8,7 @@ namespace Declarative.Decoding;
 /// a pattern). The matcher runs it as one terminal, and the token-mask walk can accept a whole trie subtree at once
 /// when every path below stays inside the automaton.
 /// </summary>
-internal sealed class ByteDfa
+internal sealed partial class ByteDfa
 {
     /// <summary>The most states an automaton may grow to (rows are built as matching reaches them).</summary>
     internal const int MaxStates = 1 << 16;
@@ -24,10 +24,12 @@ internal sealed class ByteDfa
     private int[] rowStart = [];
     private int[] rowFill = [];
     private int[] rowFlat = new int[64];
-    private readonly List<(int[] Targets, int State)> rowMet = [];
+    private readonly List<(int Start, int Length, int State)> rowMet = [];
+    private int[] rowByClass = [];
     private readonly List<int[]> sets = [];
     private int[]?[] rows = new int[]?[8];
     private bool[] accepting = new bool[8];
+    private bool[] moves = new bool[8];
     private ByteSet[] allowed = new ByteSet[8];
     private int[] witnessLoop = new int[8];
 
@@ -39,13 +41,10 @@ internal sealed class ByteDfa
         // Bytes no edge tells apart form one class: a row is computed once per class, not once per byte.
         var boundary = new bool[257];
         boundary[0] = true;
-        foreach (var edges in nfa.Edges)
+        foreach (var (first, last, _) in nfa.AllEdges)
         {
-            foreach (var (first, last, _) in edges)
-            {
-                boundary[first] = true;
-                boundary[last + 1] = true;
-            }
+            boundary[first] = true;
+            boundary[last + 1] = true;
         }
 
         classOf = new byte[256];
@@ -105,13 +104,19 @@ internal sealed class ByteDfa
                     rowsBuilt += rows[q] is null ? 0 : 1;
                 }
 
-                return nfa.Edges.Sum(e => 32L + (e.Count * 12L)) + sets.Sum(set => 48L + (set.Length * 4L)) + (rowsBuilt * 1048L);
+                return nfa.ApproximateBytes + sets.Sum(set => 48L + (set.Length * 4L)) + (rowsBuilt * 1048L);
             }
         }
     }
 
     /// <summary>Whether the automaton may stop in <paramref name="state"/>.</summary>
     public bool IsAccepting(int state) => Volatile.Read(ref accepting)[state];
+
+    /// <summary>
+    /// Whether the automaton can take no byte from <paramref name="state"/> (it can only end): known from its NFA
+    /// states when the state is made, without building its row.
+    /// </summary>
+    public bool TakesNoByte(int state) => !Volatile.Read(ref moves)[state];
 
     /// <summary>The bytes that keep the automaton alive from <paramref name="state"/>.</summary>
     public ByteSet AllowedAt(int state)
@@ -303,6 +308,27 @@ internal sealed class ByteDfa
     }
 
     private static readonly object NoWitness = new();
+
+    // The X* automaton (or NoWitness) by X, compared by structure: every new key automaton of a schema asks for the
+    // same few, and finding them here skips gathering the rules X reaches and the build key of X*.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<GrammarNode, object> WitnessByItem = new();
+
+    private static object WitnessOf(GrammarNode item)
+    {
+        if (WitnessByItem.TryGetValue(item, out var known))
+        {
+            return known;
+        }
+
+        // Bounded like the automata themselves: cleared when it grows large.
+        if (WitnessByItem.Count > 4096)
+        {
+            WitnessByItem.Clear();
+        }
+
+        // X* on its own (X may hold rule references only in grammar-specific automata, which have no shared X*).
+        return WitnessByItem.GetOrAdd(item, static x => TryBuild(GrammarNode.Star(x), _ => null) ?? NoWitness);
+    }
     private object?[]? witnesses;
 
     /// <summary>
@@ -324,8 +350,7 @@ internal sealed class ByteDfa
         var witness = Volatile.Read(ref known[loop]);
         if (witness is null)
         {
-            // X* on its own (X may hold rule references only in grammar-specific automata, which have no shared X*).
-            witness = TryBuild(GrammarNode.Star(nfa.Loops[loop].Item), _ => null) ?? NoWitness;
+            witness = WitnessOf(nfa.Loops[loop].Item);
             Volatile.Write(ref known[loop], witness);
         }
 
@@ -358,10 +383,47 @@ internal sealed class ByteDfa
         return known.GetOrAdd((state, witnessState, loop, witness), static (key, self) => self.CheckInStep(key.State, key.WitnessState, key.Loop, key.Witness), this);
     }
 
+    private System.Collections.Concurrent.ConcurrentDictionary<ByteDfa, byte[]>? jointClasses;
+
+    /// <summary>
+    /// The first byte of each run of bytes that neither this automaton nor <paramref name="other"/> tells apart (the
+    /// classes of both, intersected): walks over the product of the two step once per run, not once per byte.
+    /// </summary>
+    private byte[] JointRepresentatives(ByteDfa other)
+    {
+        var known = Volatile.Read(ref jointClasses) ?? Interlocked.CompareExchange(ref jointClasses, new(), null) ?? jointClasses!;
+        return known.GetOrAdd(other, static (o, self) =>
+        {
+            var firsts = new List<byte> { 0 };
+            for (var b = 1; b < 256; b++)
+            {
+                if (self.classOf[b] != self.classOf[b - 1] || o.classOf[b] != o.classOf[b - 1])
+                {
+                    firsts.Add((byte)b);
+                }
+            }
+
+            return firsts.ToArray();
+        }, this);
+    }
+
     private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness)
     {
-        var seen = new HashSet<(int W, int D)> { (witnessState, state) };
-        var pending = new Stack<(int W, int D)>();
+        var scratch = ProductScratch.Rent();
+        try
+        {
+            return CheckInStep(state, witnessState, loop, witness, scratch.Seen, scratch.Pending);
+        }
+        finally
+        {
+            ProductScratch.Return(scratch);
+        }
+    }
+
+    private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
+    {
+        var joint = JointRepresentatives(witness);
+        seen.Add((witnessState, state));
         pending.Push((witnessState, state));
         while (pending.Count > 0)
         {
@@ -385,10 +447,10 @@ internal sealed class ByteDfa
                 continue;
             }
 
-            for (var b = 0; b < 256; b++)
+            foreach (var b in joint)
             {
-                var w2 = witness.Step(w, (byte)b);
-                var d2 = Step(d, (byte)b);
+                var w2 = witness.Step(w, b);
+                var d2 = Step(d, b);
                 if (w2 < 0)
                 {
                     if (!whole && d2 >= 0)
@@ -437,15 +499,28 @@ internal sealed class ByteDfa
 
     private bool CheckCompletes(int state, int witnessState, ByteDfa witness)
     {
-        var seen = new HashSet<(int W, int D)> { (witnessState, state) };
-        var pending = new Stack<(int W, int D)>();
+        var scratch = ProductScratch.Rent();
+        try
+        {
+            return CheckCompletes(state, witnessState, witness, scratch.Seen, scratch.Pending);
+        }
+        finally
+        {
+            ProductScratch.Return(scratch);
+        }
+    }
+
+    private bool CheckCompletes(int state, int witnessState, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
+    {
+        var joint = JointRepresentatives(witness);
+        seen.Add((witnessState, state));
         pending.Push((witnessState, state));
         while (pending.Count > 0)
         {
             var (w, d) = pending.Pop();
             if (witness.IsAccepting(w))
             {
-                if (!IsAccepting(d) || !AllowedAt(d).IsEmpty)
+                if (!IsAccepting(d) || !TakesNoByte(d))
                 {
                     return false;
                 }
@@ -458,10 +533,10 @@ internal sealed class ByteDfa
                 return false;
             }
 
-            for (var b = 0; b < 256; b++)
+            foreach (var b in joint)
             {
-                var w2 = witness.Step(w, (byte)b);
-                var d2 = Step(d, (byte)b);
+                var w2 = witness.Step(w, b);
+                var d2 = Step(d, b);
                 if ((w2 < 0) != (d2 < 0))
                 {
                     return false;
@@ -513,6 +588,7 @@ internal sealed class ByteDfa
             return null; // not bounded within any token: nothing to gain over the plain walk, and costly to check
         }
 
+        var joint = JointRepresentatives(witness);
         var seen = new HashSet<(int W, int D, int C)> { (0, state, 0) };
         var pending = new Stack<(int W, int D, int C)>();
         pending.Push((0, state, 0));
@@ -525,10 +601,10 @@ internal sealed class ByteDfa
                 return null;
             }
 
-            for (var b = 0; b < 256; b++)
+            foreach (var b in joint)
             {
-                var w2 = witness.Step(w, (byte)b);
-                var d2 = Step(d, (byte)b);
+                var w2 = witness.Step(w, b);
+                var d2 = Step(d, b);
                 if (w2 < 0)
                 {
                     if (!whole && d2 >= 0)
@@ -590,7 +666,7 @@ internal sealed class ByteDfa
 
             var rowA = RowOf(a);
             var rowB = RowOf(b);
-            for (var v = 0; v < 256; v++)
+            foreach (var v in classRepresentative)
             {
                 var (na, nb) = (rowA[v], rowB[v]);
                 if ((na < 0) != (nb < 0))
@@ -630,12 +706,12 @@ internal sealed class ByteDfa
             int i = 0, j = 0;
             while (true)
             {
-                while (i < a.Length && nfa.Edges[a[i]].Count == 0)
+                while (i < a.Length && nfa.EdgesOf(a[i]).IsEmpty)
                 {
                     i++;
                 }
 
-                while (j < b.Length && nfa.Edges[b[j]].Count == 0)
+                while (j < b.Length && nfa.EdgesOf(b[j]).IsEmpty)
                 {
                     j++;
                 }
@@ -677,6 +753,9 @@ internal sealed class ByteDfa
             // Grow by copying; readers holding the old arrays still find every state they were given.
             var size = id * 2;
             var newAccepting = new bool[size];
+            var newMoves = new bool[size];
+            Array.Copy(moves, newMoves, id);
+            Volatile.Write(ref moves, newMoves);
             var newAllowed = new ByteSet[size];
             var newRows = new int[]?[size];
             var newWitnessLoop = new int[size];
@@ -691,6 +770,17 @@ internal sealed class ByteDfa
         }
 
         accepting[id] = Array.BinarySearch(states, end) >= 0;
+        var anyEdge = false;
+        foreach (var s in states)
+        {
+            if (!nfa.EdgesOf(s).IsEmpty)
+            {
+                anyEdge = true;
+                break;
+            }
+        }
+
+        moves[id] = anyEdge;
         witnessLoop[id] = -1;
         for (var loop = 0; loop < nfa.Loops.Count; loop++)
         {
@@ -719,7 +809,7 @@ internal sealed class ByteDfa
 
             var members = sets[state];
             var classes = classRepresentative.Length;
-            var byClass = new int[classes];
+            var byClass = rowByClass.Length >= classes ? rowByClass : rowByClass = new int[classes];
 
             // The NFA targets of each class, gathered in one pass over the members' edges (an edge covers a run of
             // classes), in member and edge order: counted first, then laid out class after class.
@@ -727,7 +817,7 @@ internal sealed class ByteDfa
             Array.Clear(start, 0, classes + 1);
             foreach (var s in members)
             {
-                foreach (var (first, last, _) in nfa.Edges[s])
+                foreach (var (first, last, _) in nfa.EdgesOf(s))
                 {
                     for (int k = classOf[first], end = classOf[last]; k <= end; k++)
                     {
@@ -751,7 +841,7 @@ internal sealed class ByteDfa
             Array.Copy(start, fill, classes);
             foreach (var s in members)
             {
-                foreach (var (first, last, to) in nfa.Edges[s])
+                foreach (var (first, last, to) in nfa.EdgesOf(s))
                 {
                     for (int k = classOf[first], end = classOf[last]; k <= end; k++)
                     {
@@ -774,9 +864,9 @@ internal sealed class ByteDfa
                 // Most classes of a row lead to the same few NFA targets (gathered in the same order), and rows of other
                 // states to the same ones again: each list is looked up once per row and closed once per automaton.
                 var id = -1;
-                foreach (var (list, known) in met)
+                foreach (var (metStart, metLength, known) in met)
                 {
-                    if (gathered.SequenceEqual(list))
+                    if (gathered.SequenceEqual(flat.AsSpan(metStart, metLength)))
                     {
                         id = known;
                         break;
@@ -794,7 +884,7 @@ internal sealed class ByteDfa
                         byTargets[targetSet] = id;
                     }
 
-                    met.Add((gathered.ToArray(), id));
+                    met.Add((start[k], gathered.Length, id));
                 }
 
                 byClass[k] = id;
@@ -847,226 +937,27 @@ internal sealed class ByteDfa
         public override int GetHashCode() => hash;
     }
 
-    private sealed class Nfa(int maxStates)
+    /// <summary>
+    /// The visited pairs and the pending stack of a walk over the product of two automata, kept per thread and reused:
+    /// each new automaton of a schema runs several such walks. A walk that starts another (a check met partway asks the
+    /// loop's own) rents a second one.
+    /// </summary>
+    private sealed class ProductScratch
     {
-        public List<List<(int First, int Last, int To)>> Edges { get; } = [];
+        [ThreadStatic]
+        private static Stack<ProductScratch>? free;
 
-        private readonly List<List<int>> epsilon = [];
+        public HashSet<(int W, int D)> Seen { get; } = [];
 
-        private readonly Dictionary<(string Rule, int To), int> entries = [];
+        public Stack<(int W, int D)> Pending { get; } = new();
 
-        public List<List<int>> Epsilon => epsilon;
+        public static ProductScratch Rent() => free is { Count: > 0 } pool ? pool.Pop() : new ProductScratch();
 
-        /// <summary>States from which every string of some X* (and every prefix of one) keeps the automaton alive, with that X: the loop of X* and the start of each required X of X{m,}.</summary>
-        public List<(int State, GrammarNode Item)> Loops { get; } = [];
-
-        public int NewState()
+        public static void Return(ProductScratch scratch)
         {
-            if (Edges.Count >= maxStates)
-            {
-                throw new InvalidOperationException("too large");
-            }
-
-            Edges.Add([]);
-            epsilon.Add([]);
-            return Edges.Count - 1;
-        }
-
-        // Scratch of Closure (called under the automaton's gate): a visit stamp per NFA state and a stack.
-        private int[] stamps = [];
-        private int stamp;
-        private readonly Stack<int> stack = new();
-        private readonly List<int> reached = [];
-
-        public int[] Closure(IEnumerable<int> states)
-        {
-            if (stamps.Length < Edges.Count)
-            {
-                stamps = new int[Math.Max(Edges.Count, stamps.Length * 2)];
-            }
-
-            if (++stamp == int.MaxValue)
-            {
-                Array.Clear(stamps);
-                stamp = 1;
-            }
-
-            stack.Clear();
-            reached.Clear();
-            foreach (var s in states)
-            {
-                stack.Push(s);
-            }
-
-            while (stack.Count > 0)
-            {
-                var s = stack.Pop();
-                if (stamps[s] != stamp)
-                {
-                    stamps[s] = stamp;
-                    reached.Add(s);
-                    foreach (var t in epsilon[s])
-                    {
-                        stack.Push(t);
-                    }
-                }
-            }
-
-            var result = reached.ToArray();
-            Array.Sort(result);
-            return result;
-        }
-
-        public bool Build(GrammarNode node, int from, int to, Func<string, GrammarNode?> rule, HashSet<string> expanding)
-        {
-            try
-            {
-                return Add(node, from, to, rule, expanding);
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
-            }
-        }
-
-        private bool Add(GrammarNode node, int from, int to, Func<string, GrammarNode?> rule, HashSet<string> expanding)
-        {
-            switch (node)
-            {
-                case LiteralNode literal:
-                    var bytes = Encoding.UTF8.GetBytes(literal.Text);
-                    var current = from;
-                    for (var i = 0; i < bytes.Length; i++)
-                    {
-                        var target = i == bytes.Length - 1 ? to : NewState();
-                        Edges[current].Add((bytes[i], bytes[i], target));
-                        current = target;
-                    }
-
-                    if (bytes.Length == 0)
-                    {
-                        epsilon[from].Add(to);
-                    }
-
-                    return true;
-                case CharClassNode charClass:
-                    foreach (var range in charClass.Ranges)
-                    {
-                        foreach (var sequence in Utf8Ranges.Split(range.First, range.Last))
-                        {
-                            var state = from;
-                            for (var i = 0; i < sequence.Length; i++)
-                            {
-                                var target = i == sequence.Length - 1 ? to : NewState();
-                                Edges[state].Add((sequence[i].First, sequence[i].Last, target));
-                                state = target;
-                            }
-                        }
-                    }
-
-                    return true;
-                case SequenceNode sequence:
-                    var at = from;
-                    for (var i = 0; i < sequence.Items.Count; i++)
-                    {
-                        var target = i == sequence.Items.Count - 1 ? to : NewState();
-                        if (!Add(sequence.Items[i], at, target, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        at = target;
-                    }
-
-                    if (sequence.Items.Count == 0)
-                    {
-                        epsilon[from].Add(to);
-                    }
-
-                    return true;
-                case ChoiceNode choice:
-                    foreach (var alternative in choice.Alternatives)
-                    {
-                        if (!Add(alternative, from, to, rule, expanding))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                case RepeatNode repeat:
-                    var position = from;
-                    for (var i = 0; i < repeat.Min; i++)
-                    {
-                        if (repeat.Max is null)
-                        {
-                            // X…X X*: from the start of each required X any string of X* keeps the automaton alive too.
-                            Loops.Add((position, repeat.Item));
-                        }
-
-                        var target = NewState();
-                        if (!Add(repeat.Item, position, target, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        position = target;
-                    }
-
-                    if (repeat.Max is null)
-                    {
-                        var loop = NewState();
-                        Loops.Add((loop, repeat.Item));
-                        epsilon[position].Add(loop);
-                        var back = NewState();
-                        if (!Add(repeat.Item, loop, back, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        epsilon[back].Add(loop);
-                        epsilon[loop].Add(to);
-                        return true;
-                    }
-
-                    for (var i = repeat.Min; i < repeat.Max.Value; i++)
-                    {
-                        epsilon[position].Add(to);
-                        var target = NewState();
-                        if (!Add(repeat.Item, position, target, rule, expanding))
-                        {
-                            return false;
-                        }
-
-                        position = target;
-                    }
-
-                    epsilon[position].Add(to);
-                    return true;
-                case RuleRefNode reference:
-                    // A rule already made for the same continuation is joined (this is how a right-recursive rule, a
-                    // tail call back into a rule being expanded, stays regular); a rule being expanded for another
-                    // continuation is recursion in the middle, which no automaton matches.
-                    if (entries.TryGetValue((reference.Name, to), out var entry))
-                    {
-                        epsilon[from].Add(entry);
-                        return true;
-                    }
-
-                    if (!expanding.Add(reference.Name) || rule(reference.Name) is not { } body)
-                    {
-                        return false;
-                    }
-
-                    entry = NewState();
-                    entries[(reference.Name, to)] = entry;
-                    epsilon[from].Add(entry);
-                    var ok = Add(body, entry, to, rule, expanding);
-                    expanding.Remove(reference.Name);
-                    return ok;
-                default:
-                    return false;
-            }
+            scratch.Seen.Clear();
+            scratch.Pending.Clear();
+            (free ??= new()).Push(scratch);
         }
     }
 }

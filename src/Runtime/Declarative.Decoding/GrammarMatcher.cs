@@ -196,32 +196,64 @@ public sealed partial class GrammarMatcher
             return known;
         }
 
-        // Sized once (SetId recurses into origins, so no scratch list is shared across calls).
-        var pending = new List<(int Production, int Dot, int State, int Origin)>(set.Items.Count);
-        foreach (var item in set.Items)
+        // The origins' ids first (SetId recurses into them), then this set's key in the shared scratch, which no
+        // recursive call touches any more: a state met before is found without allocating.
+        var items = set.Items;
+        var live = 0;
+        for (var i = 0; i < items.Count; i++)
         {
-            // A spent automaton item has no future of its own (the closure already followed its end): states that
-            // differ only in how a lexeme's last character was spelled are one state.
-            if (item.Dot < grammar.Rhs[item.Production].Length && !(Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && Spent(item, symbol)))
+            var item = items[i];
+            if (Pending(item))
             {
-                pending.Add((item.Production, item.Dot, item.State, item.Origin == index ? -1 : SetId(item.Origin, interner)));
+                live++;
+                if (item.Origin != index)
+                {
+                    SetId(item.Origin, interner);
+                }
             }
         }
 
-        pending.Sort();
-        var key = new int[pending.Count * 4];
-        for (var i = 0; i < pending.Count; i++)
+        if (keyScratch.Length < live)
         {
-            var (production, dot, state, origin) = pending[i];
-            key[(i * 4) + 0] = production;
-            key[(i * 4) + 1] = dot;
-            key[(i * 4) + 2] = state;
-            key[(i * 4) + 3] = origin;
+            keyScratch = new Key[Math.Max(live, keyScratch.Length * 2)];
         }
 
+        var keys = keyScratch.AsSpan(0, live);
+        var n = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (Pending(item))
+            {
+                keys[n++] = new Key(item.Production, item.Dot, item.State, item.Origin == index ? -1 : sets[item.Origin].CanonicalId!.Value);
+            }
+        }
+
+        keys.Sort();
+        var key = System.Runtime.InteropServices.MemoryMarshal.Cast<Key, int>(keys);
         var id = interner.Intern(key);
         set.CanonicalId = id;
         return id;
+    }
+
+    /// <summary>
+    /// Whether an item has a future of its own: not complete, and not a spent automaton item (the closure already
+    /// followed its end), so states that differ only in how a lexeme's last character was spelled are one state.
+    /// </summary>
+    private bool Pending(in Item item) =>
+        item.Dot < grammar.Rhs[item.Production].Length && !(Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && Spent(item, symbol));
+
+    // Scratch of SetId: the pending items of the set being named, as key records (four ints each, in this order).
+    private Key[] keyScratch = new Key[32];
+
+    /// <summary>One pending item in a state's key, ordered field by field.</summary>
+    private readonly record struct Key(int Production, int Dot, int State, int Origin) : IComparable<Key>
+    {
+        public int CompareTo(Key other) =>
+            Production != other.Production ? Production.CompareTo(other.Production)
+            : Dot != other.Dot ? Dot.CompareTo(other.Dot)
+            : State != other.State ? State.CompareTo(other.State)
+            : Origin.CompareTo(other.Origin);
     }
 
     /// <summary>Predicts and completes in the set at <paramref name="index"/> until nothing changes.</summary>
@@ -522,7 +554,7 @@ public sealed partial class GrammarMatcher
     /// Whether an item before an automaton can take no more bytes (a one-character lexeme just read, say): it only
     /// ended, which the set's closure already followed, so it scans nothing and does not count as a running automaton.
     /// </summary>
-    private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].AllowedAt(item.State).IsEmpty;
+    private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].TakesNoByte(item.State);
 
     /// <summary>Whether the item's dot stands before a terminal (a byte set or an automaton), which it returns.</summary>
     private bool Scans(in Item item, out int symbol)

@@ -3,10 +3,15 @@ namespace Declarative.Decoding;
 /// <summary>Gives each distinct normalized parser state a small integer id; thread-safe, shared by the matchers of one grammar.</summary>
 internal sealed class StateInterner
 {
-    // One lock around a plain dictionary: interning is short and mostly uncontended (a sequence's matcher interns the
-    // states it reaches), and this avoids the per-entry node and lock of a concurrent dictionary's insertion.
-    private readonly Dictionary<Key, int> ids = [];
+    // One lock around an open hash table of ids chained through arrays: interning is short and mostly uncontended (a
+    // sequence's matcher interns the states it reaches), and a state met again is found from the caller's span without
+    // allocating (only a new state's content is copied).
     private readonly Lock gate = new();
+    private int[] buckets = new int[64];
+    private int[] chain = new int[32];
+    private int[] hashes = new int[32];
+    private int[][] contents = new int[32][];
+    private int count;
 
     public int Count
     {
@@ -14,47 +19,68 @@ internal sealed class StateInterner
         {
             lock (gate)
             {
-                return ids.Count;
+                return count;
             }
         }
     }
 
+    /// <summary>The id of <paramref name="content"/> (ids start at 1), made when new.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public int Intern(int[] content)
+    public int Intern(ReadOnlySpan<int> content)
     {
-        var key = new Key(content);
+        var hash = Hash(content);
         lock (gate)
         {
-            if (!ids.TryGetValue(key, out var id))
+            for (var id = buckets[hash & (buckets.Length - 1)]; id != 0; id = chain[id])
             {
-                id = ids.Count + 1;
-                ids[key] = id;
+                if (hashes[id] == hash && content.SequenceEqual(contents[id]))
+                {
+                    return id;
+                }
             }
 
-            return id;
+            var added = ++count;
+            if (added == contents.Length)
+            {
+                Array.Resize(ref contents, added * 2);
+                Array.Resize(ref hashes, added * 2);
+                Array.Resize(ref chain, added * 2);
+            }
+
+            contents[added] = content.ToArray();
+            hashes[added] = hash;
+            if (added * 2 > buckets.Length)
+            {
+                Rehash(buckets.Length * 2);
+            }
+
+            var bucket = hash & (buckets.Length - 1);
+            chain[added] = buckets[bucket];
+            buckets[bucket] = added;
+            return added;
         }
     }
 
-    private readonly struct Key(int[] content) : IEquatable<Key>
+    private void Rehash(int size)
     {
-        private readonly int[] content = content;
-        private readonly int hash = Hash(content);
-
-        public bool Equals(Key other) => hash == other.hash && content.AsSpan().SequenceEqual(other.content);
-
-        public override bool Equals(object? obj) => obj is Key other && Equals(other);
-
-        public override int GetHashCode() => hash;
-
-        private static int Hash(int[] values)
+        buckets = new int[size];
+        for (var id = 1; id < count; id++)
         {
-            var h = new HashCode();
-            foreach (var v in values)
-            {
-                h.Add(v);
-            }
-
-            return h.ToHashCode();
+            var bucket = hashes[id] & (size - 1);
+            chain[id] = buckets[bucket];
+            buckets[bucket] = id;
         }
+    }
+
+    private static int Hash(ReadOnlySpan<int> values)
+    {
+        var h = 0x2545F491u;
+        foreach (var v in values)
+        {
+            h = (h ^ (uint)v) * 0x9E3779B1u;
+            h ^= h >> 15;
+        }
+
+        return (int)(h & 0x7FFFFFFF);
     }
 }

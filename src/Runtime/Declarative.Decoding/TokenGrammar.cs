@@ -74,8 +74,12 @@ public sealed class TokenGrammar
     /// <summary>The learned facts of one canonical state. Entries are written once; races write the same values.</summary>
     internal sealed class StateInfo
     {
+        // Made when first asked for: most states a walk meets are reached at the end of a token and never stepped from,
+        // and a table for each of them was most of what learning allocated.
+        private int[]? next;
+
         /// <summary>The next state by byte: 0 = not allowed, -1 = not learned yet.</summary>
-        public int[] Next { get; } = CreateUnknown();
+        public int[] Next => next ?? CreateNext();
 
         /// <summary>The self-loop bytes, published as one reference so concurrent readers never see half of it.</summary>
         public System.Runtime.CompilerServices.StrongBox<ByteSet>? Loop { get; set; }
@@ -95,11 +99,11 @@ public sealed class TokenGrammar
         /// <summary>How many times a mask was made from this state (it is cached from the second time on).</summary>
         public int MasksMade;
 
-        private static int[] CreateUnknown()
+        private int[] CreateNext()
         {
-            var next = new int[256];
-            Array.Fill(next, -1);
-            return next;
+            var made = new int[256];
+            Array.Fill(made, -1);
+            return Interlocked.CompareExchange(ref next, made, null) ?? made;
         }
     }
 
