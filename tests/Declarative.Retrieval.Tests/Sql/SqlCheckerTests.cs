@@ -77,8 +77,10 @@ public class SqlCheckerTests(SampleDatabaseFixture fixture) : IClassFixture<Samp
     [Fact]
     public async Task Interrupts_a_query_that_runs_past_the_timeout()
     {
+        // Seven-way cross join of 22 rows: far longer than any delay of the 100 ms timer on a loaded 2-core machine (its
+        // callback waits for a pool thread), so only the timeout can end it.
         var checker = SqlChecker.ForSqlite(fixture.Path, new SqlCheckerOptions { Timeout = TimeSpan.FromMilliseconds(100) });
-        const string Slow = "SELECT COUNT(*) FROM order_items a, order_items b, order_items c, order_items d, order_items e, order_items f";
+        const string Slow = "SELECT COUNT(*) FROM order_items a, order_items b, order_items c, order_items d, order_items e, order_items f, order_items g";
         var started = System.Diagnostics.Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<TimeoutException>(() => checker.ExecuteAsync(Slow));
         Assert.Contains("SqlCheckerOptions.Timeout", error.Message);
