@@ -66,7 +66,10 @@ internal static class GuardTrainCommand
 
             var validationPath = result.GetValue(validation);
             var validationRows = validationPath is null ? [] : GuardCommand.ReadJsonl(RequireFile(validationPath, "--validation")).Select((row, i) => (row.Text, IsInjection: Label(row.Label, i + 1))).ToArray();
-            var excluded = (result.GetValue(exclude) ?? []).Append(validationPath).OfType<string>().SelectMany(path => RequireFile(path, "--exclude") is var p ? GuardCommand.ReadJsonl(p).Select(r => Key(r.Text)) : []).ToHashSet(StringComparer.Ordinal);
+            var excluded = (result.GetValue(exclude) ?? [])
+                .SelectMany(path => GuardCommand.ReadJsonl(RequireFile(path, "--exclude")).Select(r => Key(r.Text)))
+                .Concat(validationRows.Select(r => Key(r.Text)))
+                .ToHashSet(StringComparer.Ordinal);
             var set = TrainingSet.Build(sources, excluded, corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)));
             await stderr.WriteLineAsync($"embedding {set.Texts.Count + corpus.Count(e => e.Split == "test")} texts with all-MiniLM-L6-v2…");
             using var embeddings = OnnxEmbeddings.Create();

@@ -20,7 +20,9 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         }
 
         var untrusted = Untrusted(chatOptions);
-        var structured = Structured(chatOptions);
+        var structured = chatOptions?.AdditionalProperties?.TryGetValue(OptionKeys.StructuredFields, out var layout) == true
+            ? layout as IReadOnlyDictionary<string, IReadOnlyList<string>>
+            : null;
         var fields = chatOptions?.AdditionalProperties?.TryGetValue(OptionKeys.InputFields, out var declared) == true && declared is IEnumerable<string> names
             ? names.ToHashSet(StringComparer.Ordinal)
             : null;
@@ -88,7 +90,7 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
 
         var scanned = Enumerable.Range(0, texts.Count).Where(i => texts[i].Untrusted || options.ScanTrustedInputs).ToArray();
         var reports = await options.Detector.DetectAsync(
-            scanned.Select(i => structured.TryGetValue(texts[i].Section.Name, out var names) ? InputSections.Unstructure(values[i], names) : values[i]).ToArray(),
+            scanned.Select(i => structured?.TryGetValue(texts[i].Section.Name, out var names) == true ? InputSections.Unstructure(values[i], names) : values[i]).ToArray(),
             cancellationToken).ConfigureAwait(false);
         double score = 0;
         for (var k = 0; k < scanned.Length; k++)
@@ -105,22 +107,6 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         var rewritten = Rewrite(messages, texts, values, out var redactions);
         findings.AddRange(redactions);
         return new InputResult(rewritten, key, score, findings, [], injection);
-    }
-
-    /// <summary>The fields holding sections the runtime formatted (<see cref="OptionKeys.StructuredFields"/>), with their header names.</summary>
-    private static Dictionary<string, IReadOnlyList<string>> Structured(ChatOptions? chatOptions)
-    {
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        if (chatOptions?.AdditionalProperties?.TryGetValue(OptionKeys.StructuredFields, out var value) == true
-            && value is IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> fields)
-        {
-            foreach (var (field, names) in fields)
-            {
-                result[field] = names;
-            }
-        }
-
-        return result;
     }
 
     private HashSet<string> Untrusted(ChatOptions? chatOptions)
