@@ -28,6 +28,7 @@ public readonly struct ByteSet : IEquatable<ByteSet>
     /// <param name="first">The first byte.</param>
     /// <param name="last">The last byte (inclusive).</param>
     /// <returns>The set.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ByteSet Range(byte first, byte last)
     {
         var set = None;
@@ -89,6 +90,7 @@ public readonly struct ByteSet : IEquatable<ByteSet>
 
     /// <summary>The bytes in the set, in order.</summary>
     /// <returns>The bytes.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public IEnumerable<byte> Bytes()
     {
         for (var i = 0; i < 256; i++)

@@ -8,6 +8,7 @@ public sealed partial class GrammarMatcher
     /// feeding it; the matcher does not move.
     /// </summary>
     /// <returns>The bytes (empty when the document is already complete), or <see langword="null"/> when none was found.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public byte[]? ShortestCompletion()
     {
         if (IsAccepting)
@@ -45,6 +46,7 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>The shortest bytes that finish <paramref name="item"/> and then the items waiting for its rule, up to the start.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private byte[]? Complete(Item item, ShortestStrings shortest, Dictionary<Item, byte[]?> memo, HashSet<Item> visiting)
     {
         if (memo.TryGetValue(item, out var known))

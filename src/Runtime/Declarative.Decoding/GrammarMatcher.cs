@@ -44,6 +44,7 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>Goes back to the start of a document.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Reset()
     {
         sets.Clear();
@@ -55,6 +56,7 @@ public sealed partial class GrammarMatcher
 
     /// <summary>The bytes that may come next.</summary>
     /// <returns>The set (empty when the document must end here or is dead).</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public ByteSet AllowedBytes()
     {
         var allowed = ByteSet.None;
@@ -114,6 +116,7 @@ public sealed partial class GrammarMatcher
     /// <summary>Feeds bytes, all or nothing.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns><see langword="false"/> (and no change) when some byte is not allowed.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool TryAdvance(ReadOnlySpan<byte> bytes)
     {
         for (var i = 0; i < bytes.Length; i++)
@@ -174,6 +177,7 @@ public sealed partial class GrammarMatcher
     /// <param name="grammar">The compiled grammar.</param>
     /// <param name="input">The bytes.</param>
     /// <returns>Whether it matches.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool Matches(CompiledGrammar grammar, ReadOnlySpan<byte> input)
     {
         var matcher = new GrammarMatcher(grammar);
@@ -229,7 +233,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
-        keys.Sort();
+        SortKeys(keys);
         var key = System.Runtime.InteropServices.MemoryMarshal.Cast<Key, int>(keys);
         var id = interner.Intern(key);
         set.CanonicalId = id;
@@ -242,6 +246,33 @@ public sealed partial class GrammarMatcher
     /// </summary>
     private bool Pending(in Item item) =>
         item.Dot < grammar.Rhs[item.Production].Length && !(Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && Spent(item, symbol));
+
+    /// <summary>
+    /// Sorts a state's key records. Most keys hold a few items, and an insertion sort here runs fully optimized from
+    /// the first call, where the framework's sort over this struct would run unoptimized code in a young process.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void SortKeys(Span<Key> keys)
+    {
+        if (keys.Length > 48)
+        {
+            keys.Sort();
+            return;
+        }
+
+        for (var i = 1; i < keys.Length; i++)
+        {
+            var current = keys[i];
+            var j = i - 1;
+            while (j >= 0 && keys[j].CompareTo(current) > 0)
+            {
+                keys[j + 1] = keys[j];
+                j--;
+            }
+
+            keys[j + 1] = current;
+        }
+    }
 
     // Scratch of SetId: the pending items of the set being named, as key records (four ints each, in this order).
     private Key[] keyScratch = new Key[32];
@@ -423,6 +454,7 @@ public sealed partial class GrammarMatcher
     private readonly List<int> representativesScratch = [];
 
     /// <summary>Whether two bytes advance the same scanning items into the same states.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool SameEffect(List<(Item Item, int Symbol, int[]? Row)> scanning, int first, int second)
     {
         foreach (var (_, symbol, row) in scanning)
@@ -437,6 +469,7 @@ public sealed partial class GrammarMatcher
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static ulong Mix(ulong value)
     {
         value ^= value >> 33;
@@ -514,6 +547,7 @@ public sealed partial class GrammarMatcher
     /// <see cref="SoleScannerIsAutomaton"/>), without the automaton going on: after any run of bytes that keeps the
     /// automaton alive and accepting, the bytes it cannot take lead where this set's do. Undo with <see cref="Rollback"/>(1).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void PushExit()
     {
         var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
@@ -557,6 +591,7 @@ public sealed partial class GrammarMatcher
     private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].TakesNoByte(item.State);
 
     /// <summary>Whether the item's dot stands before a terminal (a byte set or an automaton), which it returns.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool Scans(in Item item, out int symbol)
     {
         var rhs = grammar.Rhs[item.Production];
@@ -587,6 +622,7 @@ public sealed partial class GrammarMatcher
 
         public int? CanonicalId { get; set; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Clear()
         {
             Items.Clear();
@@ -598,6 +634,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(Item item)
         {
             if ((Items.Count + 1) * 2 > slots.Length)
@@ -611,6 +648,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private bool Insert(Item item)
         {
             var mask = slots.Length - 1;
@@ -630,6 +668,7 @@ public sealed partial class GrammarMatcher
             return true;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Grow()
         {
             slots = new Item[slots.Length * 2];
@@ -641,6 +680,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static int Hash(in Item item)
         {
             var h = (uint)item.Production * 0x9E3779B1u;

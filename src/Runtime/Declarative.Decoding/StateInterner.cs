@@ -61,6 +61,7 @@ internal sealed class StateInterner
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Rehash(int size)
     {
         buckets = new int[size];
@@ -72,6 +73,7 @@ internal sealed class StateInterner
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int Hash(ReadOnlySpan<int> values)
     {
         var h = 0x2545F491u;

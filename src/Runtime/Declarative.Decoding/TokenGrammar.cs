@@ -49,6 +49,7 @@ public sealed class TokenGrammar
         return state < all.Length && Volatile.Read(ref all[state]) is { } known ? known : AddInfo(state);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private StateInfo AddInfo(int state)
     {
         lock (infoGate)
@@ -99,6 +100,7 @@ public sealed class TokenGrammar
         /// <summary>How many times a mask was made from this state (it is cached from the second time on).</summary>
         public int MasksMade;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private int[] CreateNext()
         {
             var made = new int[256];
@@ -109,6 +111,7 @@ public sealed class TokenGrammar
 
     internal bool TryGetMask(int state, out uint[] mask) => masks.TryGetValue(state, out mask!);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void StoreMask(int state, ReadOnlySpan<uint> mask)
     {
         var bytes = mask.Length * 4L;
@@ -136,6 +139,7 @@ public sealed class TokenGrammar
     /// <summary>The longest token whose bytes begin <paramref name="text"/> (greedy tokenization, for tests and tools).</summary>
     /// <param name="text">The bytes.</param>
     /// <returns>The token id, or -1 when no token begins the text.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int LongestToken(ReadOnlySpan<byte> text)
     {
         var best = -1;

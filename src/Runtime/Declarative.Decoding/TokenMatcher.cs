@@ -370,6 +370,7 @@ public sealed class TokenMatcher
     /// (the inside before it changes nothing). The matcher is
     /// fed the ending as if the inside were empty, which leaves the automaton where it was.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BreakWalk(TokenTrie breaks, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask)
     {
         var (savedTrie, savedBreak) = (trie, inBreak);
@@ -399,6 +400,7 @@ public sealed class TokenMatcher
     /// end of a whole X: then tokens that end the automaton inside the X* and go on still leave it at a refused byte,
     /// as the break trie assumes.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool EndsOutside(TokenGrammar.StateInfo? exit, ByteDfa witness)
     {
         if (exit is null)
@@ -493,6 +495,7 @@ public sealed class TokenMatcher
     /// string automaton) stands for the covered first bytes: that automaton finishes the witness's X in step with it and
     /// then only ends, and the parser state after its end is <paramref name="group"/>, where the covered bytes lead.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool CompletesIntoGroup(TokenGrammar.StateInfo next, ByteDfa d, int qb, int wb, ByteDfa witness, TokenGrammar.StateInfo group, byte label)
     {
         if (witness.IsAccepting(wb) || !d.CompletesInStepWith(qb, wb, witness))
@@ -524,6 +527,7 @@ public sealed class TokenMatcher
     /// The X* whose loop most first bytes lead into from a parser state (each letter's next state runs one automaton
     /// alone, standing where that X* may run), or null.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private ByteDfa? FirstByteWitness(TokenGrammar.StateInfo info)
     {
         ByteDfa? found = null;
@@ -553,6 +557,7 @@ public sealed class TokenMatcher
 
 
     /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)
     {
         if (entry.Exit is { } known)
@@ -597,6 +602,7 @@ public sealed class TokenMatcher
     /// <summary>Marks every token strictly below a node.</summary>
     private void MarkBelow(int node, Span<uint> mask) => trie.MarkBelow(node, mask);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void MarkSubtree(int child, Span<uint> mask)
     {
         Mark(trie.TokensAt[child], mask);
@@ -628,6 +634,7 @@ public sealed class TokenMatcher
     /// <summary>The facts of the state a learned byte leads to, or null when the byte is refused or not learned yet.</summary>
     private TokenGrammar.StateInfo? NextOf(TokenGrammar.StateInfo info, int value) => info.Next[value] is var next and > 0 ? grammar.Info(next) : null;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata)
     {
         if (automata.Length == 0)
@@ -660,6 +667,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Learns every transition of the state at path depth <paramref name="depth"/> (one Earley step per class of bytes) and returns the one on <paramref name="value"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int Learn(TokenGrammar.StateInfo info, byte value, int depth)
     {
         Sync(depth);
@@ -674,6 +682,7 @@ public sealed class TokenMatcher
     private const int LoopTestTokens = 64;
 
     /// <summary>Learns the transition of the state at path depth <paramref name="depth"/> on one byte (one Earley step).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int LearnOne(TokenGrammar.StateInfo info, byte value, int depth)
     {
         Sync(depth);
@@ -712,6 +721,7 @@ public sealed class TokenMatcher
 
     private Action<int>? describe;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Describe(TokenGrammar.StateInfo info, (ByteDfa Dfa, int State)[] automata, bool sole)
     {
         // Sole is written first: a reader that sees the automata sees whether the first one runs alone.
@@ -749,6 +759,7 @@ public sealed class TokenMatcher
     /// token budget is nearly spent. The matcher does not move.
     /// </summary>
     /// <returns>The tokens (empty when the document is complete), or <see langword="null"/> when none was found.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int[]? CompletionTokens()
     {
         var completion = bytes.ShortestCompletion();
@@ -776,6 +787,7 @@ public sealed class TokenMatcher
     /// <summary>Whether a token may come next.</summary>
     /// <param name="token">The token id.</param>
     /// <returns>Whether it is allowed.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool IsAllowed(int token)
     {
         if (grammar.Vocabulary.EndOfSequence.Contains(token))
@@ -796,6 +808,7 @@ public sealed class TokenMatcher
     /// <summary>Accepts a sampled token.</summary>
     /// <param name="token">The token id.</param>
     /// <returns><see langword="false"/> (and no change) when the grammar does not allow it.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool TryAdvance(int token)
     {
         if (grammar.Vocabulary.EndOfSequence.Contains(token))
@@ -822,6 +835,7 @@ public sealed class TokenMatcher
     /// <summary>Accepts a token, or explains why it cannot be accepted.</summary>
     /// <param name="token">The token id.</param>
     /// <exception cref="Declarative.Grammars.GrammarException">The grammar does not allow the token here; the message shows the token and the bytes that would be allowed.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Advance(int token)
     {
         if (TryAdvance(token))
@@ -844,6 +858,7 @@ public sealed class TokenMatcher
     /// without sampling. The matcher does not move.
     /// </summary>
     /// <returns>The forced token ids (empty when the next token is a choice).</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int[] ForcedTokens()
     {
         var forced = bytes.ForcedBytes();
@@ -867,6 +882,7 @@ public sealed class TokenMatcher
 
     /// <summary>Undoes the last <paramref name="tokens"/> tokens.</summary>
     /// <param name="tokens">How many tokens.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Rollback(int tokens)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tokens);

@@ -6,6 +6,7 @@ internal static class Utf8Ranges
     private static readonly int[] MaxForLength = [0x7F, 0x7FF, 0xFFFF, 0x10FFFF];
 
     /// <summary>Each result is a sequence of (first, last) byte ranges, one per encoded byte.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static IEnumerable<(byte First, byte Last)[]> Split(int first, int last)
     {
         // Split by encoded length first.
@@ -27,6 +28,7 @@ internal static class Utf8Ranges
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static IEnumerable<(byte First, byte Last)[]> SplitSameLength(int lo, int hi, int length)
     {
         if (length == 1)
