@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Declarative.Grammars;
 
@@ -50,7 +51,7 @@ internal sealed partial class ByteDfa
         /// <summary>The edges leaving a state (after <see cref="Freeze"/>), in the order they were added.</summary>
         public ReadOnlySpan<Edge> EdgesOf(int state) => edges.AsSpan(edgeStart[state], edgeStart[state + 1] - edgeStart[state]);
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int NewState()
         {
             if (stateCount >= maxStates)
@@ -61,7 +62,7 @@ internal sealed partial class ByteDfa
             return stateCount++;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddEdge(int from, byte first, byte last, int to)
         {
             if (addedCount == added.Length || addedCount == addedFrom.Length)
@@ -74,7 +75,7 @@ internal sealed partial class ByteDfa
             addedFrom[addedCount++] = from;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddEpsilon(int from, int to)
         {
             if (epsilonCount == epsilonFrom.Length || epsilonCount == epsilonTo.Length)
@@ -88,7 +89,7 @@ internal sealed partial class ByteDfa
         }
 
         /// <summary>A pooled array twice as large holding the first <paramref name="count"/> items; the old one goes back to the pool.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static T[] Grow<T>(T[] array, int count)
         {
             var grown = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(64, count * 2));
@@ -98,7 +99,7 @@ internal sealed partial class ByteDfa
         }
 
         /// <summary>Gives the building arrays back to their pools (once laid out, or when the build failed).</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ReturnBuildingArrays()
         {
             if (added.Length == 0)
@@ -114,7 +115,7 @@ internal sealed partial class ByteDfa
         }
 
         /// <summary>Lays the gathered edges and epsilon moves out state after state (a stable counting sort) and drops the building arrays.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Freeze()
         {
             edgeStart = new int[stateCount + 1];
@@ -163,7 +164,7 @@ internal sealed partial class ByteDfa
         private readonly Stack<int> stack = new();
         private readonly List<int> reached = [];
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int[] Closure(ReadOnlySpan<int> states)
         {
             if (stamps.Length < stateCount)
@@ -204,7 +205,7 @@ internal sealed partial class ByteDfa
         }
 
         /// <summary>Adds the node between two states and freezes the NFA; false when the node is not regular or too large.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Build(GrammarNode node, int from, int to, Func<string, GrammarNode?> rule, HashSet<string> expanding)
         {
             bool built;
@@ -227,7 +228,7 @@ internal sealed partial class ByteDfa
             return true;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Add(GrammarNode node, int from, int to, Func<string, GrammarNode?> rule, HashSet<string> expanding)
         {
             switch (node)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Declarative.Grammars;
 
@@ -110,16 +111,18 @@ internal sealed partial class ByteDfa
     }
 
     /// <summary>Whether the automaton may stop in <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsAccepting(int state) => Volatile.Read(ref accepting)[state];
 
     /// <summary>
     /// Whether the automaton can take no byte from <paramref name="state"/> (it can only end): known from its NFA
     /// states when the state is made, without building its row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TakesNoByte(int state) => !Volatile.Read(ref moves)[state];
 
     /// <summary>The bytes that keep the automaton alive from <paramref name="state"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ByteSet AllowedAt(int state)
     {
         if (Volatile.Read(ref rows)[state] is null)
@@ -131,9 +134,11 @@ internal sealed partial class ByteDfa
     }
 
     /// <summary>The 256 transitions of a state (-1 where the automaton dies); the caller must not change them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int[] RowOf(int state) => Volatile.Read(ref rows)[state] ?? Row(state);
 
     /// <summary>The state after <paramref name="value"/>, or -1 when the automaton dies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Step(int state, byte value) => (Volatile.Read(ref rows)[state] ?? Row(state))[value];
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<BuildKey, ByteDfa?> Built = new();
@@ -206,7 +211,7 @@ internal sealed partial class ByteDfa
             hash = h.ToHashCode();
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Equals(BuildKey other)
         {
             if (hash != other.hash || rules.Length != other.rules.Length || !node.Equals(other.node))
@@ -235,7 +240,7 @@ internal sealed partial class ByteDfa
     /// automaton of <c>multipleOf</c>), or returns null when the node is not regular or too large. Not shared across
     /// grammars: such rules are specific to their grammar.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ByteDfa? TryBuildRecursive(GrammarNode node, Func<string, GrammarNode?> rule)
     {
         var nfa = new Nfa(4096);
@@ -245,7 +250,7 @@ internal sealed partial class ByteDfa
     }
 
     /// <summary>The node with its rule references replaced by their bodies, or null when a reference is recursive.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static GrammarNode? Inline(GrammarNode node, Func<string, GrammarNode?> rule, HashSet<string> expanding, Dictionary<string, GrammarNode?>? inlinedRules)
     {
         switch (node)
@@ -285,7 +290,7 @@ internal sealed partial class ByteDfa
     }
 
     /// <summary>Whether inlining left every child as it was (then the node itself is kept, not rebuilt).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Unchanged(IReadOnlyList<GrammarNode> before, List<GrammarNode?> after)
     {
         for (var i = 0; i < before.Count; i++)
@@ -303,7 +308,7 @@ internal sealed partial class ByteDfa
     /// Builds the automaton's NFA; its deterministic states are made lazily (a row of 256 transitions when a state is
     /// first stepped from), so a large regular part costs only the states matching and masks actually reach.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ByteDfa? Build(GrammarNode node, int maxNfaStates)
     {
         Func<string, GrammarNode?> rule = _ => null;
@@ -319,7 +324,7 @@ internal sealed partial class ByteDfa
     // same few, and finding them here skips gathering the rules X reaches and the build key of X*.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<GrammarNode, object> WitnessByItem = new();
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object WitnessOf(GrammarNode item)
     {
         if (WitnessByItem.TryGetValue(item, out var known))
@@ -345,7 +350,7 @@ internal sealed partial class ByteDfa
     /// the inside of a string in a larger automaton reuses what the plain string automaton learned once per vocabulary.
     /// Null when there is none.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ByteDfa? Witness(int state)
     {
         var loop = Volatile.Read(ref witnessLoop)[state];
@@ -385,11 +390,11 @@ internal sealed partial class ByteDfa
     /// witness is in <paramref name="witnessState"/> (inside a character, say), whole X strings bringing this automaton
     /// to a state equivalent to <paramref name="loop"/>.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool InStepFrom(int state, int witnessState, int loop, ByteDfa witness)
     {
         var known = Volatile.Read(ref loops) ?? Interlocked.CompareExchange(ref loops, new(), null) ?? loops!;
-        return known.GetOrAdd((state, witnessState, loop, witness), static (key, self) => self.CheckInStep(key.State, key.WitnessState, key.Loop, key.Witness), this);
+        return known.GetOrAdd((state, witnessState, loop, witness), [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (key, self) => self.CheckInStep(key.State, key.WitnessState, key.Loop, key.Witness), this);
     }
 
     private System.Collections.Concurrent.ConcurrentDictionary<ByteDfa, byte[]>? jointClasses;
@@ -398,11 +403,11 @@ internal sealed partial class ByteDfa
     /// The first byte of each run of bytes that neither this automaton nor <paramref name="other"/> tells apart (the
     /// classes of both, intersected): walks over the product of the two step once per run, not once per byte.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private byte[] JointRepresentatives(ByteDfa other)
     {
         var known = Volatile.Read(ref jointClasses) ?? Interlocked.CompareExchange(ref jointClasses, new(), null) ?? jointClasses!;
-        return known.GetOrAdd(other, static (o, self) =>
+        return known.GetOrAdd(other, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (o, self) =>
         {
             var firsts = new List<byte> { 0 };
             for (var b = 1; b < 256; b++)
@@ -417,7 +422,7 @@ internal sealed partial class ByteDfa
         }, this);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness)
     {
         var scratch = ProductScratch.Rent();
@@ -431,7 +436,7 @@ internal sealed partial class ByteDfa
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckInStep(int state, int witnessState, int loop, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
     {
         var joint = JointRepresentatives(witness);
@@ -503,14 +508,14 @@ internal sealed partial class ByteDfa
     /// automaton, say: after it, the parser is where any other first character leads. Computed once per state and
     /// witness (over the product of both).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool CompletesInStepWith(int state, int witnessState, ByteDfa witness)
     {
         var known = Volatile.Read(ref completions) ?? Interlocked.CompareExchange(ref completions, new(), null) ?? completions!;
-        return known.GetOrAdd((state, witnessState, witness), static (key, self) => self.CheckCompletes(key.State, key.WitnessState, key.Witness), this);
+        return known.GetOrAdd((state, witnessState, witness), [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (key, self) => self.CheckCompletes(key.State, key.WitnessState, key.Witness), this);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckCompletes(int state, int witnessState, ByteDfa witness)
     {
         var scratch = ProductScratch.Rent();
@@ -524,7 +529,7 @@ internal sealed partial class ByteDfa
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CheckCompletes(int state, int witnessState, ByteDfa witness, HashSet<(int W, int D)> seen, Stack<(int W, int D)> pending)
     {
         var joint = JointRepresentatives(witness);
@@ -583,14 +588,14 @@ internal sealed partial class ByteDfa
     /// equivalent to the <c>c</c>-th; it takes a character exactly when the budget allows one more; it dies where the
     /// witness dies inside a character; it may end only between characters. Null when that does not hold.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[]? CountingSteps(int state, ByteDfa witness, int maxCount)
     {
         var known = Volatile.Read(ref counting) ?? Interlocked.CompareExchange(ref counting, new(), null) ?? counting!;
-        return known.GetOrAdd((state, witness, maxCount), static (key, self) => self.CheckCounting(key.State, key.Witness, key.MaxCount), this);
+        return known.GetOrAdd((state, witness, maxCount), [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (key, self) => self.CheckCounting(key.State, key.Witness, key.MaxCount), this);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[]? CheckCounting(int state, ByteDfa witness, int maxCount)
     {
         var steps = new List<int> { state };
@@ -663,7 +668,7 @@ internal sealed partial class ByteDfa
     /// Whether two states accept the same strings (the automaton is not minimized: a loop may come back to a copy of
     /// its state). Checked over the pairs of states both reach, up to a bound (beyond it: not known, so false).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Equivalent(int x, int y)
     {
         if (x == y || SameMoves(x, y))
@@ -711,7 +716,7 @@ internal sealed partial class ByteDfa
     /// Whether two states hold the same NFA states that read bytes and agree on accepting (a copy of a loop state that
     /// also holds the spent end of an alternative, say): then their rows are the same, and so are their futures.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SameMoves(int x, int y)
     {
         if (IsAccepting(x) != IsAccepting(y))
@@ -752,7 +757,7 @@ internal sealed partial class ByteDfa
     }
 
     /// <summary>The id of a set of NFA states, made when new. Called under the gate (or from the constructor).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Intern(int[] states)
     {
         var key = new StateSet(states);
@@ -816,7 +821,7 @@ internal sealed partial class ByteDfa
     }
 
     /// <summary>Builds the row of a state: its 256 transitions, bytes with the same NFA targets sharing one closure.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] Row(int state)
     {
         lock (gate)
@@ -972,7 +977,7 @@ internal sealed partial class ByteDfa
 
         public static ProductScratch Rent() => free is { Count: > 0 } pool ? pool.Pop() : new ProductScratch();
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Return(ProductScratch scratch)
         {
             scratch.Seen.Clear();

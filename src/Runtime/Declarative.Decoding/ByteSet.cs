@@ -1,8 +1,10 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Declarative.Decoding;
 
 /// <summary>An immutable set of bytes (256 bits).</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)] // Contains indexes the four words as one array
 public readonly struct ByteSet : IEquatable<ByteSet>
 {
     private readonly ulong a;
@@ -28,7 +30,7 @@ public readonly struct ByteSet : IEquatable<ByteSet>
     /// <param name="first">The first byte.</param>
     /// <param name="last">The last byte (inclusive).</param>
     /// <returns>The set.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ByteSet Range(byte first, byte last)
     {
         var set = None;
@@ -58,17 +60,14 @@ public readonly struct ByteSet : IEquatable<ByteSet>
     /// <summary>Whether the byte is in the set.</summary>
     /// <param name="value">The byte.</param>
     /// <returns>Membership.</returns>
-    public bool Contains(byte value) => value switch
-    {
-        < 64 => ((a >> value) & 1) != 0,
-        < 128 => ((b >> (value - 64)) & 1) != 0,
-        < 192 => ((c >> (value - 128)) & 1) != 0,
-        _ => ((d >> (value - 192)) & 1) != 0,
-    };
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Contains(byte value) =>
+        ((Unsafe.Add(ref Unsafe.AsRef(in a), value >> 6) >> (value & 63)) & 1) != 0;
 
     /// <summary>The set with one more byte.</summary>
     /// <param name="value">The byte.</param>
     /// <returns>The new set.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ByteSet With(byte value) => value switch
     {
         < 64 => new(a | (1UL << value), b, c, d),
@@ -85,12 +84,13 @@ public readonly struct ByteSet : IEquatable<ByteSet>
     /// <summary>Whether every byte of <paramref name="other"/> is in this set.</summary>
     /// <param name="other">The other set.</param>
     /// <returns>Whether this set contains it.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsSupersetOf(ByteSet other) =>
         (other.a & ~a) == 0 && (other.b & ~b) == 0 && (other.c & ~c) == 0 && (other.d & ~d) == 0;
 
     /// <summary>The bytes in the set, in order.</summary>
     /// <returns>The bytes.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IEnumerable<byte> Bytes()
     {
         for (var i = 0; i < 256; i++)
@@ -103,6 +103,7 @@ public readonly struct ByteSet : IEquatable<ByteSet>
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Equals(ByteSet other) => a == other.a && b == other.b && c == other.c && d == other.d;
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Declarative.Grammars;
 
@@ -69,7 +70,7 @@ public sealed class CompiledGrammar
     /// <summary>Compiles a grammar.</summary>
     /// <param name="grammar">The grammar.</param>
     /// <returns>The compiled grammar.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledGrammar Compile(Grammar grammar)
     {
         ArgumentNullException.ThrowIfNull(grammar);
@@ -85,7 +86,7 @@ public sealed class CompiledGrammar
     internal static int DfaIndex(int symbol) => DfaSymbolBase - symbol;
 
     /// <summary>Which nonterminals derive the empty string: a worklist over "symbols still to be shown nullable" per production.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool[] ComputeNullable()
     {
         var nullable = new bool[NonterminalCount];
@@ -152,7 +153,7 @@ public sealed class CompiledGrammar
         private readonly Dictionary<string, GrammarNode> rules = grammar.RuleList.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
 
         /// <summary>The rules that reach no cycle of references: only these can be inlined into an automaton.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static Dictionary<string, GrammarNode> RegularRules(Grammar grammar)
         {
             var bodies = grammar.RuleList.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
@@ -180,7 +181,7 @@ public sealed class CompiledGrammar
         /// recurses within its cycle only at the ends of its alternatives (a right-linear cycle, as in the digit
         /// automaton of <c>multipleOf</c>). Anything else (a value nested in an array) needs the parser.
         /// </summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private HashSet<string> RightLinearRules()
         {
             if (rightLinear is not null)
@@ -242,7 +243,7 @@ public sealed class CompiledGrammar
         }
 
         /// <summary>The strongly connected component of each vertex (Tarjan's algorithm without recursion).</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int[] Components(int[][] edges)
         {
             var count = edges.Length;
@@ -315,7 +316,7 @@ public sealed class CompiledGrammar
 
         private int nonterminals;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public CompiledGrammar Build()
         {
             var start = nonterminals++;
@@ -334,7 +335,7 @@ public sealed class CompiledGrammar
             return new CompiledGrammar(lhs.ToArray(), rhs.ToArray(), terminals.ToArray(), dfas.ToArray(), nonterminals, lhs.Count - 1);
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddProductions(int nonterminal, GrammarNode node)
         {
             // A regular alternation or bounded repetition runs as one automaton (a lexeme: a key among declared names,
@@ -358,7 +359,7 @@ public sealed class CompiledGrammar
             }
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Add(int nonterminal, List<int> symbols)
         {
             lhs.Add(nonterminal);
@@ -366,7 +367,7 @@ public sealed class CompiledGrammar
         }
 
         /// <summary>The symbols that match a node, in sequence.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private List<int> Symbols(GrammarNode node)
         {
             var result = new List<int>();
@@ -438,7 +439,7 @@ public sealed class CompiledGrammar
         }
 
         /// <summary>An automaton terminal for a regular node, or null when it is not regular or too large.</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int? Automaton(GrammarNode repeat)
         {
             var references = Grammar.References(repeat).ToList();
@@ -471,7 +472,7 @@ public sealed class CompiledGrammar
             return DfaSymbolBase - index;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddRepeat(int nonterminal, RepeatNode repeat)
         {
             var item = ItemSymbol(repeat.Item);
@@ -500,7 +501,7 @@ public sealed class CompiledGrammar
             Add(nonterminal, tail < 0 ? prefix : [.. prefix, tail]);
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int ItemSymbol(GrammarNode item)
         {
             var symbols = Symbols(item);
@@ -514,7 +515,7 @@ public sealed class CompiledGrammar
             return n;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int NodeNonterminal(GrammarNode node, Action<int> define)
         {
             if (nodeIds.TryGetValue(node, out var existing))
@@ -528,7 +529,7 @@ public sealed class CompiledGrammar
             return n;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Terminal(ByteSet set)
         {
             if (!terminalIds.TryGetValue(set, out var id))

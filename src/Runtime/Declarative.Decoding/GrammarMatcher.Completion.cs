@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Declarative.Decoding;
 
 public sealed partial class GrammarMatcher
@@ -8,7 +10,7 @@ public sealed partial class GrammarMatcher
     /// feeding it; the matcher does not move.
     /// </summary>
     /// <returns>The bytes (empty when the document is already complete), or <see langword="null"/> when none was found.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte[]? ShortestCompletion()
     {
         if (IsAccepting)
@@ -46,7 +48,7 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>The shortest bytes that finish <paramref name="item"/> and then the items waiting for its rule, up to the start.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private byte[]? Complete(Item item, ShortestStrings shortest, Dictionary<Item, byte[]?> memo, HashSet<Item> visiting)
     {
         if (memo.TryGetValue(item, out var known))

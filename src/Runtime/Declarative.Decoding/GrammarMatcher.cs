@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Declarative.Decoding;
 
 /// <summary>
@@ -44,7 +46,7 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>Goes back to the start of a document.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset()
     {
         sets.Clear();
@@ -56,7 +58,7 @@ public sealed partial class GrammarMatcher
 
     /// <summary>The bytes that may come next.</summary>
     /// <returns>The set (empty when the document must end here or is dead).</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ByteSet AllowedBytes()
     {
         var allowed = ByteSet.None;
@@ -76,7 +78,7 @@ public sealed partial class GrammarMatcher
     /// <summary>Feeds one byte.</summary>
     /// <param name="value">The byte.</param>
     /// <returns><see langword="false"/> (and no change) when the byte is not allowed here.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryAdvance(byte value)
     {
         var current = sets[^1];
@@ -116,7 +118,7 @@ public sealed partial class GrammarMatcher
     /// <summary>Feeds bytes, all or nothing.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns><see langword="false"/> (and no change) when some byte is not allowed.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryAdvance(ReadOnlySpan<byte> bytes)
     {
         for (var i = 0; i < bytes.Length; i++)
@@ -159,7 +161,7 @@ public sealed partial class GrammarMatcher
 
     /// <summary>Undoes the last <paramref name="bytes"/> bytes.</summary>
     /// <param name="bytes">How many bytes to undo.</param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Rollback(int bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
@@ -177,7 +179,7 @@ public sealed partial class GrammarMatcher
     /// <param name="grammar">The compiled grammar.</param>
     /// <param name="input">The bytes.</param>
     /// <returns>Whether it matches.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Matches(CompiledGrammar grammar, ReadOnlySpan<byte> input)
     {
         var matcher = new GrammarMatcher(grammar);
@@ -191,7 +193,7 @@ public sealed partial class GrammarMatcher
     /// </summary>
     internal int StateId(StateInterner interner) => SetId(sets.Count - 1, interner);
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SetId(int index, StateInterner interner)
     {
         var set = sets[index];
@@ -244,6 +246,7 @@ public sealed partial class GrammarMatcher
     /// Whether an item has a future of its own: not complete, and not a spent automaton item (the closure already
     /// followed its end), so states that differ only in how a lexeme's last character was spelled are one state.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Pending(in Item item) =>
         item.Dot < grammar.Rhs[item.Production].Length && !(Scans(item, out var symbol) && CompiledGrammar.IsDfa(symbol) && Spent(item, symbol));
 
@@ -251,7 +254,7 @@ public sealed partial class GrammarMatcher
     /// Sorts a state's key records. Most keys hold a few items, and an insertion sort here runs fully optimized from
     /// the first call, where the framework's sort over this struct would run unoptimized code in a young process.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SortKeys(Span<Key> keys)
     {
         if (keys.Length > 48)
@@ -280,6 +283,7 @@ public sealed partial class GrammarMatcher
     /// <summary>One pending item in a state's key, ordered field by field.</summary>
     private readonly record struct Key(int Production, int Dot, int State, int Origin) : IComparable<Key>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int CompareTo(Key other) =>
             Production != other.Production ? Production.CompareTo(other.Production)
             : Dot != other.Dot ? Dot.CompareTo(other.Dot)
@@ -288,7 +292,7 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>Predicts and completes in the set at <paramref name="index"/> until nothing changes.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Close(int index)
     {
         var set = sets[index];
@@ -348,7 +352,7 @@ public sealed partial class GrammarMatcher
     /// of Earley steps. <paramref name="next"/>[b] receives the state id (0 when the byte is not allowed), and
     /// <paramref name="seen"/> each state reached, while it is the matcher's current state (so it can ask about it).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void LearnTransitions(StateInterner interner, int[] next, Action<int> seen)
     {
         // The scanning items, and for each byte a fingerprint of what it does to them (which items advance, into which
@@ -454,7 +458,7 @@ public sealed partial class GrammarMatcher
     private readonly List<int> representativesScratch = [];
 
     /// <summary>Whether two bytes advance the same scanning items into the same states.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SameEffect(List<(Item Item, int Symbol, int[]? Row)> scanning, int first, int second)
     {
         foreach (var (_, symbol, row) in scanning)
@@ -469,7 +473,7 @@ public sealed partial class GrammarMatcher
         return true;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong Mix(ulong value)
     {
         value ^= value >> 33;
@@ -484,7 +488,7 @@ public sealed partial class GrammarMatcher
     /// may end here): inside it, the token-mask walk can step the automaton alone and consult the parser only where the
     /// automaton may end (<see cref="PushExit"/>).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool SoleScannerIsAutomaton()
     {
         var automata = 0;
@@ -547,7 +551,7 @@ public sealed partial class GrammarMatcher
     /// <see cref="SoleScannerIsAutomaton"/>), without the automaton going on: after any run of bytes that keeps the
     /// automaton alive and accepting, the bytes it cannot take lead where this set's do. Undo with <see cref="Rollback"/>(1).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void PushExit()
     {
         var set = pool.Count > 0 ? pool.Pop() : new EarleySet();
@@ -564,7 +568,7 @@ public sealed partial class GrammarMatcher
     }
 
     /// <summary>The automata the current state is running, with their states (for the token-mask walk).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (ByteDfa Dfa, int State)[] RunningAutomata()
     {
         List<(ByteDfa, int)>? result = null; // most states run no automaton
@@ -588,10 +592,11 @@ public sealed partial class GrammarMatcher
     /// Whether an item before an automaton can take no more bytes (a one-character lexeme just read, say): it only
     /// ended, which the set's closure already followed, so it scans nothing and does not count as a running automaton.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Spent(in Item item, int symbol) => grammar.Dfas[CompiledGrammar.DfaIndex(symbol)].TakesNoByte(item.State);
 
     /// <summary>Whether the item's dot stands before a terminal (a byte set or an automaton), which it returns.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Scans(in Item item, out int symbol)
     {
         var rhs = grammar.Rhs[item.Production];
@@ -622,7 +627,7 @@ public sealed partial class GrammarMatcher
 
         public int? CanonicalId { get; set; }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Clear()
         {
             Items.Clear();
@@ -634,7 +639,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(Item item)
         {
             if ((Items.Count + 1) * 2 > slots.Length)
@@ -648,7 +653,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Insert(Item item)
         {
             var mask = slots.Length - 1;
@@ -668,7 +673,7 @@ public sealed partial class GrammarMatcher
             return true;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Grow()
         {
             slots = new Item[slots.Length * 2];
@@ -680,7 +685,7 @@ public sealed partial class GrammarMatcher
             }
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int Hash(in Item item)
         {
             var h = (uint)item.Production * 0x9E3779B1u;

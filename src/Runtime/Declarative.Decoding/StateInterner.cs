@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Declarative.Decoding;
 
 /// <summary>Gives each distinct normalized parser state a small integer id; thread-safe, shared by the matchers of one grammar.</summary>
@@ -25,7 +27,7 @@ internal sealed class StateInterner
     }
 
     /// <summary>The id of <paramref name="content"/> (ids start at 1), made when new.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Intern(ReadOnlySpan<int> content)
     {
         var hash = Hash(content);
@@ -61,7 +63,7 @@ internal sealed class StateInterner
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rehash(int size)
     {
         buckets = new int[size];
@@ -73,7 +75,7 @@ internal sealed class StateInterner
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Hash(ReadOnlySpan<int> values)
     {
         var h = 0x2545F491u;

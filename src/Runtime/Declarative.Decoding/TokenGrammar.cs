@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Declarative.Decoding;
 
 /// <summary>A compiled grammar bound to a vocabulary (with the vocabulary's token trie): shared by every <see cref="TokenMatcher"/> of that pair.</summary>
@@ -42,14 +44,14 @@ public sealed class TokenGrammar
     private readonly Lock infoGate = new();
 
     /// <summary>What is known of a canonical parser state: its transitions by byte and its self-loop bytes, learned as matchers run.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal StateInfo Info(int state)
     {
         var all = Volatile.Read(ref infos);
         return state < all.Length && Volatile.Read(ref all[state]) is { } known ? known : AddInfo(state);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StateInfo AddInfo(int state)
     {
         lock (infoGate)
@@ -100,7 +102,7 @@ public sealed class TokenGrammar
         /// <summary>How many times a mask was made from this state (it is cached from the second time on).</summary>
         public int MasksMade;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int[] CreateNext()
         {
             var made = new int[256];
@@ -111,7 +113,7 @@ public sealed class TokenGrammar
 
     internal bool TryGetMask(int state, out uint[] mask) => masks.TryGetValue(state, out mask!);
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void StoreMask(int state, ReadOnlySpan<uint> mask)
     {
         var bytes = mask.Length * 4L;
@@ -139,7 +141,7 @@ public sealed class TokenGrammar
     /// <summary>The longest token whose bytes begin <paramref name="text"/> (greedy tokenization, for tests and tools).</summary>
     /// <param name="text">The bytes.</param>
     /// <returns>The token id, or -1 when no token begins the text.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int LongestToken(ReadOnlySpan<byte> text)
     {
         var best = -1;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Declarative.Decoding;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed class TokenMatcher
     /// come next.
     /// </summary>
     /// <param name="mask">At least <see cref="Vocabulary.MaskWords"/> words; cleared first.</param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ComputeMask(Span<uint> mask)
     {
         var vocabulary = grammar.Vocabulary;
@@ -96,7 +98,7 @@ public sealed class TokenMatcher
 
     private int applied;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Walk(int node, TokenGrammar.StateInfo info, int state, int depth, Span<uint> mask)
     {
         var automata = info.Automata ?? [];
@@ -280,7 +282,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Walks below <paramref name="node"/> from a parser state, stepping its automaton alone when it is the sole scanner.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WalkFrom(int node, TokenGrammar.StateInfo info, int state, int depth, Span<uint> mask)
     {
         if (info.Sole)
@@ -300,7 +302,7 @@ public sealed class TokenMatcher
     /// (<see cref="TokenGrammar.StateInfo.Exit"/>, the same wherever the automaton ends) takes the byte. No parser state
     /// is made for the automaton's own steps.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WalkAutomaton(int node, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask, ByteDfa? seed = null, int seedState = 0)
     {
         var exit = dfa.IsAccepting(q) ? Exit(entry, entryDepth) : null;
@@ -370,7 +372,7 @@ public sealed class TokenMatcher
     /// (the inside before it changes nothing). The matcher is
     /// fed the ending as if the inside were empty, which leaves the automaton where it was.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BreakWalk(TokenTrie breaks, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int q, int depth, Span<uint> mask)
     {
         var (savedTrie, savedBreak) = (trie, inBreak);
@@ -400,7 +402,7 @@ public sealed class TokenMatcher
     /// end of a whole X: then tokens that end the automaton inside the X* and go on still leave it at a refused byte,
     /// as the break trie assumes.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool EndsOutside(TokenGrammar.StateInfo? exit, ByteDfa witness)
     {
         if (exit is null)
@@ -420,7 +422,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>One child of a node in <see cref="WalkAutomaton"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AutomatonChild(int child, TokenGrammar.StateInfo entry, int entryDepth, ByteDfa dfa, TokenTrie.InsideMemo memo, int[] row, TokenGrammar.StateInfo? exit, int depth, Span<uint> mask, ByteDfa? seed, int seedState)
     {
         var at = trie.Nodes[child];
@@ -495,7 +497,7 @@ public sealed class TokenMatcher
     /// string automaton) stands for the covered first bytes: that automaton finishes the witness's X in step with it and
     /// then only ends, and the parser state after its end is <paramref name="group"/>, where the covered bytes lead.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CompletesIntoGroup(TokenGrammar.StateInfo next, ByteDfa d, int qb, int wb, ByteDfa witness, TokenGrammar.StateInfo group, byte label)
     {
         if (witness.IsAccepting(wb) || !d.CompletesInStepWith(qb, wb, witness))
@@ -527,7 +529,7 @@ public sealed class TokenMatcher
     /// The X* whose loop most first bytes lead into from a parser state (each letter's next state runs one automaton
     /// alone, standing where that X* may run), or null.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ByteDfa? FirstByteWitness(TokenGrammar.StateInfo info)
     {
         ByteDfa? found = null;
@@ -557,7 +559,7 @@ public sealed class TokenMatcher
 
 
     /// <summary>The facts (with every transition learned) of the state that follows when the sole automaton of <paramref name="entry"/> ends.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TokenGrammar.StateInfo Exit(TokenGrammar.StateInfo entry, int entryDepth)
     {
         if (entry.Exit is { } known)
@@ -590,7 +592,7 @@ public sealed class TokenMatcher
         return exit;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Mark(int[] tokens, Span<uint> mask)
     {
         foreach (var id in tokens)
@@ -602,7 +604,7 @@ public sealed class TokenMatcher
     /// <summary>Marks every token strictly below a node.</summary>
     private void MarkBelow(int node, Span<uint> mask) => trie.MarkBelow(node, mask);
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MarkSubtree(int child, Span<uint> mask)
     {
         Mark(trie.TokensAt[child], mask);
@@ -610,7 +612,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Whether an automaton running in a state (the state at <paramref name="node"/>) stays alive below the node.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool InsideAutomaton(TokenGrammar.StateInfo info, int node)
     {
         if (inBreak)
@@ -634,7 +636,7 @@ public sealed class TokenMatcher
     /// <summary>The facts of the state a learned byte leads to, or null when the byte is refused or not learned yet.</summary>
     private TokenGrammar.StateInfo? NextOf(TokenGrammar.StateInfo info, int value) => info.Next[value] is var next and > 0 ? grammar.Info(next) : null;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (ByteDfa Dfa, int State, TokenTrie.InsideMemo Memo)[] WithMemos((ByteDfa Dfa, int State)[] automata)
     {
         if (automata.Length == 0)
@@ -652,7 +654,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Feeds the matcher the path bytes it has not seen, up to <paramref name="depth"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Sync(int depth)
     {
         while (applied < depth)
@@ -667,7 +669,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Learns every transition of the state at path depth <paramref name="depth"/> (one Earley step per class of bytes) and returns the one on <paramref name="value"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Learn(TokenGrammar.StateInfo info, byte value, int depth)
     {
         Sync(depth);
@@ -682,7 +684,7 @@ public sealed class TokenMatcher
     private const int LoopTestTokens = 64;
 
     /// <summary>Learns the transition of the state at path depth <paramref name="depth"/> on one byte (one Earley step).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int LearnOne(TokenGrammar.StateInfo info, byte value, int depth)
     {
         Sync(depth);
@@ -705,10 +707,10 @@ public sealed class TokenMatcher
     }
 
     /// <summary>Learns every transition of the matcher's current state, whose facts are <paramref name="info"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LearnHere(TokenGrammar.StateInfo info)
     {
-        bytes.LearnTransitions(grammar.States, info.Next, describe ??= state =>
+        bytes.LearnTransitions(grammar.States, info.Next, describe ??= [MethodImpl(MethodImplOptions.AggressiveOptimization)] (state) =>
         {
             var next = Info(state);
             if (next.Automata is null)
@@ -721,7 +723,7 @@ public sealed class TokenMatcher
 
     private Action<int>? describe;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Describe(TokenGrammar.StateInfo info, (ByteDfa Dfa, int State)[] automata, bool sole)
     {
         // Sole is written first: a reader that sees the automata sees whether the first one runs alone.
@@ -730,7 +732,7 @@ public sealed class TokenMatcher
     }
 
     /// <summary>The bytes that keep the parser in <paramref name="state"/>, the state at path depth <paramref name="depth"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ByteSet Loop(TokenGrammar.StateInfo info, int state, int depth)
     {
         if (info.Loop is { } known)
@@ -740,8 +742,15 @@ public sealed class TokenMatcher
 
         Sync(depth);
         var loop = ByteSet.None;
-        foreach (var b in bytes.AllowedBytes().Bytes())
+        var allowed = bytes.AllowedBytes();
+        for (var value = 0; value < 256; value++)
         {
+            if (!allowed.Contains((byte)value))
+            {
+                continue;
+            }
+
+            var b = (byte)value;
             var next = info.Next[b] >= 0 ? info.Next[b] : Learn(info, b, depth);
             if (next == state)
             {
@@ -759,7 +768,7 @@ public sealed class TokenMatcher
     /// token budget is nearly spent. The matcher does not move.
     /// </summary>
     /// <returns>The tokens (empty when the document is complete), or <see langword="null"/> when none was found.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[]? CompletionTokens()
     {
         var completion = bytes.ShortestCompletion();
@@ -787,7 +796,7 @@ public sealed class TokenMatcher
     /// <summary>Whether a token may come next.</summary>
     /// <param name="token">The token id.</param>
     /// <returns>Whether it is allowed.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool IsAllowed(int token)
     {
         if (grammar.Vocabulary.EndOfSequence.Contains(token))
@@ -808,7 +817,7 @@ public sealed class TokenMatcher
     /// <summary>Accepts a sampled token.</summary>
     /// <param name="token">The token id.</param>
     /// <returns><see langword="false"/> (and no change) when the grammar does not allow it.</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryAdvance(int token)
     {
         if (grammar.Vocabulary.EndOfSequence.Contains(token))
@@ -835,7 +844,7 @@ public sealed class TokenMatcher
     /// <summary>Accepts a token, or explains why it cannot be accepted.</summary>
     /// <param name="token">The token id.</param>
     /// <exception cref="Declarative.Grammars.GrammarException">The grammar does not allow the token here; the message shows the token and the bytes that would be allowed.</exception>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Advance(int token)
     {
         if (TryAdvance(token))
@@ -858,7 +867,7 @@ public sealed class TokenMatcher
     /// without sampling. The matcher does not move.
     /// </summary>
     /// <returns>The forced token ids (empty when the next token is a choice).</returns>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] ForcedTokens()
     {
         var forced = bytes.ForcedBytes();
@@ -882,7 +891,7 @@ public sealed class TokenMatcher
 
     /// <summary>Undoes the last <paramref name="tokens"/> tokens.</summary>
     /// <param name="tokens">How many tokens.</param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Rollback(int tokens)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tokens);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Declarative.Decoding;
 
 /// <summary>The vocabulary as a trie over token bytes, walked once per mask; built once per vocabulary and shared.</summary>
@@ -39,7 +41,7 @@ internal sealed class TokenTrie
     internal readonly record struct TrieNode(int FirstChild, int NextSibling, int Token, byte Label);
 
     /// <summary>Sets the bits of the tokens ending at a node.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MarkAt(int node, int token, Span<uint> mask)
     {
         if (token >= 0)
@@ -69,7 +71,7 @@ internal sealed class TokenTrie
     public int[] SubtreeEnd { get; }
 
     /// <summary>Numbers tokens depth-first (iteratively) and collects the bytes below each node.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Number(int root, List<int> order)
     {
         var stack = new Stack<(int Node, bool Exit)>();
@@ -133,7 +135,7 @@ internal sealed class TokenTrie
     public int MaxDepth { get; private init; }
 
     /// <summary>Sets the bit of every token strictly below <paramref name="node"/> in <paramref name="mask"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MarkBelow(int node, Span<uint> mask)
     {
         var count = SubtreeEnd[node] - SubtreeStart[node];
@@ -141,7 +143,7 @@ internal sealed class TokenTrie
         {
             // Token ids are scattered over the mask: for a large subtree one OR of its mask (made once) beats a store
             // per token.
-            Or(wideSubtrees.GetOrAdd(node, static (n, trie) => trie.SubtreeMask(n), this), mask);
+            Or(wideSubtrees.GetOrAdd(node, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (n, trie) => trie.SubtreeMask(n), this), mask);
             return;
         }
 
@@ -156,7 +158,7 @@ internal sealed class TokenTrie
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, uint[]> wideSubtrees = new();
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private uint[] SubtreeMask(int node)
     {
         var made = new uint[MaskWords];
@@ -168,7 +170,7 @@ internal sealed class TokenTrie
         return made;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Or(ReadOnlySpan<uint> source, Span<uint> target)
     {
         var n = Math.Min(source.Length, target.Length);
@@ -192,7 +194,7 @@ internal sealed class TokenTrie
     /// ORs into <paramref name="mask"/> every token strictly below <paramref name="node"/> whose bytes after the node all
     /// keep <paramref name="dfa"/> alive from its start (made once per automaton and node).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OrInsideBelow(ByteDfa dfa, int node, Span<uint> mask)
     {
         var byNode = insideMasks.GetValue(dfa, _ => new System.Collections.Concurrent.ConcurrentDictionary<int, uint[]>());
@@ -211,7 +213,7 @@ internal sealed class TokenTrie
     /// ORs into <paramref name="mask"/> every token whose bytes after its first all keep <paramref name="dfa"/> alive
     /// from its start (single-byte tokens included; made once per automaton).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OrAfterFirstByte(ByteDfa dfa, Span<uint> mask)
     {
         var words = afterFirstByte.GetValue(dfa, d =>
@@ -234,7 +236,7 @@ internal sealed class TokenTrie
     }
 
     /// <summary>Clears the bits of the tokens at <paramref name="node"/> and below it.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ClearSubtree(int node, Span<uint> mask)
     {
         foreach (var id in TokensAt[node])
@@ -245,7 +247,7 @@ internal sealed class TokenTrie
         var count = SubtreeEnd[node] - SubtreeStart[node];
         if (count >= WideSubtreeTokens)
         {
-            var below = wideSubtrees.GetOrAdd(node, static (n, trie) => trie.SubtreeMask(n), this);
+            var below = wideSubtrees.GetOrAdd(node, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (n, trie) => trie.SubtreeMask(n), this);
             var n = Math.Min(below.Length, mask.Length);
             var to = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, System.Numerics.Vector<uint>>(mask[..n]);
             var from = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, System.Numerics.Vector<uint>>(below.AsSpan(0, n));
@@ -292,7 +294,7 @@ internal sealed class TokenTrie
     private const int MaxBreakTokens = 16384;
 
     /// <summary>Collects the break entries below a node; false when there are more than <see cref="MaxBreakTokens"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool CollectBreaks(ByteDfa witness, InsideMemo memo, int node, int state, List<(byte[] Bytes, int Id)> entries, List<byte> suffix)
     {
         for (var child = FirstChild[node]; child >= 0; child = NextSibling[child])
@@ -319,7 +321,7 @@ internal sealed class TokenTrie
         return true;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CollectSuffixes(int node, List<(byte[] Bytes, int Id)> entries, List<byte> suffix)
     {
         suffix.Add(Label[node]);
@@ -360,7 +362,7 @@ internal sealed class TokenTrie
         public TokenTrie? Breaks(int count) => breaks[count];
 
         /// <summary>ORs the tokens that stay inside with at most <paramref name="budget"/> characters (a started one counts).</summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void OrInside(int budget, Span<uint> mask)
         {
             Or(Cumulative(cumulativeComplete, complete, Math.Min(budget, MaxCount)), mask);
@@ -370,7 +372,7 @@ internal sealed class TokenTrie
             }
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private uint[] Cumulative(uint[]?[] cache, List<int>[] byCount, int count)
         {
             if (Volatile.Read(ref cache[count]) is { } known)
@@ -397,7 +399,7 @@ internal sealed class TokenTrie
     /// <summary>The vocabulary counted in JSON string characters (made once, at load, by <see cref="LearnJsonStrings"/>).</summary>
     public CharacterCounts? JsonCharacterCounts => Volatile.Read(ref characterCounts);
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private CharacterCounts? CountCharacters(ByteDfa chars)
     {
         var a = chars.Step(0, (byte)'a');
@@ -458,7 +460,7 @@ internal sealed class TokenTrie
     /// break trie:
     /// nearly every grammar asks, and the first to ask would otherwise pay for the whole trie (tens of milliseconds).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LearnJsonStrings()
     {
         var json = new Declarative.Grammars.JsonGrammar(new Declarative.Grammars.RuleSet());
@@ -500,7 +502,7 @@ internal sealed class TokenTrie
         JsonChars = witness;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MarkInside(ByteDfa dfa, InsideMemo memo, int node, int state, Span<uint> mask)
     {
         for (var child = FirstChild[node]; child >= 0; child = NextSibling[child])
@@ -544,7 +546,7 @@ internal sealed class TokenTrie
         private readonly Lock gate = new();
         private StateMemo?[] states = new StateMemo?[8];
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Get(int node, int state)
         {
             var memo = Of(state);
@@ -572,7 +574,7 @@ internal sealed class TokenTrie
             return ok;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private StateMemo Of(int state)
         {
             var all = Volatile.Read(ref states);
@@ -604,7 +606,7 @@ internal sealed class TokenTrie
         private readonly ulong[]?[] known = new ulong[]?[(nodes >> PageBits) + 1];
         private readonly ulong[]?[] value = new ulong[]?[(nodes >> PageBits) + 1];
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryGet(int node, out bool answer)
         {
             var page = node >> PageBits;
@@ -620,7 +622,7 @@ internal sealed class TokenTrie
             return false;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Set(int node, bool answer)
         {
             var page = node >> PageBits;
@@ -649,7 +651,7 @@ internal sealed class TokenTrie
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TokenTrie Build(Vocabulary vocabulary)
     {
         var entries = new List<(byte[] Bytes, int Id)>(vocabulary.Count);
@@ -665,7 +667,7 @@ internal sealed class TokenTrie
     }
 
     /// <summary>A trie over the given byte strings, each standing for a token id (several strings may be equal).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TokenTrie BuildFrom(List<(byte[] Bytes, int Id)> entries, int maskWords)
     {
         // Strings in byte order: a trie's depth-first preorder is the order of its strings, so nodes are numbered as they

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Declarative.Decoding;
 
 /// <summary>Splits a range of code points into sequences of byte ranges that match exactly its UTF-8 encodings.</summary>
@@ -6,7 +8,7 @@ internal static class Utf8Ranges
     private static readonly int[] MaxForLength = [0x7F, 0x7FF, 0xFFFF, 0x10FFFF];
 
     /// <summary>Each result is a sequence of (first, last) byte ranges, one per encoded byte.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IEnumerable<(byte First, byte Last)[]> Split(int first, int last)
     {
         // Split by encoded length first.
@@ -28,7 +30,7 @@ internal static class Utf8Ranges
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static IEnumerable<(byte First, byte Last)[]> SplitSameLength(int lo, int hi, int length)
     {
         if (length == 1)
