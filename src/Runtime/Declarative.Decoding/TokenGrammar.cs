@@ -26,6 +26,7 @@ public sealed class TokenGrammar
             trie.LearnJsonStrings();
             return trie;
         });
+        EngineWarmUp.EnsureRan(); // once per process: the engine's code is compiled here rather than in the first masks
     }
 
     /// <summary>The memory the mask cache may hold.</summary>
