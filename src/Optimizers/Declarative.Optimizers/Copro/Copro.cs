@@ -14,9 +14,8 @@ namespace Declarative.Optimizers;
 /// instruction (with its prefix) already scored for a predictor is not scored again. Every scored program is a
 /// candidate of the <see cref="OptimizationRun"/>, numbered in scoring order.
 /// </remarks>
-public sealed class Copro : Optimizer
+public sealed class Copro : SearchOptimizer
 {
-    private readonly Metric metric;
     private readonly CoproOptions options;
 
     /// <summary>Creates the optimizer.</summary>
@@ -24,22 +23,12 @@ public sealed class Copro : Optimizer
     /// <param name="options">The settings (default: DSPy's).</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public Copro(Metric metric, CoproOptions? options = null)
+        : base(metric)
     {
-        ArgumentNullException.ThrowIfNull(metric);
         options ??= new CoproOptions();
         options.Validate();
-        this.metric = metric;
         this.options = options;
     }
-
-    /// <inheritdoc />
-    public override async Task<TProgram> CompileAsync<TProgram>(
-        TProgram student,
-        IReadOnlyList<Example> trainset,
-        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
-        RunContext context,
-        CancellationToken cancellationToken = default) =>
-        (await OptimizeAsync(student, trainset, null, run, context, new OptimizationRun(), cancellationToken).ConfigureAwait(false)).Program;
 
     /// <inheritdoc />
     /// <remarks>Candidates are scored on <paramref name="valset"/>, or on the training set when it is <see langword="null"/> (as DSPy).</remarks>
@@ -94,7 +83,7 @@ public sealed class Copro : Optimizer
                     var candidate = SearchSteps.WithInstruction(state, name, proposal.Instruction, proposal.Prefix);
                     var program = student.WithState(candidate);
                     var rollouts = await optimizationRun.EvaluateAsync(
-                        $"copro/depth={depth}/predictor={name}/candidate={i}/eval", program, scoreset, run, context, metric, options.MaxParallelism, traced: false, cancellationToken).ConfigureAwait(false);
+                        $"copro/depth={depth}/predictor={name}/candidate={i}/eval", program, scoreset, run, context, Metric, options.MaxParallelism, traced: false, cancellationToken).ConfigureAwait(false);
                     var score = Rollouts.Percent(rollouts.Select(r => r.Score));
                     scored[name].Add((proposal, score));
                     await optimizationRun.AddCandidateAsync(

@@ -71,7 +71,7 @@ public sealed partial class Gepa
             var sample = ProgramDemos.Sample(random, Enumerable.Range(0, valset.Count).ToList(), Math.Min(MergeSubsample, valset.Count));
             var key = $"gepa/iteration={iteration}/merge";
             var rollouts = await optimizationRun.EvaluateAsync(
-                $"{key}/subsample/eval", student.WithState(merged), sample.Select(i => valset[i]).ToList(), run, context, owner.metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+                $"{key}/subsample/eval", student.WithState(merged), sample.Select(i => valset[i]).ToList(), run, context, owner.Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             metricCalls += sample.Count;
             var details = new Dictionary<string, string>
             {

@@ -16,9 +16,8 @@ namespace Declarative.Optimizers;
 /// A metric without feedback still works: the reflection then sees each example's score. The budget is checked before
 /// each iteration, so the last iteration may pass it by up to a minibatch pair and one validation pass (as in GEPA).
 /// </remarks>
-public sealed partial class Gepa : Optimizer
+public sealed partial class Gepa : SearchOptimizer
 {
-    private readonly Metric metric;
     private readonly GepaOptions options;
 
     /// <summary>Creates the optimizer.</summary>
@@ -26,22 +25,12 @@ public sealed partial class Gepa : Optimizer
     /// <param name="options">The settings (default: DSPy's, <c>auto = light</c>).</param>
     /// <exception cref="ArgumentException">A setting is out of range, or not exactly one budget is set.</exception>
     public Gepa(Metric metric, GepaOptions? options = null)
+        : base(metric)
     {
-        ArgumentNullException.ThrowIfNull(metric);
         options ??= new GepaOptions();
         options.Validate();
-        this.metric = metric;
         this.options = options;
     }
-
-    /// <inheritdoc />
-    public override async Task<TProgram> CompileAsync<TProgram>(
-        TProgram student,
-        IReadOnlyList<Example> trainset,
-        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
-        RunContext context,
-        CancellationToken cancellationToken = default) =>
-        (await OptimizeAsync(student, trainset, null, run, context, new OptimizationRun(), cancellationToken).ConfigureAwait(false)).Program;
 
     /// <inheritdoc />
     /// <remarks>Candidates are validated on <paramref name="valset"/>, or on the training set when it is <see langword="null"/> (as DSPy).</remarks>
@@ -137,7 +126,7 @@ public sealed partial class Gepa : Optimizer
         {
             var key = $"gepa/iteration={iteration}";
             var parentRollouts = await optimizationRun.EvaluateAsync(
-                $"{key}/parent/eval", student.WithState(pool[parent].State), batch, run, context, owner.metric, options.MaxParallelism, true, cancellationToken).ConfigureAwait(false);
+                $"{key}/parent/eval", student.WithState(pool[parent].State), batch, run, context, owner.Metric, options.MaxParallelism, true, cancellationToken).ConfigureAwait(false);
             metricCalls += batch.Count;
             if (options.SkipPerfectScore && parentRollouts.All(r => r.Score >= options.PerfectScore))
             {
@@ -160,7 +149,7 @@ public sealed partial class Gepa : Optimizer
 
             var child = SearchSteps.WithInstruction(pool[parent].State, name, instruction);
             var childRollouts = await optimizationRun.EvaluateAsync(
-                $"{key}/child/eval", student.WithState(child), batch, run, context, owner.metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+                $"{key}/child/eval", student.WithState(child), batch, run, context, owner.Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             metricCalls += batch.Count;
             var details = new Dictionary<string, string>
             {
@@ -185,7 +174,7 @@ public sealed partial class Gepa : Optimizer
         /// <summary>Scores a program on the validation set and adds it to the pool and the candidate table.</summary>
         private async Task AddAsync(ProgramState state, int[] parents, string label, string key, Dictionary<string, string> details, CancellationToken cancellationToken)
         {
-            var rollouts = await optimizationRun.EvaluateAsync(key, student.WithState(state), valset, run, context, owner.metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+            var rollouts = await optimizationRun.EvaluateAsync(key, student.WithState(state), valset, run, context, owner.Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             metricCalls += valset.Count;
             var scores = rollouts.Select(r => r.Score).ToArray();
             pool.Add(new Candidate(state, scores, parents));

@@ -56,7 +56,7 @@ public sealed partial class MiproV2
             // Drawn before the step, so a replayed run consumes the same random numbers.
             var examples = i == 2 ? plan.Trainset : ProgramDemos.Sample(random, plan.Trainset, int.MaxValue);
             var size = i == 2 ? options.MaxBootstrappedDemos : random.Next(Math.Min(1, options.MaxBootstrappedDemos), options.MaxBootstrappedDemos + 1);
-            var bootstrap = new BootstrapFewShot(metric, new BootstrapFewShotOptions
+            var bootstrap = new BootstrapFewShot(Metric, new BootstrapFewShotOptions
             {
                 MaxBootstrappedDemos = size,
                 MaxLabeledDemos = options.MaxLabeledDemos,

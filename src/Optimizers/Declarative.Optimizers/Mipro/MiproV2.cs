@@ -17,9 +17,8 @@ namespace Declarative.Optimizers;
 /// as in DSPy. The baseline program is scored on the whole validation set first (candidate 0) and given to the sampler
 /// as a trial. Candidates are numbered in scoring order; minibatch scores are recorded as partial evaluations.
 /// </remarks>
-public sealed partial class MiproV2 : Optimizer
+public sealed partial class MiproV2 : SearchOptimizer
 {
-    private readonly Metric metric;
     private readonly MiproOptions options;
 
     /// <summary>Creates the optimizer.</summary>
@@ -27,22 +26,12 @@ public sealed partial class MiproV2 : Optimizer
     /// <param name="options">The settings (default: DSPy's, <c>auto = light</c>).</param>
     /// <exception cref="ArgumentException">A setting is out of range, or <see cref="MiproOptions.Auto"/> conflicts with the counts.</exception>
     public MiproV2(Metric metric, MiproOptions? options = null)
+        : base(metric)
     {
-        ArgumentNullException.ThrowIfNull(metric);
         options ??= new MiproOptions();
         options.Validate();
-        this.metric = metric;
         this.options = options;
     }
-
-    /// <inheritdoc />
-    public override async Task<TProgram> CompileAsync<TProgram>(
-        TProgram student,
-        IReadOnlyList<Example> trainset,
-        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
-        RunContext context,
-        CancellationToken cancellationToken = default) =>
-        (await OptimizeAsync(student, trainset, null, run, context, new OptimizationRun(), cancellationToken).ConfigureAwait(false)).Program;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The training set is empty, or has one example and no validation set is given.</exception>
@@ -75,7 +64,7 @@ public sealed partial class MiproV2 : Optimizer
         var names = baseState.Predictors.Keys.ToList();
         var index = 0;
 
-        var baseline = await optimizationRun.EvaluateAsync("mipro/baseline/eval", student, plan.Valset, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+        var baseline = await optimizationRun.EvaluateAsync("mipro/baseline/eval", student, plan.Valset, run, context, Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
         var baselineScore = Rollouts.Percent(baseline.Select(r => r.Score));
         await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, "baseline", baseline, true, baseState, new Dictionary<string, string> { ["trial"] = "0" }), cancellationToken).ConfigureAwait(false);
 
@@ -106,7 +95,7 @@ public sealed partial class MiproV2 : Optimizer
             details["trial"] = trial.ToString(CultureInfo.InvariantCulture);
             var batch = plan.Minibatch ? ProgramDemos.Sample(random, plan.Valset, options.MinibatchSize) : plan.Valset;
             var rollouts = await optimizationRun.EvaluateAsync(
-                $"mipro/trial={trial}/eval", student.WithState(state), batch, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+                $"mipro/trial={trial}/eval", student.WithState(state), batch, run, context, Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             var score = Rollouts.Percent(rollouts.Select(r => r.Score));
             await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, $"trial {trial}", rollouts, !plan.Minibatch, state, details), cancellationToken).ConfigureAwait(false);
             sampler.Tell(config, score);
@@ -141,7 +130,7 @@ public sealed partial class MiproV2 : Optimizer
             fullDetails["trial"] = trial.ToString(CultureInfo.InvariantCulture);
             fullDetails["minibatch_average"] = chosen.Mean.ToString("0.##", CultureInfo.InvariantCulture);
             var full = await optimizationRun.EvaluateAsync(
-                $"mipro/trial={trial}/full-eval", student.WithState(fullState), plan.Valset, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+                $"mipro/trial={trial}/full-eval", student.WithState(fullState), plan.Valset, run, context, Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             var fullScore = Rollouts.Percent(full.Select(r => r.Score));
             await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, $"full evaluation after trial {trial}", full, true, fullState, fullDetails), cancellationToken).ConfigureAwait(false);
             sampler.Tell(chosen.Config, fullScore);

@@ -20,9 +20,8 @@ namespace Declarative.Optimizers;
 /// trajectory scores no better than the batch's 10th percentile, a rule when the best is below it or the worst above the
 /// 90th. Rules are asked one predictor at a time (DSPy asks for all predictors in one call).
 /// </remarks>
-public sealed partial class Simba : Optimizer
+public sealed partial class Simba : SearchOptimizer
 {
-    private readonly Metric metric;
     private readonly SimbaOptions options;
 
     /// <summary>Creates the optimizer.</summary>
@@ -30,22 +29,12 @@ public sealed partial class Simba : Optimizer
     /// <param name="options">The settings (default: DSPy's).</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public Simba(Metric metric, SimbaOptions? options = null)
+        : base(metric)
     {
-        ArgumentNullException.ThrowIfNull(metric);
         options ??= new SimbaOptions();
         options.Validate();
-        this.metric = metric;
         this.options = options;
     }
-
-    /// <inheritdoc />
-    public override async Task<TProgram> CompileAsync<TProgram>(
-        TProgram student,
-        IReadOnlyList<Example> trainset,
-        Func<TProgram, Example, RunContext, CancellationToken, Task<Prediction>> run,
-        RunContext context,
-        CancellationToken cancellationToken = default) =>
-        (await OptimizeAsync(student, trainset, null, run, context, new OptimizationRun(), cancellationToken).ConfigureAwait(false)).Program;
 
     /// <inheritdoc />
     /// <remarks>SIMBA learns and selects on the training set; <paramref name="valset"/>, when given, replaces it for the final selection.</remarks>
@@ -142,7 +131,7 @@ public sealed partial class Simba : Optimizer
             for (var c = 0; c < candidates.Count; c++)
             {
                 var rollouts = await optimizationRun.EvaluateAsync(
-                    $"simba/step={step}/candidate={c}/eval", student.WithState(candidates[c].State), batch, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+                    $"simba/step={step}/candidate={c}/eval", student.WithState(candidates[c].State), batch, run, context, Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
                 var scores = rollouts.Select(r => r.Score).ToList();
                 await optimizationRun.AddCandidateAsync(SearchSteps.Candidate(index++, $"step {step} candidate {c}", rollouts, false, candidates[c].State, candidates[c].Details), cancellationToken).ConfigureAwait(false);
                 pool.Add((candidates[c].State, scores));
@@ -166,7 +155,7 @@ public sealed partial class Simba : Optimizer
         foreach (var pick in picks)
         {
             var rollouts = await optimizationRun.EvaluateAsync(
-                $"simba/final/program={pick}/eval", student.WithState(pool[pick].State), finalset, run, context, metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
+                $"simba/final/program={pick}/eval", student.WithState(pool[pick].State), finalset, run, context, Metric, options.MaxParallelism, false, cancellationToken).ConfigureAwait(false);
             await optimizationRun.AddCandidateAsync(
                 SearchSteps.Candidate(index++, $"final, program {pick}", rollouts, true, pool[pick].State, new Dictionary<string, string> { ["program"] = pick.ToString(CultureInfo.InvariantCulture) }),
                 cancellationToken).ConfigureAwait(false);
@@ -196,7 +185,7 @@ public sealed partial class Simba : Optimizer
         await Parallel.ForEachAsync(Enumerable.Range(0, results.Length), parallel, async (k, ct) =>
         {
             var (m, j) = (k / batch.Count, k % batch.Count);
-            var one = await Rollouts.RunAsync(programs[chosen[m, j]], [batch[j]], run, Model(context, m), metric, 1, traced: true, ct).ConfigureAwait(false);
+            var one = await Rollouts.RunAsync(programs[chosen[m, j]], [batch[j]], run, Model(context, m), Metric, 1, traced: true, ct).ConfigureAwait(false);
             results[k] = one[0] with { Example = j };
         }).ConfigureAwait(false);
         return results;
