@@ -28,9 +28,9 @@ public sealed class InjectionClassifier
             throw new ArgumentException("The classifier model has no weights; train one with 'declarative guard train'.", nameof(model));
         }
 
-        if (model.SpanWeights is { } span && span.Length != model.Weights.Length)
+        if (model.SpanWeights is { } span && (span.Length != model.Weights.Length || model.SpanWords < 1))
         {
-            throw new ArgumentException($"The classifier model's span head has {span.Length} weights but its main head {model.Weights.Length}; retrain with 'declarative guard train'.", nameof(model));
+            throw new ArgumentException($"The classifier model's span head has {span.Length} weights and spans of {model.SpanWords} words for a main head of {model.Weights.Length}; retrain with 'declarative guard train'.", nameof(model));
         }
 
         Model = model;
@@ -38,6 +38,9 @@ public sealed class InjectionClassifier
         spanWeights = model.SpanWeights is { Length: > 0 } ? model.SpanWeights : null;
         this.embeddings = embeddings;
     }
+
+    /// <summary>The embedding generator in use.</summary>
+    internal IEmbeddingGenerator<string, Embedding<float>> Embeddings => embeddings;
 
     /// <summary>The weights in use.</summary>
     public InjectionClassifierModel Model { get; }
@@ -60,16 +63,26 @@ public sealed class InjectionClassifier
     /// <returns>One probability per text, in order.</returns>
     public async Task<double[]> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
+        var (main, spans) = await ScoreHeadsAsync(texts, cancellationToken).ConfigureAwait(false);
+        return main.Zip(spans, Math.Max).ToArray();
+    }
+
+    /// <summary>
+    /// Each text's largest main-head probability (over its windows) and largest span-head probability (over its spans;
+    /// 0 when it has none), from one batched embedding call.
+    /// </summary>
+    internal async Task<(double[] Main, double[] Spans)> ScoreHeadsAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(texts);
         if (texts.Count == 0)
         {
-            return [];
+            return ([], []);
         }
 
         // A long text is scored window by window (the largest probability wins): the embedding model reads its first
         // 256 word pieces only, so a payload at the end of a long document would otherwise never be seen. When the
-        // weights have a span head, a text longer than SpanWords is also scored sentence by sentence (spans of at most
-        // SpanWords words), so that one instruction inside a document is not drowned by the document around it.
+        // weights have a span head, a text longer than DocumentWords is also scored sentence by sentence (spans of at
+        // most the model's SpanWords words), so that one instruction inside a document is not drowned by the document.
         var inputs = new List<string>(texts.Count);
         var owners = new List<int>(texts.Count);
         var spanFlags = new List<bool>(texts.Count);
@@ -82,9 +95,9 @@ public sealed class InjectionClassifier
                 spanFlags.Add(false);
             }
 
-            if (spanWeights is not null && WordCount(texts[i]) > SpanWords)
+            if (spanWeights is not null && WordCount(texts[i]) > DocumentWords)
             {
-                foreach (var span in TextSpans.Split(texts[i], SpanWords))
+                foreach (var span in TextSpans.Split(texts[i], Model.SpanWords))
                 {
                     inputs.Add(span);
                     owners.Add(i);
@@ -94,26 +107,32 @@ public sealed class InjectionClassifier
         }
 
         var generated = await embeddings.GenerateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var scores = new double[texts.Count];
+        var main = new double[texts.Count];
+        var spans = new double[texts.Count];
         for (var w = 0; w < inputs.Count; w++)
         {
             var vector = generated[w].Vector.Span;
+            var scores = spanFlags[w] ? spans : main;
             var p = spanFlags[w] ? Probability(vector, spanWeights!, Model.SpanBias) : Probability(vector);
             scores[owners[w]] = Math.Max(scores[owners[w]], p);
         }
 
-        return scores;
+        return (main, spans);
     }
 
     /// <summary>
-    /// The most words in one span of sentence-level scoring (default 40): a text with more words than this is also cut
-    /// into sentences merged up to this many words, each scored by the span head (weights that have one only).
+    /// The words from which a text counts as a document (default 40: more than any chat prompt of the public data):
+    /// with weights that have a span head, a text of more words is also cut into sentences, merged up to the model's
+    /// <see cref="InjectionClassifierModel.SpanWords"/> words, and each span is scored by the span head.
     /// </summary>
-    public int SpanWords
+    public int DocumentWords
     {
         get;
-        init => field = value >= 4 ? value : throw new ArgumentOutOfRangeException(nameof(SpanWords), value, "SpanWords must be at least 4.");
-    } = 40;
+        init => field = value >= 4 ? value : throw new ArgumentOutOfRangeException(nameof(DocumentWords), value, "DocumentWords must be at least 4.");
+    } = DocumentWordsDefault;
+
+    /// <summary>The default <see cref="DocumentWords"/>.</summary>
+    internal const int DocumentWordsDefault = 40;
 
     private static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 
@@ -198,6 +217,10 @@ public sealed class InjectionClassifierModel
     /// </summary>
     [JsonPropertyName("span_weights")]
     public float[]? SpanWeights { get; set; }
+
+    /// <summary>The most words in one span the span head scores (default 40; the length it was trained on).</summary>
+    [JsonPropertyName("span_words")]
+    public int SpanWords { get; set; } = 40;
 
     /// <summary>How the weights were made (corpus, split, seed, held-out figures).</summary>
     [JsonPropertyName("training")]
