@@ -7,9 +7,10 @@
 //
 // Writes: ps_train.jsonl, ps_val.jsonl, ps_test.jsonl (PromptShield's splits, `prompt` → `text`);
 // ps_test_unseen.jsonl (the test rows whose text, case and spacing aside, is in neither train nor val: 1,021 of its
-// 1,275 rows are); bipia_train_benign.jsonl (BIPIA's training contexts: 40 of its 50 e-mails, 40 of its 50 code
-// questions, 150 of its 900 tables drawn with seed 11); bipia_train_attack.jsonl (those contexts, each with one of BIPIA's
-// training attacks inserted at its start, middle or end); bipia_train_attack_sentences.jsonl (those attacks alone);
+// 1,275 rows are); bipia_train_benign.jsonl (BIPIA's training contexts: its 50 e-mails, 50 code questions and 150 of
+// its 900 tables drawn with seed 11: what the shipped weights were trained on); bipia_fit_benign.jsonl (the same less the
+// validation split: 40 e-mails, 40 code questions, 150 tables); bipia_fit_attack.jsonl (those contexts, each with one of
+// BIPIA's training attacks inserted at its start, middle or end); bipia_fit_attack_sentences.jsonl (those attacks alone);
 // bipia_val.jsonl (the held-apart training contexts, 10 e-mails, 10 code questions and 50 more tables, clean and with an
 // attack of three held-apart text and two code training categories); bipia_test_benign.jsonl (its 200 test contexts)
 // and bipia_test_attack.jsonl (each test context with one of BIPIA's test attacks inserted at its start, middle or end,
@@ -66,6 +67,9 @@ var trainRandom = new Random(11);
 var shuffledTables = Contexts("train", "table").OrderBy(_ => trainRandom.Next()).ToList();
 var testTexts = new[] { "email", "table", "code" }.SelectMany(t => Contexts("test", t)).Select(Key).ToHashSet();
 
+// What the shipped weights were trained on (unchanged, so that their documented command still reproduces them).
+Write("bipia_train_benign.jsonl", Contexts("train", "email").Concat(Contexts("train", "code")).Concat(shuffledTables.Take(150)).Where(c => !testTexts.Contains(Key(c))).Select(c => (c, 0)));
+
 // A BIPIA validation split, carved from its TRAINING data only: a fifth of the training e-mails and code questions and
 // 50 more tables (drawn with seed 13), each clean and with an attack of a held-apart training category inserted (3 of
 // the 15 text categories, 2 of the 10 code ones). The rest is training data: clean, with a remaining training attack
@@ -98,10 +102,10 @@ if (textTrain.Concat(textVal).Concat(codeTrain).Concat(codeVal).Any(a => testAtt
     throw new InvalidOperationException("A BIPIA training attack equals a test attack; the splits are not disjoint.");
 }
 
-Write("bipia_train_benign.jsonl", trainContexts.Values.SelectMany(c => c).Select(c => (c, 0)));
+Write("bipia_fit_benign.jsonl", trainContexts.Values.SelectMany(c => c).Select(c => (c, 0)));
 var insertRandom = new Random(17);
-Write("bipia_train_attack.jsonl", trainContexts.SelectMany(kv => kv.Value.Select(c => (Insert(c, kv.Key == "code" ? codeTrain : textTrain, insertRandom), 1))));
-Write("bipia_train_attack_sentences.jsonl", textTrain.Concat(codeTrain).Select(a => (a, 1)));
+Write("bipia_fit_attack.jsonl", trainContexts.SelectMany(kv => kv.Value.Select(c => (Insert(c, kv.Key == "code" ? codeTrain : textTrain, insertRandom), 1))));
+Write("bipia_fit_attack_sentences.jsonl", textTrain.Concat(codeTrain).Select(a => (a, 1)));
 Write("bipia_val.jsonl", valContexts.SelectMany(kv => kv.Value.Select(c => (c, 0)))
     .Concat(valContexts.SelectMany(kv => kv.Value.Select(c => (Insert(c, kv.Key == "code" ? codeVal : textVal, insertRandom), 1)))));
 
