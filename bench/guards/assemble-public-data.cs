@@ -8,13 +8,14 @@
 // Writes: ps_train.jsonl, ps_val.jsonl, ps_test.jsonl (PromptShield's splits, `prompt` → `text`);
 // ps_test_unseen.jsonl (the test rows whose text, case and spacing aside, is in neither train nor val: 1,021 of its
 // 1,275 rows are); bipia_train_benign.jsonl (BIPIA's training contexts: its 50 e-mails, 50 code questions and 150 of
-// its 900 tables drawn with seed 11: what the shipped weights were trained on); bipia_fit_benign.jsonl (the same less the
-// validation split: 40 e-mails, 40 code questions, 150 tables); bipia_fit_attack.jsonl (those contexts, each with one of
-// BIPIA's training attacks inserted at its start, middle or end); bipia_fit_attack_sentences.jsonl (those attacks alone);
-// bipia_val.jsonl (the held-apart training contexts, 10 e-mails, 10 code questions and 50 more tables, clean and with an
-// attack of three held-apart text and two code training categories); bipia_test_benign.jsonl (its 200 test contexts)
-// and bipia_test_attack.jsonl (each test context with one of BIPIA's test attacks inserted at its start, middle or end,
-// seed 7). Contexts equal to a test context are dropped; BIPIA's training and test attacks share no text (checked).
+// its 900 tables drawn with seed 11: what the shipped weights were trained on); bipia_fit_benign.jsonl (the same less
+// the validation split: four fifths of the e-mails and code questions, the same 150 tables); bipia_fit_attack.jsonl
+// (those contexts, each with one of BIPIA's training attacks inserted at its start, middle or end);
+// bipia_fit_attack_sentences.jsonl (those attacks alone); bipia_val.jsonl (the held-apart training contexts: a fifth
+// of the e-mails and code questions and 50 more tables, clean and with an attack of three held-apart text and two code
+// training categories); bipia_test_benign.jsonl (its 200 test contexts) and bipia_test_attack.jsonl (each test context
+// with one of BIPIA's test attacks inserted at its start, middle or end, seed 7). Contexts equal to a test context are
+// dropped; BIPIA's training and test attacks share no text (checked).
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
