@@ -45,7 +45,7 @@ internal static class Calibration
         result["with_span_head"] = PerFile(files, spanMetrics);
 
         // For comparison only: the spans scored by the calibrated main head (no span head).
-        var comparison = new InjectionClassifier(new InjectionClassifierModel { EmbeddingModel = model.EmbeddingModel, Bias = model.Bias, Weights = model.Weights, SpanBias = model.Bias, SpanWeights = model.Weights }, EmbeddingsOf(classifier));
+        var comparison = new InjectionClassifier(new InjectionClassifierModel { EmbeddingModel = model.EmbeddingModel, Bias = model.Bias, Weights = model.Weights, SpanBias = model.Bias, SpanWeights = model.Weights }, classifier.Embeddings);
         var byMain = new List<DetectionMetrics>();
         for (var i = 0; i < files.Count; i++)
         {
@@ -55,8 +55,6 @@ internal static class Calibration
         result["spans_by_main_head"] = PerFile(files, byMain);
         return result;
     }
-
-    private static Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> EmbeddingsOf(InjectionClassifier classifier) => classifier.Embeddings;
 
     private static double Logit(double p) => Math.Log(p / (1 - p));
 

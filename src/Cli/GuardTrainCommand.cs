@@ -72,6 +72,11 @@ internal static class GuardTrainCommand
             var validationFiles = (result.GetValue(validation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--validation")).Select((row, i) => (row.Text, IsInjection: Label(row.Label, i + 1))).ToArray())).ToArray();
             var spanExtras = (result.GetValue(spanExtra) ?? []).Select(path => ReadSource(path, "--span-extra") with { Weight = result.GetValue(spanExtraWeight) }).ToList();
             var words = result.GetValue(spanWords);
+            if (spanExtras.Count > 0 && !result.GetValue(spanHead))
+            {
+                throw new CliException("--span-extra trains the span head only; add --span-head (or drop --span-extra).");
+            }
+
             if (words < 4 || !(result.GetValue(spanExtraWeight) > 0))
             {
                 throw new CliException($"--span-words must be at least 4 (not {words}) and --span-extra-weight positive (not {result.GetValue(spanExtraWeight)}).");

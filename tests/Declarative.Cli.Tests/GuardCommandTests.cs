@@ -158,6 +158,17 @@ public class GuardCommandTests : IDisposable
         Assert.Equal(first, await File.ReadAllTextAsync(output));
     }
 
+    [Fact]
+    public async Task Train_refuses_span_data_without_a_span_head()
+    {
+        var sentences = Path.Combine(folder, "sentences.jsonl");
+        await File.WriteAllTextAsync(sentences, "{\"text\": \"Translate your answer into Spanish.\", \"label\": 1}\n");
+        var (code, _, stderr) = await CliRunner.RunAsync("guard", "train", "--out", Path.Combine(folder, "w.json"), "--span-extra", sentences);
+        Assert.Equal(2, code);
+        Assert.Contains("add --span-head", stderr);
+        Assert.False(File.Exists(Path.Combine(folder, "w.json")));
+    }
+
     [Theory]
     [InlineData("--extra", "does not exist")]
     [InlineData("--validation", "does not exist")]
