@@ -127,7 +127,8 @@ internal static class GuardsBench
 
     /// <summary>
     /// The classifier's cost against the embedding alone: a short text (one window) and the 2 KB text (several
-    /// 128-word windows, each one MiniLM inference), 200 calls each after 20 warm-up calls, one text per call.
+    /// 128-word windows, each one MiniLM inference, and, with a span head, its short spans, one inference each), 200
+    /// calls each after 20 warm-up calls, one text per call.
     /// </summary>
     private static void ClassifierCost()
     {
@@ -139,10 +140,12 @@ internal static class GuardsBench
         foreach (var (name, text) in new[] { ("short text", Short), ("2 KB text", document) })
         {
             var windows = InjectionClassifier.Windows(text, classifier.WindowWords).Count();
+            var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+            var spans = classifier.Model.SpanWeights is null || words <= classifier.DocumentWords ? 0 : TextSpans.Split(text, classifier.Model.SpanWords).Count();
             var embed = Measure(() => embeddings.GenerateAsync([text]).GetAwaiter().GetResult());
             var score = Measure(() => classifier.ScoreAsync([text]).GetAwaiter().GetResult());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name,-11} ({text.Split(' ').Length} words, {windows} window(s)): classifier median {Percentiles.Of(score, 0.5):0.00} ms, one embedding of the whole text {Percentiles.Of(embed, 0.5):0.00} ms, ratio {Percentiles.Of(score, 0.5) / Percentiles.Of(embed, 0.5):0.00}"));
+                $"  {name,-11} ({text.Split(' ').Length} words, {windows} window(s), {spans} span(s)): classifier median {Percentiles.Of(score, 0.5):0.00} ms, one embedding of the whole text {Percentiles.Of(embed, 0.5):0.00} ms, ratio {Percentiles.Of(score, 0.5) / Percentiles.Of(embed, 0.5):0.00}"));
         }
 
         static double[] Measure(Action action)

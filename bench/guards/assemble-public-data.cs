@@ -7,9 +7,15 @@
 //
 // Writes: ps_train.jsonl, ps_val.jsonl, ps_test.jsonl (PromptShield's splits, `prompt` → `text`);
 // ps_test_unseen.jsonl (the test rows whose text, case and spacing aside, is in neither train nor val: 1,021 of its
-// 1,275 rows are); bipia_train_benign.jsonl (BIPIA's training contexts: 50 e-mails, 50 code questions, 150 of the 900
-// tables drawn with seed 11); bipia_test_benign.jsonl (its 200 test contexts) and bipia_test_attack.jsonl (each test
-// context with one of BIPIA's test attacks inserted at its start, middle or end, seed 7).
+// 1,275 rows are); bipia_train_benign.jsonl (BIPIA's training contexts: its 50 e-mails, 50 code questions and 150 of
+// its 900 tables drawn with seed 11: what the shipped weights were trained on); bipia_fit_benign.jsonl (the same less
+// the validation split: four fifths of the e-mails and code questions, the same 150 tables); bipia_fit_attack.jsonl
+// (those contexts, each with one of BIPIA's training attacks inserted at its start, middle or end);
+// bipia_fit_attack_sentences.jsonl (those attacks alone); bipia_val.jsonl (the held-apart training contexts: a fifth
+// of the e-mails and code questions and 50 more tables, clean and with an attack of three held-apart text and two code
+// training categories); bipia_test_benign.jsonl (its 200 test contexts) and bipia_test_attack.jsonl (each test context
+// with one of BIPIA's test attacks inserted at its start, middle or end, seed 7). Contexts equal to a test context are
+// dropped; BIPIA's training and test attacks share no text (checked).
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -59,9 +65,62 @@ List<string> Contexts(string split, string task) => Show(bipia, BipiaCommit, $"b
 List<string> Attacks(string file) => JsonNode.Parse(Show(bipia, BipiaCommit, $"benchmark/{file}"))!.AsObject().SelectMany(kv => kv.Value!.AsArray().Select(a => (string)a!)).ToList();
 
 var trainRandom = new Random(11);
-var tables = Contexts("train", "table").OrderBy(_ => trainRandom.Next()).Take(150);
+var shuffledTables = Contexts("train", "table").OrderBy(_ => trainRandom.Next()).ToList();
 var testTexts = new[] { "email", "table", "code" }.SelectMany(t => Contexts("test", t)).Select(Key).ToHashSet();
-Write("bipia_train_benign.jsonl", Contexts("train", "email").Concat(Contexts("train", "code")).Concat(tables).Where(c => !testTexts.Contains(Key(c))).Select(c => (c, 0)));
+
+// What the shipped weights were trained on (unchanged, so that their documented command still reproduces them).
+Write("bipia_train_benign.jsonl", Contexts("train", "email").Concat(Contexts("train", "code")).Concat(shuffledTables.Take(150)).Where(c => !testTexts.Contains(Key(c))).Select(c => (c, 0)));
+
+// A BIPIA validation split, carved from its TRAINING data only: a fifth of the training e-mails and code questions and
+// 50 more tables (drawn with seed 13), each clean and with an attack of a held-apart training category inserted (3 of
+// the 15 text categories, 2 of the 10 code ones). The rest is training data: clean, with a remaining training attack
+// inserted, and those attacks on their own.
+var splitRandom = new Random(13);
+var valContexts = new Dictionary<string, List<string>>();
+var trainContexts = new Dictionary<string, List<string>>();
+foreach (var task in new[] { "email", "code", "table" })
+{
+    var all = task == "table" ? shuffledTables.Take(200).ToList() : Contexts("train", task).OrderBy(_ => splitRandom.Next()).ToList();
+    all = all.Where(c => !testTexts.Contains(Key(c))).ToList();
+    var valCount = task == "table" ? 50 : all.Count / 5;
+    valContexts[task] = task == "table" ? all.Skip(150).ToList() : all.Take(valCount).ToList();
+    trainContexts[task] = task == "table" ? all.Take(150).ToList() : all.Skip(valCount).ToList();
+}
+
+Dictionary<string, List<string>> AttackCategories(string file) => JsonNode.Parse(Show(bipia, BipiaCommit, $"benchmark/{file}"))!.AsObject()
+    .ToDictionary(kv => kv.Key, kv => kv.Value!.AsArray().Select(a => (string)a!).ToList());
+(List<string> Train, List<string> Val) SplitAttacks(string file, int valCategories)
+{
+    var categories = AttackCategories(file).OrderBy(kv => kv.Key, StringComparer.Ordinal).OrderBy(_ => splitRandom.Next()).ToList();
+    return (categories.Skip(valCategories).SelectMany(kv => kv.Value).ToList(), categories.Take(valCategories).SelectMany(kv => kv.Value).ToList());
+}
+
+var (textTrain, textVal) = SplitAttacks("text_attack_train.json", 3);
+var (codeTrain, codeVal) = SplitAttacks("code_attack_train.json", 2);
+var testAttackKeys = Attacks("text_attack_test.json").Concat(Attacks("code_attack_test.json")).Select(Key).ToHashSet();
+if (textTrain.Concat(textVal).Concat(codeTrain).Concat(codeVal).Any(a => testAttackKeys.Contains(Key(a))))
+{
+    throw new InvalidOperationException("A BIPIA training attack equals a test attack; the splits are not disjoint.");
+}
+
+Write("bipia_fit_benign.jsonl", trainContexts.Values.SelectMany(c => c).Select(c => (c, 0)));
+var insertRandom = new Random(17);
+Write("bipia_fit_attack.jsonl", trainContexts.SelectMany(kv => kv.Value.Select(c => (Insert(c, kv.Key == "code" ? codeTrain : textTrain, insertRandom), 1))));
+Write("bipia_fit_attack_sentences.jsonl", textTrain.Concat(codeTrain).Select(a => (a, 1)));
+Write("bipia_val.jsonl", valContexts.SelectMany(kv => kv.Value.Select(c => (c, 0)))
+    .Concat(valContexts.SelectMany(kv => kv.Value.Select(c => (Insert(c, kv.Key == "code" ? codeVal : textVal, insertRandom), 1)))));
+
+static string Insert(string context, List<string> pool, Random random)
+{
+    var attack = pool[random.Next(pool.Count)];
+    var lines = context.Split('\n');
+    return random.Next(3) switch
+    {
+        0 => attack + "\n" + context,
+        1 => string.Join('\n', lines.Take(lines.Length / 2).Append(attack).Concat(lines.Skip(lines.Length / 2))),
+        _ => context + "\n" + attack,
+    };
+}
 
 var testRandom = new Random(7);
 var textAttacks = Attacks("text_attack_test.json");
@@ -73,15 +132,7 @@ foreach (var task in new[] { "email", "table", "code" })
     foreach (var context in Contexts("test", task))
     {
         benign.Add((context, 0));
-        var pool = task == "code" ? codeAttacks : textAttacks;
-        var attack = pool[testRandom.Next(pool.Count)];
-        var lines = context.Split('\n');
-        var text = testRandom.Next(3) switch
-        {
-            0 => attack + "\n" + context,
-            1 => string.Join('\n', lines.Take(lines.Length / 2).Append(attack).Concat(lines.Skip(lines.Length / 2))),
-            _ => context + "\n" + attack,
-        };
+        var text = Insert(context, task == "code" ? codeAttacks : textAttacks, testRandom);
         attacked.Add((text, 1));
     }
 }

@@ -29,15 +29,20 @@ internal static class GuardTrainCommand
         {
             Description = "A JSONL file of texts that must not be trained on (repeatable): pass your evaluation sets, and any training text equal to one of theirs (after normalization) is dropped.",
         };
-        var validation = new Option<string?>("--validation")
+        var validation = new Option<string[]>("--validation")
         {
-            Description = "A labelled JSONL file (not trained on) on which the operating point is chosen: the bias is moved so that probability 0.5 is the threshold of best balanced accuracy whose false-positive rate is at most --max-false-positives.",
+            Description = "A labelled JSONL file (not trained on) on which the operating point is chosen (repeatable): the bias is moved so that probability 0.5 is the threshold of best balanced accuracy (mean over the files) whose false-positive rate is at most --max-false-positives on each file.",
         };
+        var spanHead = new Option<bool>("--span-head") { Description = "Also train the span head, which scores the sentences of texts longer than 40 words (calibrated after the main head on --validation)." };
+        var spanWords = new Option<int>("--span-words") { Description = "The most words in one span of the span head (sentences are merged up to it).", DefaultValueFactory = _ => 40 };
+        var spanExtraWeight = new Option<double>("--span-extra-weight") { Description = "Each --span-extra source's weight relative to one other source.", DefaultValueFactory = _ => 1.0 };
+        var spanExtra = new Option<string[]>("--span-extra") { Description = "More labelled training data for the span head only (repeatable), e.g. injected instructions on their own." };
+        var embeddingCache = new Option<string?>("--embedding-cache") { Description = "A file in which to keep the embeddings across runs (created if missing); only for the same embedding model." };
         var maxFalsePositives = new Option<double>("--max-false-positives") { Description = "The false-positive rate the --validation operating point may not exceed.", DefaultValueFactory = _ => 0.03 };
         var generatedWeight = new Option<double>("--generated-weight") { Description = "The generated corpus's weight relative to one --extra source.", DefaultValueFactory = _ => 1.0 };
         var command = new Command("train", "Train the injection classifier on the generated corpus (and --extra sources); print the held-out figures as JSON.")
         {
-            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives,
+            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -64,39 +69,65 @@ internal static class GuardTrainCommand
                 sources.Add(ReadSource(path));
             }
 
-            var validationPath = result.GetValue(validation);
-            var validationRows = validationPath is null ? [] : GuardCommand.ReadJsonl(RequireFile(validationPath, "--validation")).Select((row, i) => (row.Text, IsInjection: Label(row.Label, i + 1))).ToArray();
+            var validationFiles = (result.GetValue(validation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--validation")).Select((row, i) => (row.Text, IsInjection: Label(row.Label, i + 1))).ToArray())).ToArray();
+            var spanExtras = (result.GetValue(spanExtra) ?? []).Select(path => ReadSource(path, "--span-extra") with { Weight = result.GetValue(spanExtraWeight) }).ToList();
+            var words = result.GetValue(spanWords);
+            if (spanExtras.Count > 0 && !result.GetValue(spanHead))
+            {
+                throw new CliException("--span-extra trains the span head only; add --span-head (or drop --span-extra).");
+            }
+
+            if (words < 4 || !(result.GetValue(spanExtraWeight) > 0))
+            {
+                throw new CliException($"--span-words must be at least 4 (not {words}) and --span-extra-weight positive (not {result.GetValue(spanExtraWeight)}).");
+            }
+
             var excluded = (result.GetValue(exclude) ?? [])
                 .SelectMany(path => GuardCommand.ReadJsonl(RequireFile(path, "--exclude")).Select(r => Key(r.Text)))
-                .Concat(validationRows.Select(r => Key(r.Text)))
+                .Concat(validationFiles.SelectMany(f => f.Rows).Select(r => Key(r.Text)))
                 .ToHashSet(StringComparer.Ordinal);
-            var set = TrainingSet.Build(sources, excluded, corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)));
+            var heldOut = corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)).ToHashSet(StringComparer.Ordinal);
+            var set = TrainingSet.Build(sources, excluded, heldOut);
             await stderr.WriteLineAsync($"embedding {set.Texts.Count + corpus.Count(e => e.Split == "test")} texts with all-MiniLM-L6-v2…");
-            using var embeddings = OnnxEmbeddings.Create();
+            using var onnx = OnnxEmbeddings.Create();
+            var cachePath = result.GetValue(embeddingCache);
+            var cache = cachePath is null ? null : new EmbeddingCache(onnx, cachePath);
+            IEmbeddingGenerator<string, Embedding<float>> embeddings = cache ?? (IEmbeddingGenerator<string, Embedding<float>>)onnx;
             var vectors = await EmbedAsync(embeddings, set.Texts, cancellationToken);
             var (weights, bias) = LogisticRegression.Train(vectors, set.Labels, sampleWeights: set.Weights);
             var model = new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = bias, Weights = weights };
-            var classifier = new InjectionClassifier(model, embeddings);
-            JsonObject? calibration = null;
-            if (validationRows.Length > 0)
+            TrainingSet? spanSet = null;
+            if (result.GetValue(spanHead))
             {
-                var validationScores = await classifier.ScoreAsync(validationRows.Select(r => TextNormalizer.Normalize(r.Text).Text).ToArray(), cancellationToken);
-                var (threshold, metrics) = OperatingPoint.Choose(validationScores, validationRows.Select(r => r.IsInjection).ToArray(), result.GetValue(maxFalsePositives));
-                model.Bias -= Math.Log(threshold / (1 - threshold));
-                calibration = new JsonObject { ["file"] = Path.GetFileName(validationPath), ["threshold"] = Math.Round(threshold, 4), ["at_threshold"] = Figures(metrics) };
-                model.Training["calibration"] = $"bias moved by -logit({threshold:0.0000}), the threshold of best balanced accuracy with false positives at most {result.GetValue(maxFalsePositives)} on {Path.GetFileName(validationPath)} ({validationRows.Length} texts, not trained on)";
-                classifier = new InjectionClassifier(model, embeddings);
+                var banned = new HashSet<string>(excluded, StringComparer.Ordinal);
+                banned.UnionWith(heldOut);
+                spanSet = TrainingSet.Build(SpanTraining.Sources(sources, spanExtras, banned, InjectionClassifier.DocumentWordsDefault, words), excluded, heldOut);
+                await stderr.WriteLineAsync($"embedding {spanSet.Texts.Count} spans for the span head…");
+                var (spanWeights, spanBias) = LogisticRegression.Train(await EmbedAsync(embeddings, spanSet.Texts, cancellationToken), spanSet.Labels, sampleWeights: spanSet.Weights);
+                model.SpanWeights = spanWeights;
+                model.SpanBias = spanBias;
+                model.SpanWords = words;
             }
+
+            var classifier = new InjectionClassifier(model, embeddings);
+            var calibration = validationFiles.Length > 0 ? await Calibration.CalibrateAsync(classifier, validationFiles, result.GetValue(maxFalsePositives), cancellationToken) : null;
+            classifier = new InjectionClassifier(model, embeddings);
 
             var test = corpus.Where(e => e.Split == "test").ToArray();
             var labels = test.Select(e => e.IsInjection).ToArray();
             var classifierScores = await classifier.ScoreAsync(test.Select(e => TextNormalizer.Normalize(e.Text).Text).ToArray(), cancellationToken);
             var ruleScores = test.Select(e => InjectionDetector.DetectWithRules(e.Text).Score).ToArray();
+            if (cache is not null)
+            {
+                await cache.SaveAsync(cancellationToken);
+            }
+
             var summary = new JsonObject
             {
                 ["corpus_seed"] = result.GetValue(seed),
                 ["train"] = set.Texts.Count,
                 ["sources"] = new JsonArray([.. set.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["excluded"] = r.Excluded, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
+                ["span_sources"] = spanSet is null ? null : new JsonArray([.. spanSet.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
                 ["test"] = test.Length,
                 ["calibration"] = calibration,
                 ["classifier"] = Figures(DetectionMetrics.Of(classifierScores, labels)),
@@ -104,7 +135,13 @@ internal static class GuardTrainCommand
                 ["combined"] = Figures(DetectionMetrics.Of(classifierScores.Zip(ruleScores, Math.Max).ToArray(), labels)),
             };
             model.Training["corpus"] = string.Join("; ", set.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
-            model.Training["method"] = "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude files dropped";
+            model.Training["method"] = "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped"
+                + (spanSet is null ? string.Empty : $"; span head: the same on {spanSet.Texts.Count} texts (each source's injections of at most {InjectionClassifier.DocumentWordsDefault} words, the spans of at most {words} words of its longer benign texts, and --span-extra files), calibrated after the main head");
+            if (calibration is not null)
+            {
+                model.Training["calibration"] = calibration.ToJsonString();
+            }
+
             model.Training["held_out"] = summary.ToJsonString();
             await File.WriteAllTextAsync(result.GetValue(output)!, JsonSerializer.Serialize(model), cancellationToken);
             await stdout.WriteLineAsync(summary.ToJsonString(JsonOutput.Options));
@@ -120,12 +157,12 @@ internal static class GuardTrainCommand
     private static string RequireFile(string path, string option) =>
         File.Exists(path) ? path : throw new CliException($"{option} '{path}' does not exist.");
 
-    private static TrainingSource ReadSource(string path)
+    private static TrainingSource ReadSource(string path, string option = "--extra")
     {
-        var rows = GuardCommand.ReadJsonl(RequireFile(path, "--extra")).Select((row, i) => (row.Text, Label(row.Label, i + 1))).ToList();
+        var rows = GuardCommand.ReadJsonl(RequireFile(path, option)).Select((row, i) => (row.Text, Label(row.Label, i + 1))).ToList();
         if (rows.Count == 0)
         {
-            throw new CliException($"--extra '{path}' has no rows.");
+            throw new CliException($"{option} '{path}' has no rows.");
         }
 
         using var sha = System.Security.Cryptography.SHA256.Create();
@@ -196,7 +233,7 @@ internal static class GuardTrainCommand
         return command;
     }
 
-    private static JsonObject Figures(DetectionMetrics m) => new()
+    internal static JsonObject Figures(DetectionMetrics m) => new()
     {
         ["balanced_accuracy"] = Math.Round(m.BalancedAccuracy, 4),
         ["false_positive_rate"] = Math.Round(m.FalsePositiveRate, 4),

@@ -31,4 +31,38 @@ internal static class OperatingPoint
 
         return best ?? (0.99, DetectionMetrics.Of(scores, labels, 0.99));
     }
+
+    /// <summary>
+    /// The threshold with the best mean balanced accuracy over several validation files among those whose
+    /// false-positive rate is at most <paramref name="maxFalsePositiveRate"/> on EACH file's benign rows (ties: the
+    /// lower threshold). Candidates as in the one-file overload, over all files' scores.
+    /// </summary>
+    public static (double Threshold, DetectionMetrics[] Metrics) Choose(IReadOnlyList<(double[] Scores, bool[] Labels)> files, double maxFalsePositiveRate)
+    {
+        if (files.Count == 1)
+        {
+            var (threshold, metrics) = Choose(files[0].Scores, files[0].Labels, maxFalsePositiveRate);
+            return (threshold, [metrics]);
+        }
+
+        if (files.Any(f => !f.Labels.Contains(true) || !f.Labels.Contains(false)))
+        {
+            throw new CliException("Each --validation file needs both injections and benign texts to choose an operating point.");
+        }
+
+        var distinct = files.SelectMany(f => f.Scores).Distinct().Order().ToArray();
+        var candidates = distinct.Zip(distinct.Skip(1), (a, b) => (a + b) / 2).Append(0.5).Select(t => Math.Clamp(t, 0.01, 0.99)).Distinct().Order();
+        (double Threshold, DetectionMetrics[] Metrics, double Mean)? best = null;
+        foreach (var threshold in candidates)
+        {
+            var metrics = files.Select(f => DetectionMetrics.Of(f.Scores, f.Labels, threshold)).ToArray();
+            var mean = metrics.Average(m => m.BalancedAccuracy);
+            if (metrics.All(m => m.FalsePositiveRate <= maxFalsePositiveRate) && (best is null || mean > best.Value.Mean))
+            {
+                best = (threshold, metrics, mean);
+            }
+        }
+
+        return best is { } b ? (b.Threshold, b.Metrics) : (0.99, files.Select(f => DetectionMetrics.Of(f.Scores, f.Labels, 0.99)).ToArray());
+    }
 }
