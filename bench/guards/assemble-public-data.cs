@@ -16,7 +16,8 @@
 // training categories); bipia_test_benign.jsonl (its 200 test contexts) and bipia_test_attack.jsonl (each test context
 // with one of BIPIA's test attacks inserted at its start, middle or end, seed 7). Round 3 (a larger validation split):
 // bipia_val2_docs.jsonl (half of the training e-mails and code questions, clean and attacked with held-apart training
-// categories), bipia_val2_tables.jsonl (350 training tables outside bipia_train_benign.jsonl's 150, the same), and the
+// categories), bipia_val2_tables.jsonl (350 training tables outside bipia_train_benign.jsonl's 150, the same),
+// bipia_val2.jsonl (both files in one, for one false-positive bound over all 392 clean documents), and the
 // fitting data that does not overlap them: bipia_fit2_benign.jsonl (the other half, the same 150 tables) and
 // bipia_fit2_attack_sentences.jsonl (the other training attacks). Contexts equal to a test context are dropped; BIPIA's
 // training and test attacks share no text (checked), nor do round 3's fitting and validation splits.
@@ -158,6 +159,7 @@ Write("bipia_fit2_benign.jsonl", fitDocs3.Select(d => d.Text).Concat(fitTables3)
 Write("bipia_fit2_attack_sentences.jsonl", textTrain3.Concat(codeTrain3).Select(a => (a, 1)));
 Write("bipia_val2_docs.jsonl", valDocs3.Select(d => (d.Text, 0)).Concat(valDocs3.Select(d => (Insert(d.Text, d.Task == "code" ? codeVal3 : textVal3, insertRandom3), 1))));
 Write("bipia_val2_tables.jsonl", valTables3.Select(c => (c, 0)).Concat(valTables3.Select(c => (Insert(c, textVal3, insertRandom3), 1))));
+Write("bipia_val2.jsonl", File.ReadLines(Path.Combine(output, "bipia_val2_docs.jsonl")).Concat(File.ReadLines(Path.Combine(output, "bipia_val2_tables.jsonl"))).Select(l => ((string)JsonNode.Parse(l)!["text"]!, (int)JsonNode.Parse(l)!["label"]!)));
 
 var testRandom = new Random(7);
 var textAttacks = Attacks("text_attack_test.json");
