@@ -198,6 +198,7 @@ public class GuardCommandTests : IDisposable
         Assert.Equal(kept["training"]!["corpus"]!.GetValue<string>(), training["corpus"]!.GetValue<string>());
         Assert.Equal(kept["training"]!["calibration"]!.GetValue<string>(), training["main_head_calibration"]!.GetValue<string>());
         Assert.StartsWith("main head kept from main.json (sha256 ", training["method"]!.GetValue<string>());
+        Assert.Contains("; span head: logistic regression as above on ", training["method"]!.GetValue<string>());
         Assert.Contains("sentences.jsonl (sha256 ", training["span_corpus"]!.GetValue<string>());
     }
 
