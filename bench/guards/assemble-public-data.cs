@@ -14,8 +14,13 @@
 // bipia_fit_attack_sentences.jsonl (those attacks alone); bipia_val.jsonl (the held-apart training contexts: a fifth
 // of the e-mails and code questions and 50 more tables, clean and with an attack of three held-apart text and two code
 // training categories); bipia_test_benign.jsonl (its 200 test contexts) and bipia_test_attack.jsonl (each test context
-// with one of BIPIA's test attacks inserted at its start, middle or end, seed 7). Contexts equal to a test context are
-// dropped; BIPIA's training and test attacks share no text (checked).
+// with one of BIPIA's test attacks inserted at its start, middle or end, seed 7). Round 3 (a larger validation split):
+// bipia_val2_docs.jsonl (half of the training e-mails and code questions, clean and attacked with held-apart training
+// categories), bipia_val2_tables.jsonl (350 training tables outside bipia_train_benign.jsonl's 150, the same),
+// bipia_val2.jsonl (both files in one, for one false-positive bound over all 392 clean documents), and the
+// fitting data that does not overlap them: bipia_fit2_benign.jsonl (the other half, the same 150 tables) and
+// bipia_fit2_attack_sentences.jsonl (the other training attacks). Contexts equal to a test context are dropped; BIPIA's
+// training and test attacks share no text (checked), nor do round 3's fitting and validation splits.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -121,6 +126,40 @@ static string Insert(string context, List<string> pool, Random random)
         _ => context + "\n" + attack,
     };
 }
+
+// Round 3: a validation split large enough for a false-positive bound of 2-3% to mean something, again from BIPIA's
+// TRAINING data only. Half of the training e-mails and code questions (drawn with seed 29) and 350 tables not in
+// bipia_train_benign.jsonl's 150, each clean and with an attack of a held-apart training category inserted (3 of the 15
+// text categories, 2 of the 10 code ones, drawn with seed 31), written as two files (documents, tables) so that the bound
+// holds on each kind; the other half of the e-mails and code questions and the same 150 tables are the fitting data.
+var round3 = new Random(29);
+var docs3 = new[] { "email", "code" }.ToDictionary(t => t, t => Contexts("train", t).Where(c => !testTexts.Contains(Key(c))).DistinctBy(Key).OrderBy(_ => round3.Next()).ToList());
+var fitTables3 = shuffledTables.Take(150).Where(c => !testTexts.Contains(Key(c))).ToList();
+var fitKeys3 = fitTables3.Select(Key).ToHashSet();
+var valTables3 = shuffledTables.Skip(150).Where(c => !testTexts.Contains(Key(c)) && !fitKeys3.Contains(Key(c))).DistinctBy(Key).Take(350).ToList();
+var valDocs3 = docs3.SelectMany(kv => kv.Value.Take(kv.Value.Count / 2).Select(c => (Task: kv.Key, Text: c))).ToList();
+var fitDocs3 = docs3.SelectMany(kv => kv.Value.Skip(kv.Value.Count / 2).Select(c => (Task: kv.Key, Text: c))).ToList();
+var attackRandom3 = new Random(31);
+(List<string> Train, List<string> Val) SplitAttacks3(string file, int valCategories)
+{
+    var categories = AttackCategories(file).OrderBy(kv => kv.Key, StringComparer.Ordinal).OrderBy(_ => attackRandom3.Next()).ToList();
+    return (categories.Skip(valCategories).SelectMany(kv => kv.Value).ToList(), categories.Take(valCategories).SelectMany(kv => kv.Value).ToList());
+}
+
+var (textTrain3, textVal3) = SplitAttacks3("text_attack_train.json", 3);
+var (codeTrain3, codeVal3) = SplitAttacks3("code_attack_train.json", 2);
+var valKeys3 = valDocs3.Select(d => d.Text).Concat(valTables3).Select(Key).ToHashSet();
+if (fitDocs3.Select(d => d.Text).Concat(fitTables3).Any(c => valKeys3.Contains(Key(c))) || textVal3.Concat(codeVal3).Select(Key).Intersect(textTrain3.Concat(codeTrain3).Select(Key)).Any())
+{
+    throw new InvalidOperationException("Round 3's fitting and validation splits overlap.");
+}
+
+var insertRandom3 = new Random(37);
+Write("bipia_fit2_benign.jsonl", fitDocs3.Select(d => d.Text).Concat(fitTables3).Select(c => (c, 0)));
+Write("bipia_fit2_attack_sentences.jsonl", textTrain3.Concat(codeTrain3).Select(a => (a, 1)));
+Write("bipia_val2_docs.jsonl", valDocs3.Select(d => (d.Text, 0)).Concat(valDocs3.Select(d => (Insert(d.Text, d.Task == "code" ? codeVal3 : textVal3, insertRandom3), 1))));
+Write("bipia_val2_tables.jsonl", valTables3.Select(c => (c, 0)).Concat(valTables3.Select(c => (Insert(c, textVal3, insertRandom3), 1))));
+Write("bipia_val2.jsonl", File.ReadLines(Path.Combine(output, "bipia_val2_docs.jsonl")).Concat(File.ReadLines(Path.Combine(output, "bipia_val2_tables.jsonl"))).Select(l => ((string)JsonNode.Parse(l)!["text"]!, (int)JsonNode.Parse(l)!["label"]!)));
 
 var testRandom = new Random(7);
 var textAttacks = Attacks("text_attack_test.json");

@@ -6,12 +6,13 @@ namespace Declarative.Cli;
 /// <summary>
 /// Moves a trained classifier's biases so that probability 0.5 is the operating point chosen on the validation files
 /// (<see cref="OperatingPoint"/>): first the main head on its own, then the span head given the calibrated main head
-/// (a text is flagged when either head reaches 0.5). Reports both, and, for comparison, what scoring the spans with the
+/// (a text is flagged when either head reaches 0.5); with <c>calibrateMain</c> false (<c>--main-head</c>) the main head
+/// is kept as it is and only the span head is calibrated. Reports both, and, for comparison, what scoring the spans with the
 /// main head instead would give.
 /// </summary>
 internal static class Calibration
 {
-    public static async Task<JsonObject> CalibrateAsync(InjectionClassifier classifier, IReadOnlyList<(string Name, (string Text, bool IsInjection)[] Rows)> files, double maxFalsePositives, CancellationToken cancellationToken)
+    public static async Task<JsonObject> CalibrateAsync(InjectionClassifier classifier, IReadOnlyList<(string Name, (string Text, bool IsInjection)[] Rows)> files, double maxFalsePositives, bool calibrateMain, CancellationToken cancellationToken)
     {
         var model = classifier.Model;
         var labels = files.Select(f => f.Rows.Select(r => r.IsInjection).ToArray()).ToArray();
@@ -22,12 +23,13 @@ internal static class Calibration
             heads.Add(await classifier.ScoreHeadsAsync(fileTexts, cancellationToken));
         }
 
-        var (threshold, metrics) = OperatingPoint.Choose(heads.Select((h, i) => (h.Main, labels[i])).ToArray(), maxFalsePositives);
+        var (threshold, metrics) = calibrateMain ? OperatingPoint.Choose(heads.Select((h, i) => (h.Main, labels[i])).ToArray(), maxFalsePositives)
+            : (0.5, heads.Select((h, i) => DetectionMetrics.Of(h.Main, labels[i], 0.5)).ToArray());
         model.Bias -= Logit(threshold);
         var result = new JsonObject
         {
             ["files"] = new JsonArray([.. files.Select(f => (JsonNode)f.Name)]),
-            ["rule"] = $"best mean balanced accuracy with false positives at most {maxFalsePositives} on each file",
+            ["rule"] = $"best mean balanced accuracy with false positives at most {maxFalsePositives} on each file" + (calibrateMain ? string.Empty : " (span head only: the main head was kept as calibrated, threshold 0.5)"),
             ["threshold"] = Math.Round(threshold, 4),
             ["at_threshold"] = GuardTrainCommand.Figures(DetectionMetrics.Of(heads.SelectMany(h => h.Main).ToArray(), labels.SelectMany(l => l).ToArray(), threshold)),
             ["per_file"] = PerFile(files, metrics),

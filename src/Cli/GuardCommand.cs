@@ -105,15 +105,29 @@ internal static class GuardCommand
             throw new CliException($"--classifier file '{path}' does not exist; make one with `declarative guard train --out FILE`.");
         }
 
+        var model = ReadModel(path, "--classifier");
+        try
+        {
+            return new InjectionClassifier(model, embeddings);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--classifier file '{path}' is not classifier weights: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads classifier weights written by <c>guard train</c>; a bad file is a <see cref="CliException"/> naming <paramref name="option"/>.</summary>
+    internal static InjectionClassifierModel ReadModel(string path, string option)
+    {
         try
         {
             var model = JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(path))
-                ?? throw new CliException($"--classifier file '{path}' is empty.");
-            return new InjectionClassifier(model, embeddings);
+                ?? throw new CliException($"{option} file '{path}' is empty.");
+            return model.Weights.Length > 0 ? model : throw new CliException($"{option} file '{path}' has no weights; make one with `declarative guard train --out FILE`.");
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
-            throw new CliException($"--classifier file '{path}' is not classifier weights: {ex.Message}");
+            throw new CliException($"{option} file '{path}' is not classifier weights: {ex.Message}");
         }
     }
 

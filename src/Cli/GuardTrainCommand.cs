@@ -39,10 +39,11 @@ internal static class GuardTrainCommand
         var spanExtra = new Option<string[]>("--span-extra") { Description = "More labelled training data for the span head only (repeatable), e.g. injected instructions on their own." };
         var embeddingCache = new Option<string?>("--embedding-cache") { Description = "A file in which to keep the embeddings across runs (created if missing); only for the same embedding model." };
         var maxFalsePositives = new Option<double>("--max-false-positives") { Description = "The false-positive rate the --validation operating point may not exceed.", DefaultValueFactory = _ => 0.03 };
+        var mainHead = new Option<string?>("--main-head") { Description = "Keep the main head (weights and calibrated bias) of this weights file instead of training one; only the span head is trained and calibrated (needs --span-head)." };
         var generatedWeight = new Option<double>("--generated-weight") { Description = "The generated corpus's weight relative to one --extra source.", DefaultValueFactory = _ => 1.0 };
         var command = new Command("train", "Train the injection classifier on the generated corpus (and --extra sources); print the held-out figures as JSON.")
         {
-            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache,
+            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache, mainHead,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -82,20 +83,26 @@ internal static class GuardTrainCommand
                 throw new CliException($"--span-words must be at least 4 (not {words}) and --span-extra-weight positive (not {result.GetValue(spanExtraWeight)}).");
             }
 
+            var basePath = result.GetValue(mainHead);
+            if (basePath is not null && !result.GetValue(spanHead))
+            {
+                throw new CliException("--main-head keeps a trained main head and trains only the span head; add --span-head (or drop --main-head).");
+            }
+
+            var baseModel = basePath is null ? null : GuardCommand.ReadModel(RequireFile(basePath, "--main-head"), "--main-head");
             var excluded = (result.GetValue(exclude) ?? [])
                 .SelectMany(path => GuardCommand.ReadJsonl(RequireFile(path, "--exclude")).Select(r => Key(r.Text)))
                 .Concat(validationFiles.SelectMany(f => f.Rows).Select(r => Key(r.Text)))
                 .ToHashSet(StringComparer.Ordinal);
             var heldOut = corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)).ToHashSet(StringComparer.Ordinal);
             var set = TrainingSet.Build(sources, excluded, heldOut);
-            await stderr.WriteLineAsync($"embedding {set.Texts.Count + corpus.Count(e => e.Split == "test")} texts with all-MiniLM-L6-v2…");
+            await stderr.WriteLineAsync($"embedding {(baseModel is null ? set.Texts.Count : 0) + corpus.Count(e => e.Split == "test")} texts with all-MiniLM-L6-v2…");
             using var onnx = OnnxEmbeddings.Create();
             var cachePath = result.GetValue(embeddingCache);
             var cache = cachePath is null ? null : new EmbeddingCache(onnx, cachePath);
             IEmbeddingGenerator<string, Embedding<float>> embeddings = cache ?? (IEmbeddingGenerator<string, Embedding<float>>)onnx;
-            var vectors = await EmbedAsync(embeddings, set.Texts, cancellationToken);
-            var (weights, bias) = LogisticRegression.Train(vectors, set.Labels, sampleWeights: set.Weights);
-            var model = new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = bias, Weights = weights };
+            var model = baseModel is null ? await TrainMainHeadAsync(embeddings, set, cancellationToken)
+                : new InjectionClassifierModel { EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights };
             TrainingSet? spanSet = null;
             if (result.GetValue(spanHead))
             {
@@ -110,7 +117,7 @@ internal static class GuardTrainCommand
             }
 
             var classifier = new InjectionClassifier(model, embeddings);
-            var calibration = validationFiles.Length > 0 ? await Calibration.CalibrateAsync(classifier, validationFiles, result.GetValue(maxFalsePositives), cancellationToken) : null;
+            var calibration = validationFiles.Length > 0 ? await Calibration.CalibrateAsync(classifier, validationFiles, result.GetValue(maxFalsePositives), calibrateMain: baseModel is null, cancellationToken) : null;
             classifier = new InjectionClassifier(model, embeddings);
 
             var test = corpus.Where(e => e.Split == "test").ToArray();
@@ -125,8 +132,9 @@ internal static class GuardTrainCommand
             var summary = new JsonObject
             {
                 ["corpus_seed"] = result.GetValue(seed),
-                ["train"] = set.Texts.Count,
-                ["sources"] = new JsonArray([.. set.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["excluded"] = r.Excluded, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
+                ["main_head"] = basePath is null ? "trained" : $"kept from {Path.GetFileName(basePath)}",
+                ["train"] = baseModel is null ? set.Texts.Count : null,
+                ["sources"] = baseModel is not null ? null : new JsonArray([.. set.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["excluded"] = r.Excluded, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
                 ["span_sources"] = spanSet is null ? null : new JsonArray([.. spanSet.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
                 ["test"] = test.Length,
                 ["calibration"] = calibration,
@@ -134,9 +142,19 @@ internal static class GuardTrainCommand
                 ["rules"] = Figures(DetectionMetrics.Of(ruleScores, labels)),
                 ["combined"] = Figures(DetectionMetrics.Of(classifierScores.Zip(ruleScores, Math.Max).ToArray(), labels)),
             };
-            model.Training["corpus"] = string.Join("; ", set.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
-            model.Training["method"] = "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped"
-                + (spanSet is null ? string.Empty : $"; span head: the same on {spanSet.Texts.Count} texts (each source's injections of at most {InjectionClassifier.DocumentWordsDefault} words, the spans of at most {words} words of its longer benign texts, and --span-extra files), calibrated after the main head");
+            model.Training["corpus"] = baseModel is not null ? baseModel.Training.GetValueOrDefault("corpus", "(not recorded)") : string.Join("; ", set.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
+            model.Training["method"] = (baseModel is not null ? $"main head kept from {Path.GetFileName(basePath)} (sha256 {Sha256(basePath!)}…), which says: " + baseModel.Training.GetValueOrDefault("method", "(not recorded)") : "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped")
+                + (spanSet is null ? string.Empty : $"; span head: logistic regression as above on {spanSet.Texts.Count} texts (each source's injections of at most {InjectionClassifier.DocumentWordsDefault} words, the spans of at most {words} words of its longer benign texts, and --span-extra files), calibrated after the main head");
+            if (spanSet is not null)
+            {
+                model.Training["span_corpus"] = string.Join("; ", spanSet.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
+            }
+
+            if (baseModel is not null && baseModel.Training.TryGetValue("calibration", out var baseCalibration))
+            {
+                model.Training["main_head_calibration"] = baseCalibration;
+            }
+
             if (calibration is not null)
             {
                 model.Training["calibration"] = calibration.ToJsonString();
@@ -165,9 +183,15 @@ internal static class GuardTrainCommand
             throw new CliException($"{option} '{path}' has no rows.");
         }
 
-        using var sha = System.Security.Cryptography.SHA256.Create();
-        var hash = Convert.ToHexStringLower(sha.ComputeHash(File.ReadAllBytes(path)))[..16];
-        return new TrainingSource(Path.GetFileName(path), $"{Path.GetFileName(path)} (sha256 {hash}…)", 1.0, rows);
+        return new TrainingSource(Path.GetFileName(path), $"{Path.GetFileName(path)} (sha256 {Sha256(path)}…)", 1.0, rows);
+    }
+
+    private static string Sha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)))[..16];
+
+    private static async Task<InjectionClassifierModel> TrainMainHeadAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, TrainingSet set, CancellationToken cancellationToken)
+    {
+        var (weights, bias) = LogisticRegression.Train(await EmbedAsync(embeddings, set.Texts, cancellationToken), set.Labels, sampleWeights: set.Weights);
+        return new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = bias, Weights = weights };
     }
 
     public static Command Corpus(TextWriter stdout)
