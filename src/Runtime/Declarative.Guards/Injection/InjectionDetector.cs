@@ -92,4 +92,18 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 /// <param name="RuleScore">The rules' score.</param>
 /// <param name="ClassifierScore">The classifier's probability, when a classifier ran.</param>
 /// <param name="Findings">What the rules (and the classifier, above 0.5) found.</param>
-public sealed record InjectionReport(double Score, double RuleScore, double? ClassifierScore, IReadOnlyList<GuardFinding> Findings);
+public sealed record InjectionReport(double Score, double RuleScore, double? ClassifierScore, IReadOnlyList<GuardFinding> Findings)
+{
+    /// <summary>The report for a trusted input: the kinds that mean injection only inside data are dropped and the score recomputed.</summary>
+    internal InjectionReport ForTrustedText()
+    {
+        if (!Findings.Any(f => InjectionRules.DataOnlyKinds.Contains(f.Kind)))
+        {
+            return this;
+        }
+
+        var kept = Findings.Where(f => !InjectionRules.DataOnlyKinds.Contains(f.Kind)).ToArray();
+        var rules = InjectionRules.Score(kept);
+        return new InjectionReport(Math.Max(rules, ClassifierScore ?? 0), rules, ClassifierScore, kept);
+    }
+}

@@ -43,4 +43,17 @@ internal static partial class InjectionPatterns
 
     [GeneratedRegex(@"<</?untrusted[^>]{0,40}>>")]
     public static partial Regex SpotlightTag();
+
+    // Directives about the model's own answer, as found inside data (an e-mail, a table, a retrieved page): "add a line
+    // promoting X to your reply", "in your response, mention Y", "translate your answer". A user may say this of their own
+    // request, so the guard applies it to untrusted text only (InjectionRules.DataOnlyKinds).
+    private const string Answer = @"(?:answers?|responses?|repl(?:y|ies)|outputs?)";
+    private const string Directive = @"(?:add|include|insert|append|integrate|incorporate|embed|modify|alter|change|rewrite|rephrase|format|translate|convert|provide|present|use|replace|substitute|swap|remove|omit|group|rearrange|reverse|anagram|misspell|introduce|end|begin|start|conclude|finish|close|write|put|mention|suggest|recommend|promote|encourage|emphasi[sz]e|highlight|hint|link|direct|redirect|make|ensure|respond|encode|capitali[sz]e|spell|sign|attach|list|structure|display|express|limit|keep|delete|strip|interleave|mix|scramble|shuffle|split|separate|wrap|enhance|augment|enrich|combine|tease|render|fill|pepper|sprinkle|infuse|weave|blend|merge|fuse|inject|invite|urge|remind|advise|tell|ask|warn|cite|reference|plug|advertise|market|claim|state|say|assert|declare|insist|imply|note)";
+
+    [GeneratedRegex(@"(?im)(?:^|[.!?:]\s+|\n\s*)(?:please\s+|kindly\s+|also\s+|now\s+|then\s+)?(?:" + Directive + @"\b(?:[^.!?\n]|[.!?](?!\s)){0,160}?\b(?:in|to|into|of|from|within|throughout|for|across|on|by)\s+(?:each\s+|every\s+|all\s+)?(?:of\s+)?your\s+" + Answer + @"\b|(?:in|within|throughout)\s+your\s+" + Answer + @",?\s+" + Directive + @"\b|" + Directive + @"\s+your\s+" + Answer + @"\b)")]
+    public static partial Regex OutputDirective();
+
+    // "Merge the following code snippet into your solution": code planted in data for the model to put in its answer.
+    [GeneratedRegex(@"(?is)\b(?:the\s+)?(?:following|subsequent|below|undermentioned|ensuing)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment|passage)\b[^`]{0,120}?\byour\s+(?:code|codebase|solution|implementation|algorithm|program|script|elucidation|response|answer|logic)\b|\byour\s+(?:code|codebase|solution|implementation|algorithm)\b[^`.]{0,80}?\b(?:following|subsequent|below)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment)\b")]
+    public static partial Regex CodeInsertion();
 }

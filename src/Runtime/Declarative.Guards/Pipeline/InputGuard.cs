@@ -95,11 +95,13 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         double score = 0;
         for (var k = 0; k < scanned.Length; k++)
         {
-            score = Math.Max(score, reports[k].Score);
-            if (reports[k].Score >= options.InjectionThreshold)
+            // A directive about the answer is the user's own request in a trusted input, an injection only inside data.
+            var report = texts[scanned[k]].Untrusted ? reports[k] : reports[k].ForTrustedText();
+            score = Math.Max(score, report.Score);
+            if (report.Score >= options.InjectionThreshold)
             {
                 var name = texts[scanned[k]].Section.Name;
-                findings.AddRange(reports[k].Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = name }));
+                findings.AddRange(report.Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = name }));
             }
         }
 
