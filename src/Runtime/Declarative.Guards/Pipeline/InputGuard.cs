@@ -116,15 +116,7 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         var set = new HashSet<string>(options.UntrustedFields, StringComparer.Ordinal);
         if (chatOptions?.AdditionalProperties?.TryGetValue(GuardOptions.UntrustedFieldsKey, out var extra) == true)
         {
-            switch (extra)
-            {
-                case string one:
-                    set.Add(one);
-                    break;
-                case IEnumerable<string> many:
-                    set.UnionWith(many);
-                    break;
-            }
+            _ = UntrustedInputs.TryReadNames(extra, set); // a value of another type names no field (as before)
         }
 
         return set;

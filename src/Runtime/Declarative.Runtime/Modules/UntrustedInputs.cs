@@ -40,24 +40,12 @@ internal static class UntrustedInputs
 
         var properties = options.AdditionalProperties ??= [];
         var names = new List<string>();
-        if (properties.TryGetValue(OptionKeys.UntrustedFields, out var existing))
+        if (properties.TryGetValue(OptionKeys.UntrustedFields, out var existing) && !TryReadNames(existing, names))
         {
-            switch (existing)
-            {
-                case null:
-                    break;
-                case string one:
-                    names.Add(one);
-                    break;
-                case IEnumerable<string> many:
-                    names.AddRange(many);
-                    break;
-                default:
-                    throw new InvalidOperationException(
-                        $"ChatOptions.AdditionalProperties[\"{OptionKeys.UntrustedFields}\"] holds a {existing.GetType().Name}, so the untrusted "
-                        + $"inputs of signature '{signature.Name}' ({string.Join(", ", added)}) cannot be added to it; put a string or a "
-                        + "collection of strings (input field names) under that key.");
-            }
+            throw new InvalidOperationException(
+                $"ChatOptions.AdditionalProperties[\"{OptionKeys.UntrustedFields}\"] holds a {existing!.GetType().Name}, so the untrusted "
+                + $"inputs of signature '{signature.Name}' ({string.Join(", ", added)}) cannot be added to it; put a string or a "
+                + "collection of strings (input field names) under that key.");
         }
 
         foreach (var name in added)
@@ -69,5 +57,33 @@ internal static class UntrustedInputs
         }
 
         properties[OptionKeys.UntrustedFields] = names.ToArray();
+    }
+
+    /// <summary>
+    /// Reads the names under <see cref="OptionKeys.UntrustedFields"/> (nothing, a string, or a collection of strings)
+    /// into <paramref name="names"/>, in order; the one reader of that key for the runtime and the guard.
+    /// </summary>
+    /// <param name="value">The value under the key.</param>
+    /// <param name="names">Receives the names.</param>
+    /// <returns>False when the value is of another type (nothing is read).</returns>
+    internal static bool TryReadNames(object? value, ICollection<string> names)
+    {
+        switch (value)
+        {
+            case null:
+                return true;
+            case string one:
+                names.Add(one);
+                return true;
+            case IEnumerable<string> many:
+                foreach (var name in many)
+                {
+                    names.Add(name);
+                }
+
+                return true;
+            default:
+                return false;
+        }
     }
 }
