@@ -40,11 +40,10 @@ public sealed partial class GepaMergeTests
 
     internal static IChatClient Client() => new RoutedClient();
 
-    private sealed partial class RoutedClient : IChatClient
+    private sealed partial class RoutedClient : RuleChatClient
     {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        protected override Dictionary<string, object?> Reply(IReadOnlyList<ChatMessage> list)
         {
-            var list = messages.ToList();
             var system = list[0].Text;
             Dictionary<string, object?> reply;
             if (system.Contains("`new_instruction`", StringComparison.Ordinal))
@@ -62,16 +61,7 @@ public sealed partial class GepaMergeTests
                 reply = new() { ["answer"] = right ? $"a{n}" : "wrong" };
             }
 
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, ChatAdapter.Default.FormatReply(reply))));
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
+            return reply;
         }
 
         [GeneratedRegex(@"q(\d+)")]

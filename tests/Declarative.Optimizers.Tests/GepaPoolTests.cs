@@ -32,14 +32,13 @@ public sealed partial class GepaPoolTests
     }
 
     /// <summary>Answers the task by the rule in the instructions and proposes the other rule.</summary>
-    private sealed partial class AlternatingClient : IChatClient
+    private sealed partial class AlternatingClient : RuleChatClient
     {
         private const string Even = "EVEN-RULE: answer a and the number.";
         private const string Odd = "ODD-RULE: answer a and the number.";
 
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        protected override Dictionary<string, object?> Reply(IReadOnlyList<ChatMessage> list)
         {
-            var list = messages.ToList();
             var system = list[0].Text;
             Dictionary<string, object?> reply;
             if (system.Contains("`new_instruction`", StringComparison.Ordinal))
@@ -54,16 +53,7 @@ public sealed partial class GepaPoolTests
                 reply = new() { ["answer"] = right ? $"a{n}" : "wrong" };
             }
 
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, ChatAdapter.Default.FormatReply(reply))));
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
+            return reply;
         }
 
         [GeneratedRegex(@"\[\[ ## question ## \]\]\nq(\d+)")]
