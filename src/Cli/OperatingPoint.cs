@@ -6,48 +6,18 @@ namespace Declarative.Cli;
 internal static class OperatingPoint
 {
     /// <summary>
-    /// The threshold with the best balanced accuracy among those whose false-positive rate is at most
-    /// <paramref name="maxFalsePositiveRate"/> (ties: the lower threshold, which flags more). Candidate thresholds are
-    /// the midpoints between consecutive distinct scores, clamped to (0.01, 0.99).
-    /// </summary>
-    public static (double Threshold, DetectionMetrics Metrics) Choose(IReadOnlyList<double> scores, IReadOnlyList<bool> labels, double maxFalsePositiveRate)
-    {
-        if (!labels.Contains(true) || !labels.Contains(false))
-        {
-            throw new CliException("--validation needs both injections and benign texts to choose an operating point.");
-        }
-
-        var distinct = scores.Distinct().Order().ToArray();
-        var candidates = distinct.Zip(distinct.Skip(1), (a, b) => (a + b) / 2).Append(0.5).Select(t => Math.Clamp(t, 0.01, 0.99)).Distinct().Order();
-        (double Threshold, DetectionMetrics Metrics)? best = null;
-        foreach (var threshold in candidates)
-        {
-            var metrics = DetectionMetrics.Of(scores, labels, threshold);
-            if (metrics.FalsePositiveRate <= maxFalsePositiveRate && (best is null || metrics.BalancedAccuracy > best.Value.Metrics.BalancedAccuracy))
-            {
-                best = (threshold, metrics);
-            }
-        }
-
-        return best ?? (0.99, DetectionMetrics.Of(scores, labels, 0.99));
-    }
-
-    /// <summary>
-    /// The threshold with the best mean balanced accuracy over several validation files among those whose
+    /// The threshold with the best mean balanced accuracy over the validation files (one or several) among those whose
     /// false-positive rate is at most <paramref name="maxFalsePositiveRate"/> on EACH file's benign rows (ties: the
-    /// lower threshold). Candidates as in the one-file overload, over all files' scores.
+    /// lower threshold, which flags more). Candidate thresholds are the midpoints between consecutive distinct scores
+    /// of all files, and 0.5, clamped to (0.01, 0.99); when none meets the bound, 0.99.
     /// </summary>
     public static (double Threshold, DetectionMetrics[] Metrics) Choose(IReadOnlyList<(double[] Scores, bool[] Labels)> files, double maxFalsePositiveRate)
     {
-        if (files.Count == 1)
-        {
-            var (threshold, metrics) = Choose(files[0].Scores, files[0].Labels, maxFalsePositiveRate);
-            return (threshold, [metrics]);
-        }
-
         if (files.Any(f => !f.Labels.Contains(true) || !f.Labels.Contains(false)))
         {
-            throw new CliException("Each --validation file needs both injections and benign texts to choose an operating point.");
+            throw new CliException(files.Count == 1
+                ? "--validation needs both injections and benign texts to choose an operating point."
+                : "Each --validation file needs both injections and benign texts to choose an operating point.");
         }
 
         var distinct = files.SelectMany(f => f.Scores).Distinct().Order().ToArray();
