@@ -45,6 +45,17 @@ public class GuardPipelineTests
     }
 
     [Fact]
+    public async Task A_value_of_another_type_under_the_untrusted_fields_key_is_a_typed_error_and_nothing_is_sent()
+    {
+        var lm = new ScriptedChatClient().Answer(("answer", "ok"));
+        var chatOptions = new ChatOptions { AdditionalProperties = new() { [GuardOptions.UntrustedFieldsKey] = 42 } };
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Build(lm, new GuardOptions()).GetResponseAsync(Messages("doc"), chatOptions));
+        Assert.Contains("Int32", ex.Message);
+        Assert.Contains("collection of strings", ex.Message);
+        Assert.Equal(0, lm.CallCount);
+    }
+
+    [Fact]
     public async Task A_blocked_injection_is_not_sent_and_its_reason_is_on_the_trace()
     {
         using var capture = new ActivityCapture();

@@ -26,7 +26,8 @@ public sealed class GuardOptions
     /// <summary>
     /// Input fields whose values come from untrusted sources (documents, web pages, tool results, user uploads): they
     /// are normalized (<see cref="TextNormalizer"/>) and spotlighted. <c>*</c> marks every input field. Default none.
-    /// Per call, add names under <see cref="UntrustedFieldsKey"/>; inputs declared <c>[Input(Untrusted = true)]</c> (or
+    /// Per call, add names under <see cref="UntrustedFieldsKey"/> (a string or a collection of strings; a value of another
+    /// type is an <see cref="InvalidOperationException"/>, not ignored); inputs declared <c>[Input(Untrusted = true)]</c> (or
     /// <see cref="Field.Untrusted"/>) are named there by the module that makes the call, with no entry here.
     /// </summary>
     public ISet<string> UntrustedFields { get; } = new HashSet<string>(StringComparer.Ordinal);
