@@ -9,7 +9,8 @@ namespace Declarative.Benchmarks;
 
 /// <summary>
 /// The guards' figures: the injection detector (rules, shipped classifier, both) on the held-out split of the generated
-/// corpus and, with <c>--public FILE.jsonl</c> (repeatable), on public labelled corpora (<c>--classifier FILE</c> scores with
+/// corpus and, with <c>--public FILE.jsonl</c> (repeatable; documents, scored as untrusted data) or <c>--public-prompts
+/// FILE.jsonl</c> (users' prompts, scored as trusted inputs: no data-only rule kinds), on public labelled corpora (<c>--classifier FILE</c> scores with
 /// other weights than the shipped ones); recall of the secret and PII scanner on
 /// generated realistic fakes of every format (and how many checksum-failing digit runs it wrongly reports); the cost of
 /// rules plus redaction on a 2 KB text (median and p99 per call).
@@ -18,7 +19,7 @@ internal static class GuardsBench
 {
     public static int Run(string[] args)
     {
-        var publicCorpora = new List<string>();
+        var publicCorpora = new List<(string Path, bool Trusted)>();
         string? classifierPath = null;
         var perFormat = 200;
         var iterations = 20000;
@@ -26,7 +27,8 @@ internal static class GuardsBench
         {
             switch (args[i])
             {
-                case "--public": publicCorpora.Add(args[++i]); break;
+                case "--public": publicCorpora.Add((args[++i], false)); break;
+                case "--public-prompts": publicCorpora.Add((args[++i], true)); break;
                 case "--classifier": classifierPath = args[++i]; break;
                 case "--per-format": perFormat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -46,7 +48,7 @@ internal static class GuardsBench
         return 0;
     }
 
-    private static void Detector(List<string> publicCorpora, string? classifierPath)
+    private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath)
     {
         var test = InjectionCorpus.Generate().Where(e => e.Split == "test").ToArray();
         using var embeddings = OnnxEmbeddings.Create();
@@ -54,17 +56,19 @@ internal static class GuardsBench
             ? InjectionClassifier.LoadDefault(embeddings)
             : new InjectionClassifier(System.Text.Json.JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(classifierPath))!, embeddings);
         Console.WriteLine($"classifier: {classifierPath ?? "shipped weights"}");
-        Report("held-out split", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier);
-        foreach (var publicCorpus in publicCorpora)
+        Report("held-out split", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: false);
+        Report("held-out split, as trusted inputs", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: true);
+        foreach (var (path, trusted) in publicCorpora)
         {
-            var rows = File.ReadLines(publicCorpus).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!).ToArray();
-            Report(Path.GetFileName(publicCorpus), rows.Select(r => r["text"]!.GetValue<string>()).ToArray(), rows.Select(r => r["label"]!.GetValue<int>() == 1).ToArray(), classifier);
+            var rows = File.ReadLines(path).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!).ToArray();
+            var name = Path.GetFileName(path) + (trusted ? ", as trusted inputs" : ", as untrusted data");
+            Report(name, rows.Select(r => r["text"]!.GetValue<string>()).ToArray(), rows.Select(r => r["label"]!.GetValue<int>() == 1).ToArray(), classifier, trusted);
         }
     }
 
-    private static void Report(string name, string[] texts, bool[] labels, InjectionClassifier classifier)
+    private static void Report(string name, string[] texts, bool[] labels, InjectionClassifier classifier, bool trusted)
     {
-        var rules = texts.Select(t => InjectionDetector.DetectWithRules(t).Score).ToArray();
+        var rules = texts.Select(t => InjectionDetector.DetectWithRules(t)).Select(r => (trusted ? r.ForTrustedText() : r).RuleScore).ToArray();
         var model = classifier.ScoreAsync(texts.Select(t => TextNormalizer.Normalize(t).Text).ToArray()).GetAwaiter().GetResult();
         var both = rules.Zip(model, Math.Max).ToArray();
         Console.WriteLine($"detector on {name}: {labels.Count(l => l)} attacks, {labels.Count(l => !l)} benign (threshold 0.5)");

@@ -28,9 +28,10 @@ internal static class GuardCommand
         var rulesOnly = new Option<bool>("--rules-only") { Description = "Score with the rules only (no embedding model)." };
         var threshold = new Option<double>("--threshold") { Description = "The injection score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
         var classifier = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
+        var trusted = TrustedOption();
         var command = new Command("scan", "Print {\"injection_score\", \"flagged\", \"findings\": [{\"kind\", \"start\", \"length\"}]} per text as JSON lines; exit 1 when a text is flagged.")
         {
-            text, file, jsonl, rulesOnly, threshold, classifier,
+            text, file, jsonl, rulesOnly, threshold, classifier, trusted,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -44,6 +45,11 @@ internal static class GuardCommand
             using var embeddings = result.GetValue(rulesOnly) ? null : OnnxEmbeddings.Create();
             var detector = new InjectionDetector(embeddings is null ? null : LoadClassifier(result.GetValue(classifier), embeddings));
             var reports = await detector.DetectAsync(texts, cancellationToken);
+            if (result.GetValue(trusted))
+            {
+                reports = reports.Select(r => r.ForTrustedText()).ToArray();
+            }
+
             var flaggedAny = false;
             for (var i = 0; i < texts.Count; i++)
             {
@@ -74,6 +80,14 @@ internal static class GuardCommand
         });
         return command;
     }
+
+    /// <summary>The <c>--trusted</c> option of <c>guard scan</c> and <c>guard evaluate</c>.</summary>
+    internal static Option<bool> TrustedOption() => new("--trusted")
+    {
+        Description = "Score the texts as trusted inputs (users' own requests, as the guard pipeline scores every input not declared untrusted): "
+            + "the kinds that mean injection only inside data (directives about the answer, planted code, tasks such as 'write a poem') are left out. "
+            + "Default: score them as untrusted data (documents, retrieved passages, tool results).",
+    };
 
     private static Command Redact(TextWriter stdout)
     {

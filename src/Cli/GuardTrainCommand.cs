@@ -225,9 +225,10 @@ internal static class GuardTrainCommand
         var rulesOnly = new Option<bool>("--rules-only") { Description = "Score with the rules only (no embedding model)." };
         var classifierPath = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
         var threshold = new Option<double>("--threshold") { Description = "The score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
+        var trusted = GuardCommand.TrustedOption();
         var command = new Command("evaluate", "Measure the injection detector on a labelled JSONL file; print balanced accuracy and false-positive rate as JSON.")
         {
-            jsonl, rulesOnly, classifierPath, threshold,
+            jsonl, rulesOnly, classifierPath, threshold, trusted,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -240,7 +241,8 @@ internal static class GuardTrainCommand
             var rows = GuardCommand.ReadJsonl(path).Select((row, i) => (row.Text, Label: Label(row.Label, i + 1))).ToArray();
             var labels = rows.Select(r => r.Label).ToArray();
             var limit = result.GetValue(threshold);
-            var ruleScores = rows.Select(r => InjectionDetector.DetectWithRules(r.Text).Score).ToArray();
+            var asTrusted = result.GetValue(trusted);
+            var ruleScores = rows.Select(r => InjectionDetector.DetectWithRules(r.Text)).Select(r => (asTrusted ? r.ForTrustedText() : r).RuleScore).ToArray();
             var summary = new JsonObject { ["n"] = rows.Length, ["rules"] = Figures(DetectionMetrics.Of(ruleScores, labels, limit)) };
             if (!result.GetValue(rulesOnly))
             {

@@ -94,8 +94,13 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 /// <param name="Findings">What the rules (and the classifier, above 0.5) found.</param>
 public sealed record InjectionReport(double Score, double RuleScore, double? ClassifierScore, IReadOnlyList<GuardFinding> Findings)
 {
-    /// <summary>The report for a trusted input: the kinds that mean injection only inside data are dropped and the score recomputed.</summary>
-    internal InjectionReport ForTrustedText()
+    /// <summary>
+    /// The report for a trusted input (a user's own request, not data): the kinds that mean injection only inside data
+    /// (<see cref="InjectionRules.DataOnlyKinds"/>: "keep your answer short", "write a poem about the sea") are dropped and
+    /// the score recomputed, as the guard pipeline does for every input not declared untrusted.
+    /// </summary>
+    /// <returns>This report when it has no such finding, otherwise a new one.</returns>
+    public InjectionReport ForTrustedText()
     {
         if (!Findings.Any(f => InjectionRules.DataOnlyKinds.Contains(f.Kind)))
         {

@@ -56,4 +56,22 @@ internal static partial class InjectionPatterns
     // "Merge the following code snippet into your solution": code planted in data for the model to put in its answer.
     [GeneratedRegex(@"(?is)\b(?:the\s+)?(?:following|subsequent|below|undermentioned|ensuing)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment|passage)\b[^`]{0,120}?\byour\s+(?:code|codebase|solution|implementation|algorithm|program|script|elucidation|response|answer|logic)\b|\byour\s+(?:code|codebase|solution|implementation|algorithm)\b[^`.]{0,80}?\b(?:following|subsequent|below)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment)\b")]
     public static partial Regex CodeInsertion();
+
+    // A task for an assistant planted in data, with no word about the answer: "Write a short story about …", "Explain
+    // the theory of relativity.", "Translate the following sentence to French: …". Sentence-initial and capitalized (a
+    // wrapped line of prose that happens to start with "describe" is not a task), whole sentences of at most 200
+    // characters (lower case only after "Please", "Also", "Instead"…), and objects an assistant produces (a poem, a story, an explanation), not the imperatives of a manual
+    // ("Create a new branch", "Write the report to disk"). A user asks for exactly this, so the guard applies it to
+    // untrusted text only (InjectionRules.DataOnlyKinds), like the directives above.
+    private const string TaskStart = @"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n[ \t]{0,3}))(?:(?:Please|Now|Also|Kindly|Instead),?\s+|(?=[A-Z]))";
+    private const string CreationWords = @"poems?|(?:short\s+)?stor(?:y|ies)|essays?|letters?|speech(?:es)?|jokes?|haikus?|tweets?|blog\s+posts?|articles?|slogans?|songs?|lyrics|limericks?|sonnets?|dialogues?|recipes?|riddles?|toasts?|eulogy|fables?|fairy\s+tales?|monologues?|screenplays?|raps?|odes?|ballads?";
+    private const string Creation = "(?:" + CreationWords + ")";
+    private const string Languages = @"(?:English|French|Spanish|German|Italian|Portuguese|Russian|Japanese|Chinese|Mandarin|Cantonese|Korean|Arabic|Hindi|Dutch|Swedish|Norwegian|Danish|Finnish|Greek|Turkish|Polish|Latin|Hebrew|Ukrainian|Czech|Vietnamese|Thai|Indonesian|Swahili)";
+
+    [GeneratedRegex(TaskStart + @"(?:(?:(?i:Write|Compose|Draft|Craft|Generate|Produce|Provide|Create|Develop|Invent|Pen)\s+(?:me\s+)?|(?i:Give|Tell|Show)\s+me\s+)(?:a|an|some|one|two|three|four|five|\d{1,2})\s+(?:[\w'-]+\s+){0,3}?" + Creation + @"\b[^.!?\n]{0,160}[.!?](?=\s|$)"
+        + @"|(?i:Explain|Describe|Summari[sz]e|Break\s+down|Elaborate\s+on|Teach\s+me|Walk\s+me\s+through|Tell\s+me\s+about)\s+(?:the|how|what|why|who|a|an|in\s+simple\s+terms)\s[^.!?\n:;`(){}\[\]=<>]{6,160}[.!?]"
+        + @"|(?i:Translate)\s+(?:the\s+following|this|these|the\s+(?:sentence|phrase|word|text|paragraph|line))\b[^.!?\n]{0,80}?\b(?:to|into)\s+" + Languages + @"\b"
+        + @"|(?:How\s+do\s+(?:you|I|we)\s+say|What(?:'s|\s+is)|What\s+does)\s+['""‘“][^'""’”\n]{1,60}['""’”]\s+(?:in|mean\s+in)\s+" + Languages + @"\b"
+        + @"|(?:Can|Could|Would|Will)\s+you\s+(?:please\s+)?(?:show|give|write|tell)\s+me\s+(?:a|an|some)\s+(?:[\w'-]+\s+){0,3}?(?:functions?|examples?|programs?|snippets?|" + CreationWords + @")\b[^?\n]{0,160}\?)", RegexOptions.Multiline)]
+    public static partial Regex EmbeddedTask();
 }
