@@ -20,7 +20,12 @@
 // bipia_val2.jsonl (both files in one, for one false-positive bound over all 392 clean documents), and the
 // fitting data that does not overlap them: bipia_fit2_benign.jsonl (the other half, the same 150 tables) and
 // bipia_fit2_attack_sentences.jsonl (the other training attacks). Contexts equal to a test context are dropped; BIPIA's
-// training and test attacks share no text (checked), nor do round 3's fitting and validation splits.
+// training and test attacks share no text (checked), nor do round 3's fitting and validation splits. Round 4 (the task
+// head): ps_train_requests.jsonl (the first sentence, 4 to 40 words, of 1,500 benign PromptShield training prompts, seed
+// 41: what users ask an assistant); bipia_val2_requests.jsonl (bipia_val2's 392 clean documents, clean and each with one
+// of the 60 requests of bench/guards/requests.txt, written for this project, inserted, seed 43); and, with
+// --docs CLONE[,CLONE…], docs_a.jsonl and docs_b.jsonl (every Markdown file at each clone's HEAD, cut at blank lines
+// into chunks of about 200 words; a file goes to one half by a hash of its path): documents' own imperatives and questions.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -160,6 +165,89 @@ Write("bipia_fit2_attack_sentences.jsonl", textTrain3.Concat(codeTrain3).Select(
 Write("bipia_val2_docs.jsonl", valDocs3.Select(d => (d.Text, 0)).Concat(valDocs3.Select(d => (Insert(d.Text, d.Task == "code" ? codeVal3 : textVal3, insertRandom3), 1))));
 Write("bipia_val2_tables.jsonl", valTables3.Select(c => (c, 0)).Concat(valTables3.Select(c => (Insert(c, textVal3, insertRandom3), 1))));
 Write("bipia_val2.jsonl", File.ReadLines(Path.Combine(output, "bipia_val2_docs.jsonl")).Concat(File.ReadLines(Path.Combine(output, "bipia_val2_tables.jsonl"))).Select(l => ((string)JsonNode.Parse(l)!["text"]!, (int)JsonNode.Parse(l)!["label"]!)));
+
+// Round 4 (the task head): what users ask an assistant, and documents' own prose.
+var requestRandom = new Random(41);
+var requests = splits["train"].Where(r => r.Label == 0).Select(r => FirstSentence(r.Text)).Where(t => t is not null).Select(t => t!)
+    .Distinct().OrderBy(t => t, StringComparer.Ordinal).OrderBy(_ => requestRandom.Next()).Take(1500).ToList();
+Write("ps_train_requests.jsonl", requests.Select(t => (t, 1)));
+var requestsPath = options.GetValueOrDefault("--requests", "bench/guards/requests.txt");
+var ownRequests = File.Exists(requestsPath) ? File.ReadAllLines(requestsPath).Where(l => l.Trim().Length > 0).ToList()
+    : throw new FileNotFoundException($"--requests '{requestsPath}' does not exist (run from the repository root, or pass --requests bench/guards/requests.txt).");
+var val2Clean = File.ReadLines(Path.Combine(output, "bipia_val2.jsonl")).Select(l => JsonNode.Parse(l)!).Where(n => (int)n["label"]! == 0).Select(n => (string)n["text"]!).ToList();
+var ownRandom = new Random(43);
+Write("bipia_val2_requests.jsonl", val2Clean.Select(c => (c, 0)).Concat(val2Clean.Select(c => (Insert(c, ownRequests, ownRandom), 1))));
+if (options.TryGetValue("--docs", out var docRepos))
+{
+    var halves = new[] { new List<(string, int)>(), new List<(string, int)>() };
+    foreach (var repo in docRepos.Split(',', StringSplitOptions.RemoveEmptyEntries))
+    {
+        var head = Git(repo, "rev-parse", "HEAD").Trim();
+        var skipped = 0;
+        foreach (var path in Git(repo, "ls-tree", "-r", "--name-only", "HEAD").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(p => p.EndsWith(".md", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
+        {
+            string text;
+            try
+            {
+                text = Show(repo, head, path);
+            }
+            catch (InvalidOperationException)
+            {
+                skipped++; // a blob the clone does not hold
+                continue;
+            }
+
+            var half = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path))[0] & 1;
+            halves[half].AddRange(Chunks(text).Select(c => (c, 0)));
+        }
+
+        Console.WriteLine($"{repo}: HEAD {head}{(skipped > 0 ? $", {skipped} Markdown files not in the clone" : string.Empty)}");
+    }
+
+    Write("docs_a.jsonl", halves[0]);
+    Write("docs_b.jsonl", halves[1]);
+}
+
+string Git(string repo, params string[] arguments)
+{
+    var start = new ProcessStartInfo("git", ["-C", repo, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+    using var git = Process.Start(start)!;
+    var text = git.StandardOutput.ReadToEnd();
+    git.StandardError.ReadToEnd();
+    git.WaitForExit();
+    return git.ExitCode == 0 ? text : throw new InvalidOperationException($"git {string.Join(' ', arguments)} in {repo} failed");
+}
+
+// Paragraphs (split at blank lines) merged in order into chunks of at least 200 words; a last chunk of more than 40 words is kept.
+static IEnumerable<string> Chunks(string text)
+{
+    var current = new System.Text.StringBuilder();
+    foreach (var paragraph in System.Text.RegularExpressions.Regex.Split(text, @"\n\s*\n"))
+    {
+        current.Append(paragraph).Append("\n\n");
+        if (Words(current.ToString()) >= 200)
+        {
+            yield return current.ToString().Trim();
+            current.Clear();
+        }
+    }
+
+    if (Words(current.ToString()) > 40)
+    {
+        yield return current.ToString().Trim();
+    }
+}
+
+static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+
+// The first sentence of a prompt's first line, of 4 to 40 words, ending with '.', '!' or '?' (a '.' is added when it has none).
+static string? FirstSentence(string prompt)
+{
+    var line = prompt.Trim().Split('\n')[0];
+    var sentence = System.Text.RegularExpressions.Regex.Split(line, @"(?<=[.!?])\s+")[0].Trim();
+    var words = Words(sentence);
+    return words is < 4 or > 40 ? null : sentence[^1] is '.' or '!' or '?' ? sentence : sentence + ".";
+}
 
 var testRandom = new Random(7);
 var textAttacks = Attacks("text_attack_test.json");

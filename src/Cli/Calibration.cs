@@ -20,7 +20,8 @@ internal static class Calibration
         var heads = new List<(double[] Main, double[] Spans)>();
         foreach (var fileTexts in texts)
         {
-            heads.Add(await classifier.ScoreHeadsAsync(fileTexts, cancellationToken));
+            var scores = await classifier.ScoreHeadsAsync(fileTexts, tasks: false, cancellationToken);
+            heads.Add((scores.Main, scores.Spans));
         }
 
         var (threshold, metrics) = calibrateMain ? OperatingPoint.Choose(heads.Select((h, i) => (h.Main, labels[i])).ToArray(), maxFalsePositives)

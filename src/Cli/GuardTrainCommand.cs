@@ -40,10 +40,13 @@ internal static class GuardTrainCommand
         var embeddingCache = new Option<string?>("--embedding-cache") { Description = "A file in which to keep the embeddings across runs (created if missing); only for the same embedding model." };
         var maxFalsePositives = new Option<double>("--max-false-positives") { Description = "The false-positive rate the --validation operating point may not exceed.", DefaultValueFactory = _ => 0.03 };
         var mainHead = new Option<string?>("--main-head") { Description = "Keep the main head (weights and calibrated bias) of this weights file instead of training one; only the span head is trained and calibrated (needs --span-head)." };
+        var taskHead = new Option<bool>("--task-head") { Description = "Also train the task head, which scores the request-like sentences of untrusted text (\"Write a script that…\", \"What is the capital of…?\") for being a request to an assistant; needs --task-positives and --task-negatives." };
+        var taskPositives = new Option<string[]>("--task-positives") { Description = "A JSONL file of requests to an assistant, one per row (repeatable): the task head's positives." };
+        var taskNegatives = new Option<string[]>("--task-negatives") { Description = "A JSONL file of benign documents (repeatable): the request-like sentences of their benign rows are the task head's negatives." };
         var generatedWeight = new Option<double>("--generated-weight") { Description = "The generated corpus's weight relative to one --extra source.", DefaultValueFactory = _ => 1.0 };
         var command = new Command("train", "Train the injection classifier on the generated corpus (and --extra sources); print the held-out figures as JSON.")
         {
-            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache, mainHead,
+            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache, mainHead, taskHead, taskPositives, taskNegatives,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -84,9 +87,16 @@ internal static class GuardTrainCommand
             }
 
             var basePath = result.GetValue(mainHead);
-            if (basePath is not null && !result.GetValue(spanHead))
+            if (basePath is not null && !result.GetValue(spanHead) && !result.GetValue(taskHead))
             {
-                throw new CliException("--main-head keeps a trained main head and trains only the span head; add --span-head (or drop --main-head).");
+                throw new CliException("--main-head keeps a trained main head and trains only the span or task head; add --span-head or --task-head (or drop --main-head).");
+            }
+
+            var taskPositiveFiles = result.GetValue(taskPositives) ?? [];
+            var taskNegativeFiles = result.GetValue(taskNegatives) ?? [];
+            if (result.GetValue(taskHead) != (taskPositiveFiles.Length > 0 && taskNegativeFiles.Length > 0))
+            {
+                throw new CliException("--task-head needs both --task-positives and --task-negatives, and they need --task-head.");
             }
 
             var baseModel = basePath is null ? null : GuardCommand.ReadModel(RequireFile(basePath, "--main-head"), "--main-head");
@@ -114,6 +124,16 @@ internal static class GuardTrainCommand
                 model.SpanWeights = spanWeights;
                 model.SpanBias = spanBias;
                 model.SpanWords = words;
+            }
+
+            TaskTraining? taskSet = null;
+            if (result.GetValue(taskHead))
+            {
+                taskSet = TaskTraining.Build(taskPositiveFiles.Select(path => ReadSource(RequireFile(path, "--task-positives"), "--task-positives")).ToList(), taskNegativeFiles.Select(path => ReadSource(path, "--task-negatives")).ToList(), excluded);
+                await stderr.WriteLineAsync($"embedding {taskSet.Texts.Count} sentences for the task head…");
+                var (taskWeights, taskBias) = LogisticRegression.Train(await EmbedAsync(embeddings, taskSet.Texts, cancellationToken), taskSet.Labels);
+                model.TaskWeights = taskWeights;
+                model.TaskBias = taskBias;
             }
 
             var classifier = new InjectionClassifier(model, embeddings);
@@ -145,6 +165,12 @@ internal static class GuardTrainCommand
             model.Training["corpus"] = baseModel is not null ? baseModel.Training.GetValueOrDefault("corpus", "(not recorded)") : string.Join("; ", set.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
             model.Training["method"] = (baseModel is not null ? $"main head kept from {Path.GetFileName(basePath)} (sha256 {Sha256(basePath!)}…), which says: " + baseModel.Training.GetValueOrDefault("method", "(not recorded)") : "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped")
                 + (spanSet is null ? string.Empty : $"; span head: logistic regression as above on {spanSet.Texts.Count} texts (each source's injections of at most {InjectionClassifier.DocumentWordsDefault} words, the spans of at most {words} words of its longer benign texts, and --span-extra files), calibrated after the main head");
+            if (taskSet is not null)
+            {
+                model.Training["task_head"] = taskSet.Description;
+                summary["task_head"] = taskSet.Description;
+            }
+
             if (spanSet is not null)
             {
                 model.Training["span_corpus"] = string.Join("; ", spanSet.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
@@ -247,10 +273,10 @@ internal static class GuardTrainCommand
             if (!result.GetValue(rulesOnly))
             {
                 using var embeddings = OnnxEmbeddings.Create();
-                var classifier = GuardCommand.LoadClassifier(result.GetValue(classifierPath), embeddings);
-                var scores = await classifier.ScoreAsync(rows.Select(r => TextNormalizer.Normalize(r.Text).Text).ToArray(), cancellationToken);
-                summary["classifier"] = Figures(DetectionMetrics.Of(scores, labels, limit));
-                summary["combined"] = Figures(DetectionMetrics.Of(scores.Zip(ruleScores, Math.Max).ToArray(), labels, limit));
+                var detector = new InjectionDetector(GuardCommand.LoadClassifier(result.GetValue(classifierPath), embeddings));
+                var reports = (await detector.DetectAsync(rows.Select(r => r.Text).ToArray(), cancellationToken)).Select(r => asTrusted ? r.ForTrustedText() : r).ToArray();
+                summary["classifier"] = Figures(DetectionMetrics.Of(reports.Select(r => r.ClassifierScore ?? 0).ToArray(), labels, limit));
+                summary["combined"] = Figures(DetectionMetrics.Of(reports.Select(r => r.Score).ToArray(), labels, limit));
             }
 
             await stdout.WriteLineAsync(summary.ToJsonString(JsonOutput.Options));

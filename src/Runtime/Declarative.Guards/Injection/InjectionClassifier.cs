@@ -14,6 +14,7 @@ public sealed class InjectionClassifier
 {
     private readonly float[] weights;
     private readonly float[]? spanWeights;
+    private readonly float[]? taskWeights;
     private readonly IEmbeddingGenerator<string, Embedding<float>> embeddings;
 
     /// <summary>Creates a classifier from trained weights.</summary>
@@ -33,8 +34,14 @@ public sealed class InjectionClassifier
             throw new ArgumentException($"The classifier model's span head has {span.Length} weights and spans of {model.SpanWords} words for a main head of {model.Weights.Length}; retrain with 'declarative guard train'.", nameof(model));
         }
 
+        if (model.TaskWeights is { Length: > 0 } task && task.Length != model.Weights.Length)
+        {
+            throw new ArgumentException($"The classifier model's task head has {task.Length} weights for a main head of {model.Weights.Length}; retrain with 'declarative guard train'.", nameof(model));
+        }
+
         Model = model;
         weights = model.Weights;
+        taskWeights = model.TaskWeights is { Length: > 0 } ? model.TaskWeights : null;
         spanWeights = model.SpanWeights is { Length: > 0 } ? model.SpanWeights : null;
         this.embeddings = embeddings;
     }
@@ -63,20 +70,25 @@ public sealed class InjectionClassifier
     /// <returns>One probability per text, in order.</returns>
     public async Task<double[]> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
-        var (main, spans) = await ScoreHeadsAsync(texts, cancellationToken).ConfigureAwait(false);
-        return main.Zip(spans, Math.Max).ToArray();
+        var scores = await ScoreHeadsAsync(texts, tasks: false, cancellationToken).ConfigureAwait(false);
+        return scores.Main.Zip(scores.Spans, Math.Max).ToArray();
     }
 
+    /// <summary>Whether the weights carry a task head (see <see cref="InjectionClassifierModel.TaskWeights"/>).</summary>
+    public bool HasTaskHead => taskWeights is not null;
+
     /// <summary>
-    /// Each text's largest main-head probability (over its windows) and largest span-head probability (over its spans;
-    /// 0 when it has none), from one batched embedding call.
+    /// Each text's largest main-head probability (over its windows), largest span-head probability (over its spans; 0
+    /// when it has none) and, when <paramref name="tasks"/> and the weights have a task head, its most probable request
+    /// sentence (<see cref="TaskSentences"/>), from one batched embedding call.
     /// </summary>
-    internal async Task<(double[] Main, double[] Spans)> ScoreHeadsAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    internal async Task<HeadScores> ScoreHeadsAsync(IReadOnlyList<string> texts, bool tasks = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        var taskScores = new (double P, int Start, int Length)[texts.Count];
         if (texts.Count == 0)
         {
-            return ([], []);
+            return new HeadScores([], [], taskScores);
         }
 
         // A long text is scored window by window (the largest probability wins): the embedding model reads its first
@@ -85,14 +97,14 @@ public sealed class InjectionClassifier
         // most the model's SpanWords words), so that one instruction inside a document is not drowned by the document.
         var inputs = new List<string>(texts.Count);
         var owners = new List<int>(texts.Count);
-        var spanFlags = new List<bool>(texts.Count);
+        var kinds = new List<(Head Head, int Start, int Length)>(texts.Count);
         for (var i = 0; i < texts.Count; i++)
         {
             foreach (var window in Windows(texts[i], WindowWords))
             {
                 inputs.Add(window);
                 owners.Add(i);
-                spanFlags.Add(false);
+                kinds.Add((Head.Main, 0, 0));
             }
 
             if (spanWeights is not null && WordCount(texts[i]) > DocumentWords)
@@ -101,7 +113,17 @@ public sealed class InjectionClassifier
                 {
                     inputs.Add(span);
                     owners.Add(i);
-                    spanFlags.Add(true);
+                    kinds.Add((Head.Span, 0, 0));
+                }
+            }
+
+            if (tasks && taskWeights is not null)
+            {
+                foreach (var (start, length) in TaskSentences.Find(texts[i]))
+                {
+                    inputs.Add(texts[i].Substring(start, length));
+                    owners.Add(i);
+                    kinds.Add((Head.Task, start, length));
                 }
             }
         }
@@ -112,12 +134,34 @@ public sealed class InjectionClassifier
         for (var w = 0; w < inputs.Count; w++)
         {
             var vector = generated[w].Vector.Span;
-            var scores = spanFlags[w] ? spans : main;
-            var p = spanFlags[w] ? Probability(vector, spanWeights!, Model.SpanBias) : Probability(vector);
-            scores[owners[w]] = Math.Max(scores[owners[w]], p);
+            var owner = owners[w];
+            switch (kinds[w].Head)
+            {
+                case Head.Main:
+                    main[owner] = Math.Max(main[owner], Probability(vector));
+                    break;
+                case Head.Span:
+                    spans[owner] = Math.Max(spans[owner], Probability(vector, spanWeights!, Model.SpanBias));
+                    break;
+                default:
+                    var p = Probability(vector, taskWeights!, Model.TaskBias);
+                    if (p > taskScores[owner].P)
+                    {
+                        taskScores[owner] = (p, kinds[w].Start, kinds[w].Length);
+                    }
+
+                    break;
+            }
         }
 
-        return (main, spans);
+        return new HeadScores(main, spans, taskScores);
+    }
+
+    private enum Head
+    {
+        Main,
+        Span,
+        Task,
     }
 
     /// <summary>
@@ -218,6 +262,19 @@ public sealed class InjectionClassifierModel
     [JsonPropertyName("span_weights")]
     public float[]? SpanWeights { get; set; }
 
+    /// <summary>
+    /// The task head's weights, or <see langword="null"/>: a logistic regression that scores the request-like sentences of
+    /// a text (<c>TaskSentences</c>: "Write a script that…", "What is the capital of…?") for being a request to an
+    /// assistant rather than a document's own prose. Inside data such a sentence is an injected task (finding
+    /// <c>injection.embedded_task</c>, a data-only kind); a user's own prompt is one, so trusted inputs drop it.
+    /// </summary>
+    [JsonPropertyName("task_weights")]
+    public float[]? TaskWeights { get; set; }
+
+    /// <summary>The intercept of the task head.</summary>
+    [JsonPropertyName("task_bias")]
+    public double TaskBias { get; set; }
+
     /// <summary>The most words in one span the span head scores (default 40; the length it was trained on).</summary>
     [JsonPropertyName("span_words")]
     public int SpanWords { get; set; } = 40;
@@ -231,3 +288,9 @@ public sealed class InjectionClassifierModel
 [JsonSerializable(typeof(InjectionClassifierModel))]
 [JsonSourceGenerationOptions(WriteIndented = false)]
 internal sealed partial class ClassifierJson : JsonSerializerContext;
+
+/// <summary>The per-text scores of each head of an <see cref="InjectionClassifier"/>.</summary>
+/// <param name="Main">The main head's largest probability over the text's windows.</param>
+/// <param name="Spans">The span head's largest probability over the text's spans (0 without a span head or spans).</param>
+/// <param name="Tasks">The task head's most probable request sentence: its probability and place (0 when none was scored).</param>
+internal sealed record HeadScores(double[] Main, double[] Spans, (double P, int Start, int Length)[] Tasks);

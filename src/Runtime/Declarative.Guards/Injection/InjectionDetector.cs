@@ -17,7 +17,7 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
     public static InjectionReport DetectWithRules(string text) => Rules(text).Report;
 
     /// <summary>The rules' report and the normalized text they scanned (what the classifier scores too).</summary>
-    private static (InjectionReport Report, string Normalized) Rules(string text)
+    private static (InjectionReport Report, NormalizedText Normalized) Rules(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var normalized = TextNormalizer.Normalize(text);
@@ -30,7 +30,7 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 
         findings.Sort((a, b) => a.Start.CompareTo(b.Start));
         var score = InjectionRules.Score(findings);
-        return (new InjectionReport(score, score, null, findings), normalized.Text);
+        return (new InjectionReport(score, score, null, findings), normalized);
     }
 
     /// <summary>Scores texts with the rules and, when configured, the classifier (one batched embedding call).</summary>
@@ -47,17 +47,28 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
             return reports;
         }
 
-        var probabilities = await Classifier.ScoreAsync(ruled.Select(r => r.Normalized).ToArray(), cancellationToken).ConfigureAwait(false);
+        var heads = await Classifier.ScoreHeadsAsync(ruled.Select(r => r.Normalized.Text).ToArray(), tasks: true, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < reports.Length; i++)
         {
-            var p = probabilities[i];
+            var p = Math.Max(heads.Main[i], heads.Spans[i]);
             var findings = reports[i].Findings;
+            var ruleScore = reports[i].RuleScore;
+            if (heads.Tasks[i] is { P: >= 0.5 } task && !findings.Any(f => f.Kind == EmbeddedTask))
+            {
+                // A request to an assistant inside the text: evidence like the embedded-task rule's, data-only too.
+                var normalized = ruled[i].Normalized;
+                var start = normalized.Removed.Count == 0 && !normalized.Changed ? task.Start : MapBack(normalized, task.Start);
+                findings = [.. findings, new GuardFinding(EmbeddedTask, start, Math.Min(task.Length, texts[i].Length - start), $"task head probability {task.P:0.00}")];
+                findings = [.. findings.OrderBy(f => f.Start)];
+                ruleScore = InjectionRules.Score(findings);
+            }
+
             if (p >= 0.5)
             {
                 findings = [.. findings, new GuardFinding("injection.classifier", 0, texts[i].Length, $"classifier probability {p:0.00}")];
             }
 
-            reports[i] = reports[i] with { Score = Math.Max(reports[i].RuleScore, p), ClassifierScore = p, Findings = findings };
+            reports[i] = reports[i] with { Score = Math.Max(ruleScore, p), RuleScore = ruleScore, ClassifierScore = p, Findings = findings };
         }
 
         return reports;
@@ -69,6 +80,8 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
     /// <returns>The report.</returns>
     public async Task<InjectionReport> DetectAsync(string text, CancellationToken cancellationToken = default) =>
         (await DetectAsync([text], cancellationToken).ConfigureAwait(false))[0];
+
+    private const string EmbeddedTask = "injection.embedded_task";
 
     private static int MapBack(NormalizedText normalized, int start)
     {
@@ -89,8 +102,8 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 
 /// <summary>The injection score of one text.</summary>
 /// <param name="Score">The combined score in [0, 1]: the larger of <paramref name="RuleScore"/> and <paramref name="ClassifierScore"/>.</param>
-/// <param name="RuleScore">The rules' score.</param>
-/// <param name="ClassifierScore">The classifier's probability, when a classifier ran.</param>
+/// <param name="RuleScore">The score of the findings: the rules', and a request sentence the classifier's task head found (<c>injection.embedded_task</c>).</param>
+/// <param name="ClassifierScore">The classifier's probability (main and span heads), when a classifier ran.</param>
 /// <param name="Findings">What the rules (and the classifier, above 0.5) found.</param>
 public sealed record InjectionReport(double Score, double RuleScore, double? ClassifierScore, IReadOnlyList<GuardFinding> Findings)
 {

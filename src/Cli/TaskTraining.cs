@@ -1,0 +1,58 @@
+using Declarative.Guards;
+
+namespace Declarative.Cli;
+
+/// <summary>
+/// The task head's training sentences: every row of the positive files (requests to an assistant, taken whole) and the
+/// request-like sentences (<see cref="TaskSentences"/>) of the negative files' benign rows (documents' own prose); texts
+/// of --exclude and --validation files are dropped, duplicates kept once. The two classes weigh the same.
+/// </summary>
+internal sealed record TaskTraining(IReadOnlyList<string> Texts, IReadOnlyList<bool> Labels, string Description)
+{
+    public static TaskTraining Build(IReadOnlyList<TrainingSource> positives, IReadOnlyList<TrainingSource> negatives, IReadOnlySet<string> excluded)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var texts = new List<string>();
+        var labels = new List<bool>();
+        void Add(string text, bool label)
+        {
+            var key = GuardTrainCommand.Key(text);
+            if (!excluded.Contains(key) && seen.Add(key))
+            {
+                texts.Add(text);
+                labels.Add(label);
+            }
+        }
+
+        foreach (var row in positives.SelectMany(s => s.Rows))
+        {
+            Add(row.Text, true);
+        }
+
+        var documents = 0;
+        foreach (var row in negatives.SelectMany(s => s.Rows).Where(r => !r.IsInjection))
+        {
+            if (excluded.Contains(GuardTrainCommand.Key(row.Text)))
+            {
+                continue;
+            }
+
+            documents++;
+            var text = TextNormalizer.Normalize(row.Text).Text;
+            foreach (var (start, length) in TaskSentences.Find(text))
+            {
+                Add(text.Substring(start, length), false);
+            }
+        }
+
+        if (labels.All(l => l) || labels.All(l => !l))
+        {
+            throw new CliException($"The task head needs both classes: {labels.Count(l => l)} requests from --task-positives and {labels.Count(l => !l)} request-like sentences in --task-negatives' {documents} benign documents.");
+        }
+
+        var description = $"logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0, classes weighted equally; {labels.Count(l => l)} requests from "
+            + string.Join(", ", positives.Select(p => p.Description)) + $"; {labels.Count(l => !l)} request-like sentences of {documents} benign documents from "
+            + string.Join(", ", negatives.Select(n => n.Description));
+        return new TaskTraining(texts, labels, description);
+    }
+}
