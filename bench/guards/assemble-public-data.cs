@@ -24,8 +24,9 @@
 // head): ps_train_requests.jsonl (the first sentence, 4 to 40 words, of 1,500 benign PromptShield training prompts, seed
 // 41: what users ask an assistant); bipia_val2_requests.jsonl (bipia_val2's 392 clean documents, clean and each with one
 // of the 60 requests of bench/guards/requests.txt, written for this project, inserted, seed 43); and, with
-// --docs CLONE[,CLONE…], docs_a.jsonl and docs_b.jsonl (every Markdown file at each clone's HEAD, cut at blank lines
-// into chunks of about 200 words; a file goes to one half by a hash of its path): documents' own imperatives and questions.
+// --docs CLONE[,CLONE…], docs_a.jsonl, docs_b.jsonl and docs_c.jsonl (every Markdown file at each clone's HEAD, cut at
+// blank lines into chunks of about 200 words; a file goes to one third by a hash of its clone's folder name and path:
+// training, validation, test): technical documentation, benign, with its own imperatives, questions, code and prompts.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -179,7 +180,7 @@ var ownRandom = new Random(43);
 Write("bipia_val2_requests.jsonl", val2Clean.Select(c => (c, 0)).Concat(val2Clean.Select(c => (Insert(c, ownRequests, ownRandom), 1))));
 if (options.TryGetValue("--docs", out var docRepos))
 {
-    var halves = new[] { new List<(string, int)>(), new List<(string, int)>() };
+    var thirds = new[] { new List<(string, int)>(), new List<(string, int)>(), new List<(string, int)>() };
     foreach (var repo in docRepos.Split(',', StringSplitOptions.RemoveEmptyEntries))
     {
         var head = Git(repo, "rev-parse", "HEAD").Trim();
@@ -197,15 +198,16 @@ if (options.TryGetValue("--docs", out var docRepos))
                 continue;
             }
 
-            var half = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path))[0] & 1;
-            halves[half].AddRange(Chunks(text).Select(c => (c, 0)));
+            var third = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Path.GetFileName(repo.TrimEnd('/'))}/{path}"))[0] % 3;
+            thirds[third].AddRange(Chunks(text).Select(c => (c, 0)));
         }
 
         Console.WriteLine($"{repo}: HEAD {head}{(skipped > 0 ? $", {skipped} Markdown files not in the clone" : string.Empty)}");
     }
 
-    Write("docs_a.jsonl", halves[0]);
-    Write("docs_b.jsonl", halves[1]);
+    Write("docs_a.jsonl", thirds[0]);
+    Write("docs_b.jsonl", thirds[1]);
+    Write("docs_c.jsonl", thirds[2]);
 }
 
 string Git(string repo, params string[] arguments)

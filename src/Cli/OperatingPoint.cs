@@ -13,11 +13,13 @@ internal static class OperatingPoint
     /// </summary>
     public static (double Threshold, DetectionMetrics[] Metrics) Choose(IReadOnlyList<(double[] Scores, bool[] Labels)> files, double maxFalsePositiveRate)
     {
-        if (files.Any(f => !f.Labels.Contains(true) || !f.Labels.Contains(false)))
+        // A file of benign texts only (documents of a kind the detector must not flag) bounds the false positives and
+        // takes no part in the mean balanced accuracy; at least one file must have both classes.
+        if (files.Any(f => !f.Labels.Contains(false)) || !files.Any(f => f.Labels.Contains(true)))
         {
             throw new CliException(files.Count == 1
                 ? "--validation needs both injections and benign texts to choose an operating point."
-                : "Each --validation file needs both injections and benign texts to choose an operating point.");
+                : "Each --validation file needs benign texts, and one of them injections too, to choose an operating point.");
         }
 
         var distinct = files.SelectMany(f => f.Scores).Distinct().Order().ToArray();
@@ -26,7 +28,7 @@ internal static class OperatingPoint
         foreach (var threshold in candidates)
         {
             var metrics = files.Select(f => DetectionMetrics.Of(f.Scores, f.Labels, threshold)).ToArray();
-            var mean = metrics.Average(m => m.BalancedAccuracy);
+            var mean = metrics.Where(m => m.Positives > 0).Average(m => m.BalancedAccuracy);
             if (metrics.All(m => m.FalsePositiveRate <= maxFalsePositiveRate) && (best is null || mean > best.Value.Mean))
             {
                 best = (threshold, metrics, mean);

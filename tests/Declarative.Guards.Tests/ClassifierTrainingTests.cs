@@ -75,24 +75,6 @@ public class ClassifierTrainingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new InjectionClassifier(model, generator) { WindowWords = 2 });
     }
 
-    /// <summary>Embeds [1, 0] when the text contains the keyword and [0, 0] otherwise; records every input.</summary>
-    private sealed class KeywordEmbeddings(string keyword, List<string> seen) : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
-    {
-        public Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var list = values.ToList();
-            seen.AddRange(list);
-            return Task.FromResult(new Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>(
-                list.Select(v => new Microsoft.Extensions.AI.Embedding<float>(new float[] { v.Contains(keyword, StringComparison.Ordinal) ? 1 : 0, 0 }))));
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
-
     /// <summary>An embedding generator of a fixed width (zeros), for the width check only.</summary>
     private sealed class FixedEmbeddings(int width) : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
     {

@@ -86,21 +86,4 @@ public class SpanScoringTests
         Assert.True(withSpans[1] > 0.5 && withSpans[1] > withSpans[0] + 0.3, $"span head: clean {withSpans[0]:0.000}, attacked {withSpans[1]:0.000}");
         Assert.True(withSpans[1] - withSpans[0] > windowsOnly[1] - windowsOnly[0], $"windows only: clean {windowsOnly[0]:0.000}, attacked {windowsOnly[1]:0.000}");
     }
-
-    /// <summary>Embeds [1, 0] when the text contains the keyword and [0, 0] otherwise; records every input.</summary>
-    private sealed class KeywordEmbeddings(string keyword, List<string> seen) : IEmbeddingGenerator<string, Embedding<float>>
-    {
-        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var list = values.ToList();
-            seen.AddRange(list);
-            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(list.Select(v => new Embedding<float>(new float[] { v.Contains(keyword, StringComparison.Ordinal) ? 1 : 0, 0 }))));
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
 }
