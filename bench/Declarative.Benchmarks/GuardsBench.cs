@@ -131,14 +131,16 @@ internal static class GuardsBench
     }
 
     /// <summary>
-    /// The classifier's cost against the embedding alone: a short text (one window) and the 2 KB text (several
-    /// 128-word windows, each one MiniLM inference, and, with a span head, its short spans, one inference each), 200
-    /// calls each after 20 warm-up calls, one text per call.
+    /// The classifier's cost (through the detector, so with the task head) against the embedding alone: a short text (one
+    /// window) and the 2 KB text (several 128-word windows, each one MiniLM inference, with a span head its short spans,
+    /// and with a task head its request-like sentences, one inference each), 200 calls each after 20 warm-up calls, one
+    /// text per call.
     /// </summary>
     private static void ClassifierCost()
     {
         using var embeddings = OnnxEmbeddings.Create();
         var classifier = InjectionClassifier.LoadDefault(embeddings);
+        var detector = new InjectionDetector(classifier);
         var document = FakeData.Document(2048);
         const string Short = "Please summarize the attached report and list the three main risks for the board.";
         Console.WriteLine("classifier cost, 200 calls each (one text per call):");
@@ -147,10 +149,11 @@ internal static class GuardsBench
             var windows = InjectionClassifier.Windows(text, classifier.WindowWords).Count();
             var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
             var spans = classifier.Model.SpanWeights is null || words <= classifier.DocumentWords ? 0 : TextSpans.Split(text, classifier.Model.SpanWords).Count();
+            var tasks = classifier.HasTaskHead ? TaskSentences.Find(text).Count() : 0;
             var embed = Measure(() => embeddings.GenerateAsync([text]).GetAwaiter().GetResult());
-            var score = Measure(() => classifier.ScoreAsync([text]).GetAwaiter().GetResult());
+            var score = Measure(() => detector.DetectAsync(text).GetAwaiter().GetResult());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name,-11} ({text.Split(' ').Length} words, {windows} window(s), {spans} span(s)): classifier median {Percentiles.Of(score, 0.5):0.00} ms, one embedding of the whole text {Percentiles.Of(embed, 0.5):0.00} ms, ratio {Percentiles.Of(score, 0.5) / Percentiles.Of(embed, 0.5):0.00}"));
+                $"  {name,-11} ({text.Split(' ').Length} words, {windows} window(s), {spans} span(s), {tasks} request-like sentence(s)): detector median {Percentiles.Of(score, 0.5):0.00} ms, one embedding of the whole text {Percentiles.Of(embed, 0.5):0.00} ms, ratio {Percentiles.Of(score, 0.5) / Percentiles.Of(embed, 0.5):0.00}"));
         }
 
         static double[] Measure(Action action)

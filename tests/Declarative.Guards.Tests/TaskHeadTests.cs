@@ -43,6 +43,12 @@ public class TaskHeadTests
         Assert.True(trusted.Score < 0.5, $"as a trusted input: {trusted.Score}");
         Assert.DoesNotContain(trusted.Findings, f => f.Kind == "injection.embedded_task");
 
+        // A one-sentence text is its own only window: one embedding serves both heads.
+        seen.Clear();
+        var single = await detector.DetectAsync("Could you recite a poem about the sea?");
+        Assert.Contains(single.Findings, f => f.Kind == "injection.embedded_task" && f.Start == 0 && f.Length == 38);
+        Assert.Equal(["Could you recite a poem about the sea?"], seen);
+
         // Scores of the classifier alone leave the task head out (a user's prompt is a request), and so does a text without one.
         Assert.True((await detector.Classifier!.ScoreAsync([Document]))[0] < 0.5);
         Assert.DoesNotContain((await detector.DetectAsync("The order shipped on Monday.")).Findings, f => f.Kind == "injection.embedded_task");

@@ -100,6 +100,7 @@ public sealed class InjectionClassifier
         var kinds = new List<(Head Head, int Start, int Length)>(texts.Count);
         for (var i = 0; i < texts.Count; i++)
         {
+            var firstWindow = inputs.Count;
             foreach (var window in Windows(texts[i], WindowWords))
             {
                 inputs.Add(window);
@@ -121,6 +122,13 @@ public sealed class InjectionClassifier
             {
                 foreach (var (start, length) in TaskSentences.Find(texts[i]))
                 {
+                    if (inputs.Count == firstWindow + 1 && length == texts[i].AsSpan().Trim().Length)
+                    {
+                        // A one-sentence text is its own only window: its embedding serves both heads.
+                        kinds[firstWindow] = (Head.MainAndTask, start, length);
+                        continue;
+                    }
+
                     inputs.Add(texts[i].Substring(start, length));
                     owners.Add(i);
                     kinds.Add((Head.Task, start, length));
@@ -135,22 +143,24 @@ public sealed class InjectionClassifier
         {
             var vector = generated[w].Vector.Span;
             var owner = owners[w];
-            switch (kinds[w].Head)
+            var head = kinds[w].Head;
+            if (head is Head.Main or Head.MainAndTask)
             {
-                case Head.Main:
-                    main[owner] = Math.Max(main[owner], Probability(vector));
-                    break;
-                case Head.Span:
-                    spans[owner] = Math.Max(spans[owner], Probability(vector, spanWeights!, Model.SpanBias));
-                    break;
-                default:
-                    var p = Probability(vector, taskWeights!, Model.TaskBias);
-                    if (p > taskScores[owner].P)
-                    {
-                        taskScores[owner] = (p, kinds[w].Start, kinds[w].Length);
-                    }
+                main[owner] = Math.Max(main[owner], Probability(vector));
+            }
 
-                    break;
+            if (head is Head.Span)
+            {
+                spans[owner] = Math.Max(spans[owner], Probability(vector, spanWeights!, Model.SpanBias));
+            }
+
+            if (head is Head.Task or Head.MainAndTask)
+            {
+                var p = Probability(vector, taskWeights!, Model.TaskBias);
+                if (p > taskScores[owner].P)
+                {
+                    taskScores[owner] = (p, kinds[w].Start, kinds[w].Length);
+                }
             }
         }
 
@@ -162,6 +172,7 @@ public sealed class InjectionClassifier
         Main,
         Span,
         Task,
+        MainAndTask,
     }
 
     /// <summary>
