@@ -25,7 +25,7 @@
 // 41: what users ask an assistant); bipia_val2_requests.jsonl (bipia_val2's 392 clean documents, clean and each with one
 // of the 60 requests of bench/guards/requests.txt, written for this project, inserted, seed 43); and, with
 // --docs CLONE[,CLONE…], docs_a.jsonl, docs_b.jsonl and docs_c.jsonl (every Markdown file at each clone's HEAD, cut at
-// blank lines into chunks of about 200 words; a file goes to one third by a hash of its clone's folder name and path:
+// blank lines into chunks of about 200 words; a file goes to one third by a hash of its path:
 // training, validation, test): technical documentation, benign, with its own imperatives, questions, code and prompts.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
@@ -198,7 +198,8 @@ if (options.TryGetValue("--docs", out var docRepos))
                 continue;
             }
 
-            var third = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Path.GetFileName(repo.TrimEnd('/'))}/{path}"))[0] % 3;
+            // A file's third: the first byte of SHA-256("repo/" + its path) mod 3, whatever the clone's folder is called.
+            var third = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"repo/{path}"))[0] % 3;
             thirds[third].AddRange(Chunks(text).Select(c => (c, 0)));
         }
 
