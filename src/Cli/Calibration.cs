@@ -20,7 +20,7 @@ internal static class Calibration
         var heads = new List<(double[] Main, double[] Spans)>();
         foreach (var fileTexts in texts)
         {
-            var scores = await classifier.ScoreHeadsAsync(fileTexts, tasks: false, cancellationToken);
+            var scores = await classifier.ScoreHeadsAsync(fileTexts, scoreTasks: null, cancellationToken);
             heads.Add((scores.Main, scores.Spans));
         }
 

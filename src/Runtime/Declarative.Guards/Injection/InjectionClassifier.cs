@@ -70,7 +70,7 @@ public sealed class InjectionClassifier
     /// <returns>One probability per text, in order.</returns>
     public async Task<double[]> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
-        var scores = await ScoreHeadsAsync(texts, tasks: false, cancellationToken).ConfigureAwait(false);
+        var scores = await ScoreHeadsAsync(texts, scoreTasks: null, cancellationToken).ConfigureAwait(false);
         return scores.Main.Zip(scores.Spans, Math.Max).ToArray();
     }
 
@@ -79,10 +79,13 @@ public sealed class InjectionClassifier
 
     /// <summary>
     /// Each text's largest main-head probability (over its windows), largest span-head probability (over its spans; 0
-    /// when it has none) and, when <paramref name="tasks"/> and the weights have a task head, its most probable request
-    /// sentence (<see cref="TaskSentences"/>), from one batched embedding call.
+    /// when it has none) and, for the texts <paramref name="scoreTasks"/> names when the weights have a task head, its most
+    /// probable request sentence (<see cref="TaskSentences"/>), from one batched embedding call.
     /// </summary>
-    internal async Task<HeadScores> ScoreHeadsAsync(IReadOnlyList<string> texts, bool tasks = true, CancellationToken cancellationToken = default)
+    /// <param name="texts">The texts.</param>
+    /// <param name="scoreTasks">Which texts (by index) get the task head: data, not a user's own request; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Stops the embedding.</param>
+    internal async Task<HeadScores> ScoreHeadsAsync(IReadOnlyList<string> texts, Func<int, bool>? scoreTasks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var taskScores = new (double P, int Start, int Length)[texts.Count];
@@ -118,7 +121,7 @@ public sealed class InjectionClassifier
                 }
             }
 
-            if (tasks && taskWeights is not null)
+            if (taskWeights is not null && scoreTasks?.Invoke(i) == true)
             {
                 foreach (var (start, length) in TaskSentences.Find(texts[i]))
                 {

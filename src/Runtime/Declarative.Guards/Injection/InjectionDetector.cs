@@ -37,7 +37,15 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
     /// <param name="texts">The texts.</param>
     /// <param name="cancellationToken">Stops the classifier.</param>
     /// <returns>One report per text, in order.</returns>
-    public async Task<IReadOnlyList<InjectionReport>> DetectAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<InjectionReport>> DetectAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        DetectAsync(texts, isData: null, cancellationToken);
+
+    /// <summary>
+    /// Scores texts (see <see cref="DetectAsync(IReadOnlyList{string}, CancellationToken)"/>); the classifier's task head
+    /// reads only the texts <paramref name="isData"/> names (all when <see langword="null"/>): its finding is data-only,
+    /// so for a trusted input it would be embedded and then dropped.
+    /// </summary>
+    internal async Task<IReadOnlyList<InjectionReport>> DetectAsync(IReadOnlyList<string> texts, Func<int, bool>? isData, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var ruled = texts.Select(Rules).ToArray();
@@ -47,7 +55,7 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
             return reports;
         }
 
-        var heads = await Classifier.ScoreHeadsAsync(ruled.Select(r => r.Normalized.Text).ToArray(), tasks: true, cancellationToken).ConfigureAwait(false);
+        var heads = await Classifier.ScoreHeadsAsync(ruled.Select(r => r.Normalized.Text).ToArray(), isData ?? (_ => true), cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < reports.Length; i++)
         {
             var p = Math.Max(heads.Main[i], heads.Spans[i]);

@@ -91,6 +91,7 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         var scanned = Enumerable.Range(0, texts.Count).Where(i => texts[i].Untrusted || options.ScanTrustedInputs).ToArray();
         var reports = await options.Detector.DetectAsync(
             scanned.Select(i => structured?.TryGetValue(texts[i].Section.Name, out var names) == true ? InputSections.Unstructure(values[i], names) : values[i]).ToArray(),
+            k => texts[scanned[k]].Untrusted,
             cancellationToken).ConfigureAwait(false);
         double score = 0;
         for (var k = 0; k < scanned.Length; k++)
