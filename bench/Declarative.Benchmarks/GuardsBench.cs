@@ -69,7 +69,7 @@ internal static class GuardsBench
     private static void Report(string name, string[] texts, bool[] labels, InjectionClassifier classifier, bool trusted)
     {
         var rules = texts.Select(t => InjectionDetector.DetectWithRules(t)).Select(r => (trusted ? r.ForTrustedText() : r).RuleScore).ToArray();
-        var reports = new InjectionDetector(classifier).DetectAsync(texts).GetAwaiter().GetResult().Select(r => trusted ? r.ForTrustedText() : r).ToArray();
+        var reports = new InjectionDetector(classifier).DetectAsync(texts, trusted ? _ => false : null, CancellationToken.None).GetAwaiter().GetResult().Select(r => trusted ? r.ForTrustedText() : r).ToArray();
         var model = reports.Select(r => r.ClassifierScore ?? 0).ToArray();
         var both = reports.Select(r => r.Score).ToArray();
         Console.WriteLine($"detector on {name}: {labels.Count(l => l)} attacks, {labels.Count(l => !l)} benign (threshold 0.5)");

@@ -44,8 +44,9 @@ internal static class GuardCommand
 
             using var embeddings = result.GetValue(rulesOnly) ? null : OnnxEmbeddings.Create();
             var detector = new InjectionDetector(embeddings is null ? null : LoadClassifier(result.GetValue(classifier), embeddings));
-            var reports = await detector.DetectAsync(texts, cancellationToken);
-            if (result.GetValue(trusted))
+            var asTrusted = result.GetValue(trusted);
+            IReadOnlyList<InjectionReport> reports = await detector.DetectAsync(texts, asTrusted ? _ => false : null, cancellationToken);
+            if (asTrusted)
             {
                 reports = reports.Select(r => r.ForTrustedText()).ToArray();
             }

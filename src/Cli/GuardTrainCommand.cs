@@ -39,7 +39,7 @@ internal static class GuardTrainCommand
         var spanExtra = new Option<string[]>("--span-extra") { Description = "More labelled training data for the span head only (repeatable), e.g. injected instructions on their own." };
         var embeddingCache = new Option<string?>("--embedding-cache") { Description = "A file in which to keep the embeddings across runs (created if missing); only for the same embedding model." };
         var maxFalsePositives = new Option<double>("--max-false-positives") { Description = "The false-positive rate the --validation operating point may not exceed.", DefaultValueFactory = _ => 0.03 };
-        var mainHead = new Option<string?>("--main-head") { Description = "Keep the main head (weights and calibrated bias) of this weights file instead of training one; only the span head is trained and calibrated (needs --span-head)." };
+        var mainHead = new Option<string?>("--main-head") { Description = "Keep the main head (weights and calibrated bias) of this weights file instead of training one, and its span and task heads unless --span-head or --task-head trains them anew (needs one of the two)." };
         var taskHead = new Option<bool>("--task-head") { Description = "Also train the task head, which scores the request-like sentences of untrusted text (\"Write a script that…\", \"What is the capital of…?\") for being a request to an assistant; needs --task-positives and --task-negatives." };
         var taskPositives = new Option<string[]>("--task-positives") { Description = "A JSONL file of requests to an assistant, one per row (repeatable): the task head's positives." };
         var taskNegatives = new Option<string[]>("--task-negatives") { Description = "A JSONL file of benign documents (repeatable): the request-like sentences of their benign rows are the task head's negatives." };
@@ -106,13 +106,22 @@ internal static class GuardTrainCommand
                 .ToHashSet(StringComparer.Ordinal);
             var heldOut = corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)).ToHashSet(StringComparer.Ordinal);
             var set = TrainingSet.Build(sources, excluded, heldOut);
+            var taskSet = result.GetValue(taskHead) // built before any training, so that bad task data fails fast
+                ? TaskTraining.Build(taskPositiveFiles.Select(path => ReadSource(path, "--task-positives")).ToList(), taskNegativeFiles.Select(path => ReadSource(path, "--task-negatives")).ToList(), excluded)
+                : null;
             await stderr.WriteLineAsync($"embedding {(baseModel is null ? set.Texts.Count : 0) + corpus.Count(e => e.Split == "test")} texts with all-MiniLM-L6-v2…");
             using var onnx = OnnxEmbeddings.Create();
             var cachePath = result.GetValue(embeddingCache);
             var cache = cachePath is null ? null : new EmbeddingCache(onnx, cachePath);
             IEmbeddingGenerator<string, Embedding<float>> embeddings = cache ?? (IEmbeddingGenerator<string, Embedding<float>>)onnx;
             var model = baseModel is null ? await TrainMainHeadAsync(embeddings, set, cancellationToken)
-                : new InjectionClassifierModel { EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights };
+                : new InjectionClassifierModel
+                {
+                    // The kept file's other heads stay unless this run trains them anew.
+                    EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights,
+                    SpanWeights = baseModel.SpanWeights, SpanBias = baseModel.SpanBias, SpanWords = baseModel.SpanWords,
+                    TaskWeights = baseModel.TaskWeights, TaskBias = baseModel.TaskBias,
+                };
             TrainingSet? spanSet = null;
             if (result.GetValue(spanHead))
             {
@@ -126,10 +135,8 @@ internal static class GuardTrainCommand
                 model.SpanWords = words;
             }
 
-            TaskTraining? taskSet = null;
-            if (result.GetValue(taskHead))
+            if (taskSet is not null)
             {
-                taskSet = TaskTraining.Build(taskPositiveFiles.Select(path => ReadSource(RequireFile(path, "--task-positives"), "--task-positives")).ToList(), taskNegativeFiles.Select(path => ReadSource(path, "--task-negatives")).ToList(), excluded);
                 await stderr.WriteLineAsync($"embedding {taskSet.Texts.Count} sentences for the task head…");
                 var (taskWeights, taskBias) = LogisticRegression.Train(await EmbedAsync(embeddings, taskSet.Texts, cancellationToken), taskSet.Labels);
                 model.TaskWeights = taskWeights;
@@ -274,7 +281,7 @@ internal static class GuardTrainCommand
             {
                 using var embeddings = OnnxEmbeddings.Create();
                 var detector = new InjectionDetector(GuardCommand.LoadClassifier(result.GetValue(classifierPath), embeddings));
-                var reports = (await detector.DetectAsync(rows.Select(r => r.Text).ToArray(), cancellationToken)).Select(r => asTrusted ? r.ForTrustedText() : r).ToArray();
+                var reports = (await detector.DetectAsync(rows.Select(r => r.Text).ToArray(), asTrusted ? _ => false : null, cancellationToken)).Select(r => asTrusted ? r.ForTrustedText() : r).ToArray();
                 summary["classifier"] = Figures(DetectionMetrics.Of(reports.Select(r => r.ClassifierScore ?? 0).ToArray(), labels, limit));
                 summary["combined"] = Figures(DetectionMetrics.Of(reports.Select(r => r.Score).ToArray(), labels, limit));
             }

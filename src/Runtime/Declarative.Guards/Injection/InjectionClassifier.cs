@@ -123,7 +123,7 @@ public sealed class InjectionClassifier
 
             if (taskWeights is not null && scoreTasks?.Invoke(i) == true)
             {
-                foreach (var (start, length) in TaskSentences.Find(texts[i]))
+                foreach (var (start, length) in TaskSentences.Find(texts[i]).Take(TaskSentences.MaxPerText))
                 {
                     if (inputs.Count == firstWindow + 1 && length == texts[i].AsSpan().Trim().Length)
                     {

@@ -25,7 +25,7 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
         foreach (var finding in InjectionRules.Scan(normalized.Text))
         {
             // Offsets of rule hits are in the normalized text; map them back when nothing was removed before them.
-            findings.Add(normalized.Removed.Count == 0 && !normalized.Changed ? finding : finding with { Start = MapBack(normalized, finding.Start) });
+            findings.Add(ToOriginal(normalized, text, finding));
         }
 
         findings.Sort((a, b) => a.Start.CompareTo(b.Start));
@@ -61,14 +61,15 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
             var p = Math.Max(heads.Main[i], heads.Spans[i]);
             var findings = reports[i].Findings;
             var ruleScore = reports[i].RuleScore;
-            if (heads.Tasks[i] is { P: >= 0.5 } task && !findings.Any(f => f.Kind == EmbeddedTask))
+            if (heads.Tasks[i] is { P: >= 0.5 } task)
             {
                 // A request to an assistant inside the text: evidence like the embedded-task rule's, data-only too.
-                var normalized = ruled[i].Normalized;
-                var start = normalized.Removed.Count == 0 && !normalized.Changed ? task.Start : MapBack(normalized, task.Start);
-                findings = [.. findings, new GuardFinding(EmbeddedTask, start, Math.Min(task.Length, texts[i].Length - start), $"task head probability {task.P:0.00}")];
-                findings = [.. findings.OrderBy(f => f.Start)];
-                ruleScore = InjectionRules.Score(findings);
+                var found = ToOriginal(ruled[i].Normalized, texts[i], new GuardFinding(EmbeddedTask, task.Start, task.Length, $"task head probability {task.P:0.00}"));
+                if (!findings.Any(f => f.Kind == EmbeddedTask && f.Start == found.Start))
+                {
+                    findings = [.. findings.Append(found).OrderBy(f => f.Start)];
+                    ruleScore = InjectionRules.Score(findings);
+                }
             }
 
             if (p >= 0.5)
@@ -90,6 +91,29 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
         (await DetectAsync([text], cancellationToken).ConfigureAwait(false))[0];
 
     private const string EmbeddedTask = "injection.embedded_task";
+
+    /// <summary>
+    /// A finding's place in the original text: as found when normalization changed nothing; past removed invisible
+    /// characters, both ends mapped back; where NFKC changed lengths ("…" → "..."), the found text is looked up in the
+    /// original, and when it is not there the finding covers the whole text. Always within the text.
+    /// </summary>
+    private static GuardFinding ToOriginal(NormalizedText normalized, string original, GuardFinding finding)
+    {
+        if (normalized.Removed.Count == 0 && !normalized.Changed)
+        {
+            return finding;
+        }
+
+        if (normalized.Changed && finding.Start + finding.Length <= normalized.Text.Length)
+        {
+            var at = original.IndexOf(normalized.Text.Substring(finding.Start, finding.Length), StringComparison.Ordinal);
+            return at >= 0 ? finding with { Start = at } : finding with { Start = 0, Length = original.Length };
+        }
+
+        var start = Math.Clamp(MapBack(normalized, finding.Start), 0, original.Length);
+        var end = Math.Clamp(MapBack(normalized, finding.Start + finding.Length), start, original.Length);
+        return finding with { Start = start, Length = end - start };
+    }
 
     private static int MapBack(NormalizedText normalized, int start)
     {

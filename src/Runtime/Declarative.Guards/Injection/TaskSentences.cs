@@ -28,7 +28,42 @@ internal static class TaskSentences
     private static readonly HashSet<string> QuestionWords = new(StringComparer.Ordinal)
     {
         "what", "who", "how", "why", "when", "where", "which", "can", "could", "would", "will", "is", "are", "do", "does",
+        "what's", "who's", "how's", "where's", "what’s", "who’s", "how’s", "where’s",
     };
+
+    /// <summary>The most request-like sentences of one text the task head reads (the first ones): a bound on what untrusted input can make it embed.</summary>
+    internal const int MaxPerText = 32;
+
+    private const string Whitespace = " \t\u00A0\u2009\u202F";
+
+    private static readonly System.Buffers.SearchValues<char> FirstWordEnd = System.Buffers.SearchValues.Create(" \t\u00A0\u2009\u202F,:");
+
+    /// <summary>Whether the '.' at <paramref name="dot"/> ends an abbreviation ("e.g."), which does not end the sentence.</summary>
+    private static bool EndsAbbreviation(string text, int lineStart, int dot)
+    {
+        var start = dot;
+        while (start > lineStart && !char.IsWhiteSpace(text[start - 1]))
+        {
+            start--;
+        }
+
+        return text[dot] == '.' && dot - start >= 3 && IsAbbreviation(text.AsSpan(start, dot - start + 1));
+    }
+
+    /// <summary>"e.g.", "i.e.", "U.S.": single letters each followed by a dot.</summary>
+    private static bool IsAbbreviation(ReadOnlySpan<char> word)
+    {
+        word = word.TrimEnd(",;:");
+        for (var i = 0; i < word.Length; i += 2)
+        {
+            if (!char.IsLetter(word[i]) || i + 1 >= word.Length || word[i + 1] != '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static readonly string[] Openers = ["Please", "Also", "Now", "Kindly", "Instead", "Then"];
 
@@ -50,7 +85,7 @@ internal static class TaskSentences
             {
                 // A sentence ends at '.', '!' or '?' followed by whitespace, or at the end of the line.
                 var last = i == lineEnd - 1;
-                if (last || (text[i] is '.' or '!' or '?' && char.IsWhiteSpace(text[i + 1])))
+                if (last || (text[i] is '.' or '!' or '?' && char.IsWhiteSpace(text[i + 1]) && !EndsAbbreviation(text, lineStart, i)))
                 {
                     var (s, l) = Trim(text, start, i + 1);
                     if (l > 0 && IsCandidate(text.AsSpan(s, l)))
@@ -84,13 +119,19 @@ internal static class TaskSentences
     /// <summary>Whether one trimmed sentence passes the gate.</summary>
     internal static bool IsCandidate(ReadOnlySpan<char> sentence)
     {
-        if (sentence[^1] is not ('.' or '!' or '?') || sentence.IndexOfAny("{}();=<>`|\\") >= 0 || sentence.Contains("__", StringComparison.Ordinal))
+        // A quoted sentence ("Write a poem…." or “…”) is read inside its quotes.
+        if (sentence.Length > 2 && sentence[^1] is '"' or '”' or '\'' or '’')
+        {
+            sentence = sentence[..^1].TrimStart("\"“'‘");
+        }
+
+        if (sentence.Length == 0 || sentence[^1] is not ('.' or '!' or '?') || sentence.IndexOfAny("{}();=<>`|\\") >= 0 || sentence.Contains("__", StringComparison.Ordinal))
         {
             return false;
         }
 
         var words = 0;
-        foreach (var range in sentence.Split(' '))
+        foreach (var range in sentence.SplitAny(Whitespace))
         {
             var word = sentence[range];
             if (word.Length == 0)
@@ -100,7 +141,7 @@ internal static class TaskSentences
 
             words++;
             var dot = word.IndexOf('.');
-            if (dot > 0 && dot < word.Length - 1 && char.IsLetter(word[dot + 1]))
+            if (dot > 0 && dot < word.Length - 1 && char.IsLetter(word[dot + 1]) && !IsAbbreviation(word))
             {
                 return false; // a dotted name (os.path, System.IO): code, not a request
             }
@@ -115,15 +156,15 @@ internal static class TaskSentences
         var opened = false;
         foreach (var opener in Openers)
         {
-            if (rest.StartsWith(opener, StringComparison.Ordinal) && rest.Length > opener.Length && rest[opener.Length] is ' ' or ',')
+            if (rest.StartsWith(opener, StringComparison.Ordinal) && rest.Length > opener.Length && (char.IsWhiteSpace(rest[opener.Length]) || rest[opener.Length] == ','))
             {
-                rest = rest[opener.Length..].TrimStart(", ");
+                rest = rest[opener.Length..].TrimStart(", \t");
                 opened = true;
                 break;
             }
         }
 
-        var end = rest.IndexOfAny(' ', ',', ':');
+        var end = rest.IndexOfAny(FirstWordEnd);
         var first = end < 0 ? rest : rest[..end];
         if (first.Length == 0 || (!opened && !char.IsUpper(first[0])))
         {
