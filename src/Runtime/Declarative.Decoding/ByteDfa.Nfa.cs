@@ -118,44 +118,38 @@ internal sealed partial class ByteDfa
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Freeze()
         {
-            edgeStart = new int[stateCount + 1];
-            edges = new Edge[addedCount];
-            for (var i = 0; i < addedCount; i++)
-            {
-                edgeStart[addedFrom[i] + 1]++;
-            }
-
-            for (var s = 0; s < stateCount; s++)
-            {
-                edgeStart[s + 1] += edgeStart[s];
-            }
-
-            var fill = edgeStart[..stateCount];
-            for (var i = 0; i < addedCount; i++)
-            {
-                edges[fill[addedFrom[i]]++] = added[i];
-            }
-
-            epsilonStart = new int[stateCount + 1];
-            epsilon = new int[epsilonCount];
-            for (var i = 0; i < epsilonCount; i++)
-            {
-                epsilonStart[epsilonFrom[i] + 1]++;
-            }
-
-            for (var s = 0; s < stateCount; s++)
-            {
-                epsilonStart[s + 1] += epsilonStart[s];
-            }
-
-            fill = epsilonStart[..stateCount];
-            for (var i = 0; i < epsilonCount; i++)
-            {
-                epsilon[fill[epsilonFrom[i]]++] = epsilonTo[i];
-            }
-
+            (edgeStart, edges) = ByState(addedFrom, added, addedCount, stateCount);
+            (epsilonStart, epsilon) = ByState(epsilonFrom, epsilonTo, epsilonCount, stateCount);
             ReturnBuildingArrays();
             entries.Clear();
+        }
+
+        /// <summary>
+        /// The first <paramref name="count"/> items grouped by their state, in their order within each state (a stable
+        /// counting sort), and where each state's run starts (<c>start[s]..start[s + 1]</c>).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static (int[] Start, T[] Items) ByState<T>(int[] from, T[] items, int count, int states)
+        {
+            var start = new int[states + 1];
+            var sorted = new T[count];
+            for (var i = 0; i < count; i++)
+            {
+                start[from[i] + 1]++;
+            }
+
+            for (var s = 0; s < states; s++)
+            {
+                start[s + 1] += start[s];
+            }
+
+            var fill = start[..states];
+            for (var i = 0; i < count; i++)
+            {
+                sorted[fill[from[i]]++] = items[i];
+            }
+
+            return (start, sorted);
         }
 
         // Scratch of Closure (called under the automaton's gate): a visit stamp per NFA state and a stack.
