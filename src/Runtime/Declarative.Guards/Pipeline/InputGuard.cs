@@ -117,14 +117,7 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         var set = new HashSet<string>(options.UntrustedFields, StringComparer.Ordinal);
         if (chatOptions?.AdditionalProperties?.TryGetValue(GuardOptions.UntrustedFieldsKey, out var extra) == true)
         {
-            if (!UntrustedInputs.TryReadNames(extra, set))
-            {
-                // Ignoring it would leave the fields the caller meant to distrust unguarded.
-                throw new InvalidOperationException(
-                    $"ChatOptions.AdditionalProperties[\"{GuardOptions.UntrustedFieldsKey}\"] holds a {extra!.GetType().Name}, which names no "
-                    + "input field, so the guard cannot tell which fields to treat as untrusted; put a string or a collection of strings "
-                    + "(input field names) under that key.");
-            }
+            UntrustedInputs.ReadNames(extra, set, "which names no input field, so the guard cannot tell which fields to treat as untrusted");
         }
 
         return set;

@@ -40,12 +40,9 @@ internal static class UntrustedInputs
 
         var properties = options.AdditionalProperties ??= [];
         var names = new List<string>();
-        if (properties.TryGetValue(OptionKeys.UntrustedFields, out var existing) && !TryReadNames(existing, names))
+        if (properties.TryGetValue(OptionKeys.UntrustedFields, out var existing))
         {
-            throw new InvalidOperationException(
-                $"ChatOptions.AdditionalProperties[\"{OptionKeys.UntrustedFields}\"] holds a {existing!.GetType().Name}, so the untrusted "
-                + $"inputs of signature '{signature.Name}' ({string.Join(", ", added)}) cannot be added to it; put a string or a "
-                + "collection of strings (input field names) under that key.");
+            ReadNames(existing, names, $"so the untrusted inputs of signature '{signature.Name}' ({string.Join(", ", added)}) cannot be added to it");
         }
 
         foreach (var name in added)
@@ -65,25 +62,28 @@ internal static class UntrustedInputs
     /// </summary>
     /// <param name="value">The value under the key.</param>
     /// <param name="names">Receives the names.</param>
-    /// <returns>False when the value is of another type (nothing is read).</returns>
-    internal static bool TryReadNames(object? value, ICollection<string> names)
+    /// <param name="consequence">What a value of another type prevents, for the error ("so the guard cannot tell…").</param>
+    /// <exception cref="InvalidOperationException">The value is of another type: ignoring it would leave fields unguarded.</exception>
+    internal static void ReadNames(object? value, ICollection<string> names, string consequence)
     {
         switch (value)
         {
             case null:
-                return true;
+                return;
             case string one:
                 names.Add(one);
-                return true;
+                return;
             case IEnumerable<string> many:
                 foreach (var name in many)
                 {
                     names.Add(name);
                 }
 
-                return true;
+                return;
             default:
-                return false;
+                throw new InvalidOperationException(
+                    $"ChatOptions.AdditionalProperties[\"{OptionKeys.UntrustedFields}\"] holds a {value.GetType().Name}, {consequence}; put a "
+                    + "string or a collection of strings (input field names) under that key.");
         }
     }
 }
