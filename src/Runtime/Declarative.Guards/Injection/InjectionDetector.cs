@@ -64,8 +64,8 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
             if (heads.Tasks[i] is { P: >= 0.5 } task)
             {
                 // A request to an assistant inside the text: evidence like the embedded-task rule's, data-only too.
-                var found = ToOriginal(ruled[i].Normalized, texts[i], new GuardFinding(EmbeddedTask, task.Start, task.Length, $"task head probability {task.P:0.00}"));
-                if (!findings.Any(f => f.Kind == EmbeddedTask && f.Start == found.Start))
+                var found = ToOriginal(ruled[i].Normalized, texts[i], new GuardFinding(InjectionRules.EmbeddedTaskKind, task.Start, task.Length, $"task head probability {task.P:0.00}"));
+                if (!findings.Any(f => f.Kind == InjectionRules.EmbeddedTaskKind && f.Start == found.Start))
                 {
                     findings = [.. findings.Append(found).OrderBy(f => f.Start)];
                     ruleScore = InjectionRules.Score(findings);
@@ -89,8 +89,6 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
     /// <returns>The report.</returns>
     public async Task<InjectionReport> DetectAsync(string text, CancellationToken cancellationToken = default) =>
         (await DetectAsync([text], cancellationToken).ConfigureAwait(false))[0];
-
-    private const string EmbeddedTask = "injection.embedded_task";
 
     /// <summary>
     /// A finding's place in the original text: as found when normalization changed nothing; past removed invisible

@@ -26,7 +26,7 @@ public static class InjectionRules
         (InjectionPatterns.Jailbreak, Anchors("mode", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak"),
         (InjectionPatterns.JailbreakWord, Anchors("jailbr", "jail-br"), "injection.jailbreak_word", "says 'jailbreak' (phones are jailbroken too: evidence, not a verdict alone)"),
         (InjectionPatterns.OutputDirective, Anchors("your answer", "your response", "your repl", "your output"), "injection.output_directive", "tells the reader what to put in their answer (in data, an instruction to the model)"),
-        (InjectionPatterns.EmbeddedTask, Anchors("write", "compose", "draft", "craft", "generate", "produce", "provide", "create", "develop", "invent", "pen ", "give me", "tell me", "show me", "explain", "describe", "summar", "break down", "elaborate on", "teach me", "walk me", "translate", " say ", "what's", "what is", "what does"), "injection.embedded_task", "a task for an assistant (write a poem, explain X, translate Y) inside data"),
+        (InjectionPatterns.EmbeddedTask, Anchors("write", "compose", "draft", "craft", "generate", "produce", "provide", "create", "develop", "invent", "pen ", "give me", "tell me", "show me", "explain", "describe", "summar", "break down", "elaborate on", "teach me", "walk me", "translate", " say ", "what's", "what is", "what does"), EmbeddedTaskKind, "a task for an assistant (write a poem, explain X, translate Y) inside data"),
         (InjectionPatterns.CodeInsertion, Anchors("code block", "code snippet", "code excerpt", "code section", "code segment", "code fragment", "code passage"), "injection.code_insertion", "asks to put a given piece of code into the answer"),
     ];
 
@@ -35,7 +35,10 @@ public static class InjectionRules
     /// about the answer ("keep your answer short") or a task ("write a poem about the sea") is an ordinary request from the user. The guard pipeline drops these
     /// kinds from the score of trusted inputs; <see cref="Scan"/> and <see cref="InjectionDetector"/> report them for any text.
     /// </summary>
-    public static IReadOnlySet<string> DataOnlyKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "injection.output_directive", "injection.code_insertion", "injection.embedded_task" };
+    public static IReadOnlySet<string> DataOnlyKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "injection.output_directive", "injection.code_insertion", EmbeddedTaskKind };
+
+    /// <summary>The kind of a task for an assistant inside data, found by a rule or by the classifier's task head.</summary>
+    internal const string EmbeddedTaskKind = "injection.embedded_task";
 
     /// <summary>The anchors of all phrase rules, rot13-encoded: the rot13 pass runs only when one occurs.</summary>
     private static readonly SearchValues<string> Rot13Anchors = Anchors(
@@ -53,7 +56,7 @@ public static class InjectionRules
         ["injection.jailbreak_word"] = 0.3,
         ["injection.output_directive"] = 0.6,
         ["injection.code_insertion"] = 0.6,
-        ["injection.embedded_task"] = 0.6,
+        [EmbeddedTaskKind] = 0.6,
         ["injection.role_marker"] = 0.35,
         ["injection.template_token"] = 0.8,
         ["injection.field_marker"] = 0.8,
