@@ -3,7 +3,8 @@ using Declarative.Guards;
 namespace Declarative.Cli;
 
 /// <summary>
-/// The task head's training sentences: every row of the positive files (requests to an assistant, taken whole) and the
+/// The task head's training sentences: every row of the positive files (requests to an assistant, taken whole; a row
+/// labelled benign there is refused) and the
 /// request-like sentences (<see cref="TaskSentences"/>) of the negative files' benign rows (documents' own prose); texts
 /// of --exclude and --validation files are dropped, duplicates kept once. The two classes weigh the same.
 /// </summary>
@@ -24,9 +25,18 @@ internal sealed record TaskTraining(IReadOnlyList<string> Texts, IReadOnlyList<b
             }
         }
 
-        foreach (var row in positives.SelectMany(s => s.Rows))
+        foreach (var source in positives)
         {
-            Add(row.Text, true);
+            for (var i = 0; i < source.Rows.Count; i++)
+            {
+                if (!source.Rows[i].IsInjection)
+                {
+                    // A benign row here would be trained as a request all the same: refuse it rather than guess.
+                    throw new CliException($"--task-positives '{source.Name}' row {i + 1} is labelled benign, but every row of a --task-positives file is trained as a request to an assistant (the task head's positive class). Label the requests 1 (or \"injection\"), and pass benign documents with --task-negatives.");
+                }
+
+                Add(source.Rows[i].Text, true);
+            }
         }
 
         var documents = 0;

@@ -246,6 +246,15 @@ public class GuardCommandTests : IDisposable
         (code, _, stderr) = await CliRunner.RunAsync("guard", "train", "--out", output, "--main-head", main, "--task-head", "--task-positives", requests);
         Assert.Equal(2, code);
         Assert.Contains("--task-negatives", stderr);
+
+        // A benign row among the positives would be trained as a request: refused, naming the file and the row.
+        await File.AppendAllLinesAsync(requests, [Row("The hotel is closed on Mondays.", 0)]);
+        File.Delete(output);
+        (code, _, stderr) = await CliRunner.RunAsync("guard", "train", "--out", output, "--main-head", main, "--task-head",
+            "--task-positives", requests, "--task-negatives", manuals, "--embedding-cache", cache);
+        Assert.Equal(2, code);
+        Assert.Contains("'requests.jsonl' row 5 is labelled benign", stderr);
+        Assert.False(File.Exists(output));
     }
 
     [Theory]
