@@ -259,9 +259,15 @@ internal static class GuardTrainCommand
         var classifierPath = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
         var threshold = new Option<double>("--threshold") { Description = "The score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
         var trusted = GuardCommand.TrustedOption();
+        var maxFalsePositives = new Option<double?>("--max-false-positives")
+        {
+            Description = "Also choose the threshold for this file (your own traffic) whose false-positive rate is at most this rate (0 to 1): "
+                + "the one with the best balanced accuracy when the file has injections, else the lowest (it flags the most). Printed as "
+                + "\"operating_point\"; set it as GuardOptions.InjectionThreshold. Score the file in the role its texts have in your program (--trusted).",
+        };
         var command = new Command("evaluate", "Measure the injection detector on a labelled JSONL file; print balanced accuracy and false-positive rate as JSON.")
         {
-            jsonl, rulesOnly, classifierPath, threshold, trusted,
+            jsonl, rulesOnly, classifierPath, threshold, trusted, maxFalsePositives,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -271,19 +277,46 @@ internal static class GuardTrainCommand
                 throw new CliException($"--jsonl '{path}' does not exist.");
             }
 
+            var bound = result.GetValue(maxFalsePositives);
+            if (bound is { } b && !(b >= 0 && b < 1))
+            {
+                throw new CliException($"--max-false-positives must be a rate from 0 up to 1 (0.03 for 3%), not {b}.");
+            }
+
             var rows = GuardCommand.ReadJsonl(path).Select((row, i) => (row.Text, Label: Label(row.Label, i + 1))).ToArray();
+            if (bound is not null && !rows.Any(r => !r.Label))
+            {
+                throw new CliException($"--max-false-positives needs benign texts (label 0) in '{path}' to bound their false positives; add some of your own traffic.");
+            }
+
             var labels = rows.Select(r => r.Label).ToArray();
             var limit = result.GetValue(threshold);
             var asTrusted = result.GetValue(trusted);
             var ruleScores = rows.Select(r => InjectionDetector.DetectWithRules(r.Text)).Select(r => (asTrusted ? r.ForTrustedText() : r).RuleScore).ToArray();
             var summary = new JsonObject { ["n"] = rows.Length, ["rules"] = Figures(DetectionMetrics.Of(ruleScores, labels, limit)) };
+            var scores = ruleScores; // what the guard compares with its threshold: the detector's score, or the rules' alone
             if (!result.GetValue(rulesOnly))
             {
                 using var embeddings = OnnxEmbeddings.Create();
                 var detector = new InjectionDetector(GuardCommand.LoadClassifier(result.GetValue(classifierPath), embeddings));
                 var reports = (await detector.DetectAsync(rows.Select(r => r.Text).ToArray(), asTrusted ? _ => false : null, cancellationToken)).Select(r => asTrusted ? r.ForTrustedText() : r).ToArray();
                 summary["classifier"] = Figures(DetectionMetrics.Of(reports.Select(r => r.ClassifierScore ?? 0).ToArray(), labels, limit));
-                summary["combined"] = Figures(DetectionMetrics.Of(reports.Select(r => r.Score).ToArray(), labels, limit));
+                scores = reports.Select(r => r.Score).ToArray();
+                summary["combined"] = Figures(DetectionMetrics.Of(scores, labels, limit));
+            }
+
+            if (bound is { } rate)
+            {
+                var (chosen, metrics) = labels.Contains(true) ? OperatingPoint.Choose([(scores, labels)], rate) : (OperatingPoint.Lowest(scores, rate), null);
+                var figures = metrics?[0] ?? DetectionMetrics.Of(scores, labels, chosen);
+                summary["operating_point"] = new JsonObject
+                {
+                    ["max_false_positive_rate"] = rate,
+                    ["threshold"] = Math.Round(chosen, 4),
+                    ["met"] = figures.FalsePositiveRate <= rate,
+                    ["scored"] = result.GetValue(rulesOnly) ? "rules" : "combined",
+                    ["figures"] = Figures(figures),
+                };
             }
 
             await stdout.WriteLineAsync(summary.ToJsonString(JsonOutput.Options));
@@ -292,14 +325,29 @@ internal static class GuardTrainCommand
         return command;
     }
 
-    internal static JsonObject Figures(DetectionMetrics m) => new()
+    /// <summary>The figures as JSON; a rate a file cannot have (no injections: no true positives; no benign texts: no false positives) is left out, not printed as 0.</summary>
+    internal static JsonObject Figures(DetectionMetrics m)
     {
-        ["balanced_accuracy"] = Math.Round(m.BalancedAccuracy, 4),
-        ["false_positive_rate"] = Math.Round(m.FalsePositiveRate, 4),
-        ["true_positive_rate"] = Math.Round(m.TruePositiveRate, 4),
-        ["positives"] = m.Positives,
-        ["negatives"] = m.Negatives,
-    };
+        var figures = new JsonObject();
+        if (m.Positives > 0 && m.Negatives > 0)
+        {
+            figures["balanced_accuracy"] = Math.Round(m.BalancedAccuracy, 4);
+        }
+
+        if (m.Negatives > 0)
+        {
+            figures["false_positive_rate"] = Math.Round(m.FalsePositiveRate, 4);
+        }
+
+        if (m.Positives > 0)
+        {
+            figures["true_positive_rate"] = Math.Round(m.TruePositiveRate, 4);
+        }
+
+        figures["positives"] = m.Positives;
+        figures["negatives"] = m.Negatives;
+        return figures;
+    }
 
     private static bool Label(JsonNode? label, int line) => label switch
     {

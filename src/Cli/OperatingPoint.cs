@@ -22,8 +22,7 @@ internal static class OperatingPoint
                 : "Each --validation file needs benign texts, and one of them injections too, to choose an operating point.");
         }
 
-        var distinct = files.SelectMany(f => f.Scores).Distinct().Order().ToArray();
-        var candidates = distinct.Zip(distinct.Skip(1), (a, b) => (a + b) / 2).Append(0.5).Select(t => Math.Clamp(t, 0.01, 0.99)).Distinct().Order();
+        var candidates = Candidates(files.SelectMany(f => f.Scores));
         (double Threshold, DetectionMetrics[] Metrics, double Mean)? best = null;
         foreach (var threshold in candidates)
         {
@@ -36,5 +35,22 @@ internal static class OperatingPoint
         }
 
         return best is { } b ? (b.Threshold, b.Metrics) : (0.99, files.Select(f => DetectionMetrics.Of(f.Scores, f.Labels, 0.99)).ToArray());
+    }
+
+    /// <summary>
+    /// For benign texts only (a team's own traffic): the lowest threshold, among the same candidates as
+    /// <see cref="Choose"/>, that flags at most <paramref name="maxFalsePositiveRate"/> of them; 0.99 when none does.
+    /// </summary>
+    public static double Lowest(IReadOnlyList<double> benignScores, double maxFalsePositiveRate)
+    {
+        var labels = new bool[benignScores.Count];
+        return Candidates(benignScores).FirstOrDefault(t => DetectionMetrics.Of(benignScores, labels, t).FalsePositiveRate <= maxFalsePositiveRate, 0.99);
+    }
+
+    /// <summary>The midpoints between consecutive distinct scores, and 0.5, clamped to (0.01, 0.99), ascending.</summary>
+    private static IEnumerable<double> Candidates(IEnumerable<double> scores)
+    {
+        var distinct = scores.Distinct().Order().ToArray();
+        return distinct.Zip(distinct.Skip(1), (a, b) => (a + b) / 2).Append(0.5).Select(t => Math.Clamp(t, 0.01, 0.99)).Distinct().Order();
     }
 }
