@@ -180,7 +180,7 @@ internal static class GuardCommand
     }
 
     /// <summary>Reads a JSONL file of strings or objects with <c>text</c> (and, for evaluation, <c>label</c>).</summary>
-    internal static IEnumerable<(string Text, JsonNode? Label)> ReadJsonl(string path)
+    internal static IEnumerable<(string Text, JsonNode? Label, int Line)> ReadJsonl(string path)
     {
         var number = 0;
         foreach (var line in File.ReadLines(path))
@@ -198,14 +198,14 @@ internal static class GuardCommand
             }
             catch (JsonException ex)
             {
-                throw new CliException($"--jsonl line {number} is not valid JSON: {ex.Message}");
+                throw new CliException($"'{path}' line {number} is not valid JSON: {ex.Message}");
             }
 
             yield return node switch
             {
-                JsonValue v when v.TryGetValue<string>(out var s) => (s, null),
-                JsonObject o when o["text"] is JsonValue t && t.TryGetValue<string>(out var s) => (s, o["label"]),
-                _ => throw new CliException($"--jsonl line {number} must be a JSON string or an object with a \"text\" string."),
+                JsonValue v when v.TryGetValue<string>(out var s) => (s, null, number),
+                JsonObject o when o["text"] is JsonValue t && t.TryGetValue<string>(out var s) => (s, o["label"], number),
+                _ => throw new CliException($"'{path}' line {number} must be a JSON string or an object with a \"text\" string."),
             };
         }
     }

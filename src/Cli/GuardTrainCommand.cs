@@ -73,7 +73,7 @@ internal static class GuardTrainCommand
                 sources.Add(ReadSource(path));
             }
 
-            var validationFiles = (result.GetValue(validation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--validation")).Select((row, i) => (row.Text, IsInjection: Label(row.Label, i + 1))).ToArray())).ToArray();
+            var validationFiles = (result.GetValue(validation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--validation")).Select(row => (row.Text, IsInjection: Label(row.Label, path, row.Line))).ToArray())).ToArray();
             var spanExtras = (result.GetValue(spanExtra) ?? []).Select(path => ReadSource(path, "--span-extra") with { Weight = result.GetValue(spanExtraWeight) }).ToList();
             var words = result.GetValue(spanWords);
             if (spanExtras.Count > 0 && !result.GetValue(spanHead))
@@ -210,7 +210,7 @@ internal static class GuardTrainCommand
 
     private static TrainingSource ReadSource(string path, string option = "--extra")
     {
-        var rows = GuardCommand.ReadJsonl(RequireFile(path, option)).Select((row, i) => (row.Text, Label(row.Label, i + 1))).ToList();
+        var rows = GuardCommand.ReadJsonl(RequireFile(path, option)).Select(row => (row.Text, Label(row.Label, path, row.Line))).ToList();
         if (rows.Count == 0)
         {
             throw new CliException($"{option} '{path}' has no rows.");
@@ -283,7 +283,7 @@ internal static class GuardTrainCommand
                 throw new CliException($"--max-false-positives must be a rate from 0 up to 1 (0.03 for 3%), not {b}.");
             }
 
-            var rows = GuardCommand.ReadJsonl(path).Select((row, i) => (row.Text, Label: Label(row.Label, i + 1))).ToArray();
+            var rows = GuardCommand.ReadJsonl(path).Select(row => (row.Text, Label: Label(row.Label, path, row.Line))).ToArray();
             if (bound is not null && !rows.Any(r => !r.Label))
             {
                 throw new CliException($"--max-false-positives needs benign texts (label 0) in '{path}' to bound their false positives; add some of your own traffic.");
@@ -349,7 +349,7 @@ internal static class GuardTrainCommand
         return figures;
     }
 
-    private static bool Label(JsonNode? label, int line) => label switch
+    private static bool Label(JsonNode? label, string path, int line) => label switch
     {
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
         JsonValue v when v.TryGetValue<int>(out var i) && i is 0 or 1 => i == 1,
@@ -357,9 +357,9 @@ internal static class GuardTrainCommand
         {
             "1" or "injection" or "jailbreak" or "malicious" or "attack" or "true" => true,
             "0" or "benign" or "legitimate" or "safe" or "false" => false,
-            _ => throw new CliException($"--jsonl line {line}: label '{s}' is not known; use 1/0, true/false, injection/benign."),
+            _ => throw new CliException($"'{path}' line {line}: label '{s}' is not known; use 1/0, true/false, injection/benign."),
         },
-        _ => throw new CliException($"--jsonl line {line} has no \"label\" (1/0, true/false, injection/benign)."),
+        _ => throw new CliException($"'{path}' line {line} has no \"label\" (1/0, true/false, injection/benign)."),
     };
 
     private static async Task<float[][]> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, IReadOnlyList<string> texts, CancellationToken cancellationToken)
