@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Declarative.Tools;
 using Microsoft.Extensions.AI;
 
 namespace Declarative.Guards;
@@ -64,68 +65,94 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var updates = new List<ChatResponseUpdate>();
         ChatResponseUpdate? last = null;
         List<ChatMessage>? history = null;
-        for (var round = 0; ; round++)
+        var finished = false;
+        try
         {
-            var roundUpdates = new List<ChatResponseUpdate>();
-            await foreach (var update in base.GetStreamingResponseAsync(history ?? request.Messages, scope is null ? options : scope.Options, cancellationToken).ConfigureAwait(false))
+            for (var round = 0; ; round++)
             {
-                last = update;
-                roundUpdates.Add(update);
-                var released = update;
-                if (action is not GuardAction.Allow)
+                var roundUpdates = new List<ChatResponseUpdate>();
+                await foreach (var update in base.GetStreamingResponseAsync(history ?? request.Messages, scope is null ? options : scope.Options, cancellationToken).ConfigureAwait(false))
                 {
-                    released = stream.Push(update);
-                    if (stream.BlockedFindings is { } blocked)
+                    last = update;
+                    roundUpdates.Add(update);
+                    var released = update;
+                    if (action is not GuardAction.Allow)
                     {
-                        Decide("output", GuardAction.Block, 0, blocked, request.Key);
+                        released = stream.Push(update);
+                        if (stream.BlockedFindings is { } blocked)
+                        {
+                            Decide("output", GuardAction.Block, 0, blocked, request.Key);
+                        }
+                    }
+
+                    foreach (var outgoing in scope is null ? [released] : scope.Hold(released))
+                    {
+                        yield return outgoing;
                     }
                 }
 
-                foreach (var outgoing in scope is null ? [released] : scope.Hold(released))
+                updates.AddRange(roundUpdates);
+                if (scope is null)
+                {
+                    break;
+                }
+
+                (IReadOnlyList<ChatResponseUpdate> Release, ChatMessage? AllRefused) done;
+                try
+                {
+                    ToolScope.RethrowBudgetExceeded(roundUpdates.SelectMany(u => u.Contents));
+                    done = await scope.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (ToolBudgetExceededException)
+                {
+                    RecordEnded(scope, request.Key);
+                    throw;
+                }
+
+                var (release, allRefused) = done;
+                Decide("tool", this.options.ToolAction, 0, scope.TakeFindings(), request.Key);
+                foreach (var outgoing in release)
                 {
                     yield return outgoing;
                 }
+
+                if (allRefused is null || round >= this.options.ToolRefusalRounds)
+                {
+                    break;
+                }
+
+                // Every call was refused, so no invoker will answer: show the model the refusals and let it go on.
+                history ??= [.. request.Messages];
+                history.AddRange(roundUpdates.ToChatResponse().Messages);
+                history.Add(allRefused);
             }
 
-            updates.AddRange(roundUpdates);
-            if (scope is null)
+            if (action is not GuardAction.Allow)
             {
-                break;
+                var tail = stream.Complete(last);
+                if (stream.BlockedFindings is { } blocked)
+                {
+                    Decide("output", GuardAction.Block, 0, blocked, request.Key);
+                }
+
+                if (tail is not null)
+                {
+                    yield return tail;
+                }
+
+                finished = true;
+                Decide("output", action, 0, stream.Findings, request.Key);
             }
 
-            ToolScope.RethrowBudgetExceeded(roundUpdates.SelectMany(u => u.Contents));
-            var (release, allRefused) = await scope.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            Decide("tool", this.options.ToolAction, 0, scope.TakeFindings(), request.Key);
-            foreach (var outgoing in release)
-            {
-                yield return outgoing;
-            }
-
-            if (allRefused is null || round >= this.options.ToolRefusalRounds)
-            {
-                break;
-            }
-
-            // Every call was refused, so no invoker will answer: show the model the refusals and let it go on.
-            history ??= [.. request.Messages];
-            history.AddRange(roundUpdates.ToChatResponse().Messages);
-            history.Add(allRefused);
+            finished = true;
         }
-
-        if (action is not GuardAction.Allow)
+        finally
         {
-            var tail = stream.Complete(last);
-            if (stream.BlockedFindings is { } blocked)
+            // A consumer that stops reading (or a failure mid-stream) still leaves a record of what was redacted or let through.
+            if (!finished && action is (GuardAction.Redact or GuardAction.Flag) && stream.Findings.Count > 0)
             {
-                Decide("output", GuardAction.Block, 0, blocked, request.Key);
+                GuardDiagnostics.Record(this.options, new GuardEvent(this.options.TimeProvider.GetUtcNow(), "output", action, 0, stream.Findings.ToArray(), request.Key));
             }
-
-            if (tail is not null)
-            {
-                yield return tail;
-            }
-
-            Decide("output", action, 0, stream.Findings, request.Key);
         }
 
         if (this.options.AdditionalGuards.Count > 0)
@@ -145,8 +172,18 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var current = response;
         for (var round = 0; ; round++)
         {
-            ToolScope.RethrowBudgetExceeded(current.Messages.SelectMany(m => m.Contents));
-            var allRefused = await scope.GateAsync(current, cancellationToken).ConfigureAwait(false);
+            ChatMessage? allRefused;
+            try
+            {
+                ToolScope.RethrowBudgetExceeded(current.Messages.SelectMany(m => m.Contents));
+                allRefused = await scope.GateAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ToolBudgetExceededException)
+            {
+                RecordEnded(scope, request.Key);
+                throw;
+            }
+
             Decide("tool", options.ToolAction, 0, scope.TakeFindings(), request.Key);
             if (!ReferenceEquals(current, response))
             {
@@ -205,6 +242,15 @@ internal sealed class GuardChatClient : DelegatingChatClient
         {
             var found = await guard.CheckResponseAsync(response, cancellationToken).ConfigureAwait(false);
             Decide("output", GuardAction.Block, 0, found, key);
+        }
+    }
+
+    /// <summary>Records the refusals of a run that a throwing budget ended (the exception itself is rethrown by the caller).</summary>
+    private void RecordEnded(ToolScope scope, string key)
+    {
+        if (scope.TakeFindings() is { Count: > 0 } findings)
+        {
+            GuardDiagnostics.Record(options, new GuardEvent(options.TimeProvider.GetUtcNow(), "tool", GuardAction.Block, 0, findings, key));
         }
     }
 

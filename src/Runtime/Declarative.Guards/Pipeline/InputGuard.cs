@@ -42,15 +42,15 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
                 }
 
                 var sections = InputSections.Parse(text, fields);
-                if (sections.Count == 0)
+                var whole = sections.Count == 0;
+                if (whole)
                 {
-                    texts.Add((m, c, new InputSections.Section("(message)", 0, text.Length), untrusted.Contains("*")));
-                    continue;
+                    sections.Add(new InputSections.Section("(message)", 0, text.Length));
                 }
 
                 foreach (var section in sections)
                 {
-                    texts.Add((m, c, section, untrusted.Contains("*") || untrusted.Contains(section.Name)));
+                    texts.Add((m, c, section, untrusted.Contains("*") || (!whole && untrusted.Contains(section.Name))));
                     var limit = options.FieldTokenLimits.TryGetValue(section.Name, out var l) ? l : options.MaxFieldTokens;
                     var tokens = options.TokenCounter(text.Substring(section.Start, section.Length));
                     if (limit is { } max && tokens > max)

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Declarative.Values;
 using Microsoft.Extensions.AI;
 
@@ -53,38 +53,41 @@ public sealed class SqlOutputGuard : IRequestGuard
             : [new GuardFinding("sql.blocked", found.Start, found.Sql.Length, reason ?? "the SQL checker refused the statement", field)]);
     }
 
+    /// <summary>The first occurrence of <paramref name="header"/> from <paramref name="from"/> that only whitespace precedes on its line; -1 if none.</summary>
+    private static int HeaderAt(string text, string header, int from)
+    {
+        for (var i = text.IndexOf(header, from, StringComparison.Ordinal); i >= 0; i = text.IndexOf(header, i + 1, StringComparison.Ordinal))
+        {
+            var lineStart = i == 0 ? 0 : text.LastIndexOf('\n', i - 1) + 1;
+            if (string.IsNullOrWhiteSpace(text[lineStart..i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private (string Sql, int Start)? Extract(string text)
     {
+        // As the chat adapter reads sections: a header counts only at the start of a line (an inline mention, or a header
+        // written inside the SQL, neither starts nor ends the field).
         var marker = $"[[ ## {field} ## ]]";
-        var at = text.IndexOf(marker, StringComparison.Ordinal);
+        var at = HeaderAt(text, marker, 0);
         if (at >= 0)
         {
             var start = at + marker.Length;
-            var end = text.IndexOf("[[ ##", start, StringComparison.Ordinal);
+            var end = HeaderAt(text, "[[ ##", start);
             var value = text[start..(end < 0 ? text.Length : end)];
             var trimmedStart = start + (value.Length - value.TrimStart().Length);
             return (value.Trim(), trimmedStart);
         }
 
-        var trimmed = text.TrimStart();
-        if (trimmed.StartsWith('{'))
+        // A JSON reply, read as the JSON adapter reads it (code fence, Python literals, an object inside prose).
+        var obj = LenientJson.ReadObject(text);
+        if (obj is not null && obj.TryGetPropertyValue(field, out var node) && node is JsonValue json && json.TryGetValue<string>(out var sql))
         {
-            try
-            {
-                using var document = JsonDocument.Parse(trimmed);
-                if (document.RootElement.ValueKind == JsonValueKind.Object
-                    && document.RootElement.TryGetProperty(field, out var property)
-                    && property.ValueKind == JsonValueKind.String)
-                {
-                    var sql = property.GetString()!;
-                    var index = text.IndexOf(sql, StringComparison.Ordinal);
-                    return (sql, Math.Max(index, 0));
-                }
-            }
-            catch (JsonException)
-            {
-                // not a JSON reply: no SQL field to check
-            }
+            return (sql, Math.Max(text.IndexOf(sql, StringComparison.Ordinal), 0));
         }
 
         return null;

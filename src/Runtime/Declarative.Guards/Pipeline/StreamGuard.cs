@@ -66,19 +66,25 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
                 cut = Math.Min(cut, begin);
             }
 
-            foreach (var f in found)
+            int previous;
+            do
             {
-                if (f.Start < cut && f.Start + f.Length > cut)
+                previous = cut;
+                foreach (var f in found)
                 {
-                    cut = f.Start;
+                    if (f.Start < cut && f.Start + f.Length > cut)
+                    {
+                        cut = f.Start;
+                    }
+                }
+
+                // Never release part of a word: a key whose start has streamed but whose end has not is not matched yet.
+                while (cut > 0 && cut < text.Length && !char.IsWhiteSpace(text[cut - 1]) && !char.IsWhiteSpace(text[cut]))
+                {
+                    cut--;
                 }
             }
-
-            // Never release part of a word: a key whose start has streamed but whose end has not is not matched yet.
-            while (cut > 0 && cut < text.Length && !char.IsWhiteSpace(text[cut - 1]) && !char.IsWhiteSpace(text[cut]))
-            {
-                cut--;
-            }
+            while (cut != previous);
         }
 
         var settled = found.Where(f => f.Start + f.Length <= cut).ToArray();

@@ -68,26 +68,7 @@ public sealed class JsonAdapter : Adapter
     {
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(completion);
-        JsonObject? obj = null;
-        try
-        {
-            obj = LenientJson.Parse(completion) as JsonObject;
-        }
-        catch (FormatException)
-        {
-        }
-
-        if (obj is null && LenientJson.FindObject(completion) is { } embedded)
-        {
-            try
-            {
-                obj = LenientJson.Parse(embedded) as JsonObject;
-            }
-            catch (FormatException)
-            {
-            }
-        }
-
+        var obj = LenientJson.ReadObject(completion);
         if (obj is null)
         {
             throw new AdapterParseException(Name, signature, completion,

@@ -25,6 +25,32 @@ internal static class LenientJson
         return value;
     }
 
+    /// <summary>
+    /// The JSON object a model's reply holds, as the JSON adapter reads it: the whole reply read leniently, else the first
+    /// balanced object inside it (a reply that wraps the object in prose); <see langword="null"/> when there is none.
+    /// </summary>
+    public static JsonObject? ReadObject(string text)
+    {
+        if (TryParse(text) is JsonObject whole)
+        {
+            return whole;
+        }
+
+        return FindObject(text) is { } embedded ? TryParse(embedded) as JsonObject : null;
+
+        static JsonNode? TryParse(string candidate)
+        {
+            try
+            {
+                return Parse(candidate);
+            }
+            catch (FormatException)
+            {
+                return null; // not JSON as a whole: the caller tries what is inside, or reports the reply unreadable
+            }
+        }
+    }
+
     /// <summary>Finds the first balanced JSON object in text (for replies that wrap the object in prose).</summary>
     public static string? FindObject(string text)
     {
