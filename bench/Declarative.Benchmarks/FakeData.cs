@@ -19,6 +19,7 @@ internal static class FakeData
         ("secret.aws_access_key_id", r => "AKIA" + Run(r, Upper32, 16)),
         ("secret.github", r => "ghp_" + Run(r, Alnum, 36)),
         ("secret.github", r => "github_pat_" + Run(r, Alnum, 22) + "_" + Run(r, Alnum, 59)),
+        ("secret.gitlab", r => "glpat-" + Run(r, Url, 20)),
         ("secret.slack", r => "xoxb-" + Digits(r, 12) + "-" + Digits(r, 12) + "-" + Run(r, Alnum, 24)),
         ("secret.stripe", r => "sk_live_" + Run(r, Alnum, 99)),
         ("secret.google_api_key", r => "AIza" + Run(r, Url, 35)),
@@ -29,16 +30,20 @@ internal static class FakeData
         ("pii.phone", r => "+1 " + (200 + r.Next(800)).ToString(CultureInfo.InvariantCulture) + "-555-" + Digits(r, 4)),
         ("pii.phone", r => "+44 20 " + Digits(r, 4) + " " + Digits(r, 4)),
         ("pii.credit_card", Card),
+        ("pii.credit_card", r => Card(r, "2" + (2 + r.Next(6)).ToString(CultureInfo.InvariantCulture))),
         ("pii.iban", Iban),
         ("pii.ssn", r => (100 + r.Next(500)).ToString(CultureInfo.InvariantCulture) + "-" + (10 + r.Next(89)).ToString(CultureInfo.InvariantCulture) + "-" + (1000 + r.Next(8999)).ToString(CultureInfo.InvariantCulture)),
         ("pii.ipv4", r => $"{r.Next(1, 224)}.{r.Next(256)}.{r.Next(256)}.{r.Next(1, 255)}"),
         ("pii.ipv6", r => $"2001:db8:{r.Next(65536):x}:{r.Next(65536):x}::{r.Next(1, 65536):x}"),
     ];
 
-    /// <summary>A 16-digit Visa-like number with a valid Luhn check digit, grouped by four.</summary>
-    public static string Card(Random random)
+    /// <summary>A 16-digit number (Visa-like, or with the given prefix: "22"…"27" for MasterCard's 2-series) with a valid Luhn check digit, grouped by four.</summary>
+    public static string Card(Random random) => Card(random, "4");
+
+    /// <inheritdoc cref="Card(Random)"/>
+    public static string Card(Random random, string prefix)
     {
-        var digits = "4" + Digits(random, 14);
+        var digits = prefix + Digits(random, 15 - prefix.Length);
         for (var check = 0; check < 10; check++)
         {
             var candidate = digits + check.ToString(CultureInfo.InvariantCulture);

@@ -19,6 +19,8 @@ public class SensitiveDataScannerTests
     [InlineData("secret.stripe", "sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv")]
     [InlineData("secret.stripe", "rk_test_4eC39HqLyjWDarjtT1zdp7dc")]
     [InlineData("secret.google_api_key", "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY")]
+    [InlineData("secret.gitlab", "glpat-Zb3K9xLm2Qv8Rt5Wy1Nc")]
+    [InlineData("secret.gitlab", "gldt-Hq7Lw2Zx9Pk4Rm8Tn3Vb")]
     [InlineData("secret.jwt", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")]
     public void Finds_each_key_format_exactly(string kind, string key)
     {
@@ -54,6 +56,10 @@ public class SensitiveDataScannerTests
     [Theory]
     [InlineData("Server=db.local;Database=app;User Id=sa;Password=Hunter2!x;", "Hunter2!x")]
     [InlineData("postgres://app:s3cr3tP4ss@db.example.com:5432/app", "s3cr3tP4ss")]
+    [InlineData("redis://:Zq9mK2pLx7@redis.example.com:6379/0", "Zq9mK2pLx7")]
+    [InlineData("Server=db;User Id=sa;Password='Zq9;mK2#pL';", "Zq9;mK2#pL")]
+    [InlineData("Host=db;Password=\"Zq9 mK2#pL\";", "Zq9 mK2#pL")]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c2VjcmV0a2V5Zm9yYXp1cmVzdG9yYWdlYWNjb3VudDEyMw==;EndpointSuffix=core.windows.net", "c2VjcmV0a2V5Zm9yYXp1cmVzdG9yYWdlYWNjb3VudDEyMw==")]
     public void Finds_passwords_in_connection_strings_and_urls(string text, string password)
     {
         var finding = Assert.Single(SensitiveDataScanner.Scan(text, pii: false));
@@ -136,5 +142,83 @@ public class SensitiveDataScannerTests
         var (text, findings) = Redactor.Redact("Mail jane@example.com with key AKIAIOSFODNN7EXAMPLE.");
         Assert.Equal("Mail [REDACTED:pii.email] with key [REDACTED:secret.aws_access_key_id].", text);
         Assert.Equal(2, findings.Count);
+    }
+
+    [Theory]
+    [InlineData("std::cout << 42 << std::endl;")]
+    [InlineData("use std::fs::File; let n = 5;")]
+    [InlineData("var x = global::Declarative.Guards.Redactor.Redact(text); // 2 calls")]
+    [InlineData("var password = Console.ReadLine(); if (password == expected) return 1;")]
+    [InlineData("password = getpass.getpass()  # asks 3 times")]
+    [InlineData("Upgrade to v2.0.0.1 or later.")]
+    public void Code_and_version_numbers_are_not_personal_data_or_secrets(string text) =>
+        Assert.Empty(SensitiveDataScanner.Scan(text));
+
+    [Theory]
+    [InlineData("2001:db8::8a2e:370:7334")]
+    [InlineData("fe80::1")]
+    [InlineData("[2001:db8:85a3::8a2e:370:7334]:443")]
+    public void Real_IPv6_addresses_are_still_found(string address)
+    {
+        var text = $"connect to {address} now";
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
+        Assert.Equal("pii.ipv6", finding.Kind);
+    }
+
+    [Theory]
+    [InlineData("API_KEY=q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce", "q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce")]
+    [InlineData("https://api.example.com/v1/data?access_token=q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce&page=2", "q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce")]
+    [InlineData("token: cTh4Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Cer8== end", "cTh4Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Cer8==")]
+    public void A_high_entropy_value_after_its_name_is_found_with_its_padding(string text, string token)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
+        Assert.Equal("secret.generic", finding.Kind);
+        Assert.Equal(token, text.Substring(finding.Start, finding.Length));
+    }
+
+    [Theory]
+    [InlineData("我的密钥是AKIAZ3MHQW2YX5RN7PLK请保密", "secret.aws_access_key_id", "AKIAZ3MHQW2YX5RN7PLK")]
+    [InlineData("令牌ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R谢谢", "secret.github", "ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R")]
+    [InlineData("电话+1 415-555-0132谢谢", "pii.phone", "+1 415-555-0132")]
+    public void Values_right_after_CJK_text_are_found(string text, string kind, string value)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
+        Assert.Equal(kind, finding.Kind);
+        Assert.Equal(value, text.Substring(finding.Start, finding.Length));
+    }
+
+    [Theory]
+    [InlineData("Card: 4111 1111 1111 1111 05/27 CVV 123", "4111 1111 1111 1111")]
+    [InlineData("Visa 4242 4242 4242 4242 123 please", "4242 4242 4242 4242")]
+    [InlineData("MasterCard 2223 0031 2200 3222 on file", "2223 0031 2200 3222")]
+    [InlineData("MasterCard 2221000000000009 on file", "2221000000000009")]
+    public void Cards_followed_by_a_code_and_two_series_cards_are_found(string text, string card)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.credit_card");
+        Assert.Equal(card, text.Substring(finding.Start, finding.Length));
+    }
+
+    [Theory]
+    [InlineData("order 4111 1111 1111 1112 123")]
+    [InlineData("ref 5555-5555-5555-4445")]
+    public void Runs_that_fail_Luhn_stay_unreported_with_a_code_after_them(string text) =>
+        Assert.DoesNotContain(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.credit_card");
+
+    [Theory]
+    [InlineData("iban de89 3704 0044 0532 0130 00 please")]
+    [InlineData("gb82west12345698765432")]
+    public void Lower_case_IBANs_are_found(string text) =>
+        Assert.Equal("pii.iban", Assert.Single(SensitiveDataScanner.Scan(text)).Kind);
+
+    [Theory]
+    [InlineData("key AKIAZ3MHQW2YX5\u200BRN7PLK done", "secret.aws_access_key_id")]
+    [InlineData("key sk-Zb3K9xLm2\u200BQv8Rt5Wy1Nc7Pd4Hf done", "secret.openai")]
+    public void An_invisible_character_inside_a_secret_does_not_hide_it(string text, string kind)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
+        Assert.Equal(kind, finding.Kind);
+        Assert.Equal(4, finding.Start); // the span covers the invisible character too, so redaction removes all of it
+        Assert.Equal(text.IndexOf(" done", StringComparison.Ordinal), finding.Start + finding.Length);
+        Assert.DoesNotContain("Zb3K", Redactor.Redact(text).Text);
     }
 }

@@ -5,10 +5,12 @@ using System.Text.RegularExpressions;
 namespace Declarative.Guards;
 
 /// <summary>
-/// Finds secrets (API keys and tokens of OpenAI, Anthropic, AWS, GitHub, Slack, Stripe and Google, private key PEM
+/// Finds secrets (API keys and tokens of OpenAI, Anthropic, AWS, GitHub, GitLab, Slack, Stripe and Google, private key PEM
 /// blocks, JWTs, passwords in connection strings and URLs, other high-entropy tokens) and personal data (e-mail
 /// addresses, phone numbers, card numbers that pass the Luhn check, IBANs that pass the mod-97 check, US social security
-/// numbers, IPv4 and IPv6 addresses). Findings do not overlap: where two match, the more specific wins. Thread-safe.
+/// numbers, IPv4 and IPv6 addresses). Findings do not overlap: where two match, the more specific wins. Invisible and
+/// bidirectional control characters (<see cref="TextNormalizer"/>) do not hide a value: the text is scanned without them,
+/// and a finding's span covers those inside it. Thread-safe.
 /// </summary>
 public static class SensitiveDataScanner
 {
@@ -16,7 +18,7 @@ public static class SensitiveDataScanner
     public static IReadOnlyList<string> Kinds { get; } =
     [
         "secret.private_key", "secret.anthropic", "secret.openai", "secret.aws_access_key_id", "secret.aws_secret_key",
-        "secret.github", "secret.slack", "secret.stripe", "secret.google_api_key", "secret.jwt", "secret.connection_string",
+        "secret.github", "secret.gitlab", "secret.slack", "secret.stripe", "secret.google_api_key", "secret.jwt", "secret.connection_string",
         "secret.generic", "pii.email", "pii.iban", "pii.credit_card", "pii.ssn", "pii.ipv4", "pii.ipv6", "pii.phone",
     ];
 
@@ -28,6 +30,18 @@ public static class SensitiveDataScanner
     public static IReadOnlyList<GuardFinding> Scan(string text, bool secrets = true, bool pii = true)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (TextNormalizer.HasHiddenCharacters(text))
+        {
+            // "sk-proj-Ab3d\u200BEf…" is still the key: scan the visible text, then map each span back over the hidden characters.
+            var visible = TextNormalizer.RemoveHidden(text, out var map);
+            return [.. ScanVisible(visible, secrets, pii).Select(f => f with { Start = map[f.Start], Length = map[f.Start + f.Length - 1] + 1 - map[f.Start] })];
+        }
+
+        return ScanVisible(text, secrets, pii);
+    }
+
+    private static List<GuardFinding> ScanVisible(string text, bool secrets, bool pii)
+    {
         var found = new List<GuardFinding>();
         if (secrets)
         {
@@ -66,6 +80,11 @@ public static class SensitiveDataScanner
             Add(found, SecretPatterns.GitHub(), text, "secret.github", "GitHub token");
         }
 
+        if (text.Contains("gl", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.GitLab(), text, "secret.gitlab", "GitLab token");
+        }
+
         if (text.Contains("xox", StringComparison.Ordinal))
         {
             Add(found, SecretPatterns.Slack(), text, "secret.slack", "Slack token");
@@ -96,8 +115,9 @@ public static class SensitiveDataScanner
             Add(found, SecretPatterns.UrlPassword(), text, "secret.connection_string", "password in a URL", "v");
         }
 
-        // Runs of token characters, found by hand (a regex pass over every word costs more): a run of 32 or more, with
-        // at most two '=' of padding at its end, is a candidate.
+        // Runs of token characters, found by hand (a regex pass over every word costs more): a run of 32 or more is a
+        // candidate, with at most two '=' of base64 padding after it when no token character follows them ("KEY=value"
+        // and "?token=value" separate a name from the value).
         for (var i = 0; i < text.Length;)
         {
             if (!IsTokenChar(text[i]))
@@ -112,17 +132,24 @@ public static class SensitiveDataScanner
                 i++;
             }
 
-            var end = i;
-            while (end > start && text[end - 1] == '=' && i - end < 2)
+            var body = text.AsSpan(start, i - start);
+            var padding = 0;
+            while (padding < 2 && i + padding < text.Length && text[i + padding] == '=')
             {
-                end--;
+                padding++;
             }
 
-            var body = text.AsSpan(start, end - start);
-            if (body.Length >= 32 && !body.Contains('=') && LooksRandom(body))
+            if (i + padding < text.Length && IsTokenChar(text[i + padding]))
             {
-                found.Add(new GuardFinding("secret.generic", start, i - start, "high-entropy token"));
+                padding = 0; // a separator, not padding
             }
+
+            if (body.Length >= 32 && LooksRandom(body))
+            {
+                found.Add(new GuardFinding("secret.generic", start, body.Length + padding, "high-entropy token"));
+            }
+
+            i += padding;
         }
     }
 
@@ -155,19 +182,33 @@ public static class SensitiveDataScanner
             return; // every other kind below holds digits
         }
 
-        foreach (var match in SecretPatterns.IbanCandidate().EnumerateMatches(text))
+        // An IBAN starts with two letters and two digits, upper or lower case: found from the digits (a case-insensitive
+        // regex pass would try every letter of the text), then matched there.
+        for (var i = text.AsSpan().IndexOfAnyInRange('0', '9'); i >= 0 && i + 1 < text.Length; i = NextDigit(text, i + 1))
         {
-            if (Checksums.Iban(text.AsSpan(match.Index, match.Length)))
+            if (i >= 2 && char.IsAsciiDigit(text[i + 1]) && char.IsAsciiLetter(text[i - 1]) && char.IsAsciiLetter(text[i - 2])
+                && (i == 2 || !char.IsAsciiLetterOrDigit(text[i - 3]))
+                && SecretPatterns.IbanCandidate().Match(text, i - 2) is { Success: true } match
+                && Checksums.Iban(text.AsSpan(match.Index, match.Length)))
             {
                 found.Add(new GuardFinding("pii.iban", match.Index, match.Length, "IBAN (mod-97 checksum valid)"));
+                i = match.Index + match.Length - 1;
             }
         }
 
         foreach (var match in SecretPatterns.CardCandidate().EnumerateMatches(text))
         {
-            if (Checksums.Luhn(text.AsSpan(match.Index, match.Length)))
+            // "4111 1111 1111 1111 123": the candidate takes in the CVV or expiry after the number, so shorter prefixes
+            // that end at a separator are tried too.
+            var candidate = text.AsSpan(match.Index, match.Length);
+            while (!Checksums.Luhn(candidate) && candidate.LastIndexOfAny(' ', '-') is var cut and > 0)
             {
-                found.Add(new GuardFinding("pii.credit_card", match.Index, match.Length, "card number (Luhn checksum valid)"));
+                candidate = candidate[..cut].TrimEnd(" -");
+            }
+
+            if (Checksums.Luhn(candidate))
+            {
+                found.Add(new GuardFinding("pii.credit_card", match.Index, candidate.Length, "card number (Luhn checksum valid)"));
             }
         }
 
@@ -186,7 +227,7 @@ public static class SensitiveDataScanner
             foreach (var match in SecretPatterns.IPv6Candidate().EnumerateMatches(text))
             {
                 var span = text.AsSpan(match.Index, match.Length);
-                if (span.Length >= 3 && IPAddress.TryParse(span, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+                if (span.Length >= 3 && span.IndexOfAnyInRange('0', '9') >= 0 && IPAddress.TryParse(span, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
                 {
                     found.Add(new GuardFinding("pii.ipv6", match.Index, match.Length, "IPv6 address"));
                 }
@@ -208,7 +249,13 @@ public static class SensitiveDataScanner
         }
     }
 
-    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '+' or '/' or '=';
+    private static int NextDigit(string text, int from)
+    {
+        var next = text.AsSpan(from).IndexOfAnyInRange('0', '9');
+        return next < 0 ? -1 : from + next;
+    }
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '+' or '/';
 
     /// <summary>A token counts as a secret when it mixes letters and digits and its entropy is high.</summary>
     private static bool LooksRandom(ReadOnlySpan<char> token)

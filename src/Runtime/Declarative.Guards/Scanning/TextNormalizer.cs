@@ -74,6 +74,32 @@ public static class TextNormalizer
         return false;
     }
 
+    /// <summary>
+    /// The text without the characters <see cref="Normalize"/> would remove (no NFKC), and for each of its characters the
+    /// index of that character in <paramref name="text"/>.
+    /// </summary>
+    internal static string RemoveHidden(string text, out int[] map)
+    {
+        var kept = new System.Text.StringBuilder(text.Length);
+        var indices = new List<int>(text.Length);
+        for (var i = 0; i < text.Length;)
+        {
+            if (Classify(text, i, out var width) is null)
+            {
+                for (var k = 0; k < width; k++)
+                {
+                    kept.Append(text[i + k]);
+                    indices.Add(i + k);
+                }
+            }
+
+            i += width;
+        }
+
+        map = [.. indices];
+        return kept.ToString();
+    }
+
     private static string? Classify(string text, int index, out int width)
     {
         var c = text[index];
