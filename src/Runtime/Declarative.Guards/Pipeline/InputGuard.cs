@@ -27,6 +27,7 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
             ? names.ToHashSet(StringComparer.Ordinal)
             : null;
         var texts = new List<(int Message, int Content, InputSections.Section Section, bool Untrusted)>();
+        var toolResults = ToolResults(messages);
         for (var m = 0; m < messages.Count; m++)
         {
             if (messages[m].Role != ChatRole.User)
@@ -88,20 +89,30 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
             values[i] = raw;
         }
 
+        // Tool results (a tool message's FunctionResultContent, as an invoker or the application sends them back) are
+        // untrusted data, always scanned; they are not rewritten (a result is the tool's value, not prose to mark up).
+        foreach (var (name, result) in toolResults)
+        {
+            var normalized = TextNormalizer.Normalize(result);
+            findings.AddRange(normalized.Removed.Select(f => f with { Field = name }));
+        }
+
         var scanned = Enumerable.Range(0, texts.Count).Where(i => texts[i].Untrusted || options.ScanTrustedInputs).ToArray();
         var reports = await options.Detector.DetectAsync(
-            scanned.Select(i => structured?.TryGetValue(texts[i].Section.Name, out var names) == true ? InputSections.Unstructure(values[i], names) : values[i]).ToArray(),
-            k => texts[scanned[k]].Untrusted,
+            [.. scanned.Select(i => structured?.TryGetValue(texts[i].Section.Name, out var names) == true ? InputSections.Unstructure(values[i], names) : values[i]),
+                .. toolResults.Select(r => TextNormalizer.Normalize(r.Text).Text)],
+            k => k >= scanned.Length || texts[scanned[k]].Untrusted,
             cancellationToken).ConfigureAwait(false);
         double score = 0;
-        for (var k = 0; k < scanned.Length; k++)
+        for (var k = 0; k < reports.Count; k++)
         {
             // A directive about the answer is the user's own request in a trusted input, an injection only inside data.
-            var report = texts[scanned[k]].Untrusted ? reports[k] : reports[k].ForTrustedText();
+            var isTool = k >= scanned.Length;
+            var report = isTool || texts[scanned[k]].Untrusted ? reports[k] : reports[k].ForTrustedText();
             score = Math.Max(score, report.Score);
             if (report.Score >= options.InjectionThreshold)
             {
-                var name = texts[scanned[k]].Section.Name;
+                var name = isTool ? toolResults[k - scanned.Length].Name : texts[scanned[k]].Section.Name;
                 findings.AddRange(report.Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = name }));
             }
         }
@@ -110,6 +121,58 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         var rewritten = Rewrite(messages, texts, values, out var redactions);
         findings.AddRange(redactions);
         return new InputResult(rewritten, key, score, findings, [], injection);
+    }
+
+    /// <summary>
+    /// The text of each tool result in the request, named "(tool result: NAME)" after the call it answers (its call id
+    /// when no call in the request has that id).
+    /// </summary>
+    private static List<(string Name, string Text)> ToolResults(IReadOnlyList<ChatMessage> messages)
+    {
+        var results = new List<(string Name, string Text)>();
+        Dictionary<string, string>? calls = null;
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is FunctionCallContent call)
+                {
+                    (calls ??= new(StringComparer.Ordinal))[call.CallId] = call.Name;
+                }
+                else if (content is FunctionResultContent { Result: { } value } result && ResultText(value) is { Length: > 0 } text)
+                {
+                    var name = calls?.GetValueOrDefault(result.CallId) ?? result.CallId;
+                    results.Add(($"(tool result: {name})", text));
+                }
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>What the model will read of a result: a string as it is, JSON as written, anything else as JSON (or its ToString when it cannot be serialized).</summary>
+    private static string? ResultText(object value)
+    {
+        switch (value)
+        {
+            case string text:
+                return text;
+            case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element:
+                return element.GetString();
+            case System.Text.Json.JsonElement element:
+                return element.GetRawText();
+            case TextContent content:
+                return content.Text;
+        }
+
+        try
+        {
+            return System.Text.Json.JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            return value.ToString(); // still scanned, as the text the invoker would fall back to
+        }
     }
 
     private HashSet<string> Untrusted(ChatOptions? chatOptions)
