@@ -27,10 +27,13 @@ internal sealed class GuardChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var request = await GuardInputAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var scope = tools?.Begin(request.Messages, options);
-        var response = await base.GetResponseAsync(request.Messages, scope is null ? options : scope.Options, cancellationToken).ConfigureAwait(false);
+        var results = new ToolResultScan(this.options);
+        var callOptions = results.Wrap(scope is null ? options : scope.Options);
+        var response = await base.GetResponseAsync(request.Messages, callOptions, cancellationToken).ConfigureAwait(false);
+        DecideToolResults(results, request.Key);
         if (scope is not null)
         {
-            response = await GateToolsAsync(scope, request, response, cancellationToken).ConfigureAwait(false);
+            response = await GateToolsAsync(scope, request, response, callOptions, results, cancellationToken).ConfigureAwait(false);
         }
 
         var findings = new List<GuardFinding>();
@@ -62,6 +65,8 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var action = this.options.OutputAction;
         var stream = new StreamGuard(input, action, this.options.StreamHoldBack);
         var scope = tools?.Begin(request.Messages, options);
+        var results = new ToolResultScan(this.options);
+        var callOptions = results.Wrap(scope is null ? options : scope.Options);
         var updates = new List<ChatResponseUpdate>();
         ChatResponseUpdate? last = null;
         List<ChatMessage>? history = null;
@@ -71,7 +76,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
             for (var round = 0; ; round++)
             {
                 var roundUpdates = new List<ChatResponseUpdate>();
-                await foreach (var update in base.GetStreamingResponseAsync(history ?? request.Messages, scope is null ? options : scope.Options, cancellationToken).ConfigureAwait(false))
+                await foreach (var update in base.GetStreamingResponseAsync(history ?? request.Messages, callOptions, cancellationToken).ConfigureAwait(false))
                 {
                     last = update;
                     roundUpdates.Add(update);
@@ -92,6 +97,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
                 }
 
                 updates.AddRange(roundUpdates);
+                DecideToolResults(results, request.Key);
                 if (scope is null)
                 {
                     break;
@@ -166,7 +172,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
     /// was refused asks the model again (up to <see cref="GuardOptions.ToolRefusalRounds"/> times) with the refusals in the
     /// history, so that the model answers or tries another tool; the completions of all rounds are returned as one.
     /// </summary>
-    private async Task<ChatResponse> GateToolsAsync(ToolScope scope, InputResult request, ChatResponse response, CancellationToken cancellationToken)
+    private async Task<ChatResponse> GateToolsAsync(ToolScope scope, InputResult request, ChatResponse response, ChatOptions? callOptions, ToolResultScan results, CancellationToken cancellationToken)
     {
         List<ChatMessage>? history = null;
         var current = response;
@@ -206,7 +212,8 @@ internal sealed class GuardChatClient : DelegatingChatClient
 
             history ??= [.. request.Messages];
             history.AddRange(current.Messages);
-            current = await base.GetResponseAsync(history, scope.Options, cancellationToken).ConfigureAwait(false);
+            current = await base.GetResponseAsync(history, callOptions, cancellationToken).ConfigureAwait(false);
+            DecideToolResults(results, request.Key);
         }
     }
 
@@ -243,6 +250,18 @@ internal sealed class GuardChatClient : DelegatingChatClient
             var found = await guard.CheckResponseAsync(response, cancellationToken).ConfigureAwait(false);
             Decide("output", GuardAction.Block, 0, found, key);
         }
+    }
+
+    /// <summary>
+    /// Records what the tools an invoker inside the guard ran returned that the detector flagged: under
+    /// <see cref="GuardOptions.InjectionAction"/> when it is an injection (Block throws; the model already got a notice
+    /// instead of the result), flagged when only invisible characters were found.
+    /// </summary>
+    private void DecideToolResults(ToolResultScan results, string key)
+    {
+        var (findings, score) = results.Take();
+        var injection = findings.Any(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal));
+        Decide("tool_result", injection ? options.InjectionAction : GuardAction.Flag, score, findings, key);
     }
 
     /// <summary>Records the refusals of a run that a throwing budget ended (the exception itself is rethrown by the caller).</summary>

@@ -139,40 +139,15 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
                 {
                     (calls ??= new(StringComparer.Ordinal))[call.CallId] = call.Name;
                 }
-                else if (content is FunctionResultContent { Result: { } value } result && ResultText(value) is { Length: > 0 } text)
+                else if (content is FunctionResultContent { Result: { } value } result && ToolResultText.Of(value) is { Length: > 0 } text)
                 {
                     var name = calls?.GetValueOrDefault(result.CallId) ?? result.CallId;
-                    results.Add(($"(tool result: {name})", text));
+                    results.Add((ToolResultText.FieldName(name), text));
                 }
             }
         }
 
         return results;
-    }
-
-    /// <summary>What the model will read of a result: a string as it is, JSON as written, anything else as JSON (or its ToString when it cannot be serialized).</summary>
-    private static string? ResultText(object value)
-    {
-        switch (value)
-        {
-            case string text:
-                return text;
-            case System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element:
-                return element.GetString();
-            case System.Text.Json.JsonElement element:
-                return element.GetRawText();
-            case TextContent content:
-                return content.Text;
-        }
-
-        try
-        {
-            return System.Text.Json.JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
-        }
-        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
-        {
-            return value.ToString(); // still scanned, as the text the invoker would fall back to
-        }
     }
 
     private HashSet<string> Untrusted(ChatOptions? chatOptions)
