@@ -14,13 +14,15 @@ public sealed class ToolResultScanningTests
 
     private static ChatMessage User(string text) => new(ChatRole.User, text);
 
+    /// <summary>A model that calls the weather tool for Paris once and then answers; the tool returns "Weather in CITY: " + <paramref name="weather"/>.</summary>
+    private static (ScriptedChatClient Lm, List<AITool> Tools) Lookup(string weather, string answer) =>
+        (new ScriptedChatClient().AnswerToolCalls(("lookup", new Dictionary<string, object?> { ["city"] = "Paris" }, "c1")).AnswerRaw(answer),
+            [AIFunctionFactory.Create((string city) => $"Weather in {city}: {weather}", "lookup")]);
+
     [Fact]
     public async Task An_injection_in_a_tool_result_is_blocked_before_the_model_reads_it_when_the_guard_is_inside_the_invoker()
     {
-        var lm = new ScriptedChatClient()
-            .AnswerToolCalls(("lookup", new Dictionary<string, object?> { ["city"] = "Paris" }, "c1"))
-            .AnswerRaw("Done.");
-        var tools = new List<AITool> { AIFunctionFactory.Create((string city) => $"Weather in {city}: sunny. {Payload}", "lookup") };
+        var (lm, tools) = Lookup($"sunny. {Payload}", "Done.");
         var options = new GuardOptions { Log = new GuardLog() };
         var client = new ChatClientBuilder(lm).UseFunctionInvocation().UseGuards(options).Build();
 
@@ -34,17 +36,14 @@ public sealed class ToolResultScanningTests
     [Fact]
     public async Task A_benign_tool_result_passes_unchanged()
     {
-        var lm = new ScriptedChatClient()
-            .AnswerToolCalls(("lookup", new Dictionary<string, object?> { ["city"] = "Paris" }, "c1"))
-            .AnswerRaw("It is sunny.");
-        var tools = new List<AITool> { AIFunctionFactory.Create((string city) => $"sunny in {city}", "lookup") };
+        var (lm, tools) = Lookup("sunny.", "It is sunny.");
         var options = new GuardOptions { Log = new GuardLog() };
         var client = new ChatClientBuilder(lm).UseFunctionInvocation().UseGuards(options).Build();
 
         var response = await client.GetResponseAsync([User("Weather in Paris?")], new ChatOptions { Tools = tools });
 
         Assert.Equal("It is sunny.", response.Text);
-        Assert.Contains(lm.Requests[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>(), r => r.CallId == "c1" && r.Result?.ToString() == "sunny in Paris");
+        Assert.Contains(lm.Requests[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>(), r => r.CallId == "c1" && r.Result?.ToString() == "Weather in Paris: sunny.");
         Assert.Empty(options.Log.Events);
     }
 
@@ -97,10 +96,7 @@ public sealed class ToolResultScanningTests
     [InlineData(true)]
     public async Task With_the_guard_outside_the_invoker_an_injected_result_is_withheld_from_the_model_and_the_call_blocked(bool streaming)
     {
-        var lm = new ScriptedChatClient()
-            .AnswerToolCalls(("lookup", new Dictionary<string, object?> { ["city"] = "Paris" }, "c1"))
-            .AnswerRaw("Done.");
-        var tools = new List<AITool> { AIFunctionFactory.Create((string city) => $"Weather in {city}: sunny. {Payload}", "lookup") };
+        var (lm, tools) = Lookup($"sunny. {Payload}", "Done.");
         var options = new GuardOptions { Log = new GuardLog() };
         var client = new ChatClientBuilder(lm).UseGuards(options).UseFunctionInvocation().Build();
         var chatOptions = new ChatOptions { Tools = tools };
@@ -129,10 +125,7 @@ public sealed class ToolResultScanningTests
     [Fact]
     public async Task With_the_guard_outside_the_invoker_a_flagged_result_reaches_the_model_and_is_recorded()
     {
-        var lm = new ScriptedChatClient()
-            .AnswerToolCalls(("lookup", new Dictionary<string, object?> { ["city"] = "Paris" }, "c1"))
-            .AnswerRaw("Done.");
-        var tools = new List<AITool> { AIFunctionFactory.Create((string city) => $"Weather in {city}: sunny. {Payload}", "lookup") };
+        var (lm, tools) = Lookup($"sunny. {Payload}", "Done.");
         var options = new GuardOptions { InjectionAction = GuardAction.Flag, Log = new GuardLog() };
         var client = new ChatClientBuilder(lm).UseGuards(options).UseFunctionInvocation().Build();
 
