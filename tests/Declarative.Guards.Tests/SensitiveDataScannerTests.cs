@@ -221,4 +221,22 @@ public class SensitiveDataScannerTests
         Assert.Equal(text.IndexOf(" done", StringComparison.Ordinal), finding.Start + finding.Length);
         Assert.DoesNotContain("Zb3K", Redactor.Redact(text).Text);
     }
+
+    [Theory]
+    [InlineData("{\"user\": \"ana\", \"password\": \"Hunter2!x\"}", "Hunter2!x")]
+    [InlineData("{ \"client_secret\" : \"q-8Zr4~Lk2Vn\\\"7Xw\" }", "q-8Zr4~Lk2Vn\\\"7Xw")]
+    [InlineData("config = {\"apiKey\": \"abc123def456\"}", "abc123def456")]
+    public void A_credential_under_its_name_in_JSON_is_found(string text, string value)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
+        Assert.Equal("secret.json_credential", finding.Kind);
+        Assert.Equal(value, text.Substring(finding.Start, finding.Length));
+    }
+
+    [Theory]
+    [InlineData("{\"password_hint\": \"your first pet\"}")]
+    [InlineData("{\"password\": \"\"}")]
+    [InlineData("The field \"password\" is required.")]
+    public void JSON_that_holds_no_credential_is_not_reported(string text) =>
+        Assert.Empty(SensitiveDataScanner.Scan(text));
 }

@@ -44,6 +44,10 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"(?i)(?:^|[;\s""'])(?:password|pwd|accountkey|sharedaccesskey)\s*=(?!=)\s*(?:'(?<v>[^'\r\n]+)'|""(?<v>[^""\r\n]+)""|(?>(?<v>[^;""'\s()\[\]]+))(?![(\[]))")]
     public static partial Regex ConnectionStringPassword();
 
+    // A credential under its name in JSON (a config file, an API response): "password": "…", "client_secret": "…".
+    [GeneratedRegex(@"(?i)""(?:password|passwd|pwd|passphrase|secret|client_?secret|api_?key|access_?token|refresh_?token|auth_?token|private_?key)""\s*:\s*""(?<v>(?:[^""\\\r\n]|\\.){4,})""")]
+    public static partial Regex JsonCredential();
+
     [GeneratedRegex(@"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^:/\s@]*:(?<v>[^@/\s]+)@[^\s/]+")]
     public static partial Regex UrlPassword();
 

@@ -18,7 +18,7 @@ public static class SensitiveDataScanner
     public static IReadOnlyList<string> Kinds { get; } =
     [
         "secret.private_key", "secret.anthropic", "secret.openai", "secret.aws_access_key_id", "secret.aws_secret_key",
-        "secret.github", "secret.gitlab", "secret.slack", "secret.stripe", "secret.google_api_key", "secret.jwt", "secret.connection_string",
+        "secret.github", "secret.gitlab", "secret.slack", "secret.stripe", "secret.google_api_key", "secret.jwt", "secret.connection_string", "secret.json_credential",
         "secret.generic", "pii.email", "pii.iban", "pii.credit_card", "pii.ssn", "pii.ipv4", "pii.ipv6", "pii.phone",
     ];
 
@@ -108,6 +108,11 @@ public static class SensitiveDataScanner
         if (text.Contains('=', StringComparison.Ordinal))
         {
             Add(found, SecretPatterns.ConnectionStringPassword(), text, "secret.connection_string", "password in a connection string", "v");
+        }
+
+        if (text.Contains("\":", StringComparison.Ordinal) || text.Contains("\" :", StringComparison.Ordinal))
+        {
+            Add(found, SecretPatterns.JsonCredential(), text, "secret.json_credential", "credential under its name in JSON", "v");
         }
 
         if (text.Contains("://", StringComparison.Ordinal))
