@@ -140,6 +140,18 @@ public class GuardPipelineTests
     }
 
     [Fact]
+    public async Task A_request_refused_for_its_size_does_not_use_up_the_rate_allowance()
+    {
+        var lm = new ScriptedChatClient().Answer(("answer", "1"));
+        var client = Build(lm, new GuardOptions { RequestsPerMinutePerKey = 1, MaxFieldTokens = 10, TimeProvider = new FakeTimeProvider() });
+        var options = new ChatOptions { AdditionalProperties = new() { [GuardOptions.UserKey] = "alice" } };
+        var ex = await Assert.ThrowsAsync<GuardException>(() => client.GetResponseAsync(Messages(string.Join(" ", Enumerable.Repeat("word", 200))), options));
+        Assert.Equal("limit.field_tokens", Assert.Single(ex.Findings).Kind);
+        await client.GetResponseAsync(Messages("short"), options); // the refused request cost nothing: the one allowed request remains
+        Assert.Equal(1, lm.CallCount);
+    }
+
+    [Fact]
     public async Task Completions_are_redacted_flagged_or_blocked()
     {
         const string Reply = "Use key AKIAIOSFODNN7EXAMPLE and mail ops@example.com.";

@@ -62,7 +62,8 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
             }
         }
 
-        if (limiter.TryAcquire(key, total) is { } rate)
+        // A request refused for its size reaches nothing, so it uses up none of the key's allowance.
+        if (limits.Count == 0 && limiter.TryAcquire(key, total) is { } rate)
         {
             limits.Add(rate);
         }
