@@ -239,4 +239,15 @@ public class SensitiveDataScannerTests
     [InlineData("The field \"password\" is required.")]
     public void JSON_that_holds_no_credential_is_not_reported(string text) =>
         Assert.Empty(SensitiveDataScanner.Scan(text));
+
+    [Theory]
+    [InlineData("Pay to ES91 2100 0418 4502 0005 1332 by Friday", "ES91 2100 0418 4502 0005 1332")]
+    [InlineData("Pay to ES9121000418450200051332 to me", "ES9121000418450200051332")]
+    [InlineData("IBAN BE68 5390 0754 7034 is mine", "BE68 5390 0754 7034")]
+    [InlineData("Pay to ES91 2100 0418 4502 0005 1332.", "ES91 2100 0418 4502 0005 1332")]
+    public void An_IBAN_followed_by_a_short_word_is_found_without_the_word(string text, string iban)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.iban");
+        Assert.Equal(iban, text.Substring(finding.Start, finding.Length));
+    }
 }

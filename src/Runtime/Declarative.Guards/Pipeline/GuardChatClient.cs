@@ -159,6 +159,13 @@ internal sealed class GuardChatClient : DelegatingChatClient
             {
                 GuardDiagnostics.Record(this.options, new GuardEvent(this.options.TimeProvider.GetUtcNow(), "output", action, 0, stream.Findings.ToArray(), request.Key));
             }
+
+            // So do the tool results the invoker got in a round the consumer did not read to its end.
+            if (!finished && results.Take() is { Findings.Count: > 0 } pending
+                && (pending.Injected ? this.options.InjectionAction : GuardAction.Flag) is not GuardAction.Allow and var recorded)
+            {
+                GuardDiagnostics.Record(this.options, new GuardEvent(this.options.TimeProvider.GetUtcNow(), "tool_result", recorded, pending.Score, pending.Findings, request.Key));
+            }
         }
 
         if (this.options.AdditionalGuards.Count > 0)
@@ -259,9 +266,8 @@ internal sealed class GuardChatClient : DelegatingChatClient
     /// </summary>
     private void DecideToolResults(ToolResultScan results, string key)
     {
-        var (findings, score) = results.Take();
-        var injection = findings.Any(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal));
-        Decide("tool_result", injection ? options.InjectionAction : GuardAction.Flag, score, findings, key);
+        var (findings, score, injected) = results.Take();
+        Decide("tool_result", injected ? options.InjectionAction : GuardAction.Flag, score, findings, key);
     }
 
     /// <summary>Records the refusals of a run that a throwing budget ended (the exception itself is rethrown by the caller).</summary>

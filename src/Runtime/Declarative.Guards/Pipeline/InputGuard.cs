@@ -101,10 +101,11 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         var scanned = Enumerable.Range(0, texts.Count).Where(i => texts[i].Untrusted || options.ScanTrustedInputs).ToArray();
         var reports = await options.Detector.DetectAsync(
             [.. scanned.Select(i => structured?.TryGetValue(texts[i].Section.Name, out var names) == true ? InputSections.Unstructure(values[i], names) : values[i]),
-                .. toolResults.Select(r => TextNormalizer.Normalize(r.Text).Text)],
+                .. toolResults.Select(r => r.Text)], // raw: the detector normalizes and weighs hidden tag text itself
             k => k >= scanned.Length || texts[scanned[k]].Untrusted,
             cancellationToken).ConfigureAwait(false);
         double score = 0;
+        var toolInjected = false;
         for (var k = 0; k < reports.Count; k++)
         {
             // A directive about the answer is the user's own request in a trusted input, an injection only inside data.
@@ -113,12 +114,13 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
             score = Math.Max(score, report.Score);
             if (report.Score >= options.InjectionThreshold)
             {
+                toolInjected |= isTool; // a tool result is not rewritten: what scored it (hidden text included) reaches the model
                 var name = isTool ? toolResults[k - scanned.Length].Name : texts[scanned[k]].Section.Name;
                 findings.AddRange(report.Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = name }));
             }
         }
 
-        var injection = findings.Any(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal));
+        var injection = toolInjected || findings.Any(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal));
         var rewritten = Rewrite(messages, texts, values, out var redactions);
         findings.AddRange(redactions);
         return new InputResult(rewritten, key, score, findings, [], injection);

@@ -193,11 +193,20 @@ public static class SensitiveDataScanner
         {
             if (i >= 2 && char.IsAsciiDigit(text[i + 1]) && char.IsAsciiLetter(text[i - 1]) && char.IsAsciiLetter(text[i - 2])
                 && (i == 2 || !char.IsAsciiLetterOrDigit(text[i - 3]))
-                && SecretPatterns.IbanCandidate().Match(text, i - 2) is { Success: true } match
-                && Checksums.Iban(text.AsSpan(match.Index, match.Length)))
+                && SecretPatterns.IbanCandidate().Match(text, i - 2) is { Success: true } match)
             {
-                found.Add(new GuardFinding("pii.iban", match.Index, match.Length, "IBAN (mod-97 checksum valid)"));
-                i = match.Index + match.Length - 1;
+                // The last group may have taken a short word after the IBAN ("… 1332 by Friday"): drop it and check again.
+                var candidate = text.AsSpan(match.Index, match.Length);
+                while (!Checksums.Iban(candidate) && candidate.LastIndexOf(' ') is var cut and > 4)
+                {
+                    candidate = candidate[..cut];
+                }
+
+                if (Checksums.Iban(candidate))
+                {
+                    found.Add(new GuardFinding("pii.iban", match.Index, candidate.Length, "IBAN (mod-97 checksum valid)"));
+                    i = match.Index + candidate.Length - 1;
+                }
             }
         }
 

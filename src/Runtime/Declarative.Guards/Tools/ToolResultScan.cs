@@ -13,6 +13,7 @@ internal sealed class ToolResultScan(GuardOptions options)
 {
     private readonly List<GuardFinding> findings = [];
     private double score;
+    private bool injected;
 
     /// <summary>The request options with every <see cref="AIFunction"/> wrapped so that its result is scanned; the given options when there is none.</summary>
     public ChatOptions? Wrap(ChatOptions? chatOptions)
@@ -28,13 +29,14 @@ internal sealed class ToolResultScan(GuardOptions options)
     }
 
     /// <summary>The findings so far, and the largest score; taking them empties the list.</summary>
-    public (IReadOnlyList<GuardFinding> Findings, double Score) Take()
+    public (IReadOnlyList<GuardFinding> Findings, double Score, bool Injected) Take()
     {
         lock (findings)
         {
-            var taken = findings.ToArray();
+            var taken = (findings.ToArray(), score, injected);
             findings.Clear();
-            return (taken, score);
+            injected = false;
+            return taken;
         }
     }
 
@@ -47,11 +49,13 @@ internal sealed class ToolResultScan(GuardOptions options)
 
         var field = ToolResultText.FieldName(name);
         var normalized = TextNormalizer.Normalize(text);
-        var report = (await options.Detector.DetectAsync([normalized.Text], _ => true, cancellationToken).ConfigureAwait(false))[0];
+        // The raw text: the detector normalizes it itself and weighs what it removed (hidden tag text is an injection).
+        var report = (await options.Detector.DetectAsync([text], _ => true, cancellationToken).ConfigureAwait(false))[0];
         var flagged = report.Score >= options.InjectionThreshold;
         lock (findings)
         {
             score = Math.Max(score, report.Score);
+            injected |= flagged;
             findings.AddRange(normalized.Removed.Select(f => f with { Field = field }));
             if (flagged)
             {
