@@ -47,7 +47,13 @@ internal static class Calibration
         result["span_threshold"] = Math.Round(spanThreshold, 4);
         result["with_span_head"] = PerFile(files, spanMetrics);
 
-        // For comparison only: the spans scored by the calibrated main head (no span head).
+        // For comparison only: the spans scored by the calibrated main head (no span head); a main head with a hidden
+        // layer cannot stand in for the span head's logistic regression, so there is no comparison then.
+        if (model.HiddenBias is { Length: > 0 })
+        {
+            return result;
+        }
+
         var comparison = new InjectionClassifier(new InjectionClassifierModel { EmbeddingModel = model.EmbeddingModel, Bias = model.Bias, Weights = model.Weights, SpanBias = model.Bias, SpanWeights = model.Weights }, classifier.Embeddings);
         var byMain = new List<DetectionMetrics>();
         for (var i = 0; i < files.Count; i++)

@@ -43,10 +43,12 @@ internal static class GuardTrainCommand
         var taskHead = new Option<bool>("--task-head") { Description = "Also train the task head, which scores the request-like sentences of untrusted text (\"Write a script that…\", \"What is the capital of…?\") for being a request to an assistant; needs --task-positives and --task-negatives." };
         var taskPositives = new Option<string[]>("--task-positives") { Description = "A JSONL file of requests to an assistant, one per row, each labelled 1 (repeatable): the task head's positives; a row labelled benign is refused." };
         var taskNegatives = new Option<string[]>("--task-negatives") { Description = "A JSONL file of benign documents (repeatable): the request-like sentences of their benign rows are the task head's negatives." };
+        var hiddenUnits = new Option<int>("--hidden") { Description = "Give the main head one hidden layer of this many ReLU units (a small neural network on the embedding) instead of a logistic regression; 0 (default) for a logistic regression.", DefaultValueFactory = _ => 0 };
+        var headsFrom = new Option<string?>("--heads-from") { Description = "Keep the span and task heads of this weights file (unless --span-head or --task-head trains them anew) while this run trains the main head." };
         var generatedWeight = new Option<double>("--generated-weight") { Description = "The generated corpus's weight relative to one --extra source.", DefaultValueFactory = _ => 1.0 };
         var command = new Command("train", "Train the injection classifier on the generated corpus (and --extra sources); print the held-out figures as JSON.")
         {
-            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache, mainHead, taskHead, taskPositives, taskNegatives,
+            output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache, mainHead, taskHead, taskPositives, taskNegatives, hiddenUnits, headsFrom,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -99,7 +101,20 @@ internal static class GuardTrainCommand
                 throw new CliException("--task-head needs both --task-positives and --task-negatives, and they need --task-head.");
             }
 
+            var units = result.GetValue(hiddenUnits);
+            if (units < 0 || (units > 0 && (basePath is not null || result.GetValue(spanHead))))
+            {
+                throw new CliException(units < 0 ? $"--hidden must be 0 or more, not {units}." : "--hidden trains the main head: it cannot be combined with --main-head (which keeps one) or --span-head.");
+            }
+
             var baseModel = basePath is null ? null : GuardCommand.ReadModel(RequireFile(basePath, "--main-head"), "--main-head");
+            var headsPath = result.GetValue(headsFrom);
+            if (headsPath is not null && basePath is not null)
+            {
+                throw new CliException("--heads-from keeps the span and task heads of a file while the main head is trained; --main-head keeps that file's heads already: give one of the two.");
+            }
+
+            var headsModel = headsPath is null ? null : GuardCommand.ReadModel(RequireFile(headsPath, "--heads-from"), "--heads-from");
             var excluded = (result.GetValue(exclude) ?? [])
                 .SelectMany(path => GuardCommand.ReadJsonl(RequireFile(path, "--exclude")).Select(r => Key(r.Text)))
                 .Concat(validationFiles.SelectMany(f => f.Rows).Select(r => Key(r.Text)))
@@ -114,7 +129,7 @@ internal static class GuardTrainCommand
             var cachePath = result.GetValue(embeddingCache);
             var cache = cachePath is null ? null : new EmbeddingCache(onnx, cachePath);
             IEmbeddingGenerator<string, Embedding<float>> embeddings = cache ?? (IEmbeddingGenerator<string, Embedding<float>>)onnx;
-            var model = baseModel is null ? await TrainMainHeadAsync(embeddings, set, cancellationToken)
+            var model = baseModel is null ? await TrainMainHeadAsync(embeddings, set, units, cancellationToken)
                 : new InjectionClassifierModel
                 {
                     // The kept file's other heads stay unless this run trains them anew.
@@ -122,6 +137,21 @@ internal static class GuardTrainCommand
                     SpanWeights = baseModel.SpanWeights, SpanBias = baseModel.SpanBias, SpanWords = baseModel.SpanWords,
                     TaskWeights = baseModel.TaskWeights, TaskBias = baseModel.TaskBias,
                 };
+            if (headsModel is not null)
+            {
+                (model.SpanWeights, model.SpanBias, model.SpanWords) = (headsModel.SpanWeights, headsModel.SpanBias, headsModel.SpanWords);
+                (model.TaskWeights, model.TaskBias) = (headsModel.TaskWeights, headsModel.TaskBias);
+                foreach (var head in new[] { "task_head", "span_corpus" })
+                {
+                    if (headsModel.Training.TryGetValue(head, out var described))
+                    {
+                        model.Training[head] = described;
+                    }
+                }
+
+                model.Training["heads_from"] = $"span and task heads kept from {Path.GetFileName(headsPath)} (sha256 {Sha256(headsPath!)}…)";
+            }
+
             TrainingSet? spanSet = null;
             if (result.GetValue(spanHead))
             {
@@ -170,7 +200,7 @@ internal static class GuardTrainCommand
                 ["combined"] = Figures(DetectionMetrics.Of(classifierScores.Zip(ruleScores, Math.Max).ToArray(), labels)),
             };
             model.Training["corpus"] = baseModel is not null ? baseModel.Training.GetValueOrDefault("corpus", "(not recorded)") : string.Join("; ", set.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
-            model.Training["method"] = (baseModel is not null ? $"main head kept from {Path.GetFileName(basePath)} (sha256 {Sha256(basePath!)}…), which says: " + baseModel.Training.GetValueOrDefault("method", "(not recorded)") : "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped")
+            model.Training["method"] = (baseModel is not null ? $"main head kept from {Path.GetFileName(basePath)} (sha256 {Sha256(basePath!)}…), which says: " + baseModel.Training.GetValueOrDefault("method", "(not recorded)") : (units > 0 ? $"one hidden layer of {units} ReLU units, full-batch Adam, 300 steps, lr 0.01, L2 1e-4, seed 1" : "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0") + "; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped")
                 + (spanSet is null ? string.Empty : $"; span head: logistic regression as above on {spanSet.Texts.Count} texts (each source's injections of at most {InjectionClassifier.DocumentWordsDefault} words, the spans of at most {words} words of its longer benign texts, and --span-extra files), calibrated after the main head");
             if (taskSet is not null)
             {
@@ -221,9 +251,16 @@ internal static class GuardTrainCommand
 
     private static string Sha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)))[..16];
 
-    private static async Task<InjectionClassifierModel> TrainMainHeadAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, TrainingSet set, CancellationToken cancellationToken)
+    private static async Task<InjectionClassifierModel> TrainMainHeadAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, TrainingSet set, int units, CancellationToken cancellationToken)
     {
-        var (weights, bias) = LogisticRegression.Train(await EmbedAsync(embeddings, set.Texts, cancellationToken), set.Labels, sampleWeights: set.Weights);
+        var x = await EmbedAsync(embeddings, set.Texts, cancellationToken);
+        if (units > 0)
+        {
+            var (hiddenWeights, hiddenBias, outputWeights, outputBias) = HiddenLayerNetwork.Train(x, set.Labels, units, set.Weights);
+            return new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = outputBias, Weights = outputWeights, HiddenWeights = hiddenWeights, HiddenBias = hiddenBias };
+        }
+
+        var (weights, bias) = LogisticRegression.Train(x, set.Labels, sampleWeights: set.Weights);
         return new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = bias, Weights = weights };
     }
 

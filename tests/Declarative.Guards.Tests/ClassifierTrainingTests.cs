@@ -29,6 +29,51 @@ public class ClassifierTrainingTests
     }
 
     [Fact]
+    public void A_hidden_layer_separates_what_a_logistic_regression_cannot_and_is_deterministic()
+    {
+        // XOR of the signs of two coordinates: no line separates the classes.
+        var random = new Random(5);
+        var x = new List<float[]>();
+        var y = new List<bool>();
+        for (var i = 0; i < 400; i++)
+        {
+            var (a, b) = ((float)(random.NextDouble() * 2 - 1), (float)(random.NextDouble() * 2 - 1));
+            x.Add([a, b]);
+            y.Add(a * b > 0);
+        }
+
+        var weights = Enumerable.Repeat(1.0, x.Count).ToArray();
+        var network = HiddenLayerNetwork.Train(x, y, units: 8, weights, epochs: 400, learningRate: 0.05);
+        Assert.Equal(network.HiddenWeights, HiddenLayerNetwork.Train(x, y, units: 8, weights, epochs: 400, learningRate: 0.05).HiddenWeights);
+        var model = new InjectionClassifierModel { Bias = network.Bias, Weights = network.Weights, HiddenWeights = network.HiddenWeights, HiddenBias = network.HiddenBias };
+        using var generator = new FixedEmbeddings(2);
+        var classifier = new InjectionClassifier(model, generator);
+        var hidden = DetectionMetrics.Of(x.Select(v => classifier.Probability(v)).ToArray(), y);
+        Assert.True(hidden.BalancedAccuracy > 0.9, $"hidden layer: balanced accuracy {hidden.BalancedAccuracy}");
+
+        var (w, bias) = LogisticRegression.Train(x, y);
+        var linear = DetectionMetrics.Of(x.Select(v => 1 / (1 + Math.Exp(-(bias + (w[0] * v[0]) + (w[1] * v[1]))))).ToArray(), y);
+        Assert.True(linear.BalancedAccuracy < 0.7, $"logistic regression: balanced accuracy {linear.BalancedAccuracy}");
+    }
+
+    [Fact]
+    public void A_hidden_layer_model_scores_as_written_and_refuses_inconsistent_shapes()
+    {
+        // Two units over two dimensions: relu(x0 - x1) and relu(x1); output 2·h0 − 1·h1 − 0.5.
+        var model = new InjectionClassifierModel { Bias = -0.5, Weights = [2f, -1f], HiddenWeights = [1f, -1f, 0f, 1f], HiddenBias = [0f, 0f] };
+        using var generator = new FixedEmbeddings(2);
+        var classifier = new InjectionClassifier(model, generator);
+        Assert.Equal(0.5, classifier.Probability([1f, 0.5f]), 6); // h = (0.5, 0.5): 2·0.5 − 0.5 − 0.5 = 0
+        Assert.Equal(1 / (1 + Math.Exp(-(-1 - 0.5))), classifier.Probability([0f, 1f]), 6); // h = (0, 1)
+        Assert.Contains("trained on 2", Assert.Throws<InvalidOperationException>(() => classifier.Probability(new float[3])).Message);
+
+        var ragged = new InjectionClassifierModel { Weights = [1f, 1f], HiddenWeights = [1f, 1f, 1f], HiddenBias = [0f, 0f] };
+        Assert.Contains("hidden layer", Assert.Throws<ArgumentException>(() => new InjectionClassifier(ragged, generator)).Message);
+        var taskOfWrongWidth = new InjectionClassifierModel { Weights = [2f, -1f], HiddenWeights = [1f, -1f, 0f, 1f], HiddenBias = [0f, 0f], TaskWeights = [1f, 1f, 1f] };
+        Assert.Contains("task head has 3 weights for embeddings of 2 dimensions", Assert.Throws<ArgumentException>(() => new InjectionClassifier(taskOfWrongWidth, generator)).Message);
+    }
+
+    [Fact]
     public void Corpus_is_seeded_labelled_and_its_held_out_split_shares_no_text()
     {
         var corpus = InjectionCorpus.Generate(seed: 5, perFamily: 20);

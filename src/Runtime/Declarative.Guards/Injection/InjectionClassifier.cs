@@ -13,6 +13,9 @@ namespace Declarative.Guards;
 public sealed class InjectionClassifier
 {
     private readonly float[] weights;
+    private readonly float[]? hiddenWeights;
+    private readonly float[]? hiddenBias;
+    private readonly int dimensions;
     private readonly float[]? spanWeights;
     private readonly float[]? taskWeights;
     private readonly IEmbeddingGenerator<string, Embedding<float>> embeddings;
@@ -29,14 +32,28 @@ public sealed class InjectionClassifier
             throw new ArgumentException("The classifier model has no weights; train one with 'declarative guard train'.", nameof(model));
         }
 
-        if (model.SpanWeights is { } span && (span.Length != model.Weights.Length || model.SpanWords < 1))
+        dimensions = model.Weights.Length;
+        if (model.HiddenBias is { Length: > 0 } units)
         {
-            throw new ArgumentException($"The classifier model's span head has {span.Length} weights and spans of {model.SpanWords} words for a main head of {model.Weights.Length}; retrain with 'declarative guard train'.", nameof(model));
+            // A main head with one hidden layer: HiddenWeights is units × dimensions, row by row; Weights one per unit.
+            if (model.HiddenWeights is not { Length: > 0 } hidden || hidden.Length % units.Length != 0 || model.Weights.Length != units.Length)
+            {
+                throw new ArgumentException($"The classifier model's hidden layer has {model.HiddenWeights?.Length ?? 0} weights for {units.Length} units and {model.Weights.Length} output weights; retrain with 'declarative guard train'.", nameof(model));
+            }
+
+            dimensions = hidden.Length / units.Length;
+            hiddenWeights = hidden;
+            hiddenBias = units;
         }
 
-        if (model.TaskWeights is { Length: > 0 } task && task.Length != model.Weights.Length)
+        if (model.SpanWeights is { } span && (span.Length != dimensions || model.SpanWords < 1))
         {
-            throw new ArgumentException($"The classifier model's task head has {task.Length} weights for a main head of {model.Weights.Length}; retrain with 'declarative guard train'.", nameof(model));
+            throw new ArgumentException($"The classifier model's span head has {span.Length} weights and spans of {model.SpanWords} words for embeddings of {dimensions} dimensions; retrain with 'declarative guard train'.", nameof(model));
+        }
+
+        if (model.TaskWeights is { Length: > 0 } task && task.Length != dimensions)
+        {
+            throw new ArgumentException($"The classifier model's task head has {task.Length} weights for embeddings of {dimensions} dimensions; retrain with 'declarative guard train'.", nameof(model));
         }
 
         Model = model;
@@ -227,17 +244,43 @@ public sealed class InjectionClassifier
     }
 
     /// <summary>The probability for one embedding (main head).</summary>
-    internal double Probability(ReadOnlySpan<float> vector) => Probability(vector, weights, Model.Bias);
+    internal double Probability(ReadOnlySpan<float> vector)
+    {
+        if (hiddenWeights is null)
+        {
+            return Probability(vector, weights, Model.Bias);
+        }
+
+        CheckDimensions(vector.Length, dimensions);
+        var z = Model.Bias;
+        for (var u = 0; u < hiddenBias!.Length; u++)
+        {
+            var row = hiddenWeights.AsSpan(u * dimensions, dimensions);
+            double a = hiddenBias[u];
+            for (var i = 0; i < dimensions; i++)
+            {
+                a += row[i] * vector[i];
+            }
+
+            z += weights[u] * Math.Max(a, 0);
+        }
+
+        return 1 / (1 + Math.Exp(-z));
+    }
+
+    private void CheckDimensions(int actual, int expected)
+    {
+        if (actual != expected)
+        {
+            throw new InvalidOperationException(
+                $"The embedding has {actual} dimensions but the classifier was trained on {expected} ({Model.EmbeddingModel}); use that embedding model or retrain with 'declarative guard train'.");
+        }
+    }
 
     /// <summary>The probability for one embedding under the given head.</summary>
     private double Probability(ReadOnlySpan<float> vector, float[] head, double bias)
     {
-        if (vector.Length != head.Length)
-        {
-            throw new InvalidOperationException(
-                $"The embedding has {vector.Length} dimensions but the classifier was trained on {head.Length} ({Model.EmbeddingModel}); use that embedding model or retrain with 'declarative guard train'.");
-        }
-
+        CheckDimensions(vector.Length, head.Length);
         var z = bias;
         for (var i = 0; i < vector.Length; i++)
         {
@@ -259,9 +302,20 @@ public sealed class InjectionClassifierModel
     [JsonPropertyName("bias")]
     public double Bias { get; set; }
 
-    /// <summary>One weight per embedding dimension.</summary>
+    /// <summary>One weight per embedding dimension; with a hidden layer, one per hidden unit.</summary>
     [JsonPropertyName("weights")]
     public float[] Weights { get; set; } = [];
+
+    /// <summary>
+    /// The main head's hidden layer, or <see langword="null"/> for a logistic regression: units × dimensions weights, row
+    /// by row, each unit a ReLU of its row times the embedding plus its <see cref="HiddenBias"/>.
+    /// </summary>
+    [JsonPropertyName("hidden_weights")]
+    public float[]? HiddenWeights { get; set; }
+
+    /// <summary>The hidden units' intercepts (their number is the layer's width), or <see langword="null"/>.</summary>
+    [JsonPropertyName("hidden_bias")]
+    public float[]? HiddenBias { get; set; }
 
     /// <summary>
     /// The intercept of the span head: the logistic regression that scores the sentence-level spans of a long text.
