@@ -4,6 +4,14 @@ namespace Declarative.Guards.Tests;
 
 public class SensitiveDataScannerTests
 {
+    /// <summary>Scans <paramref name="text"/> and asserts one finding, of <paramref name="kind"/>, whose span is exactly <paramref name="value"/>.</summary>
+    private static void AssertOnly(string text, string kind, string value)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
+        Assert.Equal(kind, finding.Kind);
+        Assert.Equal(value, text.Substring(finding.Start, finding.Length));
+    }
+
     // Realistic fake keys: the right shapes and alphabets, never real credentials.
     [Theory]
     [InlineData("secret.openai", "sk-proj-Xq3vB9mK2pL7wR4tY8uZ1aS5dF6gH0jKx2cV4bN7mQ9wE3rT5yU8iO1pA6sD0fG2hJ4kL7zX9cV1bN3mQ5wE8rT0yU2iO4pA6sD8fG")]
@@ -170,22 +178,14 @@ public class SensitiveDataScannerTests
     [InlineData("https://api.example.com/v1/data?access_token=q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce&page=2", "q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce")]
     [InlineData("token: cTh4Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Cer8== end", "cTh4Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Cer8==")]
     public void A_high_entropy_value_after_its_name_is_found_with_its_padding(string text, string token)
-    {
-        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
-        Assert.Equal("secret.generic", finding.Kind);
-        Assert.Equal(token, text.Substring(finding.Start, finding.Length));
-    }
+        => AssertOnly(text, "secret.generic", token);
 
     [Theory]
     [InlineData("我的密钥是AKIAZ3MHQW2YX5RN7PLK请保密", "secret.aws_access_key_id", "AKIAZ3MHQW2YX5RN7PLK")]
     [InlineData("令牌ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R谢谢", "secret.github", "ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R")]
     [InlineData("电话+1 415-555-0132谢谢", "pii.phone", "+1 415-555-0132")]
     public void Values_right_after_CJK_text_are_found(string text, string kind, string value)
-    {
-        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
-        Assert.Equal(kind, finding.Kind);
-        Assert.Equal(value, text.Substring(finding.Start, finding.Length));
-    }
+        => AssertOnly(text, kind, value);
 
     [Theory]
     [InlineData("Card: 4111 1111 1111 1111 05/27 CVV 123", "4111 1111 1111 1111")]
@@ -227,11 +227,7 @@ public class SensitiveDataScannerTests
     [InlineData("{ \"client_secret\" : \"q-8Zr4~Lk2Vn\\\"7Xw\" }", "q-8Zr4~Lk2Vn\\\"7Xw")]
     [InlineData("config = {\"apiKey\": \"abc123def456\"}", "abc123def456")]
     public void A_credential_under_its_name_in_JSON_is_found(string text, string value)
-    {
-        var finding = Assert.Single(SensitiveDataScanner.Scan(text));
-        Assert.Equal("secret.json_credential", finding.Kind);
-        Assert.Equal(value, text.Substring(finding.Start, finding.Length));
-    }
+        => AssertOnly(text, "secret.json_credential", value);
 
     [Theory]
     [InlineData("{\"password_hint\": \"your first pet\"}")]
