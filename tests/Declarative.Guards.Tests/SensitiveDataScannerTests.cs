@@ -246,4 +246,12 @@ public class SensitiveDataScannerTests
         var finding = Assert.Single(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.iban");
         Assert.Equal(iban, text.Substring(finding.Start, finding.Length));
     }
+
+    [Theory]
+    [InlineData("Schreib an jose@münchen.de bitte", "jose@münchen.de")]
+    [InlineData("Escribe a josé.garcía@correo.es hoy", "josé.garcía@correo.es")]
+    [InlineData("联系我jane@example.com谢谢", "jane@example.com")]
+    [InlineData("(ops+alerts@mail.example.co.uk)", "ops+alerts@mail.example.co.uk")]
+    public void E_mail_addresses_with_latin_diacritics_are_found_and_other_scripts_stay_outside(string text, string address) =>
+        AssertOnly(text, "pii.email", address);
 }

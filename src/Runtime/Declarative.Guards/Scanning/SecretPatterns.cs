@@ -51,7 +51,9 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^:/\s@]*:(?<v>[^@/\s]+)@[^\s/]+")]
     public static partial Regex UrlPassword();
 
-    [GeneratedRegex(@"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b")]
+    // Latin letters with diacritics count ("josé@münchen.de"); other scripts do not, so the Chinese text right before or
+    // after an address stays out of its span. The top-level domain is ASCII.
+    [GeneratedRegex(@"(?<![A-Za-z0-9\u00C0-\u024F._%+\-])[A-Za-z0-9\u00C0-\u024F._%+\-]+@[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-]*[A-Za-z0-9\u00C0-\u024F])?(?:\.[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-]*[A-Za-z0-9\u00C0-\u024F])?)*\.[A-Za-z]{2,}(?![A-Za-z0-9\u00C0-\u024F])")]
     public static partial Regex Email();
 
     [GeneratedRegex(@"(?<![A-Za-z0-9_+])(?:\+[1-9][0-9]{0,2}[ .\-]?(?:\(?[0-9]{1,4}\)?[ .\-]?)?[0-9]{2,4}(?:[ .\-]?[0-9]{2,4}){1,4}|\(?[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}|\([2-9][0-9]{2}\)[0-9]{3}-[0-9]{4})(?![A-Za-z0-9_\-])")]

@@ -164,13 +164,13 @@ public static class SensitiveDataScanner
         for (var at = text.IndexOf('@', StringComparison.Ordinal); at >= 0; at = text.IndexOf('@', at + 1))
         {
             var start = at;
-            while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '.' or '_' or '%' or '+' or '-'))
+            while (start > 0 && (IsAddressLetter(text[start - 1]) || text[start - 1] is '.' or '_' or '%' or '+' or '-'))
             {
                 start--;
             }
 
             var end = at + 1;
-            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '.' or '-'))
+            while (end < text.Length && (IsAddressLetter(text[end]) || text[end] is '.' or '-'))
             {
                 end++;
             }
@@ -262,6 +262,9 @@ public static class SensitiveDataScanner
             }
         }
     }
+
+    /// <summary>An ASCII letter or digit, or a Latin letter with a diacritic (U+00C0–U+024F), as in "josé@münchen.de".</summary>
+    private static bool IsAddressLetter(char c) => char.IsAsciiLetterOrDigit(c) || (c is >= '\u00C0' and <= '\u024F' and not '\u00D7' and not '\u00F7');
 
     private static int NextDigit(string text, int from)
     {
