@@ -13,6 +13,18 @@ public class ParseTests
     }
 
     [Fact]
+    public void Replies_nested_too_deep_are_refused_with_a_parse_error_not_a_stack_overflow()
+    {
+        var s = Signature.Parse("question -> answer: list[str]");
+        var deep = new string('[', 200_000);
+        Assert.Throws<AdapterParseException>(() => JsonAdapter.Default.Parse(s, "{\"answer\": " + deep + "}"));
+        Assert.Throws<AdapterParseException>(() => ChatAdapter.Default.Parse(s, "[[ ## answer ## ]]\n" + deep + "\n\n[[ ## completed ## ]]"));
+        var ok = string.Concat(Enumerable.Repeat("[", 10)) + "\"x\"" + string.Concat(Enumerable.Repeat("]", 10));
+        Assert.NotNull(Declarative.Values.LenientJson.Parse(ok)); // ordinary nesting still reads
+        Assert.Contains("nests deeper than 64", Assert.Throws<FormatException>(() => Declarative.Values.LenientJson.Parse(new string('(', 65) + "1" + new string(')', 65))).Message);
+    }
+
+    [Fact]
     public void Empty_keys_are_valid_json_keys()
     {
         var s = Signature.Parse("question -> hourly: dict[str, float]");

@@ -10,6 +10,12 @@ namespace Declarative.Values;
 /// </summary>
 internal static class LenientJson
 {
+    /// <summary>
+    /// The deepest nesting of objects and arrays read (System.Text.Json's default): deeper text is refused with a
+    /// <see cref="FormatException"/> instead of recursing until the stack overflows, which no caller could catch.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Parses text into a node; throws <see cref="FormatException"/> naming the position when it is not a value.</summary>
     public static JsonNode? Parse(string text)
     {
@@ -96,6 +102,7 @@ internal static class LenientJson
     private sealed class Reader(string text)
     {
         private int pos;
+        private int depth;
 
         public bool AtEnd => pos >= text.Length;
 
@@ -120,12 +127,21 @@ internal static class LenientJson
             var c = text[pos];
             switch (c)
             {
-                case '{':
-                    return ReadObject();
-                case '[':
-                    return ReadArray(']');
-                case '(':
-                    return ReadArray(')');
+                case '{' or '[' or '(':
+                    if (++depth > MaxDepth)
+                    {
+                        throw new FormatException($"the value nests deeper than {MaxDepth} levels at position {pos}");
+                    }
+
+                    try
+                    {
+                        return c == '{' ? ReadObject() : ReadArray(c == '[' ? ']' : ')');
+                    }
+                    finally
+                    {
+                        depth--;
+                    }
+
                 case '"' or '\'':
                     return JsonValue.Create(ReadString());
             }
