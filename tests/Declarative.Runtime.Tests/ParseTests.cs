@@ -25,6 +25,15 @@ public class ParseTests
     }
 
     [Fact]
+    public void An_object_inside_prose_is_found_after_unbalanced_braces_within_a_bounded_number_of_starts()
+    {
+        // Each "{ it's" opens an object and a quote that never close, so each start reads to the end of the text.
+        string Reply(int broken) => string.Concat(Enumerable.Repeat("{ it's ", broken)) + "the answer: {\"answer\": \"Paris\"}";
+        Assert.Equal("{\"answer\": \"Paris\"}", Declarative.Values.LenientJson.FindObject(Reply(10)));
+        Assert.Null(Declarative.Values.LenientJson.FindObject(Reply(Declarative.Values.LenientJson.MaxObjectStarts)));
+    }
+
+    [Fact]
     public void Empty_keys_are_valid_json_keys()
     {
         var s = Signature.Parse("question -> hourly: dict[str, float]");

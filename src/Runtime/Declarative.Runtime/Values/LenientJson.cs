@@ -57,11 +57,18 @@ internal static class LenientJson
         }
     }
 
+    /// <summary>
+    /// How many '{' <see cref="FindObject"/> tries as the start of an object before it gives up: each try may read to the
+    /// end of the text (an apostrophe in prose opens a quote that never closes), so without a bound a long degenerate
+    /// reply full of braces would cost the square of its length.
+    /// </summary>
+    public const int MaxObjectStarts = 64;
+
     /// <summary>Finds the first balanced JSON object in text (for replies that wrap the object in prose).</summary>
     public static string? FindObject(string text)
     {
         var start = text.IndexOf('{');
-        while (start >= 0)
+        for (var tries = 0; start >= 0 && tries < MaxObjectStarts; tries++)
         {
             var depth = 0;
             char quote = '\0';
