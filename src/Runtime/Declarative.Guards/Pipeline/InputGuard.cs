@@ -92,12 +92,6 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
 
         // Tool results (a tool message's FunctionResultContent, as an invoker or the application sends them back) are
         // untrusted data, always scanned; they are not rewritten (a result is the tool's value, not prose to mark up).
-        foreach (var (name, result) in toolResults)
-        {
-            var normalized = TextNormalizer.Normalize(result);
-            findings.AddRange(normalized.Removed.Select(f => f with { Field = name }));
-        }
-
         var scanned = Enumerable.Range(0, texts.Count).Where(i => texts[i].Untrusted || options.ScanTrustedInputs).ToArray();
         var reports = await options.Detector.DetectAsync(
             [.. scanned.Select(i => structured?.TryGetValue(texts[i].Section.Name, out var names) == true ? InputSections.Unstructure(values[i], names) : values[i]),
@@ -112,10 +106,15 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
             var isTool = k >= scanned.Length;
             var report = isTool || texts[scanned[k]].Untrusted ? reports[k] : reports[k].ForTrustedText();
             score = Math.Max(score, report.Score);
-            if (report.Score >= options.InjectionThreshold)
+            var flagged = report.Score >= options.InjectionThreshold;
+            if (isTool)
             {
-                toolInjected |= isTool; // a tool result is not rewritten: what scored it (hidden text included) reaches the model
-                var name = isTool ? toolResults[k - scanned.Length].Name : texts[scanned[k]].Section.Name;
+                toolInjected |= flagged; // a tool result is not rewritten: what scored it (hidden text included) reaches the model
+                findings.AddRange(ToolResultText.Findings(report, flagged, toolResults[k - scanned.Length].Tool));
+            }
+            else if (flagged)
+            {
+                var name = texts[scanned[k]].Section.Name;
                 findings.AddRange(report.Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = name }));
             }
         }
@@ -127,12 +126,12 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
     }
 
     /// <summary>
-    /// The text of each tool result in the request, named "(tool result: NAME)" after the call it answers (its call id
-    /// when no call in the request has that id).
+    /// The text of each tool result in the request, with the tool of the call it answers (its call id when no call in the
+    /// request has that id).
     /// </summary>
-    private static List<(string Name, string Text)> ToolResults(IReadOnlyList<ChatMessage> messages)
+    private static List<(string Tool, string Text)> ToolResults(IReadOnlyList<ChatMessage> messages)
     {
-        var results = new List<(string Name, string Text)>();
+        var results = new List<(string Tool, string Text)>();
         Dictionary<string, string>? calls = null;
         foreach (var message in messages)
         {
@@ -144,8 +143,7 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
                 }
                 else if (content is FunctionResultContent { Result: { } value } result && ToolResultText.Of(value) is { Length: > 0 } text)
                 {
-                    var name = calls?.GetValueOrDefault(result.CallId) ?? result.CallId;
-                    results.Add((ToolResultText.FieldName(name), text));
+                    results.Add((calls?.GetValueOrDefault(result.CallId) ?? result.CallId, text));
                 }
             }
         }

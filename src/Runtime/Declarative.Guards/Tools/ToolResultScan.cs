@@ -47,8 +47,6 @@ internal sealed class ToolResultScan(GuardOptions options)
             return result;
         }
 
-        var field = ToolResultText.FieldName(name);
-        var normalized = TextNormalizer.Normalize(text);
         // The raw text: the detector normalizes it itself and weighs what it removed (hidden tag text is an injection).
         var report = (await options.Detector.DetectAsync([text], _ => true, cancellationToken).ConfigureAwait(false))[0];
         var flagged = report.Score >= options.InjectionThreshold;
@@ -56,11 +54,7 @@ internal sealed class ToolResultScan(GuardOptions options)
         {
             score = Math.Max(score, report.Score);
             injected |= flagged;
-            findings.AddRange(normalized.Removed.Select(f => f with { Field = field }));
-            if (flagged)
-            {
-                findings.AddRange(report.Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = field }));
-            }
+            findings.AddRange(ToolResultText.Findings(report, flagged, name));
         }
 
         if (!flagged || options.InjectionAction != GuardAction.Block)
@@ -88,6 +82,16 @@ internal static class ToolResultText
 {
     /// <summary>The field name findings in a tool result carry.</summary>
     public static string FieldName(string tool) => $"(tool result: {tool})";
+
+    /// <summary>
+    /// What a tool result's report adds to the guard's findings, named after the tool: the invisible characters it holds
+    /// always (the detector's report carries them; a result is never rewritten), the rest when it was flagged.
+    /// </summary>
+    public static IEnumerable<GuardFinding> Findings(InjectionReport report, bool flagged, string tool)
+    {
+        var field = FieldName(tool);
+        return report.Findings.Where(f => flagged || f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = field });
+    }
 
     /// <summary>A string as it is, JSON as written, anything else as JSON (or its ToString when it cannot be serialized).</summary>
     public static string? Of(object value)
