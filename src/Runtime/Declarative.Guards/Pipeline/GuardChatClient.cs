@@ -103,19 +103,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
                     break;
                 }
 
-                (IReadOnlyList<ChatResponseUpdate> Release, ChatMessage? AllRefused) done;
-                try
-                {
-                    ToolScope.RethrowBudgetExceeded(roundUpdates.SelectMany(u => u.Contents));
-                    done = await scope.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (ToolBudgetExceededException)
-                {
-                    RecordEnded(scope, request.Key);
-                    throw;
-                }
-
-                var (release, allRefused) = done;
+                var (release, allRefused) = await GateAsync(scope, roundUpdates.SelectMany(u => u.Contents), request.Key, () => scope.CompleteAsync(cancellationToken)).ConfigureAwait(false);
                 Decide("tool", this.options.ToolAction, 0, scope.TakeFindings(), request.Key);
                 foreach (var outgoing in release)
                 {
@@ -154,17 +142,16 @@ internal sealed class GuardChatClient : DelegatingChatClient
         }
         finally
         {
-            // A consumer that stops reading (or a failure mid-stream) still leaves a record of what was redacted or let through.
-            if (!finished && action is (GuardAction.Redact or GuardAction.Flag) && stream.Findings.Count > 0)
+            // A consumer that stops reading (or a failure mid-stream) still leaves a record of what was redacted or let
+            // through, and of the tool results the invoker got in a round it did not read to its end; nothing is thrown.
+            if (!finished)
             {
-                GuardDiagnostics.Record(this.options, new GuardEvent(this.options.TimeProvider.GetUtcNow(), "output", action, 0, stream.Findings.ToArray(), request.Key));
-            }
+                if (action is GuardAction.Redact or GuardAction.Flag)
+                {
+                    Record("output", action, 0, stream.Findings.ToArray(), request.Key);
+                }
 
-            // So do the tool results the invoker got in a round the consumer did not read to its end.
-            if (!finished && results.Take() is { Findings.Count: > 0 } pending
-                && (pending.Injected ? this.options.InjectionAction : GuardAction.Flag) is not GuardAction.Allow and var recorded)
-            {
-                GuardDiagnostics.Record(this.options, new GuardEvent(this.options.TimeProvider.GetUtcNow(), "tool_result", recorded, pending.Score, pending.Findings, request.Key));
+                DecideToolResults(results, request.Key, mayThrow: false);
             }
         }
 
@@ -185,17 +172,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var current = response;
         for (var round = 0; ; round++)
         {
-            ChatMessage? allRefused;
-            try
-            {
-                ToolScope.RethrowBudgetExceeded(current.Messages.SelectMany(m => m.Contents));
-                allRefused = await scope.GateAsync(current, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ToolBudgetExceededException)
-            {
-                RecordEnded(scope, request.Key);
-                throw;
-            }
+            var allRefused = await GateAsync(scope, current.Messages.SelectMany(m => m.Contents), request.Key, () => scope.GateAsync(current, cancellationToken)).ConfigureAwait(false);
 
             Decide("tool", options.ToolAction, 0, scope.TakeFindings(), request.Key);
             if (!ReferenceEquals(current, response))
@@ -264,33 +241,56 @@ internal sealed class GuardChatClient : DelegatingChatClient
     /// <see cref="GuardOptions.InjectionAction"/> when it is an injection (Block throws; the model already got a notice
     /// instead of the result), flagged when only invisible characters were found.
     /// </summary>
-    private void DecideToolResults(ToolResultScan results, string key)
+    private void DecideToolResults(ToolResultScan results, string key, bool mayThrow = true)
     {
         var (findings, score, injected) = results.Take();
-        Decide("tool_result", injected ? options.InjectionAction : GuardAction.Flag, score, findings, key);
+        var action = injected ? options.InjectionAction : GuardAction.Flag;
+        if (mayThrow)
+        {
+            Decide("tool_result", action, score, findings, key);
+        }
+        else
+        {
+            Record("tool_result", action, score, findings, key);
+        }
     }
 
-    /// <summary>Records the refusals of a run that a throwing budget ended (the exception itself is rethrown by the caller).</summary>
-    private void RecordEnded(ToolScope scope, string key)
+    /// <summary>
+    /// Rethrows a budget a wrapped tool exceeded under <see cref="ToolBudgetBehavior.Throw"/>, then runs the tool scope's
+    /// check of the calls; a run such a budget ends still has its refusals recorded before the exception goes on.
+    /// </summary>
+    private async Task<T> GateAsync<T>(ToolScope scope, IEnumerable<AIContent> contents, string key, Func<Task<T>> gate)
     {
-        if (scope.TakeFindings() is { Count: > 0 } findings)
+        try
         {
-            GuardDiagnostics.Record(options, new GuardEvent(options.TimeProvider.GetUtcNow(), "tool", GuardAction.Block, 0, findings, key));
+            ToolScope.RethrowBudgetExceeded(contents);
+            return await gate().ConfigureAwait(false);
+        }
+        catch (ToolBudgetExceededException)
+        {
+            Record("tool", GuardAction.Block, 0, scope.TakeFindings(), key);
+            throw;
         }
     }
 
     /// <summary>Records a decision with findings and throws when it blocks.</summary>
     private void Decide(string stage, GuardAction action, double score, IReadOnlyList<GuardFinding> findings, string key)
     {
-        if (findings.Count == 0 || action == GuardAction.Allow)
-        {
-            return;
-        }
-
-        GuardDiagnostics.Record(options, new GuardEvent(options.TimeProvider.GetUtcNow(), stage, action, score, findings, key));
-        if (action == GuardAction.Block)
+        if (Record(stage, action, score, findings, key) && action == GuardAction.Block)
         {
             throw new GuardException(stage, findings);
         }
+    }
+
+    /// <summary>Records a decision with findings (not under <see cref="GuardAction.Allow"/>); whether there was one to record.</summary>
+    private bool Record(string stage, GuardAction action, double score, IReadOnlyList<GuardFinding> findings, string key)
+    {
+        if (findings.Count == 0 || action == GuardAction.Allow)
+        {
+            return false;
+        }
+
+        GuardDiagnostics.Record(options, new GuardEvent(options.TimeProvider.GetUtcNow(), stage, action, score, findings, key));
+        return true;
     }
 }
