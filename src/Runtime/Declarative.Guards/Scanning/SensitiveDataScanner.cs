@@ -196,16 +196,10 @@ public static class SensitiveDataScanner
                 && SecretPatterns.IbanCandidate().Match(text, i - 2) is { Success: true } match)
             {
                 // The last group may have taken a short word after the IBAN ("… 1332 by Friday"): drop it and check again.
-                var candidate = text.AsSpan(match.Index, match.Length);
-                while (!Checksums.Iban(candidate) && candidate.LastIndexOf(' ') is var cut and > 4)
+                if (ValidPrefix(text.AsSpan(match.Index, match.Length), " ", minCut: 5, Checksums.Iban) is > 0 and var length)
                 {
-                    candidate = candidate[..cut];
-                }
-
-                if (Checksums.Iban(candidate))
-                {
-                    found.Add(new GuardFinding("pii.iban", match.Index, candidate.Length, "IBAN (mod-97 checksum valid)"));
-                    i = match.Index + candidate.Length - 1;
+                    found.Add(new GuardFinding("pii.iban", match.Index, length, "IBAN (mod-97 checksum valid)"));
+                    i = match.Index + length - 1;
                 }
             }
         }
@@ -214,15 +208,9 @@ public static class SensitiveDataScanner
         {
             // "4111 1111 1111 1111 123": the candidate takes in the CVV or expiry after the number, so shorter prefixes
             // that end at a separator are tried too.
-            var candidate = text.AsSpan(match.Index, match.Length);
-            while (!Checksums.Luhn(candidate) && candidate.LastIndexOfAny(' ', '-') is var cut and > 0)
+            if (ValidPrefix(text.AsSpan(match.Index, match.Length), " -", minCut: 1, Checksums.Luhn) is > 0 and var length)
             {
-                candidate = candidate[..cut].TrimEnd(" -");
-            }
-
-            if (Checksums.Luhn(candidate))
-            {
-                found.Add(new GuardFinding("pii.credit_card", match.Index, candidate.Length, "card number (Luhn checksum valid)"));
+                found.Add(new GuardFinding("pii.credit_card", match.Index, length, "card number (Luhn checksum valid)"));
             }
         }
 
@@ -265,6 +253,22 @@ public static class SensitiveDataScanner
 
     /// <summary>An ASCII letter or digit, or a Latin letter with a diacritic (U+00C0–U+024F), as in "josé@münchen.de".</summary>
     private static bool IsAddressLetter(char c) => char.IsAsciiLetterOrDigit(c) || (c is >= '\u00C0' and <= '\u024F' and not '\u00D7' and not '\u00F7');
+
+    private delegate bool Checksum(ReadOnlySpan<char> value);
+
+    /// <summary>
+    /// The length of the longest prefix of <paramref name="candidate"/> that passes <paramref name="check"/>: the whole,
+    /// else shorter ones cut at a separator (at <paramref name="minCut"/> or later); 0 when none passes.
+    /// </summary>
+    private static int ValidPrefix(ReadOnlySpan<char> candidate, string separators, int minCut, Checksum check)
+    {
+        while (!check(candidate) && candidate.LastIndexOfAny(separators) is var cut && cut >= minCut)
+        {
+            candidate = candidate[..cut].TrimEnd(separators);
+        }
+
+        return check(candidate) ? candidate.Length : 0;
+    }
 
     private static int NextDigit(string text, int from)
     {
