@@ -23,10 +23,11 @@ internal static class OperatingPoint
         }
 
         var candidates = Candidates(files.SelectMany(f => f.Scores));
+        var sorted = files.Select(f => new SortedScores(f.Scores, f.Labels)).ToArray();
         (double Threshold, DetectionMetrics[] Metrics, double Mean)? best = null;
         foreach (var threshold in candidates)
         {
-            var metrics = files.Select(f => DetectionMetrics.Of(f.Scores, f.Labels, threshold)).ToArray();
+            var metrics = sorted.Select(f => f.At(threshold)).ToArray();
             var mean = metrics.Where(m => m.Positives > 0).Average(m => m.BalancedAccuracy);
             if (metrics.All(m => m.FalsePositiveRate <= maxFalsePositiveRate) && (best is null || mean > best.Value.Mean))
             {
@@ -43,8 +44,8 @@ internal static class OperatingPoint
     /// </summary>
     public static double Lowest(IReadOnlyList<double> benignScores, double maxFalsePositiveRate)
     {
-        var labels = new bool[benignScores.Count];
-        return Candidates(benignScores).FirstOrDefault(t => DetectionMetrics.Of(benignScores, labels, t).FalsePositiveRate <= maxFalsePositiveRate, 0.99);
+        var sorted = new SortedScores([.. benignScores], new bool[benignScores.Count]);
+        return Candidates(benignScores).FirstOrDefault(t => sorted.At(t).FalsePositiveRate <= maxFalsePositiveRate, 0.99);
     }
 
     /// <summary>The midpoints between consecutive distinct scores, and 0.5, clamped to (0.01, 0.99), ascending.</summary>
@@ -52,5 +53,49 @@ internal static class OperatingPoint
     {
         var distinct = scores.Distinct().Order().ToArray();
         return distinct.Zip(distinct.Skip(1), (a, b) => (a + b) / 2).Append(0.5).Select(t => Math.Clamp(t, 0.01, 0.99)).Distinct().Order();
+    }
+
+    /// <summary>
+    /// One file's scores by class, sorted, so that the figures at a threshold (as <see cref="DetectionMetrics.Of"/>
+    /// computes them) cost two binary searches instead of a pass over the file: a sweep over every candidate threshold
+    /// of a large traffic file stays O(n log n).
+    /// </summary>
+    private sealed class SortedScores
+    {
+        private readonly double[] positives;
+        private readonly double[] negatives;
+
+        public SortedScores(double[] scores, bool[] labels)
+        {
+            positives = [.. scores.Where((_, i) => labels[i]).Order()];
+            negatives = [.. scores.Where((_, i) => !labels[i]).Order()];
+        }
+
+        public DetectionMetrics At(double threshold)
+        {
+            int p = positives.Length, n = negatives.Length;
+            int tp = AtLeast(positives, threshold), fp = AtLeast(negatives, threshold);
+            return new DetectionMetrics(p, n, p == 0 ? 0 : (double)tp / p, n == 0 ? 0 : (double)fp / n);
+        }
+
+        /// <summary>How many of the ascending <paramref name="sorted"/> are at least <paramref name="threshold"/>.</summary>
+        private static int AtLeast(double[] sorted, double threshold)
+        {
+            int low = 0, high = sorted.Length;
+            while (low < high)
+            {
+                var mid = (low + high) / 2;
+                if (sorted[mid] >= threshold)
+                {
+                    high = mid;
+                }
+                else
+                {
+                    low = mid + 1;
+                }
+            }
+
+            return sorted.Length - low;
+        }
     }
 }
