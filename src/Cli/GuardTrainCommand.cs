@@ -130,17 +130,17 @@ internal static class GuardTrainCommand
             var cache = cachePath is null ? null : new EmbeddingCache(onnx, cachePath);
             IEmbeddingGenerator<string, Embedding<float>> embeddings = cache ?? (IEmbeddingGenerator<string, Embedding<float>>)onnx;
             var model = baseModel is null ? await TrainMainHeadAsync(embeddings, set, units, cancellationToken)
-                : new InjectionClassifierModel
-                {
-                    // The kept file's other heads stay unless this run trains them anew.
-                    EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights,
-                    SpanWeights = baseModel.SpanWeights, SpanBias = baseModel.SpanBias, SpanWords = baseModel.SpanWords,
-                    TaskWeights = baseModel.TaskWeights, TaskBias = baseModel.TaskBias,
-                };
+                : new InjectionClassifierModel { EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights };
+
+            // The other heads of the kept file (or of --heads-from) stay unless this run trains them anew.
+            if ((baseModel ?? headsModel) is { } keep)
+            {
+                (model.SpanWeights, model.SpanBias, model.SpanWords) = (keep.SpanWeights, keep.SpanBias, keep.SpanWords);
+                (model.TaskWeights, model.TaskBias) = (keep.TaskWeights, keep.TaskBias);
+            }
+
             if (headsModel is not null)
             {
-                (model.SpanWeights, model.SpanBias, model.SpanWords) = (headsModel.SpanWeights, headsModel.SpanBias, headsModel.SpanWords);
-                (model.TaskWeights, model.TaskBias) = (headsModel.TaskWeights, headsModel.TaskBias);
                 foreach (var head in new[] { "task_head", "span_corpus" })
                 {
                     if (headsModel.Training.TryGetValue(head, out var described))
