@@ -130,7 +130,11 @@ internal static class GuardTrainCommand
             var cache = cachePath is null ? null : new EmbeddingCache(onnx, cachePath);
             IEmbeddingGenerator<string, Embedding<float>> embeddings = cache ?? (IEmbeddingGenerator<string, Embedding<float>>)onnx;
             var model = baseModel is null ? await TrainMainHeadAsync(embeddings, set, units, cancellationToken)
-                : new InjectionClassifierModel { EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights };
+                : new InjectionClassifierModel
+                {
+                    EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights,
+                    HiddenWeights = baseModel.HiddenWeights, HiddenBias = baseModel.HiddenBias,
+                };
 
             // The other heads of the kept file (or of --heads-from) stay unless this run trains them anew.
             if ((baseModel ?? headsModel) is { } keep)

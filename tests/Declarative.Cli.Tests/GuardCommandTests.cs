@@ -339,6 +339,15 @@ public class GuardCommandTests : IDisposable
         Assert.True(stderr.Length == 0, stderr);
         Assert.NotNull(JsonNode.Parse(stdout)!["classifier_score"]);
 
+        // Kept as a main head, the hidden layer stays whole while a span head is trained on top of it.
+        var kept2 = Path.Combine(folder, "kept.json");
+        (code, _, stderr) = await CliRunner.RunAsync("guard", "train", "--out", kept2, "--per-family", "3", "--extra", documents, "--main-head", output, "--span-head",
+            "--span-extra", sentences, "--span-words", "12", "--validation", chat, "--embedding-cache", cache);
+        Assert.True(code == 0, stderr);
+        var keptModel = JsonNode.Parse(await File.ReadAllTextAsync(kept2))!;
+        Assert.Equal(model["hidden_weights"]!.ToJsonString(), keptModel["hidden_weights"]!.ToJsonString());
+        Assert.Equal(model["weights"]!.ToJsonString(), keptModel["weights"]!.ToJsonString());
+
         (code, _, stderr) = await CliRunner.RunAsync("guard", "train", "--out", Path.Combine(folder, "x.json"), "--hidden", "4", "--main-head", heads, "--span-head");
         Assert.Equal(2, code);
         Assert.Contains("--hidden trains the main head", stderr);
