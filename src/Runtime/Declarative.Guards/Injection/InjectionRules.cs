@@ -27,6 +27,7 @@ public static class InjectionRules
         (InjectionPatterns.JailbreakWord, Anchors("jailbr", "jail-br"), "injection.jailbreak_word", "says 'jailbreak' (phones are jailbroken too: evidence, not a verdict alone)"),
         (InjectionPatterns.OutputDirective, Anchors("your answer", "your response", "your repl", "your output"), "injection.output_directive", "tells the reader what to put in their answer (in data, an instruction to the model)"),
         (InjectionPatterns.EmbeddedTask, Anchors("write", "compose", "draft", "craft", "generate", "produce", "provide", "create", "develop", "invent", "pen ", "give me", "tell me", "show me", "explain", "describe", "summar", "break down", "elaborate on", "teach me", "walk me", "translate", " say ", "what's", "what is", "what does"), EmbeddedTaskKind, "a task for an assistant (write a poem, explain X, translate Y) inside data"),
+        (InjectionPatterns.DisguiseDirective, Anchors("your message", "your text", "your answer", "your response", "your repl", "your output", "your writing", "your sentences", "your own", "your entire", "your whole", "your next", "your final", "letters", "vowels", "consonants", "characters", "respond", "reply", "answer", "write back", "communicate", "speak", "talk"), DisguiseKind, "asks to encode or scramble the answer (in data, an instruction to the model)"),
         (InjectionPatterns.CodeInsertion, Anchors("code block", "code snippet", "code excerpt", "code section", "code segment", "code fragment", "code passage"), "injection.code_insertion", "asks to put a given piece of code into the answer"),
     ];
 
@@ -35,7 +36,10 @@ public static class InjectionRules
     /// about the answer ("keep your answer short") or a task ("write a poem about the sea") is an ordinary request from the user. The guard pipeline drops these
     /// kinds from the score of trusted inputs; <see cref="Scan"/> and <see cref="InjectionDetector"/> report them for any text.
     /// </summary>
-    public static IReadOnlySet<string> DataOnlyKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "injection.output_directive", "injection.code_insertion", EmbeddedTaskKind };
+    public static IReadOnlySet<string> DataOnlyKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "injection.output_directive", "injection.code_insertion", DisguiseKind, EmbeddedTaskKind };
+
+    /// <summary>The kind of a directive to encode or scramble the answer ("render your message in a cipher") inside data.</summary>
+    internal const string DisguiseKind = "injection.disguise_directive";
 
     /// <summary>The kind of a task for an assistant inside data, found by a rule or by the classifier's task head.</summary>
     internal const string EmbeddedTaskKind = "injection.embedded_task";
@@ -56,6 +60,7 @@ public static class InjectionRules
         ["injection.jailbreak_word"] = 0.3,
         ["injection.output_directive"] = 0.6,
         ["injection.code_insertion"] = 0.6,
+        [DisguiseKind] = 0.6,
         [EmbeddedTaskKind] = 0.6,
         ["injection.role_marker"] = 0.35,
         ["injection.template_token"] = 0.8,
