@@ -29,6 +29,22 @@ internal static class FakeData
         ("pii.email", r => Run(r, "abcdefghijklmnopqrstuvwxyz", 6) + "." + Run(r, "abcdefghijklmnopqrstuvwxyz", 5) + "@" + Run(r, "abcdefghijklmnopqrstuvwxyz", 7) + ".com"),
         ("pii.phone", r => "+1 " + (200 + r.Next(800)).ToString(CultureInfo.InvariantCulture) + "-555-" + Digits(r, 4)),
         ("pii.phone", r => "+44 20 " + Digits(r, 4) + " " + Digits(r, 4)),
+        ("pii.phone", r => "020 " + Digits(r, 4) + " " + Digits(r, 4)), // national numbers: the UK
+        ("pii.phone", r => "(020) " + Digits(r, 4) + " " + Digits(r, 4)),
+        ("pii.phone", r => "07" + Digits(r, 3) + " " + Digits(r, 6)),
+        ("pii.phone", r => "030 " + Digits(r, 8)), // Germany
+        ("pii.phone", r => "030/" + Digits(r, 7)),
+        ("pii.phone", r => "0170 " + Digits(r, 7)),
+        ("pii.phone", r => "0151 " + Digits(r, 8)),
+        ("pii.phone", r => "089-" + Digits(r, 8)),
+        ("pii.phone", r => "06 " + Pairs(r, 4, ' ')), // France
+        ("pii.phone", r => "01." + Pairs(r, 4, '.')),
+        ("pii.phone", r => "06-" + Digits(r, 8)), // the Netherlands
+        ("pii.phone", r => "020 " + Digits(r, 3) + " " + Digits(r, 4)),
+        ("pii.phone", r => "06 " + Digits(r, 4) + " " + Digits(r, 4)), // Italy
+        ("pii.phone", r => "02 " + Digits(r, 3) + " " + Pairs(r, 2, ' ')), // Belgium
+        ("pii.phone", r => "6" + Digits(r, 2) + " " + Pairs(r, 3, ' ')), // Spain
+        ("pii.phone", r => "91 " + Digits(r, 3) + " " + Pairs(r, 2, ' ')),
         ("pii.credit_card", Card),
         ("pii.credit_card", r => Card(r, "2" + (2 + r.Next(6)).ToString(CultureInfo.InvariantCulture))),
         ("pii.iban", Iban),
@@ -103,4 +119,7 @@ internal static class FakeData
         });
 
     private static string Digits(Random random, int length) => Run(random, "0123456789", length);
+
+    private static string Pairs(Random random, int count, char separator) =>
+        string.Join(separator, Enumerable.Range(0, count).Select(_ => Digits(random, 2)));
 }

@@ -105,6 +105,52 @@ public class SensitiveDataScannerTests
         Assert.Equal(value, text.Substring(finding.Start, finding.Length));
     }
 
+    // National numbers with the trunk prefix 0 (UK, Germany, France, the Netherlands, Italy, Belgium) and Spain's nine
+    // digits, which have no trunk prefix.
+    [Theory]
+    [InlineData("Ring the office on 020 7946 0958 today.", "020 7946 0958")]
+    [InlineData("My mobile is 07700 900123, thanks.", "07700 900123")]
+    [InlineData("Switchboard (020) 7946 0958 or e-mail.", "(020) 7946 0958")]
+    [InlineData("Erreichbar unter 030 12345678 ab Montag.", "030 12345678")]
+    [InlineData("Tel. 030/1234567 (Zentrale)", "030/1234567")]
+    [InlineData("Handy: 0170 1234567.", "0170 1234567")]
+    [InlineData("Handy: 0151 23456789.", "0151 23456789")]
+    [InlineData("Büro 089-12345678, Fax folgt.", "089-12345678")]
+    [InlineData("Telefon 030/123 456 78 bitte", "030/123 456 78")]
+    [InlineData("Appelez le 06 12 34 56 78 demain.", "06 12 34 56 78")]
+    [InlineData("Standard : 01.23.45.67.89.", "01.23.45.67.89")]
+    [InlineData("Bel 06-12345678 of mail.", "06-12345678")]
+    [InlineData("Kantoor 020 123 4567, dank je.", "020 123 4567")]
+    [InlineData("Chiamare lo 06 1234 5678 entro venerdì.", "06 1234 5678")]
+    [InlineData("Bellen naar 02 123 45 67 in Brussel.", "02 123 45 67")]
+    [InlineData("Llámenos al 91 234 56 78 hoy.", "91 234 56 78")]
+    [InlineData("Su número es 612 34 56 78.", "612 34 56 78")]
+    [InlineData("Teléfono: 912 345 678.", "912 345 678")]
+    [InlineData("Móvil 612 345 678, gracias.", "612 345 678")]
+    public void Finds_national_phone_numbers(string text, string number) => AssertOnly(text, "pii.phone", number);
+
+    // Digit runs that share a national number's digits or separators but not its structure.
+    [Theory]
+    [InlineData("Released 2024-01-15, patched 15.01.2024 and 01/02/2024 at 09:30:00.")]
+    [InlineData("From 01/02/2024 10 people joined; on 01.02.2024 10:30 the rest.")]
+    [InlineData("Upgrade 1.2.3.4 to 10.0.100, then 0.12.345.")]
+    [InlineData("Total: 1 234 567,00 EUR; budget 912 345 678 EUR; 1 050 000 000 units.")]
+    [InlineData("Income EUR 654 000 000; telemetry counted 612 345 678 events; tell 712 345 678 apart.")]
+    [InlineData("ISBN 0-306-40615-2 and 978-0-306-40615-7.")]
+    [InlineData("Hosts 192.168.0.1 and 010.001.002.003 are down.")]
+    [InlineData("Boston, MA 02110-1301, USA")]
+    [InlineData("Invoice 00123456789 and order #0123 456789 shipped.")]
+    [InlineData("| 045 | 115657 |\n| 0451 | 11565 |")]
+    [InlineData("const int mask = 0x1F2E; var ids = new[] { 0123, 45678, 90123 };")]
+    [InlineData("printf(\"%012f\", x) gives 01234.000000 here.")]
+    [InlineData("Formula 03.05.20.0004.01 and 08-01-3697739.")]
+    [InlineData("01067 Dresden; PLZ 80331 München.")]
+    [InlineData("Days 01 02 03 04 05 06 07 are booked.")]
+    [InlineData("console.log(copy); // Prints: <Buffer 01 02 03 04 05>")]
+    [InlineData("strftime('%H %M %S %f') gives 01 02 03 000004.")]
+    public void Dates_versions_amounts_and_codes_are_not_national_phone_numbers(string text) =>
+        Assert.DoesNotContain(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.phone");
+
     [Theory]
     [InlineData("4111 1111 1111 1112")]
     [InlineData("5500-0000-0000-0005")]

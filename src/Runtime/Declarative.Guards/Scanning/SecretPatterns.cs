@@ -56,8 +56,23 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"(?<![A-Za-z0-9\u00C0-\u024F._%+\-])[A-Za-z0-9\u00C0-\u024F._%+\-]+@[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-]*[A-Za-z0-9\u00C0-\u024F])?(?:\.[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-]*[A-Za-z0-9\u00C0-\u024F])?)*\.[A-Za-z]{2,}(?![A-Za-z0-9\u00C0-\u024F])")]
     public static partial Regex Email();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_+])(?:\+[1-9][0-9]{0,2}[ .\-]?(?:\(?[0-9]{1,4}\)?[ .\-]?)?[0-9]{2,4}(?:[ .\-]?[0-9]{2,4}){1,4}|\(?[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}|\([2-9][0-9]{2}\)[0-9]{3}-[0-9]{4})(?![A-Za-z0-9_\-])")]
+    // International (+CC …) and US numbers; then national numbers: the trunk prefix 0 and an area code of 1–5 digits, in
+    // brackets or followed by a space, '/' or '-', then one group of 4–8 digits or two to four of 2–4 split by spaces
+    // ("089-12345678", "020 7946 0958", "(020) 7946 0958", "030/123 456 78"), or five pairs split by dots or dashes
+    // ("01.23.45.67.89"); and Spain's nine digits, which have no trunk prefix ("612 34 56 78", "91 234 56 78",
+    // "912 345 678": the scanner wants a word such as "teléfono" before that last, an amount's shape). A national number
+    // is a whole run of digit groups: not after digits and a separator ("1 050 000 000", an IBAN's groups), not after
+    // '.', '/', '-', '\' or '#', not before a separator and a digit (a date followed by a time). The scanner checks the
+    // digit count.
+    [GeneratedRegex(@"(?<![A-Za-z0-9_+])(?:\+[1-9][0-9]{0,2}[ .\-]?(?:\(?[0-9]{1,4}\)?[ .\-]?)?[0-9]{2,4}(?:[ .\-]?[0-9]{2,4}){1,4}|\(?[2-9][0-9]{2}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}|\([2-9][0-9]{2}\)[0-9]{3}-[0-9]{4}"
+        + @"|(?<![0-9][ .\-/:,()] ?|[./\\\-#])(?:\(0[1-9][0-9]{0,4}\) ?(?:[0-9]{4,8}|[0-9]{2,4}(?:[ \-][0-9]{2,4}){1,3})|0[1-9][0-9]{0,4}[ /\-](?:[0-9]{4,8}|[0-9]{2,4}(?: [0-9]{2,4}){1,3})|0[1-9](?:(?:\.[0-9]{2}){4}|(?:-[0-9]{2}){4})"
+        + @"|[6-9][0-9]{2}(?: [0-9]{2}){3}|[89][1-8] [0-9]{3}(?: [0-9]{2}){2}|[6-9][0-9]{2} [0-9]{3} [0-9]{3})(?![ .\-/:,][0-9]))(?![A-Za-z0-9_\-])")]
     public static partial Regex Phone();
+
+    // A word that names a phone number, on the line before it: "Tel.", "Telefon", "teléfono", "Tlf.", "phone", "móvil",
+    // "mobile", "cell", "fax", "call", "llámenos", "☎"; not "tell", "telemetry", "recall" or "llama".
+    [GeneratedRegex(@"(?i)(?:\btel(?:[eé]f|eph|f?\b)|\b(?:tfno|tlfno|tlf|fax|cell(?:ular)?|call(?:s|ed|ing)?|ll[aá]m(?:e|ar|enos|anos|ada))\b|phone|m[oó]vil|mobile|☎)[^\r\n]*\z")]
+    public static partial Regex PhoneContext();
 
     [GeneratedRegex(@"(?<![0-9]|[A-Z]{2}[0-9]{2} ?)(?:2[2-7][0-9]{2}|[3-6][0-9]{3})(?:[ \-]?[0-9]{2,4}){2,4}[0-9]?(?![0-9])")]
     public static partial Regex CardCandidate();

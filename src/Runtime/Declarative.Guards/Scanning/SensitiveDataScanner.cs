@@ -238,17 +238,48 @@ public static class SensitiveDataScanner
 
         foreach (var match in SecretPatterns.Phone().EnumerateMatches(text))
         {
-            var digits = 0;
-            foreach (var c in text.AsSpan(match.Index, match.Length))
+            var span = text.AsSpan(match.Index, match.Length);
+            int digits = 0, groups = 0, zeroLed = 0;
+            for (var k = 0; k < span.Length; k++)
             {
-                digits += char.IsAsciiDigit(c) ? 1 : 0;
+                if (char.IsAsciiDigit(span[k]))
+                {
+                    digits++;
+                    if (k == 0 || !char.IsAsciiDigit(span[k - 1]))
+                    {
+                        groups++;
+                        zeroLed += span[k] == '0' ? 1 : 0;
+                    }
+                }
             }
 
-            if (digits is >= 7 and <= 15)
+            if (IsPhone(text, match.Index, span, digits, groups, zeroLed))
             {
                 found.Add(new GuardFinding("pii.phone", match.Index, match.Length, "phone number"));
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a match of the phone pattern has a phone number's digit count: 7–15 with a country code or in the US form;
+    /// 9–12 with the trunk prefix 0, at least 10 in two groups (a US ZIP+4 code, "02110-1301", has 9), and not five
+    /// groups that all start with 0 (counters or bytes: "01 02 03 04 05"); and Spain's nine digits in three groups of
+    /// three ("912 345 678", also an amount's shape) only after a word that names a phone.
+    /// </summary>
+    private static bool IsPhone(string text, int start, ReadOnlySpan<char> span, int digits, int groups, int zeroLed)
+    {
+        if (span[0] == '0' || (span[0] == '(' && span[1] == '0'))
+        {
+            return digits is >= 9 and <= 12 && (groups >= 3 || digits >= 10) && !(groups == 5 && zeroLed == 5);
+        }
+
+        if (digits == 9 && groups == 3 && span.Length == 11 && span[0] is >= '6' and <= '9')
+        {
+            var from = Math.Max(0, start - 40);
+            return SecretPatterns.PhoneContext().IsMatch(text.AsSpan(from, start - from));
+        }
+
+        return digits is >= 7 and <= 15;
     }
 
     /// <summary>An ASCII letter or digit, or a Latin letter with a diacritic (U+00C0–U+024F), as in "josé@münchen.de".</summary>
