@@ -27,6 +27,8 @@
 // --docs CLONE[,CLONE…], docs_a.jsonl, docs_b.jsonl and docs_c.jsonl (every Markdown file at each clone's HEAD, cut at
 // blank lines into chunks of about 200 words; a file goes to one third by a hash of its path:
 // training, validation, test): technical documentation, benign, with its own imperatives, questions, code and prompts.
+// Round 8: with --api-docs DIR[,DIR…], apidocs_a/b/c.jsonl (sentences of API reference documentation that use the
+// attacks' words; see the option below).
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -250,6 +252,40 @@ static string? FirstSentence(string prompt)
     var sentence = System.Text.RegularExpressions.Regex.Split(line, @"(?<=[.!?])\s+")[0].Trim();
     var words = Words(sentence);
     return words is < 4 or > 40 ? null : sentence[^1] is '.' or '!' or '?' ? sentence : sentence + ".";
+}
+
+// --api-docs DIR[,DIR…]: apidocs_a/b/c.jsonl, sentences of API reference documentation (the <summary> and <remarks> of
+// every *.xml documentation file under each folder, such as the .NET SDK's packs/*/ref/net10.0) that use the words of
+// attacks ("password", "admin", "system", "instructions", "token", "override", "command", "role"…): benign text that
+// shares the attacks' vocabulary. A file goes to one third by a hash of its name (training, validation, test).
+if (options.TryGetValue("--api-docs", out var apiDocFolders))
+{
+    var vocabulary = new System.Text.RegularExpressions.Regex(@"\b(?:password|admin|administrator|ignore[sd]?|instructions?|prompt|override|overrides|bypass|secret|credentials?|privilege[sd]?|forget|disregard|reveal|system|permission|token|root|execute|command|role)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+    var apiThirds = new[] { new List<(string, int)>(), new List<(string, int)>(), new List<(string, int)>() };
+    var seenSentences = new HashSet<string>(StringComparer.Ordinal);
+    var files = apiDocFolders.Split(',', StringSplitOptions.RemoveEmptyEntries).SelectMany(d => Directory.EnumerateFiles(d, "*.xml", SearchOption.AllDirectories)).Order(StringComparer.Ordinal).ToList();
+    foreach (var file in files)
+    {
+        var third = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)))[0] % 3;
+        foreach (System.Text.RegularExpressions.Match element in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"<(summary|remarks)>(.*?)</\1>", System.Text.RegularExpressions.RegexOptions.Singleline))
+        {
+            var body = System.Text.RegularExpressions.Regex.Replace(element.Groups[2].Value, @"<see (?:cref|langword)=""(?:[A-Z]:)?([^""]+)""\s*/>", m => m.Groups[1].Value.Split('.')[^1].Split('(')[0]);
+            body = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(body, "<[^>]+>", string.Empty));
+            body = string.Join(' ', body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            foreach (var sentence in System.Text.RegularExpressions.Regex.Split(body, @"(?<=[.!?])\s+"))
+            {
+                if (Words(sentence) is >= 5 and <= 40 && vocabulary.IsMatch(sentence) && seenSentences.Add(sentence.ToLowerInvariant()))
+                {
+                    apiThirds[third].Add((sentence, 0));
+                }
+            }
+        }
+    }
+
+    Console.WriteLine($"--api-docs: {files.Count} documentation files");
+    Write("apidocs_a.jsonl", apiThirds[0]);
+    Write("apidocs_b.jsonl", apiThirds[1]);
+    Write("apidocs_c.jsonl", apiThirds[2]);
 }
 
 var testRandom = new Random(7);
