@@ -121,14 +121,42 @@ internal static class GuardsBench
         Console.WriteLine($"  checksum-failing values reported: cards {wrongCards}/{cards}, IBANs {wrongIbans}/{ibans}");
     }
 
+    /// <summary>
+    /// Rules and redaction on two 2 KB texts: the generated document (secrets and personal data in prose) and an ordinary
+    /// e-mail thread full of the words that let the sentence rules run ("your answer", "reply", "write", "explain",
+    /// "letters", "user", "system"), with no injection: most rules are skipped by their anchor words, so the second text
+    /// is the costlier case for benign mail.
+    /// </summary>
     private static void Overhead(int iterations)
     {
-        var text = FakeData.Document(2048);
-        Console.WriteLine($"overhead on a {Encoding.UTF8.GetByteCount(text)}-byte text ({SensitiveDataScanner.Scan(text).Count} findings), {iterations} calls each:");
-        Time("rules only", text, iterations, t => InjectionDetector.DetectWithRules(t));
-        Time("redaction only", text, iterations, t => Redactor.Redact(t));
-        Time("rules + redaction", text, iterations, Once);
+        foreach (var (name, text) in new[] { ("generated document", FakeData.Document(2048)), ("e-mail thread", EmailThread) })
+        {
+            Console.WriteLine($"overhead on a {Encoding.UTF8.GetByteCount(text)}-byte text, {name} ({SensitiveDataScanner.Scan(text).Count} findings), {iterations} calls each:");
+            Time("rules only", text, iterations, t => InjectionDetector.DetectWithRules(t));
+            Time("redaction only", text, iterations, t => Redactor.Redact(t));
+            Time("rules + redaction", text, iterations, Once);
+        }
     }
+
+    private const string EmailThread =
+        "Hi Maria,\n\nThanks for your answer about the quarterly letters. The team reviewed the characters in the brand guide and "
+        + "found that the vowels in the logo need more contrast. Please send your response by Friday, and include the budget table. "
+        + "We will talk about it on Monday; you can reply to this message or call me. Could you also write a short summary of the "
+        + "user interviews? Explain what changed since March: the system now saves drafts every minute, and the support team says "
+        + "the new editor is easier to use. Provide the numbers if you have them.\n\nThe following code block in the handbook is "
+        + "out of date, so we removed it. Your reply to the vendor was perfect. They asked whether we can describe the process in "
+        + "a page or two; I said yes. Draft a plan when you can, but there is no rush.\n\nBest,\nTom\n\n"
+        + "On Tuesday, Maria wrote:\n> Thanks, Tom. I read your notes twice. The letters to the partners went out yesterday, and "
+        + "the answers are coming in. Most of them like the new format; two asked for a printed copy. I will translate the summary "
+        + "for the Lisbon office next week. What is the deadline for the annual report? I would like to write the introduction "
+        + "myself and explain the changes to the pricing. The design team wants to compare two layouts before they decide. "
+        + "Also, the system administrator will restart the servers on Saturday night, so the portal will be down for an hour. "
+        + "Users were told by e-mail. If you need anything from me, just reply here.\n> Maria\n\n"
+        + "On Monday, Tom wrote:\n> Hi all, a reminder that the board meets on Thursday. Please read the draft agenda and send "
+        + "comments by Wednesday noon. The minutes of the last meeting are in the shared folder. Your feedback on the budget "
+        + "section was useful; we changed two lines. Our answer to the auditors goes out tomorrow. Thank you for your patience "
+        + "while we moved offices. P.S. The answers to the staff survey are in the attached file; write to Ana if the link "
+        + "does not work, and she will send it again. Tom";
 
     /// <summary>
     /// The classifier's cost (through the detector, so with the task head) against the embedding alone: a short text (one

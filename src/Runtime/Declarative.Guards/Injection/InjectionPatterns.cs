@@ -2,7 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace Declarative.Guards;
 
-/// <summary>The regular expressions of <see cref="InjectionRules"/>, compiled at build time.</summary>
+/// <summary>
+/// The regular expressions of <see cref="InjectionRules"/>, compiled at build time. Those that begin with <c>\G</c> match
+/// only where a line or sentence can start and are tried there alone (<c>InjectionRules.MatchAtSentenceStarts</c>):
+/// searched for at every character, their alternations of sentence starts cost about half a microsecond per character.
+/// </summary>
 internal static partial class InjectionPatterns
 {
     private const string Prior = @"(?:all\s+|any\s+|the\s+|your\s+|my\s+|these\s+|those\s+)*(?:previous|prior|above|earlier|preceding|foregoing|original|initial|system|former)?\s*";
@@ -32,7 +36,7 @@ internal static partial class InjectionPatterns
     [GeneratedRegex(@"(?i)\b(?:do\s+not|don't|never)\s+(?:follow|obey|listen\s+to|comply\s+with)\s+(?:the\s+|your\s+|any\s+)?(?:previous\s+|system\s+|original\s+)?(?:instructions|rules|prompt|guidelines|developer)")]
     public static partial Regex DoNotFollow();
 
-    [GeneratedRegex(@"(?im)(?:^|\n)\s*(?:#{1,4}\s*)?(?:system|assistant|developer|user)\s*(?:message|prompt)?\s*:", RegexOptions.None)]
+    [GeneratedRegex(@"(?im)\G(?:^|\n)\s*(?:#{1,4}\s*)?(?:system|assistant|developer|user)\s*(?:message|prompt)?\s*:", RegexOptions.None)]
     public static partial Regex RoleLine();
 
     [GeneratedRegex(@"<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|<end_of_turn>|</?(?:system|instructions?)>")]
@@ -48,13 +52,22 @@ internal static partial class InjectionPatterns
     // promoting X to your reply", "in your response, mention Y", "translate your answer". A user may say this of their own
     // request, so the guard applies it to untrusted text only (InjectionRules.DataOnlyKinds).
     private const string Answer = @"(?:answers?|responses?|repl(?:y|ies)|outputs?)";
-    private const string Directive = @"(?:add|include|insert|append|integrate|incorporate|embed|modify|alter|change|rewrite|rephrase|format|translate|convert|provide|present|use|replace|substitute|swap|remove|omit|group|rearrange|reverse|anagram|misspell|introduce|end|begin|start|conclude|finish|close|write|put|mention|suggest|recommend|promote|encourage|emphasi[sz]e|highlight|hint|link|direct|redirect|make|ensure|respond|encode|capitali[sz]e|spell|sign|attach|list|structure|display|express|limit|keep|delete|strip|interleave|mix|scramble|shuffle|split|separate|wrap|enhance|augment|enrich|combine|tease|render|fill|pepper|sprinkle|infuse|weave|blend|merge|fuse|inject|invite|urge|remind|advise|tell|ask|warn|cite|reference|plug|advertise|market|claim|state|say|assert|declare|insist|imply|note)";
+    // Word lists in alphabetical order: the regex engine merges neighbouring branches that share a prefix into a tree,
+    // which tests a word about four times faster than the same list in any order.
+    private const string Directive = @"(?:add|advertise|advise|alter|anagram|append|ask|assert|attach|augment|begin|blend|capitali[sz]e|change|cite|claim|close|combine|conclude|convert|declare|delete|direct|display|embed|emphasi[sz]e|encode|encourage|end|enhance|enrich|ensure|express|fill|finish|format|fuse|group|highlight|hint|imply|include|incorporate|infuse|inject|insert|insist|integrate|interleave|introduce|invite|keep|limit|link|list|make|market|mention|merge|misspell|mix|modify|note|omit|pepper|plug|present|promote|provide|put|rearrange|recommend|redirect|reference|remind|remove|render|rephrase|replace|respond|reverse|rewrite|say|scramble|separate|shuffle|sign|spell|split|sprinkle|start|state|strip|structure|substitute|suggest|swap|tease|tell|translate|urge|use|warn|weave|wrap|write)";
 
-    [GeneratedRegex(@"(?im)(?:^|[.!?:]\s+|\n\s*)(?:please\s+|kindly\s+|also\s+|now\s+|then\s+)?(?:" + Directive + @"\b(?:[^.!?\n]|[.!?](?!\s)){0,160}?\b(?:in|to|into|of|from|within|throughout|for|across|on|by)\s+(?:each\s+|every\s+|all\s+)?(?:of\s+)?your\s+" + Answer + @"\b|(?:in|within|throughout)\s+your\s+" + Answer + @",?\s+" + Directive + @"\b|" + Directive + @"\s+your\s+" + Answer + @"\b)")]
+    [GeneratedRegex(@"(?im)\G(?:^|[.!?:]\s+|\n\s*)(?:please\s+|kindly\s+|also\s+|now\s+|then\s+)?(?:(?>" + Directive + @"\b)(?:[^.!?\n]|[.!?](?!\s)){0,160}?\b(?:in|to|into|of|from|within|throughout|for|across|on|by)\s+(?:each\s+|every\s+|all\s+)?(?:of\s+)?your\s+" + Answer + @"\b|(?:in|within|throughout)\s+your\s+" + Answer + @",?\s+(?>" + Directive + @"\b)|(?>" + Directive + @"\b)\s+your\s+" + Answer + @"\b)")]
     public static partial Regex OutputDirective();
 
+    // The words a sentence must start with (after "Please", "Also"…) for the sentence rules to match there: each sentence
+    // start is checked against them before its rule runs (InjectionRules.MatchAtSentenceStarts).
+    [GeneratedRegex(@"(?i)^(?:" + Directive + @"|in|within|throughout)$")]
+    public static partial Regex OutputDirectiveFirstWord();
+
     // "Merge the following code snippet into your solution": code planted in data for the model to put in its answer.
-    [GeneratedRegex(@"(?is)\b(?:the\s+)?(?:following|subsequent|below|undermentioned|ensuing)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment|passage)\b[^`]{0,120}?\byour\s+(?:code|codebase|solution|implementation|algorithm|program|script|elucidation|response|answer|logic)\b|\byour\s+(?:code|codebase|solution|implementation|algorithm)\b[^`.]{0,80}?\b(?:following|subsequent|below)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment)\b")]
+    // The match starts at "code" (what precedes it is a lookbehind) or "your", so the engine searches for those two
+    // words instead of trying every word of the text.
+    [GeneratedRegex(@"(?is)(?<=\b(?:following|subsequent|below|undermentioned|ensuing)\s+)code\s+(?:block|snippet|excerpt|section|segment|fragment|passage)\b[^`]{0,120}?\byour\s+(?:code|codebase|solution|implementation|algorithm|program|script|elucidation|response|answer|logic)\b|\byour\s+(?:code|codebase|solution|implementation|algorithm)\b[^`.]{0,80}?\b(?:following|subsequent|below)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment)\b")]
     public static partial Regex CodeInsertion();
 
     // A directive to disguise the answer, planted in data: "Render your message in a substitution cipher", "Encode your
@@ -64,13 +77,16 @@ internal static partial class InjectionPatterns
     // or vowels moved about) and "your message / text / answer …" in the same sentence, in either order; a letter
     // substitution given a table ("with the following symbols"); or "Respond / Reply only in" a disguise. A user may
     // ask this of their own answer, so the guard applies it to untrusted text only (InjectionRules.DataOnlyKinds).
-    private const string Disguise = @"(?:(?:homophonic|alphanumeric|phonetic|letter|character|emoji)\s+substitution|substitution\s+cipher|cipher(?:text)?|caesar|rot-?13|base-?(?:64|32)|hexadecimal|hex\s+codes?|binary\s+code|morse\s+code|pig\s+latin|leet(?:\s?speak)?|l33t|anagram(?:s|med)?|backwards|in\s+reverse(?:\s+order)?|reversed?\s+order|upside[\s-]down|mirror\s+writing|(?:only|nothing\s+but|entirely\s+in)\s+emojis?|(?:deliberate|intentional|random)\s+(?:typos|misspellings|spelling\s+(?:mistakes|errors))|jumbled|scrambled|(?:the\s+)?(?:letters|vowels|consonants|syllables))";
-    private const string Disguiser = @"(?:render|write|rewrite|compose|encode|encrypt|encipher|convert|translate|transform|transliterate|present|provide|deliver|express|format|put|turn|change|alter|modify|use|replace|substitute|swap|exchange|jumble|scramble|shuffle|mix|reverse|invert|flip|mirror|rearrange|reorder|transpose|anagram|obfuscate|disguise|mask|garble|shift|rotate|interleave|group|spell|respond|reply|answer)";
+    private const string Disguise = @"(?:anagram(?:s|med)?|backwards|base-?(?:64|32)|binary\s+code|caesar|cipher(?:text)?|(?:deliberate|intentional|random)\s+(?:typos|misspellings|spelling\s+(?:mistakes|errors))|hex\s+codes?|hexadecimal|(?:homophonic|alphanumeric|phonetic|letter|character|emoji)\s+substitution|in\s+reverse(?:\s+order)?|jumbled|l33t|leet(?:\s?speak)?|(?:the\s+)?(?:letters|vowels|consonants|syllables)|mirror\s+writing|morse\s+code|(?:only|nothing\s+but|entirely\s+in)\s+emojis?|pig\s+latin|reversed?\s+order|rot-?13|scrambled|substitution\s+cipher|upside[\s-]down)";
+    private const string Disguiser = @"(?:alter|anagram|answer|change|compose|convert|deliver|disguise|encipher|encode|encrypt|exchange|express|flip|format|garble|group|interleave|invert|jumble|mask|mirror|mix|modify|obfuscate|present|provide|put|rearrange|render|reorder|replace|reply|respond|reverse|rewrite|rotate|scramble|shift|shuffle|spell|substitute|swap|transform|translate|transliterate|transpose|turn|use|write)";
     private const string OwnText = @"your\s+(?:own\s+|entire\s+|whole\s+|next\s+|final\s+)?(?:message|text|answer|response|reply|output|writing|sentences)(?:'s)?";
 
-    [GeneratedRegex(TaskStart + @"(?i:" + Disguiser + @")\b(?:[^.!?\n]{0,120}?\b(?i:" + Disguise + @")\b[^.!?\n]{0,120}?\b(?i:" + OwnText + @")\b|[^.!?\n]{0,120}?\b(?i:" + OwnText + @")\b[^.!?\n]{0,120}?\b(?i:" + Disguise + @")\b|(?i:\s+up)?\s+(?i:(?:all|every|each|the|some|random|any)\s+)?(?i:letters|vowels|consonants|characters)\b[^.!?\n]{0,40}?\b(?i:with|by|for|into|to)\s+(?i:the\s+following|their\s+(?:position|corresponding)|numbers|symbols|digits|emojis)\b)"
-        + "|" + TaskStart + @"(?i:respond|reply|answer|write\s+back|communicate|speak|talk)\s+(?i:(?:only|solely|exclusively|from\s+now\s+on|always)\s+)?(?i:in|using|with)\s+(?i:(?:a|an)\s+)?(?i:" + Disguise + @"|emojis?)\b", RegexOptions.Multiline)]
+    [GeneratedRegex(@"\G(?:" + TaskStart + @"(?i:" + Disguiser + @")\b(?:[^.!?\n]{0,120}?\b(?i:" + Disguise + @")\b[^.!?\n]{0,120}?\b(?i:" + OwnText + @")\b|[^.!?\n]{0,120}?\b(?i:" + OwnText + @")\b[^.!?\n]{0,120}?\b(?i:" + Disguise + @")\b|(?i:\s+up)?\s+(?i:(?:all|every|each|the|some|random|any)\s+)?(?i:letters|vowels|consonants|characters)\b[^.!?\n]{0,40}?\b(?i:with|by|for|into|to)\s+(?i:the\s+following|their\s+(?:position|corresponding)|numbers|symbols|digits|emojis)\b)"
+        + "|" + TaskStart + @"(?i:respond|reply|answer|write\s+back|communicate|speak|talk)\s+(?i:(?:only|solely|exclusively|from\s+now\s+on|always)\s+)?(?i:in|using|with)\s+(?i:(?:a|an)\s+)?(?i:" + Disguise + @"|emojis?)\b)", RegexOptions.Multiline)]
     public static partial Regex DisguiseDirective();
+
+    [GeneratedRegex(@"(?i)^(?:" + Disguiser + @"|respond|reply|answer|write|communicate|speak|talk)$")]
+    public static partial Regex DisguiseDirectiveFirstWord();
 
     // A task for an assistant planted in data, with no word about the answer: "Write a short story about …", "Explain
     // the theory of relativity.", "Translate the following sentence to French: …". Sentence-initial and capitalized (a
@@ -83,10 +99,14 @@ internal static partial class InjectionPatterns
     private const string Creation = "(?:" + CreationWords + ")";
     private const string Languages = @"(?:English|French|Spanish|German|Italian|Portuguese|Russian|Japanese|Chinese|Mandarin|Cantonese|Korean|Arabic|Hindi|Dutch|Swedish|Norwegian|Danish|Finnish|Greek|Turkish|Polish|Latin|Hebrew|Ukrainian|Czech|Vietnamese|Thai|Indonesian|Swahili)";
 
-    [GeneratedRegex(TaskStart + @"(?:(?:(?i:Write|Compose|Draft|Craft|Generate|Produce|Provide|Create|Develop|Invent|Pen)\s+(?:me\s+)?|(?i:Give|Tell|Show)\s+me\s+)(?:a|an|some|one|two|three|four|five|\d{1,2})\s+(?:[\w'-]+\s+){0,3}?" + Creation + @"\b[^.!?\n]{0,160}[.!?](?=\s|$)"
+    [GeneratedRegex(@"\G" + TaskStart + @"(?:(?:(?i:Write|Compose|Draft|Craft|Generate|Produce|Provide|Create|Develop|Invent|Pen)\s+(?:me\s+)?|(?i:Give|Tell|Show)\s+me\s+)(?:a|an|some|one|two|three|four|five|\d{1,2})\s+(?:[\w'-]+\s+){0,3}?" + Creation + @"\b[^.!?\n]{0,160}[.!?](?=\s|$)"
         + @"|(?i:Explain|Describe|Summari[sz]e|Break\s+down|Elaborate\s+on|Teach\s+me|Walk\s+me\s+through|Tell\s+me\s+about)\s+(?:the|how|what|why|who|a|an|in\s+simple\s+terms)\s[^.!?\n:;`(){}\[\]=<>]{6,160}[.!?]"
         + @"|(?i:Translate)\s+(?:the\s+following|this|these|the\s+(?:sentence|phrase|word|text|paragraph|line))\b[^.!?\n]{0,80}?\b(?:to|into)\s+" + Languages + @"\b"
         + @"|(?:How\s+do\s+(?:you|I|we)\s+say|What(?:'s|\s+is)|What\s+does)\s+['""‘“][^'""’”\n]{1,60}['""’”]\s+(?:in|mean\s+in)\s+" + Languages + @"\b"
         + @"|(?:Can|Could|Would|Will)\s+you\s+(?:please\s+)?(?:show|give|write|tell)\s+me\s+(?:a|an|some)\s+(?:[\w'-]+\s+){0,3}?(?:functions?|examples?|programs?|snippets?|" + CreationWords + @")\b[^?\n]{0,160}\?)", RegexOptions.Multiline)]
     public static partial Regex EmbeddedTask();
+
+    // The first words of EmbeddedTask's alternatives (keep the two in step).
+    [GeneratedRegex(@"(?i)^(?:break|can|compose|could|craft|create|describe|develop|draft|elaborate|explain|generate|give|how|invent|pen|produce|provide|show|summari[sz]e|teach|tell|translate|walk|what|will|would|write)$")]
+    public static partial Regex EmbeddedTaskFirstWord();
 }

@@ -15,20 +15,22 @@ public static class InjectionRules
 {
     // Each phrase rule runs only when one of its anchor words occurs (a vectorized search), so ordinary prose costs
     // a few substring scans instead of a dozen case-insensitive regex passes.
-    private static readonly (Func<Regex> Regex, SearchValues<string> Anchors, string Kind, string Reason)[] Phrases =
+    // The rules anchored at sentence starts (their patterns begin with \G) are tried only at those places
+    // (MatchAtSentenceStarts): searched for, their alternations of start conditions cost ~0.5 µs per character.
+    private static readonly (Func<Regex> Regex, SearchValues<string> Anchors, string Kind, string Reason, Anchoring Starts, Func<Regex>? FirstWord)[] Phrases =
     [
-        (InjectionPatterns.IgnorePrevious, Anchors("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overrul", "abandon", "drop", "neglect", "discard"), "injection.override", "asks to ignore previous instructions"),
-        (InjectionPatterns.ForgetEverything, Anchors("forget", "ignore", "disregard"), "injection.override", "asks to forget the instructions"),
-        (InjectionPatterns.NewInstructions, Anchors("instruction", "task", "orders", "directive"), "injection.override", "announces new instructions"),
-        (InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions"),
-        (InjectionPatterns.RoleChange, Anchors("you are now", "from now on", "pretend", "act as", "roleplay", "you have been"), "injection.role_change", "asks the model to take another role"),
-        (InjectionPatterns.RevealPrompt, Anchors("prompt", "system message", "instructions", "hidden rules", "developer message"), "injection.prompt_leak", "asks for the system prompt"),
-        (InjectionPatterns.Jailbreak, Anchors("mode", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak"),
-        (InjectionPatterns.JailbreakWord, Anchors("jailbr", "jail-br"), "injection.jailbreak_word", "says 'jailbreak' (phones are jailbroken too: evidence, not a verdict alone)"),
-        (InjectionPatterns.OutputDirective, Anchors("your answer", "your response", "your repl", "your output"), "injection.output_directive", "tells the reader what to put in their answer (in data, an instruction to the model)"),
-        (InjectionPatterns.EmbeddedTask, Anchors("write", "compose", "draft", "craft", "generate", "produce", "provide", "create", "develop", "invent", "pen ", "give me", "tell me", "show me", "explain", "describe", "summar", "break down", "elaborate on", "teach me", "walk me", "translate", " say ", "what's", "what is", "what does"), EmbeddedTaskKind, "a task for an assistant (write a poem, explain X, translate Y) inside data"),
-        (InjectionPatterns.DisguiseDirective, Anchors("your message", "your text", "your answer", "your response", "your repl", "your output", "your writing", "your sentences", "your own", "your entire", "your whole", "your next", "your final", "letters", "vowels", "consonants", "characters", "respond", "reply", "answer", "write back", "communicate", "speak", "talk"), DisguiseKind, "asks to encode or scramble the answer (in data, an instruction to the model)"),
-        (InjectionPatterns.CodeInsertion, Anchors("code block", "code snippet", "code excerpt", "code section", "code segment", "code fragment", "code passage"), "injection.code_insertion", "asks to put a given piece of code into the answer"),
+        (InjectionPatterns.IgnorePrevious, Anchors("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overrul", "abandon", "drop", "neglect", "discard"), "injection.override", "asks to ignore previous instructions", Anchoring.Anywhere, null),
+        (InjectionPatterns.ForgetEverything, Anchors("forget", "ignore", "disregard"), "injection.override", "asks to forget the instructions", Anchoring.Anywhere, null),
+        (InjectionPatterns.NewInstructions, Anchors("instruction", "task", "orders", "directive"), "injection.override", "announces new instructions", Anchoring.Anywhere, null),
+        (InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions", Anchoring.Anywhere, null),
+        (InjectionPatterns.RoleChange, Anchors("you are now", "from now on", "pretend", "act as", "roleplay", "you have been"), "injection.role_change", "asks the model to take another role", Anchoring.Anywhere, null),
+        (InjectionPatterns.RevealPrompt, Anchors("prompt", "system message", "instructions", "hidden rules", "developer message"), "injection.prompt_leak", "asks for the system prompt", Anchoring.Anywhere, null),
+        (InjectionPatterns.Jailbreak, Anchors("mode", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak", Anchoring.Anywhere, null),
+        (InjectionPatterns.JailbreakWord, Anchors("jailbr", "jail-br"), "injection.jailbreak_word", "says 'jailbreak' (phones are jailbroken too: evidence, not a verdict alone)", Anchoring.Anywhere, null),
+        (InjectionPatterns.OutputDirective, Anchors("your answer", "your response", "your repl", "your output"), "injection.output_directive", "tells the reader what to put in their answer (in data, an instruction to the model)", Anchoring.SentenceBreak, InjectionPatterns.OutputDirectiveFirstWord),
+        (InjectionPatterns.EmbeddedTask, Anchors("write", "compose", "draft", "craft", "generate", "produce", "provide", "create", "develop", "invent", "pen ", "give me", "tell me", "show me", "explain", "describe", "summar", "break down", "elaborate on", "teach me", "walk me", "translate", " say ", "what's", "what is", "what does"), EmbeddedTaskKind, "a task for an assistant (write a poem, explain X, translate Y) inside data", Anchoring.SentenceWord, InjectionPatterns.EmbeddedTaskFirstWord),
+        (InjectionPatterns.DisguiseDirective, Anchors("your message", "your text", "your answer", "your response", "your repl", "your output", "your writing", "your sentences", "your own", "your entire", "your whole", "your next", "your final", "letters", "vowels", "consonants", "characters", "respond", "reply", "answer", "write back", "communicate", "speak", "talk"), DisguiseKind, "asks to encode or scramble the answer (in data, an instruction to the model)", Anchoring.SentenceWord, InjectionPatterns.DisguiseDirectiveFirstWord),
+        (InjectionPatterns.CodeInsertion, Anchors("code block", "code snippet", "code excerpt", "code section", "code segment", "code fragment", "code passage"), "injection.code_insertion", "asks to put a given piece of code into the answer", Anchoring.Anywhere, null),
     ];
 
     /// <summary>
@@ -107,10 +109,16 @@ public static class InjectionRules
 
     private static void ScanPlain(string text, List<GuardFinding> found, int offset = 0, int length = -1)
     {
-        foreach (var (regex, anchors, kind, reason) in Phrases)
+        foreach (var (regex, anchors, kind, reason, starts, firstWord) in Phrases)
         {
             if (text.AsSpan().IndexOfAny(anchors) < 0)
             {
+                continue;
+            }
+
+            if (starts != Anchoring.Anywhere)
+            {
+                MatchAtSentenceStarts(regex(), firstWord!(), starts == Anchoring.SentenceWord, text, kind, reason, found, offset, length);
                 continue;
             }
 
@@ -122,10 +130,7 @@ public static class InjectionRules
 
         if (text.AsSpan().IndexOfAny(RoleWords) >= 0)
         {
-            foreach (var m in InjectionPatterns.RoleLine().EnumerateMatches(text))
-            {
-                found.Add(Hit("injection.role_marker", m, "a line starts with a chat role", offset, length));
-            }
+            MatchAtSentenceStarts(InjectionPatterns.RoleLine(), null, atWord: false, text, "injection.role_marker", "a line starts with a chat role", found, offset, length);
         }
 
         if (text.AsSpan().IndexOfAny('<', '[') >= 0)
@@ -152,6 +157,114 @@ public static class InjectionRules
             }
         }
     }
+
+    /// <summary>
+    /// The matches of a pattern anchored with <c>\G</c>, tried only where it can start: with <paramref name="atWord"/>
+    /// (a pattern that starts at a sentence's first word, behind a lookbehind), at the start of the text and at the first
+    /// character after each '.', '!', '?', ':' or line break and up to three whitespace characters; otherwise (a pattern
+    /// that starts with the break itself or at a line start), at the start, at each of those characters and after each
+    /// line break. With <paramref name="firstWord"/>, a place is tried only when its sentence starts with a word it
+    /// accepts (the pattern's alternations cost microseconds a place; the check, a tenth of that). The pattern's own
+    /// lookbehinds and anchors decide which of the places match. Matches do not overlap, as with
+    /// <c>Regex.EnumerateMatches</c>.
+    /// </summary>
+    private static void MatchAtSentenceStarts(Regex regex, Regex? firstWord, bool atWord, string text, string kind, string reason, List<GuardFinding> found, int offset, int length)
+    {
+        var tried = -1; // the last place tried (places come in order)
+        var end = 0; // the end of the last match
+        Try(0);
+        for (var i = text.AsSpan().IndexOfAny(SentenceBreaks); i >= 0;)
+        {
+            if (atWord)
+            {
+                var p = i + 1;
+                while (p < text.Length && p - i <= 3 && char.IsWhiteSpace(text[p]))
+                {
+                    p++;
+                }
+
+                Try(p);
+            }
+            else
+            {
+                Try(i);
+                if (text[i] == '\n')
+                {
+                    Try(i + 1);
+                }
+            }
+
+            var next = text.AsSpan(i + 1).IndexOfAny(SentenceBreaks);
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        void Try(int p)
+        {
+            if (p <= tried || p < end || p >= text.Length)
+            {
+                return;
+            }
+
+            tried = p;
+            if (firstWord is not null && !StartsWithWord(text, p, firstWord))
+            {
+                return;
+            }
+
+            var m = regex.Match(text, p);
+            if (m.Success)
+            {
+                found.Add(length < 0 ? new GuardFinding(kind, m.Index, m.Length, reason) : new GuardFinding(kind, offset, length, reason));
+                end = Math.Max(m.Index + m.Length, p + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the sentence at <paramref name="place"/> (after a break character, whitespace and one word such as
+    /// "Please" or "Also") starts with a word that <paramref name="firstWord"/> accepts: the first word or the one after it.
+    /// </summary>
+    private static bool StartsWithWord(string text, int place, Regex firstWord)
+    {
+        var span = text.AsSpan(place).TrimStart(".!?:").TrimStart();
+        for (var w = 0; w < 2; w++)
+        {
+            var length = 0;
+            while (length < span.Length && char.IsAsciiLetter(span[length]))
+            {
+                length++;
+            }
+
+            if (length == 0)
+            {
+                return false;
+            }
+
+            if (firstWord.IsMatch(span[..length]))
+            {
+                return true;
+            }
+
+            span = span[length..].TrimStart(',').TrimStart();
+        }
+
+        return false;
+    }
+
+    /// <summary>Where a phrase rule's pattern can start a match.</summary>
+    private enum Anchoring
+    {
+        /// <summary>Anywhere: the pattern is searched for.</summary>
+        Anywhere,
+
+        /// <summary>At a sentence's first word (the pattern begins with <c>\G</c> and a lookbehind for the break).</summary>
+        SentenceWord,
+
+        /// <summary>At a sentence break or a line start (the pattern begins with <c>\G</c> and the break).</summary>
+        SentenceBreak,
+    }
+
+    private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".!?:\n");
 
     private static GuardFinding Hit(string kind, ValueMatch m, string reason, int offset, int length) =>
         length < 0 ? new GuardFinding(kind, m.Index, m.Length, reason) : new GuardFinding(kind, offset, length, reason);
@@ -200,8 +313,16 @@ public static class InjectionRules
         }
 
         var rot13 = Rot13(text);
-        foreach (var (regex, _, kind, _) in Phrases)
+        foreach (var (regex, _, kind, _, starts, firstWord) in Phrases)
         {
+            if (starts != Anchoring.Anywhere)
+            {
+                var hits = new List<GuardFinding>();
+                MatchAtSentenceStarts(regex(), firstWord!(), starts == Anchoring.SentenceWord, rot13, kind, string.Empty, hits, 0, -1);
+                found.AddRange(hits.Select(h => new GuardFinding("injection.encoded", h.Start, h.Length, $"rot13-encoded text that {kind} rules match")));
+                continue;
+            }
+
             foreach (var m in regex().EnumerateMatches(rot13))
             {
                 found.Add(new GuardFinding("injection.encoded", m.Index, m.Length, $"rot13-encoded text that {kind} rules match"));
