@@ -27,6 +27,8 @@ internal static class FakeData
         ("secret.private_key", r => "-----BEGIN PRIVATE KEY-----\n" + Run(r, Base64, 64) + "\n" + Run(r, Base64, 64) + "\n-----END PRIVATE KEY-----"),
         ("secret.generic", r => Run(r, Alnum, 40)),
         ("pii.email", r => Run(r, "abcdefghijklmnopqrstuvwxyz", 6) + "." + Run(r, "abcdefghijklmnopqrstuvwxyz", 5) + "@" + Run(r, "abcdefghijklmnopqrstuvwxyz", 7) + ".com"),
+        ("pii.email", r => Run(r, "абвгдежзиклмнопрстуфхцчшэюя", 6) + "@" + Run(r, "абвгдежзиклмнопрстуфхцчшэюя", 7) + ".рф"),
+        ("pii.email", r => Run(r, "αβγδεζηθικλμνξοπρστυφχψω", 6) + "@" + Run(r, "αβγδεζηθικλμνξοπρστυφχψω", 7) + ".ελ"),
         ("pii.phone", r => "+1 " + (200 + r.Next(800)).ToString(CultureInfo.InvariantCulture) + "-555-" + Digits(r, 4)),
         ("pii.phone", r => "+44 20 " + Digits(r, 4) + " " + Digits(r, 4)),
         ("pii.phone", r => "020 " + Digits(r, 4) + " " + Digits(r, 4)), // national numbers: the UK

@@ -300,4 +300,14 @@ public class SensitiveDataScannerTests
     [InlineData("(ops+alerts@mail.example.co.uk)", "ops+alerts@mail.example.co.uk")]
     public void E_mail_addresses_with_latin_diacritics_are_found_and_other_scripts_stay_outside(string text, string address) =>
         AssertOnly(text, "pii.email", address);
+
+    [Theory]
+    [InlineData("Пишите на иван.петров@почта.рф сегодня", "иван.петров@почта.рф")]
+    [InlineData("Γράψτε στο γιώργος@παράδειγμα.ελ αύριο", "γιώργος@παράδειγμα.ελ")]
+    [InlineData("संपर्क: राम@उदाहरण.भारत", "राम@उदाहरण.भारत")]
+    [InlineData("راسلني على أحمد@مثال.مصر اليوم", "أحمد@مثال.مصر")]
+    [InlineData("Write to admin@example.xn--p1ai today", "admin@example.xn--p1ai")]
+    [InlineData("請寄到mei@example.tw謝謝", "mei@example.tw")]
+    public void E_mail_addresses_in_scripts_with_spaces_are_found(string text, string address) =>
+        AssertOnly(text, "pii.email", address);
 }

@@ -51,9 +51,16 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^:/\s@]*:(?<v>[^@/\s]+)@[^\s/]+")]
     public static partial Regex UrlPassword();
 
-    // Latin letters with diacritics count ("josé@münchen.de"); other scripts do not, so the Chinese text right before or
-    // after an address stays out of its span. The top-level domain is ASCII.
-    [GeneratedRegex(@"(?<![A-Za-z0-9\u00C0-\u024F._%+\-])[A-Za-z0-9\u00C0-\u024F._%+\-]+@[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-]*[A-Za-z0-9\u00C0-\u024F])?(?:\.[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F\-]*[A-Za-z0-9\u00C0-\u024F])?)*\.[A-Za-z]{2,}(?![A-Za-z0-9\u00C0-\u024F])")]
+    // Letters of every script that separates words with spaces count ("josé@münchen.de", "иван@почта.рф",
+    // "राम@उदाहरण.भारत"), with their combining marks; the scripts written without spaces (Chinese, Japanese, Thai, Lao,
+    // Khmer, Myanmar) do not, so the text right before or after an address in them stays out of its span. A top-level
+    // domain is letters or an ASCII "xn--" label.
+    private const string AddressLetters = @"\p{L}\p{Mn}\p{Mc}0-9";
+    private const string NotAddress = @"-[\u00AA\u00B5\u00BA\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3000-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]";
+    private const string Letter = "[" + AddressLetters + NotAddress + "]";
+    private const string Label = Letter + @"(?:[" + AddressLetters + @"\-" + NotAddress + @"]*" + Letter + ")?";
+
+    [GeneratedRegex(@"(?<![" + AddressLetters + @"._%+\-" + NotAddress + @"])[" + AddressLetters + @"._%+\-" + NotAddress + @"]+@" + Label + @"(?:\." + Label + @")*\.(?:xn--[A-Za-z0-9\-]{2,}|[\p{L}\p{Mn}\p{Mc}" + NotAddress + @"]{2,})(?!" + Letter + ")")]
     public static partial Regex Email();
 
     // International (+CC …) and US numbers; then national numbers: the trunk prefix 0 and an area code of 1–5 digits, in
