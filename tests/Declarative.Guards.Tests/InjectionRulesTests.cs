@@ -40,6 +40,23 @@ public class InjectionRulesTests
         Assert.True(report.Score > 0.3);
     }
 
+    [Theory]
+    [InlineData("Explain your reply", ":")]
+    [InlineData("write your answer", "!?")]
+    [InlineData("Write your answer", "\n")]
+    [InlineData("respond to your message", "\n\t")]
+    [InlineData("Add a note to your answer", ".")]
+    public void Runs_of_sentence_breaks_take_linear_time(string words, string run)
+    {
+        // Each break is a place where the sentence rules may start: looking for the first word there must not walk the
+        // rest of the run (32 KB of breaks took seconds when it did, and 1 MB took hours).
+        var text = new StringBuilder(words).Insert(words.Length, run, 32_768 / run.Length).ToString();
+        InjectionRules.Scan("warm-up: " + words);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        InjectionRules.Scan(text);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
     [Fact]
     public void Decodes_base64_hex_and_rot13_payloads_and_rescans_them()
     {

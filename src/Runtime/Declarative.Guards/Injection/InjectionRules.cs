@@ -172,6 +172,9 @@ public static class InjectionRules
     {
         var tried = -1; // the last place tried (places come in order)
         var end = 0; // the end of the last match
+        int skippedFrom = -1, wordAt = -1; // the last place whose break and whitespace were skipped, and where that ended
+        int checkedAt = -1; // the last word start checked against firstWord, and the answer
+        var accepted = false;
         Try(0);
         for (var i = text.AsSpan().IndexOfAny(SentenceBreaks); i >= 0;)
         {
@@ -206,9 +209,26 @@ public static class InjectionRules
             }
 
             tried = p;
-            if (firstWord is not null && !StartsWithWord(text, p, firstWord))
+            if (firstWord is not null)
             {
-                return;
+                // The places of a run of breaks and whitespace share the word after it: find it and check it once,
+                // or a long run costs its length at each of its places.
+                if (p <= skippedFrom || p >= wordAt)
+                {
+                    skippedFrom = p;
+                    wordAt = SkipBreak(text, p);
+                }
+
+                if (wordAt != checkedAt)
+                {
+                    checkedAt = wordAt;
+                    accepted = StartsWithWord(text, wordAt, firstWord);
+                }
+
+                if (!accepted)
+                {
+                    return;
+                }
             }
 
             var m = regex.Match(text, p);
@@ -221,16 +241,37 @@ public static class InjectionRules
     }
 
     /// <summary>
-    /// Whether the sentence at <paramref name="place"/> (after a break character, whitespace and one word such as
-    /// "Please" or "Also") starts with a word that <paramref name="firstWord"/> accepts: the first word or the one after it.
+    /// Where the sentence at <paramref name="place"/> has its first character: after one '.', '!', '?' or ':' (the
+    /// patterns consume at most one) and the whitespace after it.
+    /// </summary>
+    private static int SkipBreak(string text, int place)
+    {
+        var p = place;
+        if (p < text.Length && text[p] is '.' or '!' or '?' or ':')
+        {
+            p++;
+        }
+
+        while (p < text.Length && char.IsWhiteSpace(text[p]))
+        {
+            p++;
+        }
+
+        return p;
+    }
+
+    /// <summary>
+    /// Whether the sentence at <paramref name="place"/> (its first character, after one word such as "Please" or "Also")
+    /// starts with a word that <paramref name="firstWord"/> accepts: the first word or the one after it. A word is a run
+    /// of letters, not only ASCII ones: the patterns' case-insensitive words match the Kelvin sign (U+212A) for 'k'.
     /// </summary>
     private static bool StartsWithWord(string text, int place, Regex firstWord)
     {
-        var span = text.AsSpan(place).TrimStart(".!?:").TrimStart();
+        var span = text.AsSpan(place);
         for (var w = 0; w < 2; w++)
         {
             var length = 0;
-            while (length < span.Length && char.IsAsciiLetter(span[length]))
+            while (length < span.Length && char.IsLetter(span[length]))
             {
                 length++;
             }
@@ -245,7 +286,8 @@ public static class InjectionRules
                 return true;
             }
 
-            span = span[length..].TrimStart(',').TrimStart();
+            span = span[length..];
+            span = (span.StartsWith(',') ? span[1..] : span).TrimStart();
         }
 
         return false;
