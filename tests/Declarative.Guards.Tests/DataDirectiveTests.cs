@@ -65,6 +65,13 @@ public class DataDirectiveTests
     [InlineData("Use emojis sparingly in your own writing, says the style guide.")]
     [InlineData("Capitalize the first letters of your sentences.")]
     [InlineData("Remove typos and misspellings from your text before submitting.")]
+    [InlineData("Convert your text to base64 before sending it over the wire, as the API expects.")]
+    [InlineData("Encode your message with base64 and send it to the endpoint.")]
+    [InlineData("Encrypt your message with AES; do not use a Caesar cipher, it is trivially broken.")]
+    [InlineData("Respond using base64 encoding when the client sends binary data.")]
+    [InlineData("Reply with the letters A, B or C to choose an option.")]
+    [InlineData("Substitute the letters with numbers to get the code: A=1, B=2.")]
+    [InlineData("Transform your text to lowercase and strip the vowels for the hash.")]
     public void Ordinary_mentions_of_answers_and_code_are_not_directives(string text)
     {
         var report = InjectionDetector.DetectWithRules(text);

@@ -77,8 +77,9 @@ internal static partial class SecretPatterns
     public static partial Regex Phone();
 
     // A word that names a phone number, on the line before it: "Tel.", "Telefon", "teléfono", "Tlf.", "phone", "móvil",
-    // "mobile", "cell", "fax", "call", "llámenos", "☎"; not "tell", "telemetry", "recall" or "llama".
-    [GeneratedRegex(@"(?i)(?:\btel(?:[eé]f|eph|f?\b)|\b(?:tfno|tlfno|tlf|fax|cell(?:ular)?|call(?:s|ed|ing)?|ll[aá]m(?:e|ar|enos|anos|ada))\b|phone|m[oó]vil|mobile|☎)[^\r\n]*\z")]
+    // "mobile", "cell", "fax", "call", "llámenos", "☎"; not "tell", "telemetry", "recall", "llama", "smartphone" or
+    // "iPhone" (sales figures take the shape of Spain's numbers).
+    [GeneratedRegex(@"(?i)(?:\btel(?:[eé]f|eph|f?\b)|\b(?:tfno|tlfno|tlf|fax|cell(?:ular)?|call(?:s|ed|ing)?|ll[aá]m(?:e|ar|enos|anos|ada))\b|\b(?:phone|m[oó]vil|mobile)|☎)[^\r\n]*\z")]
     public static partial Regex PhoneContext();
 
     [GeneratedRegex(@"(?<![0-9]|[A-Z]{2}[0-9]{2} ?)(?:2[2-7][0-9]{2}|[3-6][0-9]{3})(?:[ \-]?[0-9]{2,4}){2,4}[0-9]?(?![0-9])")]
