@@ -40,7 +40,7 @@ public static class InjectionRules
     /// </summary>
     public static IReadOnlySet<string> DataOnlyKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "injection.output_directive", "injection.code_insertion", DisguiseKind, EmbeddedTaskKind };
 
-    /// <summary>The kind of a directive to encode or scramble the answer ("render your message in a cipher") inside data.</summary>
+    /// <summary>The kind of a directive to encode or scramble the answer ("render your reply in a Caesar cipher") inside data.</summary>
     internal const string DisguiseKind = "injection.disguise_directive";
 
     /// <summary>The kind of a task for an assistant inside data, found by a rule or by the classifier's task head.</summary>
