@@ -109,35 +109,35 @@ public static class InjectionRules
 
     private static void ScanPlain(string text, List<GuardFinding> found, int offset = 0, int length = -1)
     {
-        foreach (var (regex, anchors, kind, reason, starts, firstWord) in Phrases)
+        var spans = new List<(int Index, int Length)>();
+        foreach (var phrase in Phrases)
         {
-            if (text.AsSpan().IndexOfAny(anchors) < 0)
+            if (text.AsSpan().IndexOfAny(phrase.Anchors) < 0)
             {
                 continue;
             }
 
-            if (starts != Anchoring.Anywhere)
+            Matches(phrase.Regex(), phrase.Starts, phrase.FirstWord, text, spans);
+            foreach (var (index, matched) in spans)
             {
-                MatchAtSentenceStarts(regex(), firstWord!(), starts == Anchoring.SentenceWord, text, kind, reason, found, offset, length);
-                continue;
-            }
-
-            foreach (var m in regex().EnumerateMatches(text))
-            {
-                found.Add(Hit(kind, m, reason, offset, length));
+                found.Add(Hit(phrase.Kind, index, matched, phrase.Reason, offset, length));
             }
         }
 
         if (text.AsSpan().IndexOfAny(RoleWords) >= 0)
         {
-            MatchAtSentenceStarts(InjectionPatterns.RoleLine(), null, atWord: false, text, "injection.role_marker", "a line starts with a chat role", found, offset, length);
+            Matches(InjectionPatterns.RoleLine(), Anchoring.SentenceBreak, null, text, spans);
+            foreach (var (index, matched) in spans)
+            {
+                found.Add(Hit("injection.role_marker", index, matched, "a line starts with a chat role", offset, length));
+            }
         }
 
         if (text.AsSpan().IndexOfAny('<', '[') >= 0)
         {
             foreach (var m in InjectionPatterns.ChatTemplateToken().EnumerateMatches(text))
             {
-                found.Add(Hit("injection.template_token", m, "chat template control token", offset, length));
+                found.Add(Hit("injection.template_token", m.Index, m.Length, "chat template control token", offset, length));
             }
         }
 
@@ -145,7 +145,7 @@ public static class InjectionRules
         {
             foreach (var m in InjectionPatterns.FieldMarker().EnumerateMatches(text))
             {
-                found.Add(Hit("injection.field_marker", m, "fake [[ ## field ## ]] marker", offset, length));
+                found.Add(Hit("injection.field_marker", m.Index, m.Length, "fake [[ ## field ## ]] marker", offset, length));
             }
         }
 
@@ -153,8 +153,24 @@ public static class InjectionRules
         {
             foreach (var m in InjectionPatterns.SpotlightTag().EnumerateMatches(text))
             {
-                found.Add(Hit("injection.spotlight_tag", m, "untrusted-data marker tag inside the data", offset, length));
+                found.Add(Hit("injection.spotlight_tag", m.Index, m.Length, "untrusted-data marker tag inside the data", offset, length));
             }
+        }
+    }
+
+    /// <summary>The matches of a phrase rule's pattern in <paramref name="text"/>, in order, into <paramref name="spans"/> (cleared first).</summary>
+    private static void Matches(Regex regex, Anchoring starts, Func<Regex>? firstWord, string text, List<(int Index, int Length)> spans)
+    {
+        spans.Clear();
+        if (starts != Anchoring.Anywhere)
+        {
+            MatchAtSentenceStarts(regex, firstWord?.Invoke(), starts == Anchoring.SentenceWord, text, spans);
+            return;
+        }
+
+        foreach (var m in regex.EnumerateMatches(text))
+        {
+            spans.Add((m.Index, m.Length));
         }
     }
 
@@ -168,7 +184,7 @@ public static class InjectionRules
     /// lookbehinds and anchors decide which of the places match. Matches do not overlap, as with
     /// <c>Regex.EnumerateMatches</c>.
     /// </summary>
-    private static void MatchAtSentenceStarts(Regex regex, Regex? firstWord, bool atWord, string text, string kind, string reason, List<GuardFinding> found, int offset, int length)
+    private static void MatchAtSentenceStarts(Regex regex, Regex? firstWord, bool atWord, string text, List<(int Index, int Length)> spans)
     {
         var tried = -1; // the last place tried (places come in order)
         var end = 0; // the end of the last match
@@ -234,7 +250,7 @@ public static class InjectionRules
             var m = regex.Match(text, p);
             if (m.Success)
             {
-                found.Add(length < 0 ? new GuardFinding(kind, m.Index, m.Length, reason) : new GuardFinding(kind, offset, length, reason));
+                spans.Add((m.Index, m.Length));
                 end = Math.Max(m.Index + m.Length, p + 1);
             }
         }
@@ -308,8 +324,9 @@ public static class InjectionRules
 
     private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".!?:\n");
 
-    private static GuardFinding Hit(string kind, ValueMatch m, string reason, int offset, int length) =>
-        length < 0 ? new GuardFinding(kind, m.Index, m.Length, reason) : new GuardFinding(kind, offset, length, reason);
+    /// <summary>A finding at the match, or, for decoded text (<paramref name="length"/> ≥ 0), at the encoded run.</summary>
+    private static GuardFinding Hit(string kind, int index, int matched, string reason, int offset, int length) =>
+        length < 0 ? new GuardFinding(kind, index, matched, reason) : new GuardFinding(kind, offset, length, reason);
 
     private static void ScanEncoded(string text, List<GuardFinding> found)
     {
@@ -355,19 +372,13 @@ public static class InjectionRules
         }
 
         var rot13 = Rot13(text);
-        foreach (var (regex, _, kind, _, starts, firstWord) in Phrases)
+        var spans = new List<(int Index, int Length)>();
+        foreach (var phrase in Phrases)
         {
-            if (starts != Anchoring.Anywhere)
+            Matches(phrase.Regex(), phrase.Starts, phrase.FirstWord, rot13, spans);
+            foreach (var (index, matched) in spans)
             {
-                var hits = new List<GuardFinding>();
-                MatchAtSentenceStarts(regex(), firstWord!(), starts == Anchoring.SentenceWord, rot13, kind, string.Empty, hits, 0, -1);
-                found.AddRange(hits.Select(h => new GuardFinding("injection.encoded", h.Start, h.Length, $"rot13-encoded text that {kind} rules match")));
-                continue;
-            }
-
-            foreach (var m in regex().EnumerateMatches(rot13))
-            {
-                found.Add(new GuardFinding("injection.encoded", m.Index, m.Length, $"rot13-encoded text that {kind} rules match"));
+                found.Add(new GuardFinding("injection.encoded", index, matched, $"rot13-encoded text that {phrase.Kind} rules match"));
             }
         }
     }
