@@ -33,6 +33,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 const string PromptShieldCommit = "a2e40c4a0cf7913cbe3e36b5e1810415191a67b0";
 const string BipiaCommit = "1a2a91d"; // microsoft/BIPIA, "update readme"
@@ -227,7 +228,7 @@ string Git(string repo, params string[] arguments)
 static IEnumerable<string> Chunks(string text)
 {
     var current = new System.Text.StringBuilder();
-    foreach (var paragraph in System.Text.RegularExpressions.Regex.Split(text, @"\n\s*\n"))
+    foreach (var paragraph in Regex.Split(text, @"\n\s*\n"))
     {
         current.Append(paragraph).Append("\n\n");
         if (Words(current.ToString()) >= 200)
@@ -249,7 +250,7 @@ static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.Re
 static string? FirstSentence(string prompt)
 {
     var line = prompt.Trim().Split('\n')[0];
-    var sentence = System.Text.RegularExpressions.Regex.Split(line, @"(?<=[.!?])\s+")[0].Trim();
+    var sentence = Regex.Split(line, @"(?<=[.!?])\s+")[0].Trim();
     var words = Words(sentence);
     return words is < 4 or > 40 ? null : sentence[^1] is '.' or '!' or '?' ? sentence : sentence + ".";
 }
@@ -260,21 +261,21 @@ static string? FirstSentence(string prompt)
 // shares the attacks' vocabulary. A file goes to one third by a hash of its name (training, validation, test).
 if (options.TryGetValue("--api-docs", out var apiDocFolders))
 {
-    var vocabulary = new System.Text.RegularExpressions.Regex(@"\b(?:password|admin|administrator|ignore[sd]?|instructions?|prompt|override|overrides|bypass|secret|credentials?|privilege[sd]?|forget|disregard|reveal|system|permission|token|root|execute|command|role)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+    var vocabulary = new Regex(@"\b(?:password|admin|administrator|ignore[sd]?|instructions?|prompt|override|overrides|bypass|secret|credentials?|privilege[sd]?|forget|disregard|reveal|system|permission|token|root|execute|command|role)\b", RegexOptions.IgnoreCase);
     var apiThirds = new[] { new List<(string, int)>(), new List<(string, int)>(), new List<(string, int)>() };
     var seenSentences = new HashSet<string>(StringComparer.Ordinal);
     var files = apiDocFolders.Split(',', StringSplitOptions.RemoveEmptyEntries).SelectMany(d => Directory.EnumerateFiles(d, "*.xml", SearchOption.AllDirectories)).Order(StringComparer.Ordinal).ToList();
     foreach (var file in files)
     {
         var third = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)))[0] % 3;
-        foreach (System.Text.RegularExpressions.Match element in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"<(summary|remarks)>(.*?)</\1>", System.Text.RegularExpressions.RegexOptions.Singleline))
+        foreach (Match element in Regex.Matches(File.ReadAllText(file), @"<(summary|remarks)>(.*?)</\1>", RegexOptions.Singleline))
         {
-            var body = System.Text.RegularExpressions.Regex.Replace(element.Groups[2].Value, @"<see (?:cref|langword)=""(?:[A-Z]:)?([^""]+)""\s*/>", m => m.Groups[1].Value.Split('.')[^1].Split('(')[0]);
-            body = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(body, "<[^>]+>", string.Empty));
+            var body = Regex.Replace(element.Groups[2].Value, @"<see (?:cref|langword)=""(?:[A-Z]:)?([^""]+)""\s*/>", m => m.Groups[1].Value.Split('.')[^1].Split('(')[0]);
+            body = System.Net.WebUtility.HtmlDecode(Regex.Replace(body, "<[^>]+>", string.Empty));
             body = string.Join(' ', body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-            foreach (var sentence in System.Text.RegularExpressions.Regex.Split(body, @"(?<=[.!?])\s+"))
+            foreach (var sentence in Regex.Split(body, @"(?<=[.!?])\s+"))
             {
-                if (Words(sentence) is >= 5 and <= 40 && vocabulary.IsMatch(sentence) && seenSentences.Add(sentence.ToLowerInvariant()))
+                if (Words(sentence) is >= 5 and <= 40 && vocabulary.IsMatch(sentence) && seenSentences.Add(Key(sentence)))
                 {
                     apiThirds[third].Add((sentence, 0));
                 }
