@@ -10,6 +10,18 @@ public sealed class PipelineEdgeCaseTests
 {
     private static IChatClient Build(IChatClient inner, GuardOptions options) => new ChatClientBuilder(inner).UseGuards(options).Build();
 
+    /// <summary>Sends a request whose model replies <paramref name="reply"/> through a SQL guard with <paramref name="check"/>; returns the one finding of the block.</summary>
+    private static async Task<GuardFinding> SqlGuardBlocksAsync(Func<string, (bool Allowed, string? Reason)> check, string reply)
+    {
+        var options = new GuardOptions();
+        options.AdditionalGuards.Add(new SqlOutputGuard(check));
+        var lm = new ScriptedChatClient().AnswerRaw(reply);
+        var ex = await Assert.ThrowsAsync<GuardException>(() => Build(lm, options).GetResponseAsync([new ChatMessage(ChatRole.User, "Clear the orders")]));
+        return Assert.Single(ex.Findings);
+    }
+
+    private static (bool, string?) SelectOnly(string sql) => sql.StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase) ? (true, null) : (false, "not a SELECT");
+
     [Fact]
     public async Task A_streamed_card_followed_by_punctuation_at_the_hold_back_cut_is_redacted_as_a_whole()
     {
@@ -29,40 +41,28 @@ public sealed class PipelineEdgeCaseTests
     [Fact]
     public async Task The_SQL_guard_checks_a_fenced_JSON_reply_as_the_JSON_adapter_reads_it()
     {
-        var options = new GuardOptions();
-        options.AdditionalGuards.Add(new SqlOutputGuard(sql => sql.StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase) ? (true, null) : (false, "not a SELECT")));
         const string reply = "```json\n{\"sql\": \"DELETE FROM orders\"}\n```";
         Assert.Equal("DELETE FROM orders", JsonAdapter.Default.Parse(Signature.Parse("question -> sql"), reply)["sql"]); // what the module runs
-        var lm = new ScriptedChatClient().AnswerRaw(reply);
 
         // JsonAdapter.Parse (LenientJson.Parse → CodeFence.Strip) reads sql = "DELETE FROM orders" from this reply.
-        var ex = await Assert.ThrowsAsync<GuardException>(() => Build(lm, options).GetResponseAsync([new ChatMessage(ChatRole.User, "Clear the orders")]));
-        Assert.Equal("sql.blocked", Assert.Single(ex.Findings).Kind);
+        Assert.Equal("sql.blocked", (await SqlGuardBlocksAsync(SelectOnly, reply)).Kind);
     }
 
     [Fact]
     public async Task The_SQL_guard_checks_the_section_the_chat_adapter_reads_not_an_inline_mention()
     {
-        var options = new GuardOptions();
-        options.AdditionalGuards.Add(new SqlOutputGuard(sql => sql.StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase) ? (true, null) : (false, "not a SELECT")));
         // The adapter only takes headers at the start of a line: its sql is "DELETE FROM orders", not the inline mention.
         const string reply = "[[ ## reasoning ## ]]\nI answer in the form [[ ## sql ## ]] SELECT 1 as asked.\n\n[[ ## sql ## ]]\nDELETE FROM orders\n\n[[ ## completed ## ]]";
         Assert.Equal("DELETE FROM orders", ChatAdapter.Default.Parse(Signature.Parse("question -> reasoning, sql"), reply)["sql"]); // what the module runs
-        var lm = new ScriptedChatClient().AnswerRaw(reply);
-        var ex = await Assert.ThrowsAsync<GuardException>(() => Build(lm, options).GetResponseAsync([new ChatMessage(ChatRole.User, "Clear the orders")]));
-        Assert.Equal("sql.blocked", Assert.Single(ex.Findings).Kind);
+        Assert.Equal("sql.blocked", (await SqlGuardBlocksAsync(SelectOnly, reply)).Kind);
     }
 
     [Fact]
     public async Task The_SQL_guard_does_not_end_the_section_at_a_header_written_inside_the_statement()
     {
-        var options = new GuardOptions();
-        options.AdditionalGuards.Add(new SqlOutputGuard(sql => sql.Contains("DELETE", StringComparison.OrdinalIgnoreCase) ? (false, "writes") : (true, null)));
         const string reply = "[[ ## sql ## ]]\nSELECT 1 [[ ## note ## ]] ; DELETE FROM orders\n\n[[ ## completed ## ]]";
         Assert.Contains("DELETE FROM orders", (string)ChatAdapter.Default.Parse(Signature.Parse("question -> sql"), reply)["sql"]!); // what the module runs
-        var lm = new ScriptedChatClient().AnswerRaw(reply);
-        var ex = await Assert.ThrowsAsync<GuardException>(() => Build(lm, options).GetResponseAsync([new ChatMessage(ChatRole.User, "Clear the orders")]));
-        Assert.Equal("writes", Assert.Single(ex.Findings).Reason);
+        Assert.Equal("writes", (await SqlGuardBlocksAsync(sql => sql.Contains("DELETE", StringComparison.OrdinalIgnoreCase) ? (false, "writes") : (true, null), reply)).Reason);
     }
 
     [Fact]
