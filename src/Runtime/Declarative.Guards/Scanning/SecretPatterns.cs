@@ -63,6 +63,10 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"(?<![" + AddressLetters + @"._%+\-" + NotAddress + @"])[" + AddressLetters + @"._%+\-" + NotAddress + @"]+@" + Label + @"(?:\." + Label + @")*\.(?:xn--[A-Za-z0-9\-]{2,}|[\p{L}\p{Mn}\p{Mc}" + NotAddress + @"]{2,})(?!" + Letter + ")")]
     public static partial Regex Email();
 
+    /// <summary>One character that <see cref="Email"/> takes as a letter of an address.</summary>
+    [GeneratedRegex("^" + Letter + "$")]
+    public static partial Regex AddressLetter();
+
     // International (+CC …) and US numbers; then national numbers: the trunk prefix 0 and an area code of 1–5 digits, in
     // brackets or followed by a space, '/' or '-', then one group of 4–8 digits or two to four of 2–4 split by spaces
     // ("089-12345678", "020 7946 0958", "(020) 7946 0958", "030/123 456 78"), or five pairs split by dots or dashes

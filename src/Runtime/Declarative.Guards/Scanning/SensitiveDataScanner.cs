@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -286,13 +285,9 @@ public static class SensitiveDataScanner
     /// <summary>
     /// An ASCII letter or digit, or a letter or combining mark of a script that separates words with spaces
     /// ("josé@münchen.de", "иван@почта.рф"); not Chinese, Japanese, Thai, Lao, Khmer or Myanmar, whose text runs into
-    /// the address with no space (the same set as <c>SecretPatterns.Email</c>).
+    /// the address with no space. The regex's own class decides, so the scanner and the pattern cannot disagree.
     /// </summary>
-    private static bool IsAddressLetter(char c) => char.IsAsciiLetterOrDigit(c)
-        || (c > '\u007F' && c is not ('\u00AA' or '\u00B5' or '\u00BA')
-            && (char.IsLetter(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark)
-            && c is not ((>= '\u0E00' and <= '\u0EFF') or (>= '\u1000' and <= '\u109F') or (>= '\u1780' and <= '\u17FF') or (>= '\u3000' and <= '\u30FF')
-                or (>= '\u31F0' and <= '\u31FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF') or (>= '\uFF00' and <= '\uFFEF')));
+    private static bool IsAddressLetter(char c) => char.IsAsciiLetterOrDigit(c) || (c > '\u007F' && SecretPatterns.AddressLetter().IsMatch(new ReadOnlySpan<char>(in c)));
 
     private delegate bool Checksum(ReadOnlySpan<char> value);
 
