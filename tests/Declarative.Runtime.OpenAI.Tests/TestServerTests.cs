@@ -80,6 +80,14 @@ public class TestServerTests
         server.EnqueueFault(OpenAiFault.Hang);
         using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
         await Assert.ThrowsAnyAsync<TaskCanceledException>(async () => (await PostAsync(impatient, server, "v1/chat/completions", ChatBody)).Dispose());
+
+        // The client gives up after 300 ms; on a loaded machine the server may take longer to read the request and
+        // record its fault, so wait (up to 10 s) for the record before checking it.
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !server.FaultCounts.ContainsKey(OpenAiFault.Hang) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.Equal(1, server.FaultCounts[OpenAiFault.Hang]);
         Assert.Equal(1, server.FaultCounts[OpenAiFault.ConnectionReset]);
     }
