@@ -28,7 +28,8 @@
 // blank lines into chunks of about 200 words; a file goes to one third by a hash of its path:
 // training, validation, test): technical documentation, benign, with its own imperatives, questions, code and prompts.
 // Round 8: with --api-docs DIR[,DIR…], apidocs_a/b/c.jsonl (sentences of API reference documentation that use the
-// attacks' words; see the option below).
+// attacks' words; see the option below). Round 9: with --tensor-trust, --alpaca-eval, --gsm8k and --codealpaca, fresh
+// evaluation sets (see below).
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -287,6 +288,78 @@ if (options.TryGetValue("--api-docs", out var apiDocFolders))
     Write("apidocs_a.jsonl", apiThirds[0]);
     Write("apidocs_b.jsonl", apiThirds[1]);
     Write("apidocs_c.jsonl", apiThirds[2]);
+}
+
+// Round 9, fresh evaluation sets that no round has trained on, chosen on or looked at: with --tensor-trust CLONE
+// (HumanCompatibleAI/tensor-trust-data), tensortrust_hijacking.jsonl and tensortrust_extraction.jsonl, the attacks of
+// its two robustness benchmarks (players' prompt injections against another player's system prompt: to make it say
+// "Access Granted", or to reveal it), label 1, as written; with --alpaca-eval CLONE (tatsu-lab/alpaca_eval),
+// alpacaeval.jsonl, the 805 instructions of its evaluation set (what people ask chat assistants: Self-Instruct's
+// user-oriented instructions, Open Assistant, Koala, Vicuna, Anthropic's helpful-base), label 0; with --gsm8k CLONE
+// (openai/grade-school-math), gsm8k_test.jsonl, its 1,319 test questions, label 0; with --codealpaca CLONE
+// (sahil280114/codealpaca), codealpaca.jsonl, the 2,017 instructions of code_alpaca_2k.json (with their input, when
+// given, on the next line), label 0, and codealpaca_new_a/b.jsonl (below). Each file is deduplicated; a text equal (case and spacing aside) to one of
+// PromptShield's rows is dropped and counted. For evaluation only: nothing here is for `guard train --extra`.
+var promptShieldKeys = splits.Values.SelectMany(s => s).Select(r => Key(r.Text)).ToHashSet();
+void WriteFresh(string name, IEnumerable<string> texts, int label)
+{
+    var kept = new HashSet<string>(StringComparer.Ordinal);
+    var rows = new List<(string, int)>();
+    var overlap = 0;
+    foreach (var text in texts.Where(t => !string.IsNullOrWhiteSpace(t)))
+    {
+        var key = Key(text);
+        if (promptShieldKeys.Contains(key))
+        {
+            overlap++;
+        }
+        else if (kept.Add(key))
+        {
+            rows.Add((text, label));
+        }
+    }
+
+    Write(name, rows);
+    Console.WriteLine($"  ({overlap} equal to a PromptShield row, dropped)");
+}
+
+IEnumerable<JsonNode> JsonLines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!);
+if (options.TryGetValue("--tensor-trust", out var tensorTrust))
+{
+    const string commit = "e2385ea9cf448c9641b96e2e39f113ed4979a5b0";
+    WriteFresh("tensortrust_hijacking.jsonl", JsonLines(Show(tensorTrust, commit, "benchmarks/hijacking-robustness/v1/hijacking_robustness_dataset.jsonl")).Select(n => (string)n["attack"]!), 1);
+    WriteFresh("tensortrust_extraction.jsonl", JsonLines(Show(tensorTrust, commit, "benchmarks/extraction-robustness/v1/extraction_robustness_dataset.jsonl")).Select(n => (string)n["attack"]!), 1);
+}
+
+if (options.TryGetValue("--alpaca-eval", out var alpacaEval))
+{
+    WriteFresh("alpacaeval.jsonl", JsonNode.Parse(Show(alpacaEval, "cd543a149df89434d8a54582c0151c0b945c3d20", "example/outputs.json"))!.AsArray().Select(n => (string)n!["instruction"]!), 0);
+}
+
+if (options.TryGetValue("--gsm8k", out var gsm8k))
+{
+    WriteFresh("gsm8k_test.jsonl", JsonLines(Show(gsm8k, "3101c7d5072418e28b9008a6636bde82a006892c", "grade_school_math/data/test.jsonl")).Select(n => (string)n["question"]!), 0);
+}
+
+if (options.TryGetValue("--codealpaca", out var codeAlpaca))
+{
+    static IEnumerable<string> Instructions(string json) => JsonNode.Parse(json)!.AsArray()
+        .Select(n => (string)n!["instruction"]! + ((string?)n["input"] is { Length: > 0 } input ? "\n" + input : string.Empty));
+    var codeTest = Instructions(Show(codeAlpaca, "2f78ddc5c682ed6738ad092bbbfa59ba915afcb0", "data/code_alpaca_2k.json")).ToList();
+    WriteFresh("codealpaca.jsonl", codeTest, 0);
+
+    // Round 10's training and validation data for code requests, from the repository's other file (new_codealpaca.json,
+    // 4,535 instructions written apart from code_alpaca_2k.json), less any text equal to one of codealpaca.jsonl's: a half
+    // each by a hash of the text.
+    var codeTestKeys = codeTest.Select(Key).ToHashSet();
+    var codeHalves = new[] { new List<string>(), new List<string>() };
+    foreach (var text in Instructions(Show(codeAlpaca, "2f78ddc5c682ed6738ad092bbbfa59ba915afcb0", "data/new_codealpaca.json")).Where(t => !codeTestKeys.Contains(Key(t))))
+    {
+        codeHalves[System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Key(text)))[0] % 2].Add(text);
+    }
+
+    WriteFresh("codealpaca_new_a.jsonl", codeHalves[0], 0);
+    WriteFresh("codealpaca_new_b.jsonl", codeHalves[1], 0);
 }
 
 var testRandom = new Random(7);
