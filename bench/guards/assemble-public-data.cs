@@ -293,13 +293,14 @@ if (options.TryGetValue("--api-docs", out var apiDocFolders))
 // Round 9, fresh evaluation sets that no round has trained on, chosen on or looked at: with --tensor-trust CLONE
 // (HumanCompatibleAI/tensor-trust-data), tensortrust_hijacking.jsonl and tensortrust_extraction.jsonl, the attacks of
 // its two robustness benchmarks (players' prompt injections against another player's system prompt: to make it say
-// "Access Granted", or to reveal it), label 1, as written; with --alpaca-eval CLONE (tatsu-lab/alpaca_eval),
-// alpacaeval.jsonl, the 805 instructions of its evaluation set (what people ask chat assistants: Self-Instruct's
-// user-oriented instructions, Open Assistant, Koala, Vicuna, Anthropic's helpful-base), label 0; with --gsm8k CLONE
-// (openai/grade-school-math), gsm8k_test.jsonl, its 1,319 test questions, label 0; with --codealpaca CLONE
-// (sahil280114/codealpaca), codealpaca.jsonl, the 2,017 instructions of code_alpaca_2k.json (with their input, when
-// given, on the next line), label 0, and codealpaca_new_a/b.jsonl (below). Each file is deduplicated; a text equal (case and spacing aside) to one of
-// PromptShield's rows is dropped and counted. For evaluation only: nothing here is for `guard train --extra`.
+// "Access Granted", or to reveal it), label 1, as written, and tensortrust_in_bipia.jsonl (below); with --alpaca-eval
+// CLONE (tatsu-lab/alpaca_eval), alpacaeval.jsonl, the 805 instructions of its evaluation set (what people ask chat
+// assistants: Self-Instruct's user-oriented instructions, Open Assistant, Koala, Vicuna, Anthropic's helpful-base),
+// label 0; with --gsm8k CLONE (openai/grade-school-math), gsm8k_test.jsonl, its 1,319 test questions, label 0; with
+// --codealpaca CLONE (sahil280114/codealpaca), codealpaca.jsonl, the 2,017 instructions of code_alpaca_2k.json (with
+// their input, when given, on the next line), label 0, and codealpaca_new_a/b.jsonl (below). Each file is deduplicated;
+// a text equal (case and spacing aside) to one of PromptShield's rows is dropped and counted. For evaluation only,
+// except codealpaca_new_a/b.jsonl: nothing else here is for `guard train --extra`.
 var promptShieldKeys = splits.Values.SelectMany(s => s).Select(r => Key(r.Text)).ToHashSet();
 void WriteFresh(string name, IEnumerable<string> texts, int label)
 {
@@ -329,6 +330,13 @@ if (options.TryGetValue("--tensor-trust", out var tensorTrust))
     const string commit = "e2385ea9cf448c9641b96e2e39f113ed4979a5b0";
     WriteFresh("tensortrust_hijacking.jsonl", JsonLines(Show(tensorTrust, commit, "benchmarks/hijacking-robustness/v1/hijacking_robustness_dataset.jsonl")).Select(n => (string)n["attack"]!), 1);
     WriteFresh("tensortrust_extraction.jsonl", JsonLines(Show(tensorTrust, commit, "benchmarks/extraction-robustness/v1/extraction_robustness_dataset.jsonl")).Select(n => (string)n["attack"]!), 1);
+
+    // The same attacks inside documents: each of BIPIA's 200 test contexts (bipia_test_benign.jsonl is the clean
+    // counterpart) with one attack of either benchmark inserted at its start, middle or end (seed 47), label 1.
+    var peopleAttacks = File.ReadLines(Path.Combine(output, "tensortrust_hijacking.jsonl")).Concat(File.ReadLines(Path.Combine(output, "tensortrust_extraction.jsonl")))
+        .Select(l => (string)JsonNode.Parse(l)!["text"]!).ToList();
+    var peopleRandom = new Random(47);
+    Write("tensortrust_in_bipia.jsonl", new[] { "email", "table", "code" }.SelectMany(t => Contexts("test", t)).Select(c => (Insert(c, peopleAttacks, peopleRandom), 1)).ToList());
 }
 
 if (options.TryGetValue("--alpaca-eval", out var alpacaEval))
