@@ -370,6 +370,24 @@ if (options.TryGetValue("--codealpaca", out var codeAlpaca))
     WriteFresh("codealpaca_new_b.jsonl", codeHalves[1], 0);
 }
 
+// Round 12, a confirmation set of users' prompts, benign only, read by no detector before round 12 ran: with --fastchat
+// CLONE (lm-sys/FastChat) and --self-instruct CLONE (yizhongw/self-instruct), confirm_prompts.jsonl: both turns of the 80
+// MT-Bench questions, the first human turn of each of FastChat's 500 dummy conversations, Self-Instruct's 175 seed tasks
+// and, with --codealpaca, CodeAlpaca's 20 (each instruction, with its first instance's input on the next line when
+// given), label 0; deduplicated, less any text equal to a PromptShield row or to a row of the round-9 files.
+if (options.TryGetValue("--fastchat", out var fastChat) && options.TryGetValue("--self-instruct", out var selfInstruct))
+{
+    var earlier = new[] { "tensortrust_hijacking.jsonl", "tensortrust_extraction.jsonl", "alpacaeval.jsonl", "gsm8k_test.jsonl", "codealpaca.jsonl" }
+        .Select(f => Path.Combine(output, f)).Where(File.Exists).SelectMany(File.ReadLines).Select(l => Key((string)JsonNode.Parse(l)!["text"]!)).ToHashSet();
+    static string SeedTask(JsonNode n) => (string)n["instruction"]! + ((string?)n["instances"]?[0]?["input"] is { Length: > 0 } input ? "\n" + input : string.Empty);
+    const string fastChatCommit = "0e6d3e4beaab66f4d3f93db72541a4abab8af28d";
+    var prompts = JsonLines(Show(fastChat, fastChatCommit, "fastchat/llm_judge/data/mt_bench/question.jsonl")).SelectMany(n => n["turns"]!.AsArray().Select(t => (string)t!))
+        .Concat(JsonNode.Parse(Show(fastChat, fastChatCommit, "data/dummy_conversation.json"))!.AsArray().Select(c => (string)c!["conversations"]![0]!["value"]!))
+        .Concat(JsonLines(Show(selfInstruct, "0b26ccaa415992100fa32df62d41b994cf928e23", "data/seed_tasks.jsonl")).Select(SeedTask))
+        .Concat(codeAlpaca is null ? [] : JsonLines(Show(codeAlpaca, "2f78ddc5c682ed6738ad092bbbfa59ba915afcb0", "seed_tasks.jsonl")).Select(SeedTask));
+    WriteFresh("confirm_prompts.jsonl", prompts.Where(p => !earlier.Contains(Key(p))), 0);
+}
+
 var testRandom = new Random(7);
 var textAttacks = Attacks("text_attack_test.json");
 var codeAttacks = Attacks("code_attack_test.json");
