@@ -29,7 +29,7 @@
 // training, validation, test): technical documentation, benign, with its own imperatives, questions, code and prompts.
 // Round 8: with --api-docs DIR[,DIR…], apidocs_a/b/c.jsonl (sentences of API reference documentation that use the
 // attacks' words; see the option below). Round 9: with --tensor-trust, --alpaca-eval, --gsm8k and --codealpaca, fresh
-// evaluation sets (see below).
+// evaluation sets; round 12: with --fastchat and --self-instruct, a confirmation set of users' prompts (see below).
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -371,10 +371,11 @@ if (options.TryGetValue("--codealpaca", out var codeAlpaca))
 }
 
 // Round 12, a confirmation set of users' prompts, benign only, read by no detector before round 12 ran: with --fastchat
-// CLONE (lm-sys/FastChat) and --self-instruct CLONE (yizhongw/self-instruct), confirm_prompts.jsonl: both turns of the 80
-// MT-Bench questions, the first human turn of each of FastChat's 500 dummy conversations, Self-Instruct's 175 seed tasks
-// and, with --codealpaca, CodeAlpaca's 20 (each instruction, with its first instance's input on the next line when
-// given), label 0; deduplicated, less any text equal to a PromptShield row or to a row of the round-9 files.
+// CLONE (lm-sys/FastChat) and --self-instruct CLONE (yizhongw/self-instruct), confirm_prompts.jsonl: both turns of the
+// 80 MT-Bench questions, the first human turn of each of FastChat's 500 dummy conversations, Self-Instruct's 175 seed
+// tasks and, with --codealpaca, CodeAlpaca's 20 (each instruction, with its first instance's input on the next line
+// when given), label 0; deduplicated, less any text equal to a PromptShield row or to a row of the round-9 files in
+// --out.
 if (options.TryGetValue("--fastchat", out var fastChat) && options.TryGetValue("--self-instruct", out var selfInstruct))
 {
     var earlier = new[] { "tensortrust_hijacking.jsonl", "tensortrust_extraction.jsonl", "alpacaeval.jsonl", "gsm8k_test.jsonl", "codealpaca.jsonl" }
