@@ -2,6 +2,7 @@ using Declarative.Guards;
 using Declarative.Testing;
 using Declarative.Tools;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Declarative.Guards.Tests;
 
@@ -116,5 +117,21 @@ public sealed class PipelineEdgeCaseTests
         }
 
         Assert.NotEmpty(options.Log.Events); // the redaction happened and was delivered, but is never recorded
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_before_it_is_sent_does_not_use_up_the_rate_limit()
+    {
+        var lm = new ScriptedChatClient().AnswerRaw("ok");
+        var client = Build(lm, new GuardOptions { RequestsPerMinutePerKey = 1, TimeProvider = new FakeTimeProvider() });
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], null, cancelled.Token).ToListAsync());
+
+        // Neither reached the model, so the key still has its one request of the minute.
+        Assert.Equal("ok", (await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")])).Text);
+        Assert.Equal(1, lm.CallCount);
     }
 }

@@ -11,6 +11,8 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
 {
     public async Task<InputResult> InspectAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? chatOptions, CancellationToken cancellationToken)
     {
+        // A request cancelled before it is inspected reaches nothing: it must not take from the key's allowance.
+        cancellationToken.ThrowIfCancellationRequested();
         var key = options.KeySelector(chatOptions);
         var limits = new List<GuardFinding>();
         var total = messages.Sum(m => options.TokenCounter(m.Text));
