@@ -134,4 +134,23 @@ public sealed class PipelineEdgeCaseTests
         Assert.Equal("ok", (await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")])).Text);
         Assert.Equal(1, lm.CallCount);
     }
+
+    [Fact]
+    public async Task MaxInputTokens_counts_the_tool_results_the_request_sends_back()
+    {
+        // An application (or an invoker outside the guard) sends a tool's 10,000-character result back: 2,500 tokens.
+        var lm = new ScriptedChatClient().AnswerRaw("ok");
+        var options = new GuardOptions { MaxInputTokens = 100 };
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.User, "What does the page say?"),
+            new(ChatRole.Assistant, [new FunctionCallContent("c1", "fetch_page")]),
+            new(ChatRole.Tool, [new FunctionResultContent("c1", string.Join(" ", Enumerable.Repeat("text", 2000)))]),
+        ];
+
+        var ex = await Assert.ThrowsAsync<GuardException>(() => Build(lm, options).GetResponseAsync(messages));
+
+        Assert.Equal("limit.input_tokens", Assert.Single(ex.Findings).Kind);
+        Assert.Equal(0, lm.CallCount);
+    }
 }

@@ -56,7 +56,7 @@ public sealed class GuardOptions
     /// <summary>Per-field token limits, overriding <see cref="MaxFieldTokens"/>.</summary>
     public IDictionary<string, int> FieldTokenLimits { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
-    /// <summary>The most tokens a whole request (all messages) may hold; default no limit.</summary>
+    /// <summary>The most tokens a whole request (all messages, tool results included) may hold; default no limit.</summary>
     public int? MaxInputTokens { get; set; }
 
     /// <summary>Counts tokens for the limits; default characters divided by four, rounded up (as the runtime's budgets estimate).</summary>

@@ -15,7 +15,9 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
         cancellationToken.ThrowIfCancellationRequested();
         var key = options.KeySelector(chatOptions);
         var limits = new List<GuardFinding>();
-        var total = messages.Sum(m => options.TokenCounter(m.Text));
+        // Tool results are part of what is sent (often the largest part: a fetched page, a query's rows), so they count.
+        var toolResults = ToolResults(messages);
+        var total = messages.Sum(m => options.TokenCounter(m.Text)) + toolResults.Sum(r => options.TokenCounter(r.Text));
         if (options.MaxInputTokens is { } maxInput && total > maxInput)
         {
             limits.Add(new GuardFinding("limit.input_tokens", 0, 0, $"the request holds {total} tokens, over GuardOptions.MaxInputTokens = {maxInput}"));
@@ -29,7 +31,6 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
             ? names.ToHashSet(StringComparer.Ordinal)
             : null;
         var texts = new List<(int Message, int Content, InputSections.Section Section, bool Untrusted)>();
-        var toolResults = ToolResults(messages);
         for (var m = 0; m < messages.Count; m++)
         {
             if (messages[m].Role != ChatRole.User)
