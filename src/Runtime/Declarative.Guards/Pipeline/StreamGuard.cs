@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.AI;
 
@@ -8,11 +9,18 @@ namespace Declarative.Guards;
 /// the newest text (and never inside a finding or an unterminated private key block), so that a secret split across
 /// updates is still redacted or blocked whole. Non-text contents pass through at once.
 /// </summary>
+/// <remarks>
+/// Text is cut only between words: next to white space, or between two characters of a script written without spaces
+/// (Chinese, Japanese, Thai…), which no secret or personal-data format is made of; never inside a surrogate pair.
+/// </remarks>
 internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int holdBack)
 {
     private readonly StringBuilder pending = new();
     private readonly List<GuardFinding> findings = [];
     private int releasedTotal;
+
+    // The last position of the pending text (0 < p < Length) where it may be cut; 0 when there is none.
+    private int lastBreak;
 
     /// <summary>Findings so far, with offsets into the whole streamed text.</summary>
     public IReadOnlyList<GuardFinding> Findings => findings;
@@ -23,8 +31,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
     /// <summary>Takes an update and returns it with only the text that can be released now.</summary>
     public ChatResponseUpdate Push(ChatResponseUpdate update)
     {
-        var text = string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text));
-        pending.Append(text);
+        Append(string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text)));
         var release = Release(final: false);
         var copy = update.Clone();
         copy.Contents = [.. update.Contents.Where(c => c is not TextContent)];
@@ -53,8 +60,37 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         };
     }
 
+    private void Append(string text)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        // Only the positions the new text touches can have become breaks (the one before the old last character too: a
+        // surrogate pair may have been split across updates); the two characters before give the rune before each.
+        var from = Math.Max(1, pending.Length - 1);
+        var at = Math.Max(0, from - 2);
+        pending.Append(text);
+        var window = pending.ToString(at, pending.Length - at);
+        for (var p = from; p < pending.Length; p++)
+        {
+            if (IsBreak(window, p - at))
+            {
+                lastBreak = p;
+            }
+        }
+    }
+
     private string Release(bool final)
     {
+        // Not final, the cut can only move back from the hold-back point to a break: with none before it, nothing can be
+        // released, so the text is not scanned again (a long text without spaces in small updates would be quadratic).
+        if (!final && (pending.Length <= holdBack || (holdBack > 0 && lastBreak == 0)))
+        {
+            return string.Empty;
+        }
+
         var text = pending.ToString();
         var found = scanner.Scan(text);
         var cut = final ? text.Length : Math.Max(0, text.Length - holdBack);
@@ -79,7 +115,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
                 }
 
                 // Never release part of a word: a key whose start has streamed but whose end has not is not matched yet.
-                while (cut > 0 && cut < text.Length && !char.IsWhiteSpace(text[cut - 1]) && !char.IsWhiteSpace(text[cut]))
+                while (cut > 0 && cut < text.Length && !IsBreak(text, cut))
                 {
                     cut--;
                 }
@@ -98,6 +134,27 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         var chunk = text[..cut];
         pending.Remove(0, cut);
         releasedTotal += cut;
+        lastBreak = lastBreak > cut ? lastBreak - cut : 0;
         return action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk;
     }
+
+    /// <summary>Whether <paramref name="text"/> may be cut before position <paramref name="at"/> (0 &lt; at &lt; Length).</summary>
+    private static bool IsBreak(string text, int at)
+    {
+        if (char.IsWhiteSpace(text[at - 1]) || char.IsWhiteSpace(text[at]))
+        {
+            return true;
+        }
+
+        return Rune.DecodeLastFromUtf16(text.AsSpan(0, at), out var before, out _) == OperationStatus.Done
+            && Rune.DecodeFromUtf16(text.AsSpan(at), out var after, out _) == OperationStatus.Done
+            && IsUnspaced(before.Value) && IsUnspaced(after.Value);
+    }
+
+    /// <summary>A character of a script written without spaces between words (CJK ideographs, kana, their punctuation; Thai, Lao, Khmer, Myanmar).</summary>
+    private static bool IsUnspaced(int c) => c is (>= 0x0E00 and <= 0x0EFF) or (>= 0x1000 and <= 0x109F) or (>= 0x1780 and <= 0x17FF)
+        or (>= 0x2E80 and <= 0x2FDF) or (>= 0x3001 and <= 0x30FF) or (>= 0x3100 and <= 0x312F) or (>= 0x31A0 and <= 0x31FF)
+        or (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF)
+        or (>= 0xFF01 and <= 0xFF0F) or (>= 0xFF1A and <= 0xFF20) or (>= 0xFF3B and <= 0xFF40) or (>= 0xFF5B and <= 0xFF9F)
+        or (>= 0x20000 and <= 0x3FFFF);
 }

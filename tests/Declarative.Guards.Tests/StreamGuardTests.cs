@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+
+namespace Declarative.Guards.Tests;
+
+/// <summary>Streamed completions through the output guard's hold-back window: each test failed before its fix.</summary>
+public sealed class StreamGuardTests
+{
+    private const string Key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+
+    private static IChatClient Build(IChatClient inner, GuardOptions options) => new ChatClientBuilder(inner).UseGuards(options).Build();
+
+    private static Task<List<ChatResponseUpdate>> StreamAsync(IChatClient client) =>
+        client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToListAsync().AsTask();
+
+    [Fact]
+    public async Task Chinese_text_without_spaces_is_released_as_it_streams_not_held_to_the_end()
+    {
+        var chunks = Enumerable.Repeat("这是一个很长的中文句子。", 100).ToList();
+        var updates = await StreamAsync(Build(new ChunkedChatClient(chunks), new GuardOptions { StreamHoldBack = 32 }));
+
+        Assert.Equal(string.Concat(chunks), updates.ToChatResponse().Text);
+        var early = updates.Take(updates.Count - 1).Count(u => u.Text.Length > 0);
+        Assert.True(early >= 90, $"only {early} of {updates.Count} updates carried text before the end of the stream");
+    }
+
+    [Fact]
+    public async Task A_key_right_after_Chinese_text_is_still_redacted_whole_when_split_across_updates()
+    {
+        var text = string.Concat(Enumerable.Repeat("这是中文。", 20)) + "密钥" + Key + "请保管好" + string.Concat(Enumerable.Repeat("这是中文。", 20));
+        var chunks = Enumerable.Range(0, (text.Length + 2) / 3).Select(i => text.Substring(i * 3, Math.Min(3, text.Length - (i * 3)))).ToList();
+        var streamed = (await StreamAsync(Build(new ChunkedChatClient(chunks), new GuardOptions { StreamHoldBack = 8 }))).ToChatResponse().Text;
+
+        Assert.DoesNotContain("sk-proj", streamed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Xy4z", streamed, StringComparison.Ordinal);
+        Assert.Contains("密钥[REDACTED:", streamed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_long_text_without_spaces_in_tiny_updates_is_not_rescanned_on_every_update()
+    {
+        // 100,000 characters without a space (a data URI, minified code) streamed a character at a time: nothing can be
+        // released before the end, so scanning it all again on every update is quadratic (35 s here before the fix).
+        var blob = string.Concat(Enumerable.Range(0, 100_000).Select(i => (char)('a' + (i * 7 % 26))));
+        var chunks = blob.Select(c => c.ToString()).ToList();
+        var clock = Stopwatch.StartNew();
+
+        var streamed = (await StreamAsync(Build(new ChunkedChatClient(chunks), new GuardOptions()))).ToChatResponse().Text;
+
+        Assert.Equal(blob, streamed);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+}
