@@ -50,4 +50,17 @@ public sealed class StreamGuardTests
         Assert.Equal(blob, streamed);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
+
+    [Fact]
+    public async Task With_no_hold_back_a_key_split_across_updates_is_still_redacted_whole()
+    {
+        // StreamHoldBack = 0 is valid; the text is still never cut inside a word, and the end of an update is not the
+        // end of a word.
+        var chunks = new List<string> { "Your key is sk-proj-Ab3d", "Ef6hIj9kLm2n", "Op5qRs8tUv1wXy4z and that is all." };
+        var updates = await StreamAsync(Build(new ChunkedChatClient(chunks), new GuardOptions { StreamHoldBack = 0 }));
+
+        var streamed = updates.ToChatResponse().Text;
+        Assert.Equal("Your key is [REDACTED:secret.openai] and that is all.", streamed);
+        Assert.Equal("Your key is ", updates[0].Text); // still streamed: the words before it go at once
+    }
 }

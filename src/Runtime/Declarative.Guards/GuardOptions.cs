@@ -79,7 +79,10 @@ public sealed class GuardOptions
 
     /// <summary>
     /// How many characters of a streamed completion are held back before they are released, so that a secret split
-    /// across updates is redacted whole; default 256. A private key block is held until it ends.
+    /// across updates is redacted whole; default 256. A private key block is held until it ends, and text is never cut
+    /// inside a word (the end of an update does not end one), so 0 still keeps a key split across updates whole. A value
+    /// with spaces inside (a card or phone number in groups, an IBAN, a key after its name) is kept whole only when it is
+    /// shorter than the hold-back: the default covers every format <see cref="SensitiveDataScanner"/> knows.
     /// </summary>
     public int StreamHoldBack { get; set; } = 256;
 

@@ -86,7 +86,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
     {
         // Not final, the cut can only move back from the hold-back point to a break: with none before it, nothing can be
         // released, so the text is not scanned again (a long text without spaces in small updates would be quadratic).
-        if (!final && (pending.Length <= holdBack || (holdBack > 0 && lastBreak == 0)))
+        if (!final && (pending.Length <= holdBack || (lastBreak == 0 && !EndsWord(pending))))
         {
             return string.Empty;
         }
@@ -96,6 +96,12 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         var cut = final ? text.Length : Math.Max(0, text.Length - holdBack);
         if (!final)
         {
+            // The end of an update is not the end of a word (unless white space follows it): the word may go on.
+            if (cut == text.Length && !EndsWord(pending))
+            {
+                cut = lastBreak;
+            }
+
             var begin = text.LastIndexOf("-----BEGIN", StringComparison.Ordinal);
             if (begin >= 0 && text.IndexOf("-----END", begin, StringComparison.Ordinal) < 0)
             {
@@ -137,6 +143,8 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         lastBreak = lastBreak > cut ? lastBreak - cut : 0;
         return action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk;
     }
+
+    private static bool EndsWord(StringBuilder text) => text.Length > 0 && char.IsWhiteSpace(text[^1]);
 
     /// <summary>Whether <paramref name="text"/> may be cut before position <paramref name="at"/> (0 &lt; at &lt; Length).</summary>
     private static bool IsBreak(string text, int at)
