@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace Declarative.Guards.Tests;
@@ -62,5 +63,46 @@ public sealed class StreamGuardTests
         var streamed = updates.ToChatResponse().Text;
         Assert.Equal("Your key is [REDACTED:secret.openai] and that is all.", streamed);
         Assert.Equal("Your key is ", updates[0].Text); // still streamed: the words before it go at once
+    }
+
+    [Fact]
+    public async Task Held_back_text_is_released_with_its_own_message_before_a_tool_call_and_the_next_message()
+    {
+        // What a FunctionInvokingChatClient inside the guard streams: a preamble and a call, the tool's result, the answer.
+        var updates = await StreamAsync(Build(new PreambleToolAnswer(), new GuardOptions()));
+
+        var response = updates.ToChatResponse();
+        Assert.Equal(
+            ["assistant:Let me check the weather for Paris.", "tool:", "assistant:It is sunny in Paris."],
+            response.Messages.Select(m => m.Role + ":" + m.Text));
+        Assert.Equal(["text", "call", "result", "text"], updates.Where(u => u.Contents.Count > 0).Select(u => u.Contents[0] switch
+        {
+            TextContent => "text",
+            FunctionCallContent => "call",
+            _ => "result",
+        }));
+    }
+
+    private sealed class PreambleToolAnswer : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "Let me check the weather ") { MessageId = "m1" };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "for Paris.") { MessageId = "m1" };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent("c1", "lookup")]) { MessageId = "m1" };
+            yield return new ChatResponseUpdate(ChatRole.Tool, [new FunctionResultContent("c1", "sunny")]) { MessageId = "t1" };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "It is sunny ") { MessageId = "m2" };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "in Paris.") { MessageId = "m2" };
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 }

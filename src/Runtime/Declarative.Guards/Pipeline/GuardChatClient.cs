@@ -80,7 +80,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
                 {
                     last = update;
                     roundUpdates.Add(update);
-                    var released = update;
+                    IReadOnlyList<ChatResponseUpdate> released = [update];
                     if (action is not GuardAction.Allow)
                     {
                         released = stream.Push(update);
@@ -90,9 +90,12 @@ internal sealed class GuardChatClient : DelegatingChatClient
                         }
                     }
 
-                    foreach (var outgoing in scope is null ? [released] : scope.Hold(released))
+                    foreach (var one in released)
                     {
-                        yield return outgoing;
+                        foreach (var outgoing in scope is null ? [one] : scope.Hold(one))
+                        {
+                            yield return outgoing;
+                        }
                     }
                 }
 

@@ -19,6 +19,9 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
     private readonly List<GuardFinding> findings = [];
     private int releasedTotal;
 
+    // The last update whose text is pending: the message that text belongs to.
+    private ChatResponseUpdate? origin;
+
     // The last position of the pending text (0 < p < Length) where it may be cut; 0 when there is none.
     private int lastBreak;
 
@@ -28,10 +31,35 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
     /// <summary>Set when <see cref="GuardAction.Block"/> found something; the caller must stop.</summary>
     public IReadOnlyList<GuardFinding>? BlockedFindings { get; private set; }
 
-    /// <summary>Takes an update and returns it with only the text that can be released now.</summary>
-    public ChatResponseUpdate Push(ChatResponseUpdate update)
+    /// <summary>
+    /// Takes an update and returns it with only the text that can be released now, preceded by the rest of the text of
+    /// the message before when this update ends it (a new message, or a tool call or result: nothing after those can
+    /// continue that text, so it is scanned and released whole, with that message's role and id, in its place).
+    /// </summary>
+    public IReadOnlyList<ChatResponseUpdate> Push(ChatResponseUpdate update)
     {
-        Append(string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text)));
+        var released = new List<ChatResponseUpdate>(2);
+        if (pending.Length > 0 && origin is not null && EndsText(origin, update))
+        {
+            var rest = Release(final: true);
+            if (BlockedFindings is not null)
+            {
+                return [];
+            }
+
+            if (rest.Length > 0)
+            {
+                released.Add(Modelled(origin, rest));
+            }
+        }
+
+        var text = string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text));
+        if (text.Length > 0)
+        {
+            origin = update;
+            Append(text);
+        }
+
         var release = Release(final: false);
         var copy = update.Clone();
         copy.Contents = [.. update.Contents.Where(c => c is not TextContent)];
@@ -40,10 +68,11 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             copy.Contents.Insert(0, new TextContent(release));
         }
 
-        return copy;
+        released.Add(copy);
+        return released;
     }
 
-    /// <summary>Releases what is left at the end of the stream, as one update modelled on the last one.</summary>
+    /// <summary>Releases what is left at the end of the stream, as one update of the message the text came from.</summary>
     public ChatResponseUpdate? Complete(ChatResponseUpdate? last)
     {
         var release = Release(final: true);
@@ -52,13 +81,23 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             return null;
         }
 
-        return new ChatResponseUpdate(ChatRole.Assistant, release)
-        {
-            ResponseId = last?.ResponseId,
-            MessageId = last?.MessageId,
-            ModelId = last?.ModelId,
-        };
+        return Modelled(origin ?? last, release);
     }
+
+    /// <summary>Whether <paramref name="next"/> ends the text of the message of <paramref name="previous"/>.</summary>
+    private static bool EndsText(ChatResponseUpdate previous, ChatResponseUpdate next) =>
+        (next.MessageId is { Length: > 0 } id && previous.MessageId is { Length: > 0 } was && !string.Equals(id, was, StringComparison.Ordinal))
+        || (next.Role is { } role && previous.Role is { } wasRole && role != wasRole)
+        || next.Contents.Any(c => c is FunctionCallContent or FunctionResultContent);
+
+    private static ChatResponseUpdate Modelled(ChatResponseUpdate? on, string text) => new(on?.Role ?? ChatRole.Assistant, text)
+    {
+        ResponseId = on?.ResponseId,
+        MessageId = on?.MessageId,
+        ModelId = on?.ModelId,
+        ConversationId = on?.ConversationId,
+        AuthorName = on?.AuthorName,
+    };
 
     private void Append(string text)
     {
