@@ -223,6 +223,26 @@ public sealed class ToolGuardTests
     }
 
     [Fact]
+    public async Task Without_an_invoker_declaration_only_tools_are_checked_by_the_policy_not_refused_as_unknown()
+    {
+        // An application that runs its tools itself declares them (AIFunctionDeclaration, no implementation).
+        List<AITool> declared =
+        [
+            AIFunctionFactory.Create((string city) => city, "lookup").AsDeclarationOnly(),
+            AIFunctionFactory.Create((string to) => to, "send_mail").AsDeclarationOnly(),
+        ];
+        var lm = new ScriptedChatClient().AnswerToolCalls(Call("lookup", "c1", "Paris"), ("send_mail", new Dictionary<string, object?> { ["to"] = "ada@example.com" }, "c2"));
+        var options = new GuardOptions { Log = new GuardLog(), ToolRefusalRounds = 0, Tools = new ToolPolicy { SideEffectTools = new HashSet<string> { "send_mail" } } };
+
+        var response = await new ChatClientBuilder(lm).UseGuards(options).Build().GetResponseAsync([User("Weather, then mail Ada")], new ChatOptions { Tools = declared });
+
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToDictionary(c => c.CallId);
+        Assert.False(calls["c1"].InformationalOnly); // allowed: the application runs it
+        Assert.True(calls["c2"].InformationalOnly); // side effects and no approver: denied, as for an AIFunction
+        Assert.Equal(("tool.denied", "send_mail"), (Assert.Single(Assert.Single(options.Log.Events).Findings).Kind, options.Log.Events[0].Findings[0].Field));
+    }
+
+    [Fact]
     public async Task Without_an_invoker_refused_calls_come_back_answered_and_marked_informational()
     {
         var lm = new ScriptedChatClient().AnswerToolCalls(Call("delete_all", "c1"), Call("lookup", "c2", "Paris"), Call("wipe_disk", "c3"));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Declarative.Tools;
 using Microsoft.Extensions.AI;
 
@@ -28,6 +29,11 @@ internal sealed class ToolGuard(ToolPolicy policy, GuardAction action)
             {
                 tools[function.Name] = function;
             }
+            else if (tool is AIFunctionDeclaration declaration)
+            {
+                // Declared only (the application runs it): checked like any tool, never invoked by the guard.
+                tools[declaration.Name] = new Declared(declaration);
+            }
         }
 
         var scope = new ToolScope(action, policy.OnBudgetExceeded);
@@ -57,5 +63,22 @@ internal sealed class ToolGuard(ToolPolicy policy, GuardAction action)
         }
 
         return count;
+    }
+
+    /// <summary>A declaration-only tool as a function the policy can check (name, schema, side-effect mark); it has no implementation.</summary>
+    private sealed class Declared(AIFunctionDeclaration declaration) : AIFunction
+    {
+        public override string Name => declaration.Name;
+
+        public override string Description => declaration.Description;
+
+        public override JsonElement JsonSchema => declaration.JsonSchema;
+
+        public override JsonElement? ReturnJsonSchema => declaration.ReturnJsonSchema;
+
+        public override IReadOnlyDictionary<string, object?> AdditionalProperties => declaration.AdditionalProperties;
+
+        protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"The tool '{Name}' is declared only: the application runs its calls.");
     }
 }
