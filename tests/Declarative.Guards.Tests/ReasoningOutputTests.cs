@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Declarative.Guards.Tests;
+
+/// <summary>
+/// A reasoning model's visible reasoning (<see cref="TextReasoningContent"/>) goes through the output guard like its
+/// answer text: each test failed before the fix (reasoning passed through unscanned).
+/// </summary>
+public sealed class ReasoningOutputTests
+{
+    private const string Key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+
+    private static IChatClient Build(IChatClient inner, GuardOptions options) => new ChatClientBuilder(inner).UseGuards(options).Build();
+
+    private static ChatResponse Thought(string reasoning, string answer = "The answer is 42.") =>
+        new(new ChatMessage(ChatRole.Assistant, [new TextReasoningContent(reasoning), new TextContent(answer)]));
+
+    private static Task<ChatResponse> AskAsync(IChatClient client) => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]);
+
+    private static Task<List<ChatResponseUpdate>> StreamAsync(IChatClient client) =>
+        client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToListAsync().AsTask();
+
+    private static ChatResponseUpdate Reasoning(string text, string? protectedData = null) =>
+        new(ChatRole.Assistant, [new TextReasoningContent(text) { ProtectedData = protectedData }]) { ResponseId = "r1", MessageId = "m1" };
+
+    private static ChatResponseUpdate Answer(string text) => new(ChatRole.Assistant, text) { ResponseId = "r1", MessageId = "m1" };
+
+    private static string ReasoningOf(IEnumerable<AIContent> contents) => string.Concat(contents.OfType<TextReasoningContent>().Select(r => r.Text));
+
+    [Fact]
+    public async Task A_key_in_non_streamed_reasoning_is_redacted_and_recorded_as_an_output_finding()
+    {
+        var log = new GuardLog();
+        var response = await AskAsync(Build(new ReasoningChatClient(Thought($"The config holds {Key}, so I will not repeat it.")), new GuardOptions { Log = log }));
+
+        var contents = Assert.Single(response.Messages).Contents;
+        Assert.Equal("The config holds [REDACTED:secret.openai], so I will not repeat it.", Assert.IsType<TextReasoningContent>(contents[0]).Text);
+        Assert.Equal("The answer is 42.", Assert.IsType<TextContent>(contents[1]).Text);
+        var logged = Assert.Single(log.Events);
+        Assert.Equal(("output", GuardAction.Redact), (logged.Stage, logged.Action));
+        var finding = Assert.Single(logged.Findings);
+        Assert.Equal(("secret.openai", "(reasoning)", 17, Key.Length), (finding.Kind, finding.Field, finding.Start, finding.Length));
+    }
+
+    [Fact]
+    public async Task A_key_in_non_streamed_reasoning_blocks_the_completion_under_Block()
+    {
+        var ex = await Assert.ThrowsAsync<GuardException>(() => AskAsync(Build(new ReasoningChatClient(Thought($"Use {Key} here.")), new GuardOptions { OutputAction = GuardAction.Block })));
+
+        Assert.Equal("output", ex.Stage);
+        Assert.Equal("secret.openai", Assert.Single(ex.Findings).Kind);
+        Assert.DoesNotContain("Ab3d", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_in_non_streamed_reasoning_is_flagged_and_left_unchanged_under_Flag()
+    {
+        var log = new GuardLog();
+        var response = await AskAsync(Build(new ReasoningChatClient(Thought($"Use {Key} here.")), new GuardOptions { OutputAction = GuardAction.Flag, Log = log }));
+
+        Assert.Equal($"Use {Key} here.", ReasoningOf(response.Messages[0].Contents));
+        var logged = Assert.Single(log.Events);
+        Assert.Equal(("output", GuardAction.Flag), (logged.Stage, logged.Action));
+        Assert.Equal("secret.openai", Assert.Single(logged.Findings).Kind);
+    }
+
+    [Fact]
+    public async Task Redacted_reasoning_keeps_its_protected_data_and_additional_properties()
+    {
+        var reasoning = new TextReasoningContent($"Use {Key} here.") { ProtectedData = "opaque-signature==", AdditionalProperties = new() { ["item_id"] = "rs_1" } };
+        var inner = new ReasoningChatClient(new ChatResponse(new ChatMessage(ChatRole.Assistant, [reasoning, new TextContent("Done.")])));
+
+        var response = await AskAsync(Build(inner, new GuardOptions()));
+
+        var redacted = Assert.IsType<TextReasoningContent>(response.Messages[0].Contents[0]);
+        Assert.Equal("Use [REDACTED:secret.openai] here.", redacted.Text);
+        Assert.Equal("opaque-signature==", redacted.ProtectedData);
+        Assert.Equal("rs_1", redacted.AdditionalProperties?["item_id"]);
+    }
+
+    [Fact]
+    public async Task A_key_split_across_two_streamed_reasoning_updates_is_redacted_whole()
+    {
+        var updates = await StreamAsync(Build(
+            new ReasoningChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it secret. "), Answer("Done.")]),
+            new GuardOptions { StreamHoldBack = 0 }));
+
+        var released = updates.SelectMany(u => u.Contents).OfType<TextReasoningContent>().Select(r => r.Text).ToList();
+        Assert.Equal("The key is [REDACTED:secret.openai], keep it secret. ", string.Concat(released));
+        Assert.DoesNotContain(released, r => r.Contains("sk-proj", StringComparison.Ordinal) || r.Contains("Lm2n", StringComparison.Ordinal));
+        Assert.Equal("Done.", updates.ToChatResponse().Text);
+    }
+
+    [Fact]
+    public async Task A_key_split_across_streamed_reasoning_updates_blocks_before_any_of_it_is_released()
+    {
+        var blocking = Build(
+            new ReasoningChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it secret. "), Answer("Done.")]),
+            new GuardOptions { OutputAction = GuardAction.Block, StreamHoldBack = 0 });
+        var released = new List<AIContent>();
+
+        var ex = await Assert.ThrowsAsync<GuardException>(async () =>
+        {
+            await foreach (var update in blocking.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+            {
+                released.AddRange(update.Contents);
+            }
+        });
+
+        Assert.Equal("secret.openai", Assert.Single(ex.Findings).Kind);
+        Assert.DoesNotContain("sk-proj", ReasoningOf(released), StringComparison.Ordinal);
+        Assert.DoesNotContain("Lm2n", ReasoningOf(released), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Interleaved_reasoning_and_answer_text_keep_their_kinds_and_order_and_are_held_back_apart()
+    {
+        // The key is split across two reasoning updates with answer text between them: the two channels are buffered
+        // apart, so the key is found whole in the reasoning and the answer text is not mixed into it.
+        var updates = await StreamAsync(Build(
+            new ReasoningChatClient(updates:
+            [
+                Reasoning("First I look up the key: sk-proj-Ab3dEf6hIj9k"),
+                Answer("Hello "),
+                Reasoning("Lm2nOp5qRs8tUv1wXy4z found. "),
+                Answer("there, "),
+                Reasoning("Then I answer. "),
+                Answer("the answer is 42."),
+            ]),
+            new GuardOptions { StreamHoldBack = 4 }));
+
+        var contents = updates.SelectMany(u => u.Contents).ToList();
+        Assert.All(contents, c => Assert.True(c is TextContent or TextReasoningContent, c.GetType().Name));
+        Assert.Equal("First I look up the key: [REDACTED:secret.openai] found. Then I answer. ", ReasoningOf(contents));
+        Assert.Equal("Hello there, the answer is 42.", string.Concat(contents.OfType<TextContent>().Select(t => t.Text)));
+
+        var message = Assert.Single(updates.ToChatResponse().Messages);
+        Assert.Equal("Hello there, the answer is 42.", message.Text);
+        Assert.Equal("First I look up the key: [REDACTED:secret.openai] found. Then I answer. ", ReasoningOf(message.Contents));
+    }
+
+    [Fact]
+    public async Task Streamed_reasoning_keeps_its_protected_data_when_redacted()
+    {
+        var updates = await StreamAsync(Build(
+            new ReasoningChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it "), Reasoning("secret.", protectedData: "opaque-signature=="), Answer("Done.")]),
+            new GuardOptions()));
+
+        var message = Assert.Single(updates.ToChatResponse().Messages);
+        var reasoning = Assert.Single(message.Contents.OfType<TextReasoningContent>());
+        Assert.Equal("The key is [REDACTED:secret.openai], keep it secret.", reasoning.Text);
+        Assert.Equal("opaque-signature==", reasoning.ProtectedData);
+        Assert.Equal("Done.", message.Text);
+    }
+
+    /// <summary>Returns a fixed completion, or streams fixed updates.</summary>
+    private sealed class ReasoningChatClient(ChatResponse? response = null, IReadOnlyList<ChatResponseUpdate>? updates = null) : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(response ?? throw new NotSupportedException());
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var update in updates ?? throw new NotSupportedException())
+            {
+                await Task.Yield();
+                yield return update;
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
