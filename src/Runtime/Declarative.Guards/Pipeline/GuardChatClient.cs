@@ -41,6 +41,9 @@ internal sealed class GuardChatClient : DelegatingChatClient
         {
             for (var c = 0; c < message.Contents.Count; c++)
             {
+                // Answer text and a reasoning model's visible reasoning are scanned alike; offsets are into the content's
+                // own text, and reasoning findings are named (reasoning). ProtectedData is opaque (often encrypted) provider
+                // data: it is not scanned, and it is kept on the redacted reasoning.
                 if (message.Contents[c] is TextContent { Text: { Length: > 0 } text })
                 {
                     var found = input.Scan(text);
@@ -48,6 +51,19 @@ internal sealed class GuardChatClient : DelegatingChatClient
                     if (found.Count > 0 && this.options.OutputAction == GuardAction.Redact)
                     {
                         message.Contents[c] = new TextContent(Redactor.Redact(text, found)) { AdditionalProperties = message.Contents[c].AdditionalProperties };
+                    }
+                }
+                else if (message.Contents[c] is TextReasoningContent { Text: { Length: > 0 } thought } reasoning)
+                {
+                    var found = input.Scan(thought);
+                    findings.AddRange(found.Select(f => f with { Field = StreamGuard.ReasoningField }));
+                    if (found.Count > 0 && this.options.OutputAction == GuardAction.Redact)
+                    {
+                        message.Contents[c] = new TextReasoningContent(Redactor.Redact(thought, found))
+                        {
+                            ProtectedData = reasoning.ProtectedData,
+                            AdditionalProperties = reasoning.AdditionalProperties,
+                        };
                     }
                 }
             }

@@ -15,6 +15,9 @@ namespace Declarative.Guards;
 /// </remarks>
 internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int holdBack)
 {
+    /// <summary>The <see cref="GuardFinding.Field"/> of findings in a reasoning model's reasoning (<see cref="TextReasoningContent"/>).</summary>
+    public const string ReasoningField = "(reasoning)";
+
     private readonly StringBuilder pending = new();
     private readonly List<GuardFinding> findings = [];
     private int releasedTotal;
