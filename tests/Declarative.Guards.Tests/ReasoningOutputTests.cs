@@ -108,36 +108,53 @@ public sealed class ReasoningOutputTests
             }
         });
 
-        Assert.Equal("secret.openai", Assert.Single(ex.Findings).Kind);
+        var finding = Assert.Single(ex.Findings);
+        Assert.Equal(("secret.openai", "(reasoning)", 11), (finding.Kind, finding.Field, finding.Start)); // offset into the reasoning
         Assert.DoesNotContain("sk-proj", ReasoningOf(released), StringComparison.Ordinal);
         Assert.DoesNotContain("Lm2n", ReasoningOf(released), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Interleaved_reasoning_and_answer_text_keep_their_kinds_and_order_and_are_held_back_apart()
+    public async Task Interleaved_reasoning_and_answer_text_keep_their_kinds_and_order()
     {
-        // The key is split across two reasoning updates with answer text between them: the two channels are buffered
-        // apart, so the key is found whole in the reasoning and the answer text is not mixed into it.
+        // The key is split across two reasoning updates; reasoning and answer text alternate after it. Each channel is held
+        // back in its own buffer, and a channel's held text goes out before the other channel's next text.
         var updates = await StreamAsync(Build(
             new ReasoningChatClient(updates:
             [
-                Reasoning("First I look up the key: sk-proj-Ab3dEf6hIj9k"),
+                Reasoning("First I look up sk-proj-Ab3dEf6hIj9k"),
+                Reasoning("Lm2nOp5qRs8tUv1wXy4z for you. "),
                 Answer("Hello "),
-                Reasoning("Lm2nOp5qRs8tUv1wXy4z found. "),
                 Answer("there, "),
-                Reasoning("Then I answer. "),
+                Reasoning("Then I check it. "),
                 Answer("the answer is 42."),
             ]),
             new GuardOptions { StreamHoldBack = 4 }));
 
-        var contents = updates.SelectMany(u => u.Contents).ToList();
-        Assert.All(contents, c => Assert.True(c is TextContent or TextReasoningContent, c.GetType().Name));
-        Assert.Equal("First I look up the key: [REDACTED:secret.openai] found. Then I answer. ", ReasoningOf(contents));
-        Assert.Equal("Hello there, the answer is 42.", string.Concat(contents.OfType<TextContent>().Select(t => t.Text)));
+        var runs = new List<(string Kind, string Text)>();
+        foreach (var content in updates.SelectMany(u => u.Contents))
+        {
+            var (kind, text) = content switch
+            {
+                TextReasoningContent r => ("reasoning", r.Text),
+                TextContent t => ("text", t.Text),
+                _ => (content.GetType().Name, string.Empty),
+            };
+            if (runs.Count > 0 && runs[^1].Kind == kind)
+            {
+                runs[^1] = (kind, runs[^1].Text + text);
+            }
+            else
+            {
+                runs.Add((kind, text));
+            }
+        }
 
+        Assert.Equal(
+            [("reasoning", "First I look up [REDACTED:secret.openai] for you. "), ("text", "Hello there, "), ("reasoning", "Then I check it. "), ("text", "the answer is 42.")],
+            runs);
         var message = Assert.Single(updates.ToChatResponse().Messages);
-        Assert.Equal("Hello there, the answer is 42.", message.Text);
-        Assert.Equal("First I look up the key: [REDACTED:secret.openai] found. Then I answer. ", ReasoningOf(message.Contents));
+        Assert.Equal(["TextReasoningContent", "TextContent", "TextReasoningContent", "TextContent"], message.Contents.Select(c => c.GetType().Name));
     }
 
     [Fact]

@@ -7,68 +7,80 @@ namespace Declarative.Guards;
 /// <summary>
 /// Output guarding of a stream: text is buffered and released only once it is at least the hold-back distance behind
 /// the newest text (and never inside a finding or an unterminated private key block), so that a secret split across
-/// updates is still redacted or blocked whole. Non-text contents pass through at once.
+/// updates is still redacted or blocked whole. A reasoning model's visible reasoning (<see cref="TextReasoningContent"/>)
+/// is held back the same way in a buffer of its own, and released as reasoning; other contents pass through at once.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Text is cut only between words: next to white space, or between two characters of a script written without spaces
 /// (Chinese, Japanese, Thai…), which no secret or personal-data format is made of; never inside a surrogate pair.
+/// </para>
+/// <para>
+/// Answer text and reasoning are two channels: a secret is never assembled across them, and each one's findings have
+/// offsets into that channel's whole streamed text (reasoning findings are named <see cref="ReasoningField"/>). The text
+/// one channel holds back is released before an update carrying the other channel's text (as before a tool call or a
+/// new message), so that contents keep the order they streamed in and a message's reasoning is not split around its
+/// answer; a reasoning content with <see cref="TextReasoningContent.ProtectedData"/> (a provider's signature or encrypted
+/// state, which ends its block) releases the reasoning held with it, and keeps that data, which is opaque and not scanned.
+/// </para>
 /// </remarks>
 internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int holdBack)
 {
     /// <summary>The <see cref="GuardFinding.Field"/> of findings in a reasoning model's reasoning (<see cref="TextReasoningContent"/>).</summary>
     public const string ReasoningField = "(reasoning)";
 
-    private readonly StringBuilder pending = new();
     private readonly List<GuardFinding> findings = [];
-    private int releasedTotal;
+    private readonly Channel text = new(scanner, action, holdBack, reasoning: false);
+    private readonly Channel reasoning = new(scanner, action, holdBack, reasoning: true);
 
-    // The last update whose text is pending: the message that text belongs to.
-    private ChatResponseUpdate? origin;
-
-    // The last position of the pending text (0 < p < Length) where it may be cut; 0 when there is none.
-    private int lastBreak;
-
-    /// <summary>Findings so far, with offsets into the whole streamed text.</summary>
+    /// <summary>Findings so far, with offsets into the whole streamed text of their channel (answer text or reasoning).</summary>
     public IReadOnlyList<GuardFinding> Findings => findings;
 
     /// <summary>Set when <see cref="GuardAction.Block"/> found something; the caller must stop.</summary>
     public IReadOnlyList<GuardFinding>? BlockedFindings { get; private set; }
 
     /// <summary>
-    /// Takes an update and returns it with only the text that can be released now, preceded by the rest of the text of
-    /// the message before when this update ends it (a new message, or a tool call or result: nothing after those can
-    /// continue that text, so it is scanned and released whole, with that message's role and id, in its place).
+    /// Takes an update and returns it with only the text and reasoning that can be released now, preceded by the rest of
+    /// a channel's held text when this update ends it (a new message, a tool call or result, or text of the other channel:
+    /// it is scanned and released whole, with that message's role and id, in its place).
     /// </summary>
     public IReadOnlyList<ChatResponseUpdate> Push(ChatResponseUpdate update)
     {
         var released = new List<ChatResponseUpdate>(2);
-        if (pending.Length > 0 && origin is not null && EndsText(origin, update))
+        var channels = InOrder(update);
+        foreach (var channel in channels)
         {
-            var rest = Release(final: true);
+            if (channel.EndedBy(update))
+            {
+                var rest = Release(channel, final: true);
+                if (BlockedFindings is not null)
+                {
+                    return [];
+                }
+
+                if (rest.Length > 0)
+                {
+                    released.Add(channel.Modelled(channel.Origin, rest));
+                }
+            }
+        }
+
+        var copy = update.Clone();
+        copy.Contents = Others(update);
+        var at = 0;
+        foreach (var channel in channels)
+        {
+            var own = channel.Take(update);
+            var release = Release(channel, final: own && channel.ClosedBy(update));
             if (BlockedFindings is not null)
             {
-                return [];
+                break;
             }
 
-            if (rest.Length > 0)
+            if (release.Length > 0)
             {
-                released.Add(Modelled(origin, rest));
+                copy.Contents.Insert(at++, channel.Create(release));
             }
-        }
-
-        var text = string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text));
-        if (text.Length > 0)
-        {
-            origin = update;
-            Append(text);
-        }
-
-        var release = Release(final: false);
-        var copy = update.Clone();
-        copy.Contents = [.. update.Contents.Where(c => c is not TextContent)];
-        if (release.Length > 0)
-        {
-            copy.Contents.Insert(0, new TextContent(release));
         }
 
         released.Add(copy);
@@ -78,29 +90,130 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
     /// <summary>Releases what is left at the end of the stream, as one update of the message the text came from.</summary>
     public ChatResponseUpdate? Complete(ChatResponseUpdate? last)
     {
-        var release = Release(final: true);
-        if (release.Length == 0)
+        ChatResponseUpdate? tail = null;
+        foreach (var channel in new[] { reasoning, text })
         {
-            return null;
+            var release = Release(channel, final: true);
+            if (BlockedFindings is not null)
+            {
+                return null;
+            }
+
+            if (release.Length > 0)
+            {
+                if (tail is null)
+                {
+                    tail = channel.Modelled(channel.Origin ?? last, release);
+                }
+                else
+                {
+                    tail.Contents.Add(channel.Create(release));
+                }
+            }
         }
 
-        return Modelled(origin ?? last, release);
+        return tail;
     }
 
-    /// <summary>Whether <paramref name="next"/> ends the text of the message of <paramref name="previous"/>.</summary>
-    private static bool EndsText(ChatResponseUpdate previous, ChatResponseUpdate next) =>
-        (next.MessageId is { Length: > 0 } id && previous.MessageId is { Length: > 0 } was && !string.Equals(id, was, StringComparison.Ordinal))
-        || (next.Role is { } role && previous.Role is { } wasRole && role != wasRole)
-        || next.Contents.Any(c => c is FunctionCallContent or FunctionResultContent);
-
-    private static ChatResponseUpdate Modelled(ChatResponseUpdate? on, string text) => new(on?.Role ?? ChatRole.Assistant, text)
+    /// <summary>The two channels in the order their contents first occur in <paramref name="update"/> (reasoning first otherwise).</summary>
+    private Channel[] InOrder(ChatResponseUpdate update)
     {
-        ResponseId = on?.ResponseId,
-        MessageId = on?.MessageId,
-        ModelId = on?.ModelId,
-        ConversationId = on?.ConversationId,
-        AuthorName = on?.AuthorName,
-    };
+        foreach (var content in update.Contents)
+        {
+            if (content is TextContent)
+            {
+                return [text, reasoning];
+            }
+
+            if (content is TextReasoningContent)
+            {
+                break;
+            }
+        }
+
+        return [reasoning, text];
+    }
+
+    /// <summary>
+    /// The contents of <paramref name="update"/> that are neither text nor reasoning, plus each reasoning content that
+    /// carries protected data, without its text (the channel releases that): the opaque data is never dropped.
+    /// </summary>
+    private static List<AIContent> Others(ChatResponseUpdate update) =>
+    [
+        .. update.Contents
+            .Where(c => c is not TextContent and not TextReasoningContent || c is TextReasoningContent { ProtectedData: not null })
+            .Select(c => c is TextReasoningContent { Text.Length: > 0 } r
+                ? new TextReasoningContent(string.Empty) { ProtectedData = r.ProtectedData, AdditionalProperties = r.AdditionalProperties }
+                : c),
+    ];
+
+    private string Release(Channel channel, bool final)
+    {
+        var (chunk, settled, blocked) = channel.Release(final);
+        if (blocked)
+        {
+            BlockedFindings = settled;
+            return string.Empty;
+        }
+
+        findings.AddRange(settled);
+        return chunk;
+    }
+
+    /// <summary>The held-back text of one channel: answer text (<see cref="TextContent"/>) or reasoning (<see cref="TextReasoningContent"/>).</summary>
+    private sealed class Channel(InputGuard scanner, GuardAction action, int holdBack, bool reasoning)
+    {
+        private readonly StringBuilder pending = new();
+
+        // Offsets of findings are into the channel's whole streamed text: what was released before plus the pending text.
+        private int releasedTotal;
+
+        // The last position of the pending text (0 < p < Length) where it may be cut; 0 when there is none.
+        private int lastBreak;
+
+        /// <summary>The last update whose text is pending: the message that text belongs to.</summary>
+        public ChatResponseUpdate? Origin { get; private set; }
+
+        /// <summary>
+        /// Whether <paramref name="next"/> ends the pending text before its own contents: a new message, a tool call or
+        /// result (nothing after those can continue that text), or the other channel's text without any of this one's.
+        /// </summary>
+        public bool EndedBy(ChatResponseUpdate next) =>
+            pending.Length > 0 && Origin is not null
+            && (EndsText(Origin, next) || (HasText(next, other: true) && !HasText(next, other: false)));
+
+        /// <summary>
+        /// Whether the text of <paramref name="next"/>, taken into this channel, ends it: the update also carries the other
+        /// channel's text (the stream switches channel inside it), or it is reasoning with protected data, which closes
+        /// its block.
+        /// </summary>
+        public bool ClosedBy(ChatResponseUpdate next) =>
+            HasText(next, other: true) || (reasoning && next.Contents.Any(c => c is TextReasoningContent { ProtectedData: not null }));
+
+        /// <summary>Appends the channel's text of <paramref name="update"/>; whether it has any (or, for reasoning, protected data).</summary>
+        public bool Take(ChatResponseUpdate update)
+        {
+            var taken = string.Concat(update.Contents.Select(c => TextOf(c, other: false)));
+            if (taken.Length > 0)
+            {
+                Origin = update;
+                Append(taken);
+                return true;
+            }
+
+            return reasoning && update.Contents.Any(c => c is TextReasoningContent { ProtectedData: not null });
+        }
+
+        public AIContent Create(string released) => reasoning ? new TextReasoningContent(released) : new TextContent(released);
+
+        public ChatResponseUpdate Modelled(ChatResponseUpdate? on, string released) => new(on?.Role ?? ChatRole.Assistant, [Create(released)])
+        {
+            ResponseId = on?.ResponseId,
+            MessageId = on?.MessageId,
+            ModelId = on?.ModelId,
+            ConversationId = on?.ConversationId,
+            AuthorName = on?.AuthorName,
+        };
 
     private void Append(string text)
     {
@@ -124,13 +237,17 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         }
     }
 
-    private string Release(bool final)
+    /// <summary>
+    /// What of the pending text can be released now (all of it when <paramref name="final"/>), redacted under
+    /// <see cref="GuardAction.Redact"/>; the findings in it, placed in the channel's whole text; and whether it blocks.
+    /// </summary>
+    public (string Chunk, GuardFinding[] Settled, bool Blocked) Release(bool final)
     {
         // Not final, the cut can only move back from the hold-back point to a break: with none before it, nothing can be
         // released, so the text is not scanned again (a long text without spaces in small updates would be quadratic).
         if (!final && (pending.Length <= holdBack || (lastBreak == 0 && !EndsWord(pending))))
         {
-            return string.Empty;
+            return (string.Empty, [], false);
         }
 
         var text = pending.ToString();
@@ -172,19 +289,35 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         }
 
         var settled = found.Where(f => f.Start + f.Length <= cut).ToArray();
+        var placed = settled.Select(f => f with { Start = f.Start + releasedTotal, Field = reasoning ? ReasoningField : f.Field }).ToArray();
         if (settled.Length > 0 && action == GuardAction.Block)
         {
-            BlockedFindings = settled.Select(f => f with { Start = f.Start + releasedTotal }).ToArray();
-            return string.Empty;
+            return (string.Empty, placed, true);
         }
 
-        findings.AddRange(settled.Select(f => f with { Start = f.Start + releasedTotal }));
         var chunk = text[..cut];
         pending.Remove(0, cut);
         releasedTotal += cut;
         lastBreak = lastBreak > cut ? lastBreak - cut : 0;
-        return action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk;
+        return (action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk, placed, false);
     }
+
+    /// <summary>Whether <paramref name="previous"/>'s message ends at <paramref name="next"/>: a new message, or a tool call or result.</summary>
+    private static bool EndsText(ChatResponseUpdate previous, ChatResponseUpdate next) =>
+        (next.MessageId is { Length: > 0 } id && previous.MessageId is { Length: > 0 } was && !string.Equals(id, was, StringComparison.Ordinal))
+        || (next.Role is { } role && previous.Role is { } wasRole && role != wasRole)
+        || next.Contents.Any(c => c is FunctionCallContent or FunctionResultContent);
+
+    /// <summary>Whether <paramref name="update"/> carries text of this channel (or of the other one).</summary>
+    private bool HasText(ChatResponseUpdate update, bool other) => update.Contents.Any(c => TextOf(c, other).Length > 0);
+
+    /// <summary>The text of <paramref name="content"/> when it belongs to this channel (or to the other one); empty otherwise.</summary>
+    private string TextOf(AIContent content, bool other) => (reasoning != other, content) switch
+    {
+        (true, TextReasoningContent r) => r.Text ?? string.Empty,
+        (false, TextContent t) => t.Text ?? string.Empty,
+        _ => string.Empty,
+    };
 
     private static bool EndsWord(StringBuilder text) => text.Length > 0 && char.IsWhiteSpace(text[^1]);
 
@@ -207,4 +340,5 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         or (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF)
         or (>= 0xFF01 and <= 0xFF0F) or (>= 0xFF1A and <= 0xFF20) or (>= 0xFF3B and <= 0xFF40) or (>= 0xFF5B and <= 0xFF9F)
         or (>= 0x20000 and <= 0x3FFFF);
+}
 }
