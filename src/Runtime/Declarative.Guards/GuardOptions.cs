@@ -62,7 +62,12 @@ public sealed class GuardOptions
     /// <summary>Counts tokens for the limits; default characters divided by four, rounded up (as the runtime's budgets estimate).</summary>
     public Func<string, int> TokenCounter { get; set; } = static text => (text.Length + 3) / 4;
 
-    /// <summary>What to do with secrets and personal data found in completions: Allow, Flag, Redact (default) or Block.</summary>
+    /// <summary>
+    /// What to do with secrets and personal data found in completions: Allow, Flag, Redact (default) or Block. Both the
+    /// answer text (<c>TextContent</c>) and a reasoning model's visible reasoning (<c>TextReasoningContent</c>, whose
+    /// findings are named <c>(reasoning)</c>) are scanned; a redacted reasoning content keeps its <c>ProtectedData</c>,
+    /// which is opaque (often encrypted) provider data and is not scanned.
+    /// </summary>
     public GuardAction OutputAction { get; set; } = GuardAction.Redact;
 
     /// <summary>Whether secrets and personal data in requests are redacted before they are sent (default <see langword="false"/>).</summary>
@@ -82,7 +87,9 @@ public sealed class GuardOptions
     /// across updates is redacted whole; default 256. A private key block is held until it ends, and text is never cut
     /// inside a word (the end of an update does not end one), so 0 still keeps a key split across updates whole. A value
     /// with spaces inside (a card or phone number in groups, an IBAN, a key after its name) is kept whole only when it is
-    /// shorter than the hold-back: the default covers every format <see cref="SensitiveDataScanner"/> knows.
+    /// shorter than the hold-back: the default covers every format <see cref="SensitiveDataScanner"/> knows. Streamed
+    /// reasoning is held back the same way, apart from the answer text (a secret is never assembled across the two); what
+    /// one of them holds is released before the other's next text, so that both keep the order they streamed in.
     /// </summary>
     public int StreamHoldBack { get; set; } = 256;
 

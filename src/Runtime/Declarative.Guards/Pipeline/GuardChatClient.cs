@@ -8,6 +8,10 @@ namespace Declarative.Guards;
 /// Applies the input guards to each request and the output guards to each completion (streamed ones too), and records
 /// every decision with findings on the trace, in the metrics and in <see cref="GuardOptions.Log"/>.
 /// </summary>
+/// <remarks>
+/// The output guards scan answer text and reasoning (<see cref="TextReasoningContent"/>) alike; the opaque
+/// <see cref="TextReasoningContent.ProtectedData"/> is not scanned, and is kept when the reasoning is redacted.
+/// </remarks>
 internal sealed class GuardChatClient : DelegatingChatClient
 {
     private readonly GuardOptions options;
