@@ -44,6 +44,54 @@ public sealed class ReasoningOutputTests
     }
 
     [Fact]
+    public async Task A_redacted_message_and_its_response_lose_the_providers_raw_object_and_a_clean_one_keeps_it()
+    {
+        var raw = new { text = $"Use {Key} here." };
+        var dirty = new ChatMessage(ChatRole.Assistant, $"Use {Key} here.") { RawRepresentation = raw };
+        var clean = new ChatMessage(ChatRole.Assistant, "Nothing to hide.") { RawRepresentation = raw };
+        var inner = new ReasoningChatClient(new ChatResponse([dirty, clean]) { RawRepresentation = raw });
+
+        var response = await AskAsync(Build(inner, new GuardOptions()));
+
+        Assert.Equal("Use [REDACTED:secret.openai] here.", response.Messages[0].Text);
+        Assert.Null(response.Messages[0].RawRepresentation);
+        Assert.Null(response.RawRepresentation);
+        Assert.Same(raw, response.Messages[1].RawRepresentation);
+    }
+
+    [Fact]
+    public async Task Under_Flag_the_providers_raw_objects_are_kept()
+    {
+        var raw = new object();
+        var inner = new ReasoningChatClient(new ChatResponse(new ChatMessage(ChatRole.Assistant, $"Use {Key} here.") { RawRepresentation = raw }) { RawRepresentation = raw });
+
+        var response = await AskAsync(Build(inner, new GuardOptions { OutputAction = GuardAction.Flag }));
+
+        Assert.Same(raw, response.Messages[0].RawRepresentation);
+        Assert.Same(raw, response.RawRepresentation);
+    }
+
+    [Fact]
+    public async Task Streamed_updates_with_text_lose_the_providers_raw_object_and_others_keep_it()
+    {
+        var raw = new object();
+        ChatResponseUpdate WithRaw(ChatResponseUpdate update)
+        {
+            update.RawRepresentation = raw;
+            return update;
+        }
+
+        var usage = WithRaw(new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails { TotalTokenCount = 3 })]) { ResponseId = "r1", MessageId = "m1" });
+        var updates = await StreamAsync(Build(new ReasoningChatClient(updates: [WithRaw(Reasoning("thinking")), WithRaw(Answer("Use sk-proj-Ab3dEf6h")), WithRaw(Answer("Ij9kLm2nOp5qRs8tUv1wXy4z here.")), usage]), new GuardOptions()));
+
+        Assert.Equal("Use [REDACTED:secret.openai] here.", updates.ToChatResponse().Text);
+        // Every update that came from one with text, released text or not, has dropped the raw object; the usage keeps it.
+        var kept = Assert.Single(updates, u => u.RawRepresentation is not null);
+        Assert.Same(raw, kept.RawRepresentation);
+        Assert.IsType<UsageContent>(Assert.Single(kept.Contents));
+    }
+
+    [Fact]
     public async Task A_key_in_non_streamed_reasoning_blocks_the_completion_under_Block()
     {
         var ex = await Assert.ThrowsAsync<GuardException>(() => AskAsync(Build(new ReasoningChatClient(Thought($"Use {Key} here.")), new GuardOptions { OutputAction = GuardAction.Block })));

@@ -66,7 +66,10 @@ public sealed class GuardOptions
     /// What to do with secrets and personal data found in completions: Allow, Flag, Redact (default) or Block. Both the
     /// answer text (<c>TextContent</c>) and a reasoning model's visible reasoning (<c>TextReasoningContent</c>, whose
     /// findings are named <c>(reasoning)</c>) are scanned; a redacted reasoning content keeps its <c>ProtectedData</c>,
-    /// which is opaque (often encrypted) provider data and is not scanned.
+    /// which is opaque (often encrypted) provider data and is not scanned. With Redact, a message (and its response)
+    /// in which something was redacted loses its <c>RawRepresentation</c>, the provider's object, which still holds the
+    /// text as it came; with Redact or Block, so does every streamed update that carries text or reasoning, since the
+    /// text it holds may be held back or found to be part of a secret only later.
     /// </summary>
     public GuardAction OutputAction { get; set; } = GuardAction.Redact;
 

@@ -43,6 +43,7 @@ internal sealed class GuardChatClient : DelegatingChatClient
         var findings = new List<GuardFinding>();
         foreach (var message in this.options.OutputAction == GuardAction.Allow ? [] : response.Messages)
         {
+            var before = findings.Count;
             for (var c = 0; c < message.Contents.Count; c++)
             {
                 // Answer text and a reasoning model's visible reasoning are scanned alike; offsets are into the content's
@@ -70,6 +71,13 @@ internal sealed class GuardChatClient : DelegatingChatClient
                         };
                     }
                 }
+            }
+
+            if (findings.Count > before && this.options.OutputAction == GuardAction.Redact)
+            {
+                // The provider's own objects still hold the text as it came, secret included.
+                message.RawRepresentation = null;
+                response.RawRepresentation = null;
             }
         }
 

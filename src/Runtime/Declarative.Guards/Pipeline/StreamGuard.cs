@@ -67,6 +67,13 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
 
         var copy = update.Clone();
         copy.Contents = Others(update);
+        if (action is GuardAction.Redact or GuardAction.Block && update.Contents.Any(c => c is TextContent or TextReasoningContent))
+        {
+            // The provider's object holds this update's text as it came: text still held back, or part of a secret found
+            // only later, would reach the caller through it.
+            copy.RawRepresentation = null;
+        }
+
         var at = 0;
         foreach (var channel in channels)
         {
