@@ -34,6 +34,24 @@ public sealed class ToolResultScanningTests
     }
 
     [Fact]
+    public async Task Taking_the_findings_also_resets_the_score_so_a_later_round_reports_its_own()
+    {
+        var scan = new ToolResultScan(new GuardOptions { InjectionAction = GuardAction.Flag });
+        var payloads = new Queue<string>([Payload, "sunny"]);
+        var tool = (AIFunction)Assert.Single(scan.Wrap(new ChatOptions { Tools = [AIFunctionFactory.Create(() => payloads.Dequeue(), "lookup")] })!.Tools!);
+
+        await tool.InvokeAsync(new AIFunctionArguments());
+        var first = scan.Take();
+        await tool.InvokeAsync(new AIFunctionArguments());
+        var second = scan.Take();
+
+        Assert.True(first.Injected);
+        Assert.True(first.Score >= 0.5);
+        Assert.Empty(second.Findings);
+        Assert.True(second.Score < 0.5, $"the second round's score was {second.Score}, the first round's carried over");
+    }
+
+    [Fact]
     public async Task A_benign_tool_result_passes_unchanged()
     {
         var (lm, tools) = Lookup("sunny.", "It is sunny.");

@@ -36,6 +36,7 @@ internal sealed class ToolResultScan(GuardOptions options)
             var taken = (findings.ToArray(), score, injected);
             findings.Clear();
             injected = false;
+            score = 0;
             return taken;
         }
     }
