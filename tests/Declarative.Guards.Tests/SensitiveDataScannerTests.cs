@@ -153,6 +153,60 @@ public class SensitiveDataScannerTests
     public void Dates_versions_amounts_and_codes_are_not_national_phone_numbers(string text) =>
         Assert.DoesNotContain(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.phone");
 
+    // Invoice, order, customer and reference numbers take a national number's shape; the words just before them say
+    // what they are.
+    [Theory]
+    [InlineData("Invoice 0815 2024 0001")]
+    [InlineData("Please pay invoice 0815 2024 0001 by Friday.")]
+    [InlineData("Order no. 0176 5555 1234")]
+    [InlineData("Your order number is 0176 5555 1234.")]
+    [InlineData("Ref: 0207 946 0000")]
+    [InlineData("Customer ID 07700 900123 has two open tickets.")]
+    [InlineData("Tracking number: 0151 23456789")]
+    [InlineData("Ticket #: 020 7946 0958")]
+    [InlineData("Bank details follow.\nNo. 0176 5555 1234")]
+    [InlineData("Kundennummer 0301 2345 678")]
+    [InlineData("Rechnung Nr. 0891 2345 67")]
+    [InlineData("Ihre Bestell-Nr.: 030 12345678")]
+    [InlineData("Facture n° 01 23 45 67 89")]
+    [InlineData("Numéro de commande : 06 12 34 56 78")]
+    [InlineData("Référence 01.23.45.67.89")]
+    [InlineData("Factura nº 612 34 56 78")]
+    [InlineData("Pedido 91 234 56 78 enviado.")]
+    [InlineData("Fattura n. 06 1234 5678")]
+    [InlineData("Numero ordine: 02 123 45 67")]
+    [InlineData("Factuurnummer 06-12345678")]
+    [InlineData("Klantnummer: 020 123 4567")]
+    [InlineData("Bestelling nr. 020 7946 0958")]
+    public void National_numbers_labelled_as_identifiers_are_not_phone_numbers(string text) =>
+        Assert.DoesNotContain(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.phone");
+
+    // An identifier label counts only right before the number: a phone word between them, a country code, another word
+    // or a line break leaves a phone number.
+    [Theory]
+    [InlineData("Invoice questions: call 020 7946 0000", "020 7946 0000")]
+    [InlineData("Order no. +44 20 7946 0958", "+44 20 7946 0958")]
+    [InlineData("Kundennummer +49 30 12345678", "+49 30 12345678")]
+    [InlineData("Invoice attached.\n020 7946 0958 if anything is unclear.", "020 7946 0958")]
+    [InlineData("Rechnung:\n030 12345678", "030 12345678")]
+    [InlineData("Order no. 0176 5555 1234, phone 020 7946 0958", "020 7946 0958")]
+    [InlineData("Tel. Nr. 030 12345678", "030 12345678")]
+    [InlineData("Phone no.: 020 7946 0958", "020 7946 0958")]
+    [InlineData("Contact no. 07700 900123", "07700 900123")]
+    [InlineData("Caller ID: 020 7946 0958", "020 7946 0958")]
+    [InlineData("Customer service: 0800 123 4567", "0800 123 4567")]
+    [InlineData("Kundenservice: 0800 1234567", "0800 1234567")]
+    [InlineData("Service client : 09 69 39 39 00", "09 69 39 39 00")]
+    [InlineData("Facture n° 01 23 45 67 89 – Tél : 01 98 76 54 32", "01 98 76 54 32")]
+    [InlineData("Bestellung per Telefon: 030 12345678", "030 12345678")]
+    [InlineData("Teléfono: 912 345 678, pedido nº 612 345 678", "912 345 678")]
+    [InlineData("In case 020 7946 0958 is busy, write.", "020 7946 0958")]
+    public void Phone_numbers_near_identifier_labels_are_still_found(string text, string number)
+    {
+        var finding = Assert.Single(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.phone");
+        Assert.Equal(number, text.Substring(finding.Start, finding.Length));
+    }
+
     [Theory]
     [InlineData("4111 1111 1111 1112")]
     [InlineData("5500-0000-0000-0005")]
