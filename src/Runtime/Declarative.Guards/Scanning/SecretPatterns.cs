@@ -86,6 +86,44 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"(?i)(?:\btel(?:[eé]f|eph|f?\b)|\b(?:tfno|tlfno|tlf|fax|cell(?:ular)?|call(?:s|ed|ing)?|ll[aá]m(?:e|ar|enos|anos|ada))\b|\b(?:phone|m[oó]vil|mobile)|☎)[^\r\n]*\z")]
     public static partial Regex PhoneContext();
 
+    // What separates the words of an identifier's label, and the label from its number: spaces (not a line break) and
+    // ':', '.', '-', '–', '='.
+    private const string LabelGap = @"(?:[^\S\r\n]|[:.=\-–])*";
+
+    // "number", "no.", "Nr.", "n°", "nº", "n.", "núm.", "ID", "ref", "code", "#" and their equivalents.
+    private const string NumberWord = @"(?:\b(?:number|nummer|num[eé]ro|n[uú]mero|no|nr|num|n[uú]m|n|id|ref|code|codice|c[oó]digo)\b|\bn[°º]|#)";
+
+    // Documents and records whose name alone labels a number: "Invoice 0815 2024 0001", "Rechnung Nr. …", "Facture n° …",
+    // "Pedido …", "Fattura n. …", "Bestelling nr. …". Not "in case", "to order" or "caller ID", whose number is a phone's.
+    private const string Record = @"(?<!\bin[^\S\r\n]+)case|(?<!\bto[^\S\r\n]+)order|(?<!\bcaller[^\S\r\n]*-?)id"
+        + "|invoice|reference|r[eé]f|rif|account|acct|ticket|tracking|serial|transaction|receipt|contract|policy|shipment|parcel"
+        + "|rechnung|bestellung|auftrag|vertrag|referenz|konto|sendung|beleg|vorgang|aktenzeichen|artikel"
+        + "|facture|commande|r[eé]f[eé]rence|dossier|contrat|compte|colis|suivi|s[eé]rie"
+        + "|factura|pedido|referencia|cuenta|expediente|contrato|env[ií]o|seguimiento"
+        + "|fattura|ordine|riferimento|conto|pratica|contratto|spedizione"
+        + "|factuur|bestelling|referentie|kenmerk|rekening|zending";
+
+    // German and Dutch compounds with "-nummer" or "-nr" whose first part alone is no label: "Kundennummer",
+    // "Bestell-Nr.", "Klantnummer", "Mitgliedsnummer", "Zaaknummer" (not "Telefonnummer", "Rufnummer").
+    private const string CompoundStem = "kunde|klant|bestell?|mitglied|lid|fall|zaak|polis|versicherung|boeking";
+
+    // People and parties, which name an identifier only with a number word after or before them ("customer no.",
+    // "Customer ID", "numéro client", "n° de client", "codice cliente"): "Customer service:", "Service client :" and
+    // "Atención al cliente:" are followed by a phone number.
+    private const string Party = @"customer|client(?:e|es|i|s)?|klant|kunden?|member|membre|socio|adh[eé]rent|abonn[eé]|user|utilisateur|usuario|utente|benutzer|gebruiker";
+
+    // A number labelled as an identifier by the words right before it on its line: a record's name, a compound with
+    // "-nummer", or a party with a number word, then only number words ("number", "no.", "Nr.", "n°", "ID", "#") and "is",
+    // "ist", "lautet", "est", "es", "è" ("Your order number is", "Ihre Kundennummer lautet:"); or "No.", "Nr.", "N°" or
+    // "#" alone at the start of the line (after a list mark at most). Nothing else may come between the label and the
+    // number, so a phone word nearer to it ("Invoice questions: call 020 7946 0000", "Tel. Nr.") or a line break leaves
+    // a phone number.
+    [GeneratedRegex(@"(?i)(?:\b(?:" + Record + @")(?:[sn]?-?(?:nummer|nr))?\b|\b(?:" + CompoundStem + @")[sn]?-?(?:nummer|nr)\b"
+        + @"|" + NumberWord + @"\.?[^\S\r\n]*(?:(?:de|del|du|di|dei)[^\S\r\n]+|d['’])?\b(?:" + Party + @")\b|\b(?:" + Party + @")\b(?=" + LabelGap + NumberWord + @")"
+        + @"|(?:\A|[\r\n])[^\p{L}☎\r\n]{0,8}(?:\b(?:no|nr|n|num|n[uú]m)\.|\bnr\b|\bn[°º]|#))"
+        + @"(?:" + LabelGap + @"(?:" + NumberWord + @"|\b(?:is|was|ist|lautet|est|es|è)\b))*" + LabelGap + @"\z")]
+    public static partial Regex IdentifierLabel();
+
     [GeneratedRegex(@"(?<![0-9]|[A-Z]{2}[0-9]{2} ?)(?:2[2-7][0-9]{2}|[3-6][0-9]{3})(?:[ \-]?[0-9]{2,4}){2,4}[0-9]?(?![0-9])")]
     public static partial Regex CardCandidate();
 

@@ -264,19 +264,27 @@ public static class SensitiveDataScanner
     /// Whether a match of the phone pattern has a phone number's digit count: 7–15 with a country code or in the US form;
     /// 9–12 with the trunk prefix 0, at least 10 in two groups (a US ZIP+4 code, "02110-1301", has 9), and not five
     /// groups that all start with 0 (counters or bytes: "01 02 03 04 05"); and Spain's nine digits in three groups of
-    /// three ("912 345 678", also an amount's shape) only after a word that names a phone.
+    /// three ("912 345 678", also an amount's shape) only after a word that names a phone. A national number (trunk
+    /// prefix 0 or Spain's) right after a label that names an identifier on its line ("Invoice 0815 2024 0001",
+    /// "Kundennummer 0301 2345 678", "Facture n° 01 23 45 67 89") is no phone number; only number words ("no.", "ID")
+    /// and "is" may stand between them, so a phone word nearer to the number ("Invoice questions: call 020 7946 0000")
+    /// or a line break keeps it one. A number with a country code always is one: an identifier never starts with '+'.
     /// </summary>
     private static bool IsPhone(string text, int start, ReadOnlySpan<char> span, int digits, int groups, int zeroLed)
     {
+        // The label and phone patterns read the line before the number; they run only for a match that would count.
+        var before = text.AsSpan(Math.Max(0, start - 40)..start);
         if (span[0] == '0' || (span[0] == '(' && span[1] == '0'))
         {
-            return digits is >= 9 and <= 12 && (groups >= 3 || digits >= 10) && !(groups == 5 && zeroLed == 5);
+            return digits is >= 9 and <= 12 && (groups >= 3 || digits >= 10) && !(groups == 5 && zeroLed == 5)
+                && !SecretPatterns.IdentifierLabel().IsMatch(before);
         }
 
-        if (digits == 9 && groups == 3 && span.Length == 11 && span[0] is >= '6' and <= '9')
+        if (digits == 9 && span[0] is >= '6' and <= '9')
         {
-            var from = Math.Max(0, start - 40);
-            return SecretPatterns.PhoneContext().IsMatch(text.AsSpan(from, start - from));
+            // Spain's numbers (the US form has ten digits): "612 34 56 78" and "91 234 56 78" in four groups; "912 345 678",
+            // an amount's shape, only after a phone word.
+            return (groups == 4 || SecretPatterns.PhoneContext().IsMatch(before)) && !SecretPatterns.IdentifierLabel().IsMatch(before);
         }
 
         return digits is >= 7 and <= 15;
