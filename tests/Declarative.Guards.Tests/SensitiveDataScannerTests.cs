@@ -165,6 +165,7 @@ public class SensitiveDataScannerTests
     [InlineData("Tracking number: 0151 23456789")]
     [InlineData("Ticket #: 020 7946 0958")]
     [InlineData("Bank details follow.\nNo. 0176 5555 1234")]
+    [InlineData("- Nr. 0891 2345 67")]
     [InlineData("Kundennummer 0301 2345 678")]
     [InlineData("Rechnung Nr. 0891 2345 67")]
     [InlineData("Ihre Bestell-Nr.: 030 12345678")]
@@ -201,6 +202,7 @@ public class SensitiveDataScannerTests
     [InlineData("Bestellung per Telefon: 030 12345678", "030 12345678")]
     [InlineData("Teléfono: 912 345 678, pedido nº 612 345 678", "912 345 678")]
     [InlineData("In case 020 7946 0958 is busy, write.", "020 7946 0958")]
+    [InlineData("To order: 0800 123 4567", "0800 123 4567")]
     public void Phone_numbers_near_identifier_labels_are_still_found(string text, string number)
     {
         var finding = Assert.Single(SensitiveDataScanner.Scan(text), f => f.Kind == "pii.phone");

@@ -87,8 +87,9 @@ internal static partial class SecretPatterns
     public static partial Regex PhoneContext();
 
     // What separates the words of an identifier's label, and the label from its number: spaces (not a line break) and
-    // ':', '.', '-', '–', '='.
-    private const string LabelGap = @"(?:[^\S\r\n]|[:.=\-–])*";
+    // ':', '.', '-', '–', '='. Atomic, as no word of a label ends with one of them: a failed label is not tried again at
+    // each shorter gap.
+    private const string LabelGap = @"(?>(?:[^\S\r\n]|[:.=\-–])*)";
 
     // "number", "no.", "Nr.", "n°", "nº", "n.", "núm.", "ID", "ref", "code", "#" and their equivalents.
     private const string NumberWord = @"(?:\b(?:number|nummer|num[eé]ro|n[uú]mero|no|nr|num|n[uú]m|n|id|ref|code|codice|c[oó]digo)\b|\bn[°º]|#)";
@@ -112,17 +113,25 @@ internal static partial class SecretPatterns
     // "Atención al cliente:" are followed by a phone number.
     private const string Party = @"customer|client(?:e|es|i|s)?|klant|kunden?|member|membre|socio|adh[eé]rent|abonn[eé]|user|utilisateur|usuario|utente|benutzer|gebruiker";
 
-    // A number labelled as an identifier by the words right before it on its line: a record's name, a compound with
-    // "-nummer", or a party with a number word, then only number words ("number", "no.", "Nr.", "n°", "ID", "#") and "is",
-    // "ist", "lautet", "est", "es", "è" ("Your order number is", "Ihre Kundennummer lautet:"); or "No.", "Nr.", "N°" or
-    // "#" alone at the start of the line (after a list mark at most). Nothing else may come between the label and the
-    // number, so a phone word nearer to it ("Invoice questions: call 020 7946 0000", "Tel. Nr.") or a line break leaves
-    // a phone number.
+    // Number words and "is", "ist", "lautet", "est", "es", "è", up to the number: "Your order number is",
+    // "Ihre Kundennummer lautet:". Nothing else may come between a label and its number.
+    private const string LabelTail = @"(?:" + LabelGap + @"(?:" + NumberWord + @"|\b(?:is|was|ist|lautet|est|es|è)\b))*" + LabelGap + @"\z";
+
+    // A number labelled as an identifier by the words right before it on its line: a record's name or a compound with
+    // "-nummer", or "No.", "Nr.", "N°" or "#" alone at the start of the line (after a list mark at most), then the label
+    // tail. A phone word nearer to the number ("Invoice questions: call 020 7946 0000", "Tel. Nr.") or a line break
+    // leaves a phone number. Matched right to left: a match ends at the end of the slice, so the engine tries once from
+    // there rather than at each of its 40 positions. Parties are a second pattern: one holding both is large enough
+    // that the JIT compiles its matcher without optimizations, several times slower.
     [GeneratedRegex(@"(?i)(?:\b(?:" + Record + @")(?:[sn]?-?(?:nummer|nr))?\b|\b(?:" + CompoundStem + @")[sn]?-?(?:nummer|nr)\b"
-        + @"|" + NumberWord + @"\.?[^\S\r\n]*(?:(?:de|del|du|di|dei)[^\S\r\n]+|d['’])?\b(?:" + Party + @")\b|\b(?:" + Party + @")\b(?=" + LabelGap + NumberWord + @")"
-        + @"|(?:\A|[\r\n])[^\p{L}☎\r\n]{0,8}(?:\b(?:no|nr|n|num|n[uú]m)\.|\bnr\b|\bn[°º]|#))"
-        + @"(?:" + LabelGap + @"(?:" + NumberWord + @"|\b(?:is|was|ist|lautet|est|es|è)\b))*" + LabelGap + @"\z")]
-    public static partial Regex IdentifierLabel();
+        + @"|(?:\A|[\r\n])[^\p{L}☎\r\n]{0,8}(?:\b(?:no|n|num|n[uú]m)(?=\.)|\bnr\b|\bn[°º]|#))" + LabelTail, RegexOptions.RightToLeft)]
+    public static partial Regex RecordLabel();
+
+    // A party with a number word before or after it ("numéro client :", "N° de client", "Customer ID"), then the label
+    // tail; see RecordLabel.
+    [GeneratedRegex(@"(?i)(?:" + NumberWord + @"\.?[^\S\r\n]*(?:(?:de|del|du|di|dei)[^\S\r\n]+|d['’])?\b(?:" + Party + @")\b"
+        + @"|\b(?:" + Party + @")\b(?=" + LabelGap + NumberWord + @"))" + LabelTail, RegexOptions.RightToLeft)]
+    public static partial Regex PartyLabel();
 
     [GeneratedRegex(@"(?<![0-9]|[A-Z]{2}[0-9]{2} ?)(?:2[2-7][0-9]{2}|[3-6][0-9]{3})(?:[ \-]?[0-9]{2,4}){2,4}[0-9]?(?![0-9])")]
     public static partial Regex CardCandidate();

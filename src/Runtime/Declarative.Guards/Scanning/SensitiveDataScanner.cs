@@ -277,18 +277,22 @@ public static class SensitiveDataScanner
         if (span[0] == '0' || (span[0] == '(' && span[1] == '0'))
         {
             return digits is >= 9 and <= 12 && (groups >= 3 || digits >= 10) && !(groups == 5 && zeroLed == 5)
-                && !SecretPatterns.IdentifierLabel().IsMatch(before);
+                && !IsIdentifierLabel(before);
         }
 
         if (digits == 9 && span[0] is >= '6' and <= '9')
         {
             // Spain's numbers (the US form has ten digits): "612 34 56 78" and "91 234 56 78" in four groups; "912 345 678",
             // an amount's shape, only after a phone word.
-            return (groups == 4 || SecretPatterns.PhoneContext().IsMatch(before)) && !SecretPatterns.IdentifierLabel().IsMatch(before);
+            return (groups == 4 || SecretPatterns.PhoneContext().IsMatch(before)) && !IsIdentifierLabel(before);
         }
 
         return digits is >= 7 and <= 15;
     }
+
+    /// <summary>Whether the end of <paramref name="before"/> labels the number after it as an identifier.</summary>
+    private static bool IsIdentifierLabel(ReadOnlySpan<char> before) =>
+        SecretPatterns.RecordLabel().IsMatch(before) || SecretPatterns.PartyLabel().IsMatch(before);
 
     /// <summary>
     /// An ASCII letter or digit, or a letter or combining mark of a script that separates words with spaces
