@@ -83,6 +83,25 @@ public sealed class StreamGuardTests
         }));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64)]
+    public async Task A_private_key_block_whose_END_line_has_only_begun_is_not_released(int holdBack)
+    {
+        // "-----END" without its closing dashes does not end the block: the scanner cannot match it yet, so before the fix
+        // the body was released in the clear at the next break.
+        var chunks = new List<string>
+        {
+            "Here:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1x2y3z4\nabcdefghijklmnop==\n",
+            "-----END ",
+            "RSA PRIVATE KEY-----\nDone.",
+        };
+        var updates = await StreamAsync(Build(new ChunkedChatClient(chunks), new GuardOptions { StreamHoldBack = holdBack }));
+
+        Assert.DoesNotContain(updates, u => u.Text.Contains("MIIEow", StringComparison.Ordinal));
+        Assert.Equal("Here:\n[REDACTED:secret.private_key]\nDone.", updates.ToChatResponse().Text);
+    }
+
     private sealed class PreambleToolAnswer : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>

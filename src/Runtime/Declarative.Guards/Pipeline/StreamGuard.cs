@@ -269,7 +269,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             }
 
             var begin = text.LastIndexOf("-----BEGIN", StringComparison.Ordinal);
-            if (begin >= 0 && text.IndexOf("-----END", begin, StringComparison.Ordinal) < 0)
+            if (begin >= 0 && !Terminated(text, begin))
             {
                 cut = Math.Min(cut, begin);
             }
@@ -307,6 +307,16 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         releasedTotal += cut;
         lastBreak = lastBreak > cut ? lastBreak - cut : 0;
         return (action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk, placed, false);
+    }
+
+    /// <summary>
+    /// Whether the PEM block at <paramref name="begin"/> has a whole END line ("-----END …-----"): until its closing dashes
+    /// have streamed, the scanner cannot match the block, and its body must not be released.
+    /// </summary>
+    private static bool Terminated(string text, int begin)
+    {
+        var end = text.IndexOf("-----END", begin, StringComparison.Ordinal);
+        return end >= 0 && text.IndexOf("-----", end + 8, StringComparison.Ordinal) >= 0;
     }
 
     /// <summary>Whether <paramref name="previous"/>'s message ends at <paramref name="next"/>: a new message, or a tool call or result.</summary>
