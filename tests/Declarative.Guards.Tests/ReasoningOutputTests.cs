@@ -220,6 +220,51 @@ public sealed class ReasoningOutputTests
     }
 
     /// <summary>Returns a fixed completion, or streams fixed updates.</summary>
+    [Fact]
+    public async Task An_update_that_switches_from_reasoning_to_answer_does_not_release_the_start_of_the_answer_as_whole()
+    {
+        // One update ends the reasoning and starts the answer; the answer's key goes on in the next update. The answer is
+        // not closed by that update (before the fix it was released in full there, the key's first half with it).
+        var switched = new ChatResponseUpdate(ChatRole.Assistant, [new TextReasoningContent("I will answer."), new TextContent("Your key is sk-proj-Ab3dEf6h")]) { ResponseId = "r1", MessageId = "m1" };
+        var updates = await StreamAsync(Build(new ReasoningChatClient(updates: [Reasoning("Thinking. "), switched, Answer("Ij9kLm2nOp5qRs8tUv1wXy4z here.")]), new GuardOptions { StreamHoldBack = 64 }));
+
+        Assert.DoesNotContain(updates, u => u.Text.Contains("sk-proj", StringComparison.Ordinal));
+        Assert.Equal("Your key is [REDACTED:secret.openai] here.", updates.ToChatResponse().Text);
+    }
+
+    [Fact]
+    public async Task Reasoning_held_back_is_released_before_an_update_that_starts_with_answer_text_and_goes_on_reasoning()
+    {
+        // Streamed order: reasoning "I think so", answer "Yes.", reasoning " and more". Before the fix the held "so" went
+        // out after the answer, joined to the later reasoning.
+        var mixed = new ChatResponseUpdate(ChatRole.Assistant, [new TextContent("Yes."), new TextReasoningContent(" and more")]) { ResponseId = "r1", MessageId = "m1" };
+        var updates = await StreamAsync(Build(new ReasoningChatClient(updates: [Reasoning("I think "), Reasoning("so"), mixed]), new GuardOptions { StreamHoldBack = 0 }));
+
+        var order = new List<string>();
+        foreach (var content in updates.SelectMany(u => u.Contents))
+        {
+            var (kind, text) = content switch
+            {
+                TextReasoningContent r => ("R:", r.Text),
+                TextContent t => ("T:", t.Text),
+                _ => ("?", string.Empty),
+            };
+            if (text.Length > 0)
+            {
+                if (order.Count > 0 && order[^1].StartsWith(kind, StringComparison.Ordinal))
+                {
+                    order[^1] += text;
+                }
+                else
+                {
+                    order.Add(kind + text);
+                }
+            }
+        }
+
+        Assert.Equal(["R:I think so", "T:Yes.", "R: and more"], order);
+    }
+
     private sealed class ReasoningChatClient(ChatResponse? response = null, IReadOnlyList<ChatResponseUpdate>? updates = null) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -183,11 +183,11 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
 
         /// <summary>
         /// Whether <paramref name="next"/> ends the pending text before its own contents: a new message, a tool call or
-        /// result (nothing after those can continue that text), or the other channel's text without any of this one's.
+        /// result (nothing after those can continue that text), or an update whose first text is the other channel's.
         /// </summary>
         public bool EndedBy(ChatResponseUpdate next) =>
             pending.Length > 0 && Origin is not null
-            && (EndsText(Origin, next) || (HasText(next, other: true) && !HasText(next, other: false)));
+            && (EndsText(Origin, next) || FirstText(next) is { } first && TextOf(first, other: true).Length > 0);
 
         /// <summary>
         /// Whether the text of <paramref name="next"/>, taken into this channel, ends it: the update also carries the other
@@ -195,7 +195,12 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         /// its block.
         /// </summary>
         public bool ClosedBy(ChatResponseUpdate next) =>
-            HasText(next, other: true) || (reasoning && next.Contents.Any(c => c is TextReasoningContent { ProtectedData: not null }));
+            next.Contents.SkipWhile(c => TextOf(c, other: false).Length == 0).Any(c => TextOf(c, other: true).Length > 0)
+            || (reasoning && next.Contents.Any(c => c is TextReasoningContent { ProtectedData: not null }));
+
+        /// <summary>The first content of <paramref name="update"/> that carries text of either channel.</summary>
+        private AIContent? FirstText(ChatResponseUpdate update) =>
+            update.Contents.FirstOrDefault(c => TextOf(c, other: false).Length > 0 || TextOf(c, other: true).Length > 0);
 
         /// <summary>Appends the channel's text of <paramref name="update"/>; whether it has any (or, for reasoning, protected data).</summary>
         public bool Take(ChatResponseUpdate update)
@@ -324,9 +329,6 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         (next.MessageId is { Length: > 0 } id && previous.MessageId is { Length: > 0 } was && !string.Equals(id, was, StringComparison.Ordinal))
         || (next.Role is { } role && previous.Role is { } wasRole && role != wasRole)
         || next.Contents.Any(c => c is FunctionCallContent or FunctionResultContent);
-
-    /// <summary>Whether <paramref name="update"/> carries text of this channel (or of the other one).</summary>
-    private bool HasText(ChatResponseUpdate update, bool other) => update.Contents.Any(c => TextOf(c, other).Length > 0);
 
     /// <summary>The text of <paramref name="content"/> when it belongs to this channel (or to the other one); empty otherwise.</summary>
     private string TextOf(AIContent content, bool other) => (reasoning != other, content) switch
