@@ -102,6 +102,21 @@ public sealed class StreamGuardTests
         Assert.Equal("Here:\n[REDACTED:secret.private_key]\nDone.", updates.ToChatResponse().Text);
     }
 
+    [Fact]
+    public async Task A_long_private_key_block_in_tiny_updates_is_not_rescanned_on_every_update()
+    {
+        // 100,000 characters of an unterminated PEM block streamed a character at a time: nothing of it can be released
+        // before its END line, so scanning it all again on every update is quadratic (over 25 s here before the fix).
+        var body = string.Concat(Enumerable.Repeat("MIIEowIBAAKCAQEA1x2y3z4abcdefghijklmnopqrstuvwxyz0\n", 2000));
+        var text = "Key:\n-----BEGIN RSA PRIVATE KEY-----\n" + body + "-----END RSA PRIVATE KEY-----\nDone.";
+        var clock = Stopwatch.StartNew();
+
+        var updates = await StreamAsync(Build(new ChunkedChatClient(text.Select(c => c.ToString()).ToList()), new GuardOptions()));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal("Key:\n[REDACTED:secret.private_key]\nDone.", updates.ToChatResponse().Text);
+    }
+
     private sealed class PreambleToolAnswer : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -178,6 +178,10 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         // The last position of the pending text (0 < p < Length) where it may be cut; 0 when there is none.
         private int lastBreak;
 
+        // When the pending text starts with a private key block not yet terminated: how far it was searched for its END
+        // line (so that a long block in small updates is not rescanned on each); -1 otherwise.
+        private int openChecked = -1;
+
         /// <summary>The last update whose text is pending: the message that text belongs to.</summary>
         public ChatResponseUpdate? Origin { get; private set; }
 
@@ -262,6 +266,19 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             return (string.Empty, [], false);
         }
 
+        if (!final && openChecked >= 0)
+        {
+            var from = Math.Max(0, openChecked - 64);
+            var tail = pending.ToString(from, pending.Length - from);
+            if (!Terminated(tail, 0))
+            {
+                var end = tail.IndexOf("-----END", StringComparison.Ordinal);
+                openChecked = end >= 0 ? from + end : pending.Length;
+                return (string.Empty, [], false);
+            }
+        }
+
+        openChecked = -1;
         var text = pending.ToString();
         var found = scanner.Scan(text);
         var cut = final ? text.Length : Math.Max(0, text.Length - holdBack);
@@ -298,6 +315,12 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
                 }
             }
             while (cut != previous);
+
+            if (begin >= 0 && cut == begin && !Terminated(text, begin))
+            {
+                // What is left starts with the open block: until its END line streams, nothing more can be released.
+                openChecked = text.Length - begin;
+            }
         }
 
         var settled = found.Where(f => f.Start + f.Length <= cut).ToArray();
