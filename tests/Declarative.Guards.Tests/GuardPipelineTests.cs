@@ -4,6 +4,8 @@ using Declarative.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
+using static Declarative.Guards.Tests.GuardedClients;
+
 namespace Declarative.Guards.Tests;
 
 public class GuardPipelineTests
@@ -12,8 +14,6 @@ public class GuardPipelineTests
 
     private static IList<ChatMessage> Messages(string document, string question = "What does it say?") =>
         ChatAdapter.Default.Format(Rag, [], new Dictionary<string, object?> { ["document"] = document, ["question"] = question });
-
-    private static IChatClient Build(IChatClient inner, GuardOptions options) => new ChatClientBuilder(inner).UseGuards(options).Build();
 
     [Fact]
     public async Task Untrusted_fields_are_normalized_and_spotlighted_with_seeded_markers()

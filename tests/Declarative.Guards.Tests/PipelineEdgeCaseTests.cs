@@ -4,13 +4,13 @@ using Declarative.Tools;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
+using static Declarative.Guards.Tests.GuardedClients;
+
 namespace Declarative.Guards.Tests;
 
 /// <summary>Edge cases of the guard middleware found by a review of the pipeline: each failed before its fix.</summary>
 public sealed class PipelineEdgeCaseTests
 {
-    private static IChatClient Build(IChatClient inner, GuardOptions options) => new ChatClientBuilder(inner).UseGuards(options).Build();
-
     /// <summary>Sends a request whose model replies <paramref name="reply"/> through a SQL guard with <paramref name="check"/>; returns the one finding of the block.</summary>
     private static async Task<GuardFinding> SqlGuardBlocksAsync(Func<string, (bool Allowed, string? Reason)> check, string reply)
     {

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
+using static Declarative.Guards.Tests.GuardedClients;
+
 namespace Declarative.Guards.Tests;
 
 /// <summary>
@@ -9,17 +11,10 @@ namespace Declarative.Guards.Tests;
 /// </summary>
 public sealed class ReasoningOutputTests
 {
-    private const string Key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
-
-    private static IChatClient Build(IChatClient inner, GuardOptions options) => new ChatClientBuilder(inner).UseGuards(options).Build();
-
     private static ChatResponse Thought(string reasoning, string answer = "The answer is 42.") =>
         new(new ChatMessage(ChatRole.Assistant, [new TextReasoningContent(reasoning), new TextContent(answer)]));
 
     private static Task<ChatResponse> AskAsync(IChatClient client) => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]);
-
-    private static Task<List<ChatResponseUpdate>> StreamAsync(IChatClient client) =>
-        client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToListAsync().AsTask();
 
     private static ChatResponseUpdate Reasoning(string text, string? protectedData = null) =>
         new(ChatRole.Assistant, [new TextReasoningContent(text) { ProtectedData = protectedData }]) { ResponseId = "r1", MessageId = "m1" };

@@ -2,18 +2,13 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
+using static Declarative.Guards.Tests.GuardedClients;
+
 namespace Declarative.Guards.Tests;
 
 /// <summary>Streamed completions through the output guard's hold-back window: each test failed before its fix.</summary>
 public sealed class StreamGuardTests
 {
-    private const string Key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
-
-    private static IChatClient Build(IChatClient inner, GuardOptions options) => new ChatClientBuilder(inner).UseGuards(options).Build();
-
-    private static Task<List<ChatResponseUpdate>> StreamAsync(IChatClient client) =>
-        client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToListAsync().AsTask();
-
     [Fact]
     public async Task Chinese_text_without_spaces_is_released_as_it_streams_not_held_to_the_end()
     {
