@@ -231,156 +231,156 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             AuthorName = on?.AuthorName,
         };
 
-    private void Append(string text)
-    {
-        if (text.Length == 0)
+        private void Append(string text)
         {
-            return;
-        }
-
-        // Only the positions the new text touches can have become breaks (the one before the old last character too: a
-        // surrogate pair may have been split across updates); the two characters before give the rune before each.
-        var from = Math.Max(1, pending.Length - 1);
-        var at = Math.Max(0, from - 2);
-        pending.Append(text);
-        var window = pending.ToString(at, pending.Length - at);
-        for (var p = from; p < pending.Length; p++)
-        {
-            if (IsBreak(window, p - at))
+            if (text.Length == 0)
             {
-                lastBreak = p;
+                return;
+            }
+
+            // Only the positions the new text touches can have become breaks (the one before the old last character too: a
+            // surrogate pair may have been split across updates); the two characters before give the rune before each.
+            var from = Math.Max(1, pending.Length - 1);
+            var at = Math.Max(0, from - 2);
+            pending.Append(text);
+            var window = pending.ToString(at, pending.Length - at);
+            for (var p = from; p < pending.Length; p++)
+            {
+                if (IsBreak(window, p - at))
+                {
+                    lastBreak = p;
+                }
             }
         }
-    }
 
-    /// <summary>
-    /// What of the pending text can be released now (all of it when <paramref name="final"/>), redacted under
-    /// <see cref="GuardAction.Redact"/>; the findings in it, placed in the channel's whole text; and whether it blocks.
-    /// </summary>
-    public (string Chunk, GuardFinding[] Settled, bool Blocked) Release(bool final)
-    {
-        // Not final, the cut can only move back from the hold-back point to a break: with none before it, nothing can be
-        // released, so the text is not scanned again (a long text without spaces in small updates would be quadratic).
-        if (!final && (pending.Length <= holdBack || (lastBreak == 0 && !EndsWord(pending))))
+        /// <summary>
+        /// What of the pending text can be released now (all of it when <paramref name="final"/>), redacted under
+        /// <see cref="GuardAction.Redact"/>; the findings in it, placed in the channel's whole text; and whether it blocks.
+        /// </summary>
+        public (string Chunk, GuardFinding[] Settled, bool Blocked) Release(bool final)
         {
-            return (string.Empty, [], false);
-        }
-
-        if (!final && openChecked >= 0)
-        {
-            var from = Math.Max(0, openChecked - 64);
-            var tail = pending.ToString(from, pending.Length - from);
-            if (!Terminated(tail, 0))
+            // Not final, the cut can only move back from the hold-back point to a break: with none before it, nothing can be
+            // released, so the text is not scanned again (a long text without spaces in small updates would be quadratic).
+            if (!final && (pending.Length <= holdBack || (lastBreak == 0 && !EndsWord(pending))))
             {
-                var end = tail.IndexOf("-----END", StringComparison.Ordinal);
-                openChecked = end >= 0 ? from + end : pending.Length;
                 return (string.Empty, [], false);
             }
-        }
 
-        openChecked = -1;
-        var text = pending.ToString();
-        var found = scanner.Scan(text);
-        var cut = final ? text.Length : Math.Max(0, text.Length - holdBack);
-        if (!final)
-        {
-            // The end of an update is not the end of a word (unless white space follows it): the word may go on.
-            if (cut == text.Length && !EndsWord(pending))
+            if (!final && openChecked >= 0)
             {
-                cut = lastBreak;
-            }
-
-            var begin = text.LastIndexOf("-----BEGIN", StringComparison.Ordinal);
-            if (begin >= 0 && !Terminated(text, begin))
-            {
-                cut = Math.Min(cut, begin);
-            }
-
-            int previous;
-            do
-            {
-                previous = cut;
-                foreach (var f in found)
+                var from = Math.Max(0, openChecked - 64);
+                var tail = pending.ToString(from, pending.Length - from);
+                if (!Terminated(tail, 0))
                 {
-                    if (f.Start < cut && f.Start + f.Length > cut)
+                    var end = tail.IndexOf("-----END", StringComparison.Ordinal);
+                    openChecked = end >= 0 ? from + end : pending.Length;
+                    return (string.Empty, [], false);
+                }
+            }
+
+            openChecked = -1;
+            var text = pending.ToString();
+            var found = scanner.Scan(text);
+            var cut = final ? text.Length : Math.Max(0, text.Length - holdBack);
+            if (!final)
+            {
+                // The end of an update is not the end of a word (unless white space follows it): the word may go on.
+                if (cut == text.Length && !EndsWord(pending))
+                {
+                    cut = lastBreak;
+                }
+
+                var begin = text.LastIndexOf("-----BEGIN", StringComparison.Ordinal);
+                if (begin >= 0 && !Terminated(text, begin))
+                {
+                    cut = Math.Min(cut, begin);
+                }
+
+                int previous;
+                do
+                {
+                    previous = cut;
+                    foreach (var f in found)
                     {
-                        cut = f.Start;
+                        if (f.Start < cut && f.Start + f.Length > cut)
+                        {
+                            cut = f.Start;
+                        }
+                    }
+
+                    // Never release part of a word: a key whose start has streamed but whose end has not is not matched yet.
+                    while (cut > 0 && cut < text.Length && !IsBreak(text, cut))
+                    {
+                        cut--;
                     }
                 }
+                while (cut != previous);
 
-                // Never release part of a word: a key whose start has streamed but whose end has not is not matched yet.
-                while (cut > 0 && cut < text.Length && !IsBreak(text, cut))
+                if (begin >= 0 && cut == begin && !Terminated(text, begin))
                 {
-                    cut--;
+                    // What is left starts with the open block: until its END line streams, nothing more can be released.
+                    openChecked = text.Length - begin;
                 }
             }
-            while (cut != previous);
 
-            if (begin >= 0 && cut == begin && !Terminated(text, begin))
+            var settled = found.Where(f => f.Start + f.Length <= cut).ToArray();
+            var placed = settled.Select(f => f with { Start = f.Start + releasedTotal, Field = reasoning ? ReasoningField : f.Field }).ToArray();
+            if (settled.Length > 0 && action == GuardAction.Block)
             {
-                // What is left starts with the open block: until its END line streams, nothing more can be released.
-                openChecked = text.Length - begin;
+                return (string.Empty, placed, true);
             }
+
+            var chunk = text[..cut];
+            pending.Remove(0, cut);
+            releasedTotal += cut;
+            lastBreak = lastBreak > cut ? lastBreak - cut : 0;
+            return (action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk, placed, false);
         }
 
-        var settled = found.Where(f => f.Start + f.Length <= cut).ToArray();
-        var placed = settled.Select(f => f with { Start = f.Start + releasedTotal, Field = reasoning ? ReasoningField : f.Field }).ToArray();
-        if (settled.Length > 0 && action == GuardAction.Block)
+        /// <summary>
+        /// Whether the PEM block at <paramref name="begin"/> has a whole END line ("-----END …-----"): until its closing dashes
+        /// have streamed, the scanner cannot match the block, and its body must not be released.
+        /// </summary>
+        private static bool Terminated(string text, int begin)
         {
-            return (string.Empty, placed, true);
+            var end = text.IndexOf("-----END", begin, StringComparison.Ordinal);
+            return end >= 0 && text.IndexOf("-----", end + 8, StringComparison.Ordinal) >= 0;
         }
 
-        var chunk = text[..cut];
-        pending.Remove(0, cut);
-        releasedTotal += cut;
-        lastBreak = lastBreak > cut ? lastBreak - cut : 0;
-        return (action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk, placed, false);
-    }
+        /// <summary>Whether <paramref name="previous"/>'s message ends at <paramref name="next"/>: a new message, or a tool call or result.</summary>
+        private static bool EndsText(ChatResponseUpdate previous, ChatResponseUpdate next) =>
+            (next.MessageId is { Length: > 0 } id && previous.MessageId is { Length: > 0 } was && !string.Equals(id, was, StringComparison.Ordinal))
+            || (next.Role is { } role && previous.Role is { } wasRole && role != wasRole)
+            || next.Contents.Any(c => c is FunctionCallContent or FunctionResultContent);
 
-    /// <summary>
-    /// Whether the PEM block at <paramref name="begin"/> has a whole END line ("-----END …-----"): until its closing dashes
-    /// have streamed, the scanner cannot match the block, and its body must not be released.
-    /// </summary>
-    private static bool Terminated(string text, int begin)
-    {
-        var end = text.IndexOf("-----END", begin, StringComparison.Ordinal);
-        return end >= 0 && text.IndexOf("-----", end + 8, StringComparison.Ordinal) >= 0;
-    }
-
-    /// <summary>Whether <paramref name="previous"/>'s message ends at <paramref name="next"/>: a new message, or a tool call or result.</summary>
-    private static bool EndsText(ChatResponseUpdate previous, ChatResponseUpdate next) =>
-        (next.MessageId is { Length: > 0 } id && previous.MessageId is { Length: > 0 } was && !string.Equals(id, was, StringComparison.Ordinal))
-        || (next.Role is { } role && previous.Role is { } wasRole && role != wasRole)
-        || next.Contents.Any(c => c is FunctionCallContent or FunctionResultContent);
-
-    /// <summary>The text of <paramref name="content"/> when it belongs to this channel (or to the other one); empty otherwise.</summary>
-    private string TextOf(AIContent content, bool other) => (reasoning != other, content) switch
-    {
-        (true, TextReasoningContent r) => r.Text ?? string.Empty,
-        (false, TextContent t) => t.Text ?? string.Empty,
-        _ => string.Empty,
-    };
-
-    private static bool EndsWord(StringBuilder text) => text.Length > 0 && char.IsWhiteSpace(text[^1]);
-
-    /// <summary>Whether <paramref name="text"/> may be cut before position <paramref name="at"/> (0 &lt; at &lt; Length).</summary>
-    private static bool IsBreak(string text, int at)
-    {
-        if (char.IsWhiteSpace(text[at - 1]) || char.IsWhiteSpace(text[at]))
+        /// <summary>The text of <paramref name="content"/> when it belongs to this channel (or to the other one); empty otherwise.</summary>
+        private string TextOf(AIContent content, bool other) => (reasoning != other, content) switch
         {
-            return true;
+            (true, TextReasoningContent r) => r.Text ?? string.Empty,
+            (false, TextContent t) => t.Text ?? string.Empty,
+            _ => string.Empty,
+        };
+
+        private static bool EndsWord(StringBuilder text) => text.Length > 0 && char.IsWhiteSpace(text[^1]);
+
+        /// <summary>Whether <paramref name="text"/> may be cut before position <paramref name="at"/> (0 &lt; at &lt; Length).</summary>
+        private static bool IsBreak(string text, int at)
+        {
+            if (char.IsWhiteSpace(text[at - 1]) || char.IsWhiteSpace(text[at]))
+            {
+                return true;
+            }
+
+            return Rune.DecodeLastFromUtf16(text.AsSpan(0, at), out var before, out _) == OperationStatus.Done
+                && Rune.DecodeFromUtf16(text.AsSpan(at), out var after, out _) == OperationStatus.Done
+                && IsUnspaced(before.Value) && IsUnspaced(after.Value);
         }
 
-        return Rune.DecodeLastFromUtf16(text.AsSpan(0, at), out var before, out _) == OperationStatus.Done
-            && Rune.DecodeFromUtf16(text.AsSpan(at), out var after, out _) == OperationStatus.Done
-            && IsUnspaced(before.Value) && IsUnspaced(after.Value);
+        /// <summary>A character of a script written without spaces between words (CJK ideographs, kana, their punctuation; Thai, Lao, Khmer, Myanmar).</summary>
+        private static bool IsUnspaced(int c) => c is (>= 0x0E00 and <= 0x0EFF) or (>= 0x1000 and <= 0x109F) or (>= 0x1780 and <= 0x17FF)
+            or (>= 0x2E80 and <= 0x2FDF) or (>= 0x3001 and <= 0x30FF) or (>= 0x3100 and <= 0x312F) or (>= 0x31A0 and <= 0x31FF)
+            or (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF)
+            or (>= 0xFF01 and <= 0xFF0F) or (>= 0xFF1A and <= 0xFF20) or (>= 0xFF3B and <= 0xFF40) or (>= 0xFF5B and <= 0xFF9F)
+            or (>= 0x20000 and <= 0x3FFFF);
     }
-
-    /// <summary>A character of a script written without spaces between words (CJK ideographs, kana, their punctuation; Thai, Lao, Khmer, Myanmar).</summary>
-    private static bool IsUnspaced(int c) => c is (>= 0x0E00 and <= 0x0EFF) or (>= 0x1000 and <= 0x109F) or (>= 0x1780 and <= 0x17FF)
-        or (>= 0x2E80 and <= 0x2FDF) or (>= 0x3001 and <= 0x30FF) or (>= 0x3100 and <= 0x312F) or (>= 0x31A0 and <= 0x31FF)
-        or (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF)
-        or (>= 0xFF01 and <= 0xFF0F) or (>= 0xFF1A and <= 0xFF20) or (>= 0xFF3B and <= 0xFF40) or (>= 0xFF5B and <= 0xFF9F)
-        or (>= 0x20000 and <= 0x3FFFF);
-}
 }
