@@ -261,14 +261,15 @@ public static class SensitiveDataScanner
     }
 
     /// <summary>
-    /// Whether a match of the phone pattern has a phone number's digit count: 7–15 with a country code or in the US form;
-    /// 9–12 with the trunk prefix 0, at least 10 in two groups (a US ZIP+4 code, "02110-1301", has 9), and not five
-    /// groups that all start with 0 (counters or bytes: "01 02 03 04 05"); and Spain's nine digits in three groups of
-    /// three ("912 345 678", also an amount's shape) only after a word that names a phone. A national number (trunk
-    /// prefix 0 or Spain's) right after a label that names an identifier on its line ("Invoice 0815 2024 0001",
-    /// "Kundennummer 0301 2345 678", "Facture n° 01 23 45 67 89") is no phone number; only number words ("no.", "ID")
-    /// and "is" may stand between them, so a phone word nearer to the number ("Invoice questions: call 020 7946 0000")
-    /// or a line break keeps it one. A number with a country code always is one: an identifier never starts with '+'.
+    /// Whether a match of the phone pattern has a phone number's digit count: 7–15 with a country code or in the US
+    /// form; 9–12 with the trunk prefix 0, at least 10 in two groups (a US ZIP+4 code, "02110-1301", has 9), and not
+    /// five groups that all start with 0 (counters or bytes: "01 02 03 04 05"); and Spain's nine digits in four groups,
+    /// or in any other grouping ("912 345 678", also an amount's shape) only after a word that names a phone. A
+    /// national number (trunk prefix 0 or Spain's) right after a label that names an identifier on its line ("Invoice
+    /// 0815 2024 0001", "Kundennummer 0301 2345 678", "Facture n° 01 23 45 67 89") is no phone number; only number
+    /// words ("no.", "ID") and "is" may stand between them, so a phone word nearer to the number ("Invoice questions:
+    /// call 020 7946 0000") or a line break keeps it one. A number with a country code always is one: an identifier
+    /// never starts with '+'.
     /// </summary>
     private static bool IsPhone(string text, int start, ReadOnlySpan<char> span, int digits, int groups, int zeroLed)
     {
