@@ -57,6 +57,8 @@ string Show(string repo, string commit, string path)
 }
 
 static string Key(string text) => string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+static IEnumerable<JsonNode> JsonLines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!);
+IEnumerable<JsonNode> Written(string name) => JsonLines(File.ReadAllText(Path.Combine(output, name)));
 void Write(string name, IEnumerable<(string Text, int Label)> rows)
 {
     var lines = rows.Select(r => new JsonObject { ["text"] = r.Text, ["label"] = r.Label }.ToJsonString()).ToArray();
@@ -67,16 +69,15 @@ void Write(string name, IEnumerable<(string Text, int Label)> rows)
 var splits = new Dictionary<string, List<(string Text, int Label)>>();
 foreach (var split in new[] { "train", "val", "test" })
 {
-    splits[split] = Show(ps, PromptShieldCommit, $"ml_data/{split}.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-        .Select(l => JsonNode.Parse(l)!).Select(n => ((string)n["prompt"]!, (int)n["label"]!)).ToList();
+    splits[split] = JsonLines(Show(ps, PromptShieldCommit, $"ml_data/{split}.jsonl")).Select(n => ((string)n["prompt"]!, (int)n["label"]!)).ToList();
     Write($"ps_{split}.jsonl", splits[split]);
 }
 
 var seen = splits["train"].Concat(splits["val"]).Select(r => Key(r.Text)).ToHashSet();
 Write("ps_test_unseen.jsonl", splits["test"].Where(r => seen.Add(Key(r.Text))));
 
-List<string> Contexts(string split, string task) => Show(bipia, BipiaCommit, $"benchmark/{task}/{split}.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-    .Select(l => JsonNode.Parse(l)!["context"]!).Select(c => c is JsonArray a ? string.Join('\n', a.Select(x => (string)x!)) : (string)c!).ToList();
+List<string> Contexts(string split, string task) => JsonLines(Show(bipia, BipiaCommit, $"benchmark/{task}/{split}.jsonl"))
+    .Select(n => n["context"]!).Select(c => c is JsonArray a ? string.Join('\n', a.Select(x => (string)x!)) : (string)c!).ToList();
 List<string> Attacks(string file) => JsonNode.Parse(Show(bipia, BipiaCommit, $"benchmark/{file}"))!.AsObject().SelectMany(kv => kv.Value!.AsArray().Select(a => (string)a!)).ToList();
 
 var trainRandom = new Random(11);
@@ -169,7 +170,7 @@ Write("bipia_fit2_benign.jsonl", fitDocs3.Select(d => d.Text).Concat(fitTables3)
 Write("bipia_fit2_attack_sentences.jsonl", textTrain3.Concat(codeTrain3).Select(a => (a, 1)));
 Write("bipia_val2_docs.jsonl", valDocs3.Select(d => (d.Text, 0)).Concat(valDocs3.Select(d => (Insert(d.Text, d.Task == "code" ? codeVal3 : textVal3, insertRandom3), 1))));
 Write("bipia_val2_tables.jsonl", valTables3.Select(c => (c, 0)).Concat(valTables3.Select(c => (Insert(c, textVal3, insertRandom3), 1))));
-Write("bipia_val2.jsonl", File.ReadLines(Path.Combine(output, "bipia_val2_docs.jsonl")).Concat(File.ReadLines(Path.Combine(output, "bipia_val2_tables.jsonl"))).Select(l => ((string)JsonNode.Parse(l)!["text"]!, (int)JsonNode.Parse(l)!["label"]!)));
+Write("bipia_val2.jsonl", Written("bipia_val2_docs.jsonl").Concat(Written("bipia_val2_tables.jsonl")).Select(n => ((string)n["text"]!, (int)n["label"]!)));
 
 // Round 4 (the task head): what users ask an assistant, and documents' own prose.
 var requestRandom = new Random(41);
@@ -179,7 +180,7 @@ Write("ps_train_requests.jsonl", requests.Select(t => (t, 1)));
 var requestsPath = options.GetValueOrDefault("--requests", "bench/guards/requests.txt");
 var ownRequests = File.Exists(requestsPath) ? File.ReadAllLines(requestsPath).Where(l => l.Trim().Length > 0).ToList()
     : throw new FileNotFoundException($"--requests '{requestsPath}' does not exist (run from the repository root, or pass --requests bench/guards/requests.txt).");
-var val2Clean = File.ReadLines(Path.Combine(output, "bipia_val2.jsonl")).Select(l => JsonNode.Parse(l)!).Where(n => (int)n["label"]! == 0).Select(n => (string)n["text"]!).ToList();
+var val2Clean = Written("bipia_val2.jsonl").Where(n => (int)n["label"]! == 0).Select(n => (string)n["text"]!).ToList();
 var ownRandom = new Random(43);
 Write("bipia_val2_requests.jsonl", val2Clean.Select(c => (c, 0)).Concat(val2Clean.Select(c => (Insert(c, ownRequests, ownRandom), 1))));
 if (options.TryGetValue("--docs", out var docRepos))
@@ -324,7 +325,6 @@ void WriteFresh(string name, IEnumerable<string> texts, int label)
     Console.WriteLine($"  ({overlap} equal to a PromptShield row, dropped)");
 }
 
-IEnumerable<JsonNode> JsonLines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!);
 if (options.TryGetValue("--tensor-trust", out var tensorTrust))
 {
     const string commit = "e2385ea9cf448c9641b96e2e39f113ed4979a5b0";
@@ -333,8 +333,7 @@ if (options.TryGetValue("--tensor-trust", out var tensorTrust))
 
     // The same attacks inside documents: each of BIPIA's 200 test contexts (bipia_test_benign.jsonl is the clean
     // counterpart) with one attack of either benchmark inserted at its start, middle or end (seed 47), label 1.
-    var peopleAttacks = File.ReadLines(Path.Combine(output, "tensortrust_hijacking.jsonl")).Concat(File.ReadLines(Path.Combine(output, "tensortrust_extraction.jsonl")))
-        .Select(l => (string)JsonNode.Parse(l)!["text"]!).ToList();
+    var peopleAttacks = Written("tensortrust_hijacking.jsonl").Concat(Written("tensortrust_extraction.jsonl")).Select(n => (string)n["text"]!).ToList();
     var peopleRandom = new Random(47);
     Write("tensortrust_in_bipia.jsonl", new[] { "email", "table", "code" }.SelectMany(t => Contexts("test", t)).Select(c => (Insert(c, peopleAttacks, peopleRandom), 1)).ToList());
 }
@@ -379,7 +378,7 @@ if (options.TryGetValue("--codealpaca", out var codeAlpaca))
 if (options.TryGetValue("--fastchat", out var fastChat) && options.TryGetValue("--self-instruct", out var selfInstruct))
 {
     var earlier = new[] { "tensortrust_hijacking.jsonl", "tensortrust_extraction.jsonl", "alpacaeval.jsonl", "gsm8k_test.jsonl", "codealpaca.jsonl" }
-        .Select(f => Path.Combine(output, f)).Where(File.Exists).SelectMany(File.ReadLines).Select(l => Key((string)JsonNode.Parse(l)!["text"]!)).ToHashSet();
+        .Where(f => File.Exists(Path.Combine(output, f))).SelectMany(Written).Select(n => Key((string)n["text"]!)).ToHashSet();
     static string SeedTask(JsonNode n) => (string)n["instruction"]! + ((string?)n["instances"]?[0]?["input"] is { Length: > 0 } input ? "\n" + input : string.Empty);
     const string fastChatCommit = "0e6d3e4beaab66f4d3f93db72541a4abab8af28d";
     var prompts = JsonLines(Show(fastChat, fastChatCommit, "fastchat/llm_judge/data/mt_bench/question.jsonl")).SelectMany(n => n["turns"]!.AsArray().Select(t => (string)t!))
