@@ -78,6 +78,7 @@ internal sealed class OnnxEncoderModel : IDisposable
                     LowerCaseBeforeTokenization = lowerCase,
                     RemoveNonSpacingMarks = lowerCase,
                     PreTokenizer = BertPreTokenization.Create(),
+                    Normalizer = new BertNormalization(lowerCase),
                 });
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException)
