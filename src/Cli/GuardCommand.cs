@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Declarative.Guards;
 using Declarative.Runtime.Onnx;
+using Microsoft.Extensions.AI;
 
 namespace Declarative.Cli;
 
@@ -15,23 +16,24 @@ internal static class GuardCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr) => new("guard", "Scan texts for prompt injection, secrets and personal data; redact them; train the injection classifier.")
     {
-        Scan(stdout),
+        Scan(stdout, stderr),
         Redact(stdout),
         GuardTrainCommand.Train(stdout, stderr),
-        GuardTrainCommand.Evaluate(stdout),
+        GuardTrainCommand.Evaluate(stdout, stderr),
         GuardTrainCommand.Corpus(stdout),
     };
 
-    private static Command Scan(TextWriter stdout)
+    private static Command Scan(TextWriter stdout, TextWriter stderr)
     {
         var (text, file, jsonl) = Inputs();
         var rulesOnly = new Option<bool>("--rules-only") { Description = "Score with the rules only (no embedding model)." };
         var threshold = new Option<double>("--threshold") { Description = "The injection score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
         var classifier = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
         var trusted = TrustedOption();
+        var encoder = EncoderOption();
         var command = new Command("scan", "Print {\"injection_score\", \"flagged\", \"findings\": [{\"kind\", \"start\", \"length\"}]} per text as JSON lines; exit 1 when a text is flagged.")
         {
-            text, file, jsonl, rulesOnly, threshold, classifier, trusted,
+            text, file, jsonl, rulesOnly, threshold, classifier, trusted, encoder,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -42,8 +44,15 @@ internal static class GuardCommand
                 throw new CliException($"--threshold must be between 0 and 1, not {limit}.");
             }
 
-            using var embeddings = result.GetValue(rulesOnly) ? null : OnnxEmbeddings.Create();
-            var detector = new InjectionDetector(embeddings is null ? null : LoadClassifier(result.GetValue(classifier), embeddings));
+            var encoderFolder = RefuseEncoderWithRulesOnly(result.GetValue(encoder), result.GetValue(rulesOnly));
+            using var embeddings = result.GetValue(rulesOnly) ? null : CreateEmbeddings(encoderFolder);
+            var loaded = embeddings is null ? null : LoadClassifier(result.GetValue(classifier), embeddings);
+            if (loaded is not null)
+            {
+                await WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, loaded.Model, result.GetValue(classifier) is null ? "shipped" : "--classifier");
+            }
+
+            var detector = new InjectionDetector(loaded);
             var asTrusted = result.GetValue(trusted);
             IReadOnlyList<InjectionReport> reports = await detector.DetectAsync(texts, asTrusted ? _ => false : null, cancellationToken);
             if (asTrusted)
@@ -89,6 +98,89 @@ internal static class GuardCommand
             + "the kinds that mean injection only inside data (directives about the answer, planted code, tasks such as 'write a poem') are left out. "
             + "Default: score them as untrusted data (documents, retrieved passages, tool results).",
     };
+
+    /// <summary>The <c>--encoder</c> option of <c>guard scan</c>, <c>guard evaluate</c> and <c>guard train</c>.</summary>
+    internal static Option<string?> EncoderOption() => new("--encoder")
+    {
+        Description = "A folder holding an encoder to embed with instead of all-MiniLM-L6-v2, e.g. a fine-tuned one: its model.onnx "
+            + "(a BERT-style encoder: inputs input_ids, attention_mask and token_type_ids, output last_hidden_state) and vocab.txt. "
+            + "The folder's name is the encoder's name (recorded in the weights by `guard train`). Use classifier weights trained on it.",
+    };
+
+    /// <summary>The name of the encoder in <paramref name="folder"/>: the folder's name.</summary>
+    internal static string EncoderName(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+
+    /// <summary>
+    /// The embedding options for <c>--encoder <paramref name="folder"/></c>: its <c>model.onnx</c> and <c>vocab.txt</c>,
+    /// named after the folder; <see langword="null"/> (the stock all-MiniLM-L6-v2) when <paramref name="folder"/> is.
+    /// </summary>
+    /// <exception cref="CliException">The folder, or one of its two files, is missing; the message names it.</exception>
+    internal static OnnxEmbeddingOptions? EncoderOptions(string? folder)
+    {
+        if (folder is null)
+        {
+            return null;
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            throw new CliException($"--encoder folder '{folder}' does not exist; give a folder holding the encoder's model.onnx and vocab.txt.");
+        }
+
+        var model = Path.Combine(folder, "model.onnx");
+        var vocabulary = Path.Combine(folder, "vocab.txt");
+        foreach (var path in new[] { model, vocabulary })
+        {
+            if (!File.Exists(path))
+            {
+                throw new CliException($"--encoder folder '{folder}' has no {Path.GetFileName(path)} ('{path}' is missing); the folder needs the encoder's model.onnx and vocab.txt.");
+            }
+        }
+
+        return new OnnxEmbeddingOptions { ModelPath = model, VocabularyPath = vocabulary, ModelId = EncoderName(folder) };
+    }
+
+    /// <summary>
+    /// The embedding generator: the stock all-MiniLM-L6-v2 when <paramref name="encoderFolder"/> is <see langword="null"/>,
+    /// else the encoder in that folder (<see cref="EncoderOptions"/>).
+    /// </summary>
+    /// <exception cref="CliException">The folder is incomplete, or its model or vocabulary does not load.</exception>
+    internal static IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddings(string? encoderFolder)
+    {
+        if (EncoderOptions(encoderFolder) is not { } options)
+        {
+            return OnnxEmbeddings.Create();
+        }
+
+        try
+        {
+            return OnnxEmbeddings.Create(options);
+        }
+        catch (OnnxModelLoadException ex)
+        {
+            throw new CliException($"--encoder '{encoderFolder}' does not load: {ex.Message}");
+        }
+    }
+
+    /// <summary>Refuses <c>--encoder</c> with <c>--rules-only</c>, which embeds nothing; returns the folder.</summary>
+    internal static string? RefuseEncoderWithRulesOnly(string? encoderFolder, bool rulesOnly) =>
+        encoderFolder is not null && rulesOnly
+            ? throw new CliException("--encoder embeds for the classifier, which --rules-only leaves out; drop one of the two.")
+            : encoderFolder;
+
+    /// <summary>
+    /// With <c>--encoder</c>, warns on <paramref name="stderr"/> when <paramref name="model"/> records another embedding model
+    /// than the encoder's name: its heads were trained on other embeddings (harmless only when the two are the same encoder).
+    /// <paramref name="which"/> names the weights: <c>shipped</c>, or the option that gave them.
+    /// </summary>
+    internal static async Task WarnIfTrainedOnAnotherEncoderAsync(TextWriter stderr, string? encoderFolder, InjectionClassifierModel model, string which)
+    {
+        if (encoderFolder is not null && !string.Equals(model.EmbeddingModel, EncoderName(encoderFolder), StringComparison.Ordinal))
+        {
+            await stderr.WriteLineAsync($"warning: the {which} weights were trained on {(model.EmbeddingModel.Length > 0 ? model.EmbeddingModel : "an unrecorded model")}'s embeddings, "
+                + $"not on --encoder {EncoderName(encoderFolder)}'s; their scores mean little unless it is the same encoder (train weights with `guard train --encoder`).");
+        }
+    }
 
     private static Command Redact(TextWriter stdout)
     {

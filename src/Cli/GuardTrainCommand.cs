@@ -2,15 +2,14 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Declarative.Guards;
-using Declarative.Runtime.Onnx;
 using Microsoft.Extensions.AI;
 
 namespace Declarative.Cli;
 
 /// <summary>
-/// <c>declarative guard train</c>: trains the injection classifier (logistic regression on all-MiniLM-L6-v2 embeddings)
-/// on the training split of the generated corpus and reports the held-out figures; <c>declarative guard evaluate</c>
-/// measures rules, classifier and both on a labelled JSONL file.
+/// <c>declarative guard train</c>: trains the injection classifier (logistic regression on all-MiniLM-L6-v2 embeddings, or
+/// on those of the <c>--encoder</c> folder's model) on the training split of the generated corpus and reports the held-out
+/// figures; <c>declarative guard evaluate</c> measures rules, classifier and both on a labelled JSONL file.
 /// </summary>
 internal static class GuardTrainCommand
 {
@@ -37,9 +36,17 @@ internal static class GuardTrainCommand
         var spanWords = new Option<int>("--span-words") { Description = "The most words in one span of the span head (sentences are merged up to it).", DefaultValueFactory = _ => 40 };
         var spanExtraWeight = new Option<double>("--span-extra-weight") { Description = "Each --span-extra source's weight relative to one other source.", DefaultValueFactory = _ => 1.0 };
         var spanExtra = new Option<string[]>("--span-extra") { Description = "More labelled training data for the span head only (repeatable), e.g. injected instructions on their own." };
-        var embeddingCache = new Option<string?>("--embedding-cache") { Description = "A file in which to keep the embeddings across runs (created if missing); only for the same embedding model." };
+        var embeddingCache = new Option<string?>("--embedding-cache") { Description = "A file in which to keep the embeddings across runs (created if missing); only for the same embedding model (not with --encoder)." };
         var maxFalsePositives = new Option<double>("--max-false-positives") { Description = "The false-positive rate the --validation operating point may not exceed.", DefaultValueFactory = _ => 0.03 };
-        var mainHead = new Option<string?>("--main-head") { Description = "Keep the main head (weights and calibrated bias) of this weights file instead of training one, and its span and task heads unless --span-head or --task-head trains them anew (needs one of the two)." };
+        var mainHead = new Option<string?>("--main-head") { Description = "Keep the main head (weights and calibrated bias) of this weights file instead of training one, and its span and task heads unless --span-head or --task-head trains them anew (needs one of the two, or --recalibrate)." };
+        var recalibrate = new Option<bool>("--recalibrate") { Description = "With --main-head: re-choose the kept main head's bias on the --validation files (as for a main head trained here), e.g. for a main head trained elsewhere; needs --main-head and --validation." };
+        var writeTrainingSet = new Option<string?>("--write-training-set")
+        {
+            Description = "Also write the main head's training set to this file, one JSON line per example in training order: {\"text\" (normalized), \"label\": 1|0, \"weight\"} "
+                + "(the per-example weights this run trains with: each class totals half the rows). To train another model, e.g. a fine-tuned encoder, "
+                + "on exactly the same data, weights and exclusions; training then goes on as usual.",
+        };
+        var encoder = GuardCommand.EncoderOption();
         var taskHead = new Option<bool>("--task-head") { Description = "Also train the task head, which scores the request-like sentences of untrusted text (\"Write a script that…\", \"What is the capital of…?\") for being a request to an assistant; needs --task-positives and --task-negatives." };
         var taskPositives = new Option<string[]>("--task-positives") { Description = "A JSONL file of requests to an assistant, one per row, each labelled 1 (repeatable): the task head's positives; a row labelled benign is refused." };
         var taskNegatives = new Option<string[]>("--task-negatives") { Description = "A JSONL file of benign documents (repeatable): the request-like sentences of their benign rows are the task head's negatives." };
@@ -49,6 +56,7 @@ internal static class GuardTrainCommand
         var command = new Command("train", "Train the injection classifier on the generated corpus (and --extra sources); print the held-out figures as JSON.")
         {
             output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache, mainHead, taskHead, taskPositives, taskNegatives, hiddenUnits, headsFrom,
+            encoder, writeTrainingSet, recalibrate,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -56,6 +64,13 @@ internal static class GuardTrainCommand
             if (n < 3)
             {
                 throw new CliException($"--per-family must be at least 3, not {n}.");
+            }
+
+            var encoderFolder = result.GetValue(encoder);
+            var encoderOptions = GuardCommand.EncoderOptions(encoderFolder); // a missing folder or file fails before any work
+            if (encoderOptions is not null && result.GetValue(embeddingCache) is not null)
+            {
+                throw new CliException("--embedding-cache keeps the embeddings of one model and does not record which; it cannot be combined with --encoder: drop --embedding-cache.");
             }
 
             var genWeight = result.GetValue(generatedWeight);
@@ -89,9 +104,16 @@ internal static class GuardTrainCommand
             }
 
             var basePath = result.GetValue(mainHead);
-            if (basePath is not null && !result.GetValue(spanHead) && !result.GetValue(taskHead))
+            var recalibrateMain = result.GetValue(recalibrate);
+            if (recalibrateMain && (basePath is null || validationFiles.Length == 0))
             {
-                throw new CliException("--main-head keeps a trained main head and trains only the span or task head; add --span-head or --task-head (or drop --main-head).");
+                throw new CliException("--recalibrate re-chooses the bias of the main head kept with --main-head FILE on the --validation files; add "
+                    + (basePath is null ? "--main-head" : "--validation") + " (or drop --recalibrate: a main head trained here is always calibrated on --validation).");
+            }
+
+            if (basePath is not null && !result.GetValue(spanHead) && !result.GetValue(taskHead) && !recalibrateMain)
+            {
+                throw new CliException("--main-head keeps a trained main head and trains only the span or task head; add --span-head or --task-head, or --recalibrate with --validation (or drop --main-head).");
             }
 
             var taskPositiveFiles = result.GetValue(taskPositives) ?? [];
@@ -121,15 +143,33 @@ internal static class GuardTrainCommand
                 .ToHashSet(StringComparer.Ordinal);
             var heldOut = corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)).ToHashSet(StringComparer.Ordinal);
             var set = TrainingSet.Build(sources, excluded, heldOut);
+            if (result.GetValue(writeTrainingSet) is { } setPath)
+            {
+                await WriteTrainingSetAsync(set, setPath, cancellationToken);
+                await stderr.WriteLineAsync($"wrote the {set.Texts.Count} training examples to {setPath}");
+            }
+
             var taskSet = result.GetValue(taskHead) // built before any training, so that bad task data fails fast
                 ? TaskTraining.Build(taskPositiveFiles.Select(path => ReadSource(path, "--task-positives")).ToList(), taskNegativeFiles.Select(path => ReadSource(path, "--task-negatives")).ToList(), excluded)
                 : null;
-            await stderr.WriteLineAsync($"embedding {(baseModel is null ? set.Texts.Count : 0) + corpus.Count(e => e.Split == "test")} texts with all-MiniLM-L6-v2…");
-            using var onnx = OnnxEmbeddings.Create();
+            if (baseModel is not null)
+            {
+                await GuardCommand.WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, baseModel, "--main-head");
+            }
+
+            if (headsModel is not null)
+            {
+                await GuardCommand.WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, headsModel, "--heads-from");
+            }
+
+            var encoderName = encoderFolder is null ? "all-MiniLM-L6-v2" : GuardCommand.EncoderName(encoderFolder);
+            await stderr.WriteLineAsync($"embedding {(baseModel is null ? set.Texts.Count : 0) + corpus.Count(e => e.Split == "test")} texts with {encoderName}…");
+            using var onnx = GuardCommand.CreateEmbeddings(encoderFolder);
             var cachePath = result.GetValue(embeddingCache);
             var cache = cachePath is null ? null : new EmbeddingCache(onnx, cachePath);
             IEmbeddingGenerator<string, Embedding<float>> embeddings = cache ?? (IEmbeddingGenerator<string, Embedding<float>>)onnx;
-            var model = baseModel is null ? await TrainMainHeadAsync(embeddings, set, units, cancellationToken)
+            var embeddingModel = encoderFolder is null ? "sentence-transformers/all-MiniLM-L6-v2" : encoderName;
+            var model = baseModel is null ? await TrainMainHeadAsync(embeddings, embeddingModel, set, units, cancellationToken)
                 : new InjectionClassifierModel
                 {
                     EmbeddingModel = baseModel.EmbeddingModel, Bias = baseModel.Bias, Weights = baseModel.Weights,
@@ -178,7 +218,7 @@ internal static class GuardTrainCommand
             }
 
             var classifier = new InjectionClassifier(model, embeddings);
-            var calibration = validationFiles.Length > 0 ? await Calibration.CalibrateAsync(classifier, validationFiles, result.GetValue(maxFalsePositives), calibrateMain: baseModel is null, cancellationToken) : null;
+            var calibration = validationFiles.Length > 0 ? await Calibration.CalibrateAsync(classifier, validationFiles, result.GetValue(maxFalsePositives), calibrateMain: baseModel is null || recalibrateMain, cancellationToken) : null;
             classifier = new InjectionClassifier(model, embeddings);
 
             var test = corpus.Where(e => e.Split == "test").ToArray();
@@ -193,7 +233,7 @@ internal static class GuardTrainCommand
             var summary = new JsonObject
             {
                 ["corpus_seed"] = result.GetValue(seed),
-                ["main_head"] = basePath is null ? "trained" : $"kept from {Path.GetFileName(basePath)}",
+                ["main_head"] = basePath is null ? "trained" : $"kept from {Path.GetFileName(basePath)}" + (recalibrateMain ? ", bias recalibrated" : string.Empty),
                 ["train"] = baseModel is null ? set.Texts.Count : null,
                 ["sources"] = baseModel is not null ? null : new JsonArray([.. set.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["excluded"] = r.Excluded, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
                 ["span_sources"] = spanSet is null ? null : new JsonArray([.. spanSet.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
@@ -204,7 +244,7 @@ internal static class GuardTrainCommand
                 ["combined"] = Figures(DetectionMetrics.Of(classifierScores.Zip(ruleScores, Math.Max).ToArray(), labels)),
             };
             model.Training["corpus"] = baseModel is not null ? baseModel.Training.GetValueOrDefault("corpus", "(not recorded)") : string.Join("; ", set.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
-            model.Training["method"] = (baseModel is not null ? $"main head kept from {Path.GetFileName(basePath)} (sha256 {Sha256(basePath!)}…), which says: " + baseModel.Training.GetValueOrDefault("method", "(not recorded)") : (units > 0 ? $"one hidden layer of {units} ReLU units, full-batch Adam, 300 steps, lr 0.01, L2 1e-4, seed 1" : "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0") + "; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped")
+            model.Training["method"] = (baseModel is not null ? $"main head kept from {Path.GetFileName(basePath)} (sha256 {Sha256(basePath!)}…){(recalibrateMain ? ", its bias re-chosen on --validation (--recalibrate)" : string.Empty)}, which says: " + baseModel.Training.GetValueOrDefault("method", "(not recorded)") : (units > 0 ? $"one hidden layer of {units} ReLU units, full-batch Adam, 300 steps, lr 0.01, L2 1e-4, seed 1" : "logistic regression, L2 1e-3, 400 full-batch gradient steps, lr 2.0") + "; each source and each class within it weighted equally (times the source's weight); texts of the generated held-out split and of --exclude and --validation files dropped")
                 + (spanSet is null ? string.Empty : $"; span head: logistic regression as above on {spanSet.Texts.Count} texts (each source's injections of at most {InjectionClassifier.DocumentWordsDefault} words, the spans of at most {words} words of its longer benign texts, and --span-extra files), calibrated after the main head");
             if (taskSet is not null)
             {
@@ -217,7 +257,8 @@ internal static class GuardTrainCommand
                 model.Training["span_corpus"] = string.Join("; ", spanSet.Report.Select(r => $"{r.Name}: {r.Description} ({r.Kept} texts, {r.Injections} injections, weight {r.Weight})"));
             }
 
-            if (baseModel is not null && baseModel.Training.TryGetValue("calibration", out var baseCalibration))
+            // With --recalibrate the kept file's calibration no longer holds; this run's is recorded under "calibration".
+            if (baseModel is not null && !recalibrateMain && baseModel.Training.TryGetValue("calibration", out var baseCalibration))
             {
                 model.Training["main_head_calibration"] = baseCalibration;
             }
@@ -255,17 +296,38 @@ internal static class GuardTrainCommand
 
     private static string Sha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)))[..16];
 
-    private static async Task<InjectionClassifierModel> TrainMainHeadAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, TrainingSet set, int units, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="set"/> as JSONL, one <c>{"text", "label": 1|0, "weight"}</c> line per example in the set's
+    /// order (<c>--write-training-set</c>); a file that cannot be written is a <see cref="CliException"/>.
+    /// </summary>
+    private static async Task WriteTrainingSetAsync(TrainingSet set, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            for (var i = 0; i < set.Texts.Count; i++)
+            {
+                var row = new JsonObject { ["text"] = set.Texts[i], ["label"] = set.Labels[i] ? 1 : 0, ["weight"] = set.Weights[i] };
+                await writer.WriteAsync((row.ToJsonString(JsonOutput.Options) + "\n").AsMemory(), cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--write-training-set '{path}' could not be written: {ex.Message}");
+        }
+    }
+
+    private static async Task<InjectionClassifierModel> TrainMainHeadAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, string embeddingModel, TrainingSet set, int units, CancellationToken cancellationToken)
     {
         var x = await EmbedAsync(embeddings, set.Texts, cancellationToken);
         if (units > 0)
         {
             var (hiddenWeights, hiddenBias, outputWeights, outputBias) = HiddenLayerNetwork.Train(x, set.Labels, units, set.Weights);
-            return new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = outputBias, Weights = outputWeights, HiddenWeights = hiddenWeights, HiddenBias = hiddenBias };
+            return new InjectionClassifierModel { EmbeddingModel = embeddingModel, Bias = outputBias, Weights = outputWeights, HiddenWeights = hiddenWeights, HiddenBias = hiddenBias };
         }
 
         var (weights, bias) = LogisticRegression.Train(x, set.Labels, sampleWeights: set.Weights);
-        return new InjectionClassifierModel { EmbeddingModel = "sentence-transformers/all-MiniLM-L6-v2", Bias = bias, Weights = weights };
+        return new InjectionClassifierModel { EmbeddingModel = embeddingModel, Bias = bias, Weights = weights };
     }
 
     public static Command Corpus(TextWriter stdout)
@@ -293,13 +355,14 @@ internal static class GuardTrainCommand
         return command;
     }
 
-    public static Command Evaluate(TextWriter stdout)
+    public static Command Evaluate(TextWriter stdout, TextWriter stderr)
     {
         var jsonl = new Option<string>("--jsonl") { Description = "A labelled JSONL file: {\"text\": …, \"label\": 1|0|true|false|\"injection\"|\"benign\"} per line.", Required = true };
         var rulesOnly = new Option<bool>("--rules-only") { Description = "Score with the rules only (no embedding model)." };
         var classifierPath = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
         var threshold = new Option<double>("--threshold") { Description = "The score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
         var trusted = GuardCommand.TrustedOption();
+        var encoder = GuardCommand.EncoderOption();
         var maxFalsePositives = new Option<double?>("--max-false-positives")
         {
             Description = "Also choose the threshold for this file (your own traffic) whose false-positive rate is at most this rate (0 to 1): "
@@ -308,7 +371,7 @@ internal static class GuardTrainCommand
         };
         var command = new Command("evaluate", "Measure the injection detector on a labelled JSONL file; print balanced accuracy and false-positive rate as JSON.")
         {
-            jsonl, rulesOnly, classifierPath, threshold, trusted, maxFalsePositives,
+            jsonl, rulesOnly, classifierPath, threshold, trusted, maxFalsePositives, encoder,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -318,6 +381,8 @@ internal static class GuardTrainCommand
                 throw new CliException($"--jsonl '{path}' does not exist.");
             }
 
+            var encoderFolder = GuardCommand.RefuseEncoderWithRulesOnly(result.GetValue(encoder), result.GetValue(rulesOnly));
+            GuardCommand.EncoderOptions(encoderFolder); // a missing folder or file fails before any work
             var bound = result.GetValue(maxFalsePositives);
             if (bound is { } b && !(b >= 0 && b < 1))
             {
@@ -338,8 +403,10 @@ internal static class GuardTrainCommand
             var scores = ruleScores; // what the guard compares with its threshold: the detector's score, or the rules' alone
             if (!result.GetValue(rulesOnly))
             {
-                using var embeddings = OnnxEmbeddings.Create();
-                var detector = new InjectionDetector(GuardCommand.LoadClassifier(result.GetValue(classifierPath), embeddings));
+                using var embeddings = GuardCommand.CreateEmbeddings(encoderFolder);
+                var classifier = GuardCommand.LoadClassifier(result.GetValue(classifierPath), embeddings);
+                await GuardCommand.WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, classifier.Model, result.GetValue(classifierPath) is null ? "shipped" : "--classifier");
+                var detector = new InjectionDetector(classifier);
                 var reports = (await detector.DetectAsync(rows.Select(r => r.Text).ToArray(), asTrusted ? _ => false : null, cancellationToken)).Select(r => asTrusted ? r.ForTrustedText() : r).ToArray();
                 summary["classifier"] = Figures(DetectionMetrics.Of(reports.Select(r => r.ClassifierScore ?? 0).ToArray(), labels, limit));
                 scores = reports.Select(r => r.Score).ToArray();
