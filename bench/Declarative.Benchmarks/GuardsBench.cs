@@ -11,7 +11,8 @@ namespace Declarative.Benchmarks;
 /// The guards' figures: the injection detector (rules, shipped classifier, both) on the held-out split of the generated
 /// corpus and, with <c>--public FILE.jsonl</c> (repeatable; documents, scored as untrusted data) or <c>--public-prompts
 /// FILE.jsonl</c> (users' prompts, scored as trusted inputs: no data-only rule kinds), on public labelled corpora (<c>--classifier FILE</c> scores with
-/// other weights than the shipped ones); recall of the secret and PII scanner on
+/// other weights than the shipped ones; <c>--encoder DIR</c> embeds with the <c>model.onnx</c> and <c>vocab.txt</c> in DIR, e.g. a fine-tuned
+/// encoder, instead of all-MiniLM-L6-v2, for the detector's figures and the classifier's cost); recall of the secret and PII scanner on
 /// generated realistic fakes of every format (and how many checksum-failing digit runs it wrongly reports); the cost of
 /// rules plus redaction on a 2 KB text (median and p99 per call).
 /// </summary>
@@ -21,6 +22,7 @@ internal static class GuardsBench
     {
         var publicCorpora = new List<(string Path, bool Trusted)>();
         string? classifierPath = null;
+        string? encoder = null;
         var perFormat = 200;
         var iterations = 20000;
         for (var i = 1; i < args.Length; i++)
@@ -30,6 +32,7 @@ internal static class GuardsBench
                 case "--public": publicCorpora.Add((args[++i], false)); break;
                 case "--public-prompts": publicCorpora.Add((args[++i], true)); break;
                 case "--classifier": classifierPath = args[++i]; break;
+                case "--encoder": encoder = args[++i]; break;
                 case "--per-format": perFormat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--overhead-only": break;
@@ -37,25 +40,43 @@ internal static class GuardsBench
             }
         }
 
+        if (encoder is not null && (!File.Exists(Path.Combine(encoder, "model.onnx")) || !File.Exists(Path.Combine(encoder, "vocab.txt"))))
+        {
+            Console.Error.WriteLine($"--encoder {encoder}: the folder needs model.onnx and vocab.txt ({(Directory.Exists(encoder) ? "missing: " + string.Join(", ", new[] { "model.onnx", "vocab.txt" }.Where(f => !File.Exists(Path.Combine(encoder, f)))) : "no such folder")})");
+            return 2;
+        }
+
         if (!args.Contains("--overhead-only"))
         {
-            Detector(publicCorpora, classifierPath);
+            Detector(publicCorpora, classifierPath, encoder);
             Recall(perFormat);
         }
 
         Overhead(iterations);
-        ClassifierCost();
+        ClassifierCost(encoder);
         return 0;
     }
 
-    private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath)
+    /// <summary>
+    /// The sentence encoder: all-MiniLM-L6-v2, or with <c>--encoder DIR</c> the <c>model.onnx</c> and <c>vocab.txt</c> in DIR,
+    /// named after the folder (as <c>declarative guard … --encoder</c> builds it).
+    /// </summary>
+    private static Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> Embeddings(string? encoder) =>
+        OnnxEmbeddings.Create(encoder is null ? null : new OnnxEmbeddingOptions
+        {
+            ModelPath = Path.Combine(encoder, "model.onnx"),
+            VocabularyPath = Path.Combine(encoder, "vocab.txt"),
+            ModelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(encoder))),
+        });
+
+    private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath, string? encoder)
     {
         var test = InjectionCorpus.Generate().Where(e => e.Split == "test").ToArray();
-        using var embeddings = OnnxEmbeddings.Create();
+        using var embeddings = Embeddings(encoder);
         var classifier = classifierPath is null
             ? InjectionClassifier.LoadDefault(embeddings)
             : new InjectionClassifier(System.Text.Json.JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(classifierPath))!, embeddings);
-        Console.WriteLine($"classifier: {classifierPath ?? "shipped weights"}");
+        Console.WriteLine($"classifier: {classifierPath ?? "shipped weights"}" + (encoder is null ? string.Empty : $", encoder: {encoder}"));
         Report("held-out split", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: false);
         Report("held-out split, as trusted inputs", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: true);
         foreach (var (path, trusted) in publicCorpora)
@@ -162,11 +183,11 @@ internal static class GuardsBench
     /// The classifier's cost (through the detector, so with the task head) against the embedding alone: a short text (one
     /// window) and the 2 KB text (several 128-word windows, each one MiniLM inference, with a span head its short spans,
     /// and with a task head its request-like sentences, one inference each), 200 calls each after 20 warm-up calls, one
-    /// text per call.
+    /// text per call; with <c>--encoder DIR</c> that folder's encoder embeds (the shipped weights score its embeddings).
     /// </summary>
-    private static void ClassifierCost()
+    private static void ClassifierCost(string? encoder)
     {
-        using var embeddings = OnnxEmbeddings.Create();
+        using var embeddings = Embeddings(encoder);
         var classifier = InjectionClassifier.LoadDefault(embeddings);
         var detector = new InjectionDetector(classifier);
         var document = FakeData.Document(2048);
