@@ -29,7 +29,8 @@
 // training, validation, test): technical documentation, benign, with its own imperatives, questions, code and prompts.
 // Round 8: with --api-docs DIR[,DIR…], apidocs_a/b/c.jsonl (sentences of API reference documentation that use the
 // attacks' words; see the option below). Round 9: with --tensor-trust, --alpaca-eval, --gsm8k and --codealpaca, fresh
-// evaluation sets; round 12: with --fastchat and --self-instruct, a confirmation set of users' prompts (see below).
+// evaluation sets; round 12: with --fastchat and --self-instruct, a confirmation set of users' prompts; round 14: with
+// --instruction-wild, users' own instructions for training and validation, and with --hh-rlhf, harmful requests (see below).
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -405,4 +406,63 @@ foreach (var task in new[] { "email", "table", "code" })
 
 Write("bipia_test_benign.jsonl", benign);
 Write("bipia_test_attack.jsonl", attacked);
+
+// Round 14, users' own instructions to chat assistants as training and validation data: with --instruction-wild CLONE
+// (XueFuzhao/InstructionWild), the instructions of data_v2/user_1.jsonl, user_2.jsonl and user_3.jsonl (collected from
+// Twitter, Cookup.AI and prompts.chat, none written by a model), label 0, deduplicated, less any text equal (case and
+// spacing aside) to a row of an evaluation file already in --out, halved by a hash of the text: instructionwild_a.jsonl
+// (for `guard train --extra`) and instructionwild_b.jsonl (for `--validation`). With --hh-rlhf CLONE (anthropics/hh-rlhf),
+// hh_harmless_test.jsonl: the first human turn of each harmless-base test conversation, people asking for harmful help
+// (not injections), label 0, for evaluation only.
+var evaluationFiles = new[] { "ps_test.jsonl", "bipia_test_benign.jsonl", "bipia_test_attack.jsonl", "docs_c.jsonl", "apidocs_c.jsonl", "tensortrust_hijacking.jsonl", "tensortrust_extraction.jsonl", "alpacaeval.jsonl", "gsm8k_test.jsonl", "codealpaca.jsonl", "confirm_prompts.jsonl" };
+if (options.TryGetValue("--instruction-wild", out var instructionWild))
+{
+    var evaluation = evaluationFiles.Where(f => File.Exists(Path.Combine(output, f))).SelectMany(Written).Select(n => Key((string)n["text"]!)).ToHashSet();
+    var wildHalves = new[] { new List<string>(), new List<string>() };
+    // Five of the files' lines are not valid JSON (a bad escape such as \d, a raw tab); they are counted and left out.
+    var malformed = 0;
+    JsonNode? Parsed(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line);
+        }
+        catch (JsonException)
+        {
+            malformed++;
+            return null;
+        }
+    }
+
+    var wild = new[] { "user_1.jsonl", "user_2.jsonl", "user_3.jsonl" }
+        .SelectMany(f => Show(instructionWild, "047fa6b9abd4a0b2d5ed6f0f9bbc14df5bd6b1d6", "data_v2/" + f).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        .Select(Parsed).OfType<JsonNode>().Select(n => (string)n["instruction"]!)
+        .Where(t => !string.IsNullOrWhiteSpace(t) && !evaluation.Contains(Key(t))).ToList();
+    Console.WriteLine($"InstructionWild: {malformed} malformed lines left out");
+    foreach (var text in wild.DistinctBy(Key))
+    {
+        wildHalves[System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Key(text)))[0] % 2].Add(text);
+    }
+
+    WriteFresh("instructionwild_a.jsonl", wildHalves[0], 0);
+    WriteFresh("instructionwild_b.jsonl", wildHalves[1], 0);
+}
+
+if (options.TryGetValue("--hh-rlhf", out var hhRlhf))
+{
+    var start = new ProcessStartInfo("git", ["-C", hhRlhf, "show", "354e5c3cb8960630860dd5774a6ac2a58313bf4d:harmless-base/test.jsonl.gz"]) { RedirectStandardOutput = true };
+    using var git = Process.Start(start)!;
+    using var gzip = new System.IO.Compression.GZipStream(git.StandardOutput.BaseStream, System.IO.Compression.CompressionMode.Decompress);
+    var conversations = new StreamReader(gzip).ReadToEnd();
+    git.WaitForExit();
+    static string FirstHumanTurn(string dialogue)
+    {
+        var start = dialogue.IndexOf("Human:", StringComparison.Ordinal) + "Human:".Length;
+        var end = dialogue.IndexOf("\n\nAssistant:", start, StringComparison.Ordinal);
+        return dialogue[start..(end < 0 ? dialogue.Length : end)].Trim();
+    }
+
+    WriteFresh("hh_harmless_test.jsonl", JsonLines(conversations).Select(n => FirstHumanTurn((string)n["chosen"]!)), 0);
+}
+
 return 0;
