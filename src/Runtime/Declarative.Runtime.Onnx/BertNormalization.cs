@@ -72,7 +72,9 @@ internal sealed class BertNormalization(bool uncased) : Normalizer
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
             {
-                builder.Append(c);
+                // Lower-cased again after the decomposition: .NET's invariant casing leaves U+0130 (İ) as it is, whose
+                // decomposition is I and a dot above; BERT's full lower-casing makes it i (and drops the dot).
+                builder.Append(char.ToLowerInvariant(c));
             }
         }
 
