@@ -40,6 +40,11 @@ internal static partial class NpzTensors
                     throw new InvalidDataException($"entry '{entry.FullName}' is not a .npy array.");
                 }
 
+                if (tensors.Any(t => t.Name == entry.FullName[..^4]))
+                {
+                    throw new InvalidDataException($"the array '{entry.FullName[..^4]}' is in the archive twice.");
+                }
+
                 using var data = entry.Open();
                 var buffer = new MemoryStream();
                 data.CopyTo(buffer);
@@ -59,14 +64,19 @@ internal static partial class NpzTensors
         }
 
         var major = bytes[6];
+        if (major is not (1 or 2 or 3) || (major > 1 && bytes.Length < 12))
+        {
+            throw new InvalidDataException($"'{name}' is a .npy array of format version {major}, which is not read (versions 1 to 3 are).");
+        }
+
         var (headerLength, headerStart) = major == 1 ? (BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]), 10)
-            : ((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]), 12);
+            : ((long)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]), 12);
         if (headerStart + headerLength > bytes.Length)
         {
             throw new InvalidDataException($"'{name}': the .npy header runs past the end of the array.");
         }
 
-        var header = Encoding.Latin1.GetString(bytes.Slice(headerStart, headerLength));
+        var header = Encoding.Latin1.GetString(bytes.Slice(headerStart, (int)headerLength));
         var descr = Descr().Match(header);
         var shape = Shape().Match(header);
         if (!descr.Success || !shape.Success || FortranOrder().IsMatch(header))
@@ -75,14 +85,28 @@ internal static partial class NpzTensors
         }
 
         var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
-        var count = dims.Aggregate(1L, (a, b) => a * b);
-        var body = bytes[(headerStart + headerLength)..];
-        var values = new float[count];
+            .Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var dim) ? dim
+                : throw new InvalidDataException($"'{name}' has the shape ({shape.Groups[1].Value}), whose dimension '{d}' is not a count."))
+            .ToArray();
+        var body = bytes[(int)(headerStart + headerLength)..];
+
+        // The element count is checked against the data before anything is allocated: a shape's product can overflow.
+        var count = 1L;
+        foreach (var dim in dims)
+        {
+            count = dim == 0 ? 0 : count > body.Length / dim ? long.MaxValue : count * dim;
+        }
+
+        var width = descr.Groups[1].Value switch { "<f4" => 4, "<f2" => 2, _ => 0 };
+        if (width > 0)
+        {
+            RequireLength(name, body, count > body.Length ? long.MaxValue : count * width);
+        }
+
+        var values = new float[width > 0 ? count : 0];
         switch (descr.Groups[1].Value)
         {
             case "<f4":
-                RequireLength(name, body, count * 4);
                 for (var i = 0; i < values.Length; i++)
                 {
                     values[i] = BinaryPrimitives.ReadSingleLittleEndian(body[(i * 4)..]);
@@ -90,7 +114,6 @@ internal static partial class NpzTensors
 
                 break;
             case "<f2":
-                RequireLength(name, body, count * 2);
                 for (var i = 0; i < values.Length; i++)
                 {
                     values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(body[(i * 2)..]);
@@ -108,7 +131,7 @@ internal static partial class NpzTensors
     {
         if (body.Length != length)
         {
-            throw new InvalidDataException($"'{name}' holds {body.Length} bytes of data; its shape needs {length}.");
+            throw new InvalidDataException($"'{name}' holds {body.Length} bytes of data; its shape needs {(length == long.MaxValue ? "more" : length)}.");
         }
     }
 
