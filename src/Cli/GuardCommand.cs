@@ -204,7 +204,7 @@ internal static class GuardCommand
     {
         if (path is null)
         {
-            return InjectionClassifier.LoadDefault(embeddings);
+            return RequireWidth(InjectionClassifier.LoadDefault(embeddings), embeddings, "the shipped");
         }
 
         if (!File.Exists(path))
@@ -213,14 +213,34 @@ internal static class GuardCommand
         }
 
         var model = ReadModel(path, "--classifier");
+        InjectionClassifier classifier;
         try
         {
-            return new InjectionClassifier(model, embeddings);
+            classifier = new InjectionClassifier(model, embeddings);
         }
         catch (ArgumentException ex)
         {
             throw new CliException($"--classifier file '{path}' is not classifier weights: {ex.Message}");
         }
+
+        return RequireWidth(classifier, embeddings, $"the --classifier '{path}'");
+    }
+
+    /// <summary>
+    /// Refuses weights made for embeddings of another width than the generator's (an <c>--encoder</c> of another size),
+    /// which would otherwise fail at the first text scored, as an unhandled error.
+    /// </summary>
+    private static InjectionClassifier RequireWidth(InjectionClassifier classifier, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embeddings, string which)
+    {
+        var model = classifier.Model;
+        var width = model.HiddenBias is { Length: > 0 } units ? model.HiddenWeights!.Length / units.Length : model.Weights.Length;
+        if (embeddings.GetService<EmbeddingGeneratorMetadata>() is { DefaultModelDimensions: { } dimensions, DefaultModelId: var id } && dimensions != width)
+        {
+            throw new CliException($"{which} weights take embeddings of {width} dimensions ({(model.EmbeddingModel.Length > 0 ? model.EmbeddingModel : "model not recorded")}), but {id} makes {dimensions}; "
+                + "give --classifier weights trained on this encoder (`guard train --encoder`), or use the encoder they were trained on.");
+        }
+
+        return classifier;
     }
 
     /// <summary>Reads classifier weights written by <c>guard train</c>; a bad file is a <see cref="CliException"/> naming <paramref name="option"/>.</summary>
