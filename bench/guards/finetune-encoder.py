@@ -336,6 +336,8 @@ def train(args):
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     device = "cuda" if torch.cuda.is_available() and not args.cpu else "cpu"
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if device == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
     started = time.time()
@@ -406,6 +408,14 @@ def train(args):
             encoder.train()
             order = list(range(len(rows)))
             generator.shuffle(order)
+            if args.group_by_length:
+                # Batches of texts of like length, in random order (the texts shuffled, then sorted by length within
+                # runs of 50 batches): far less padding, which is what makes a CPU run affordable.
+                run = 50 * args.batch
+                order = [i for start in range(0, len(order), run) for i in sorted(order[start:start + run], key=lambda i: len(encoded[i]))]
+                chunks = [order[i:i + args.batch] for i in range(0, len(order), args.batch)]
+                generator.shuffle(chunks)
+                order = [i for chunk in chunks for i in chunk]
             total = 0.0
             for batch_rows, ids, mask in batches(torch, encoded, order, args.batch, device):
                 y = torch.tensor(labels[batch_rows], dtype=torch.float32, device=device)
@@ -416,7 +426,7 @@ def train(args):
                 torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
                 optimizer.step()
                 schedule.step()
-                total += float(loss)
+                total += float(loss.detach())
                 step += 1
             print(f"  lr {lr:g}, epoch {epoch + 1}/{epochs}: mean loss {total / math.ceil(len(rows) / args.batch):.4f} ({time.time() - t0:.0f} s)", flush=True)
         files = [(score(torch, encoder, enc, device), lab) for _, enc, lab in validation]
@@ -432,6 +442,7 @@ def train(args):
                   "seconds": round(time.time() - t0, 1)}
         report["settings"].append(result)
         print(json.dumps(result), flush=True)
+        report["group_by_length"] = bool(args.group_by_length)
         if best is None or objective > best[0]["objective"] + 1e-9:
             best = (result, {n: p.detach().float().cpu().numpy() for n, p in zip(encoder.names, encoder.tensors)},
                     encoder.head.weight.detach().cpu().numpy()[0].tolist(), float(encoder.head.bias.detach().cpu()))
@@ -487,6 +498,8 @@ def main():
     t.add_argument("--check-min-cosine", type=float, default=0.999)
     t.add_argument("--name", default="declarative/injection-minilm-l6-tuned")
     t.add_argument("--cpu", action="store_true")
+    t.add_argument("--threads", type=int, default=0, help="CPU threads for PyTorch (default: its choice)")
+    t.add_argument("--group-by-length", action="store_true", help="batch texts of like length together (less padding; for CPU runs)")
     t.add_argument("--out", required=True)
     t.set_defaults(run=train)
     a = sub.add_parser("apply", help="model.onnx + tuned weights -> fine-tuned model.onnx")
