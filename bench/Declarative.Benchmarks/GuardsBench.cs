@@ -58,15 +58,14 @@ internal static class GuardsBench
     }
 
     /// <summary>
-    /// The sentence encoder: all-MiniLM-L6-v2, or with <c>--encoder DIR</c> the <c>model.onnx</c> and <c>vocab.txt</c> in DIR,
-    /// named after the folder (as <c>declarative guard … --encoder</c> builds it).
+    /// The sentence encoder: all-MiniLM-L6-v2, or with <c>--encoder DIR</c> the <c>model.onnx</c> and <c>vocab.txt</c> in DIR
+    /// (named after the folder, as the generator names a <c>model.onnx</c>; as <c>declarative guard … --encoder</c> builds it).
     /// </summary>
     private static Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> Embeddings(string? encoder) =>
         OnnxEmbeddings.Create(encoder is null ? null : new OnnxEmbeddingOptions
         {
             ModelPath = Path.Combine(encoder, "model.onnx"),
             VocabularyPath = Path.Combine(encoder, "vocab.txt"),
-            ModelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(encoder))),
         });
 
     private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath, string? encoder)

@@ -47,15 +47,19 @@ if (!options.TryGetValue("--promptshield", out var ps) || !options.TryGetValue("
 }
 
 Directory.CreateDirectory(output);
-string Show(string repo, string commit, string path)
+// A file of a clone at a commit, as bytes (ShowBytes: for compressed files) or as text (Show).
+byte[] ShowBytes(string repo, string commit, string path)
 {
     var start = new ProcessStartInfo("git", ["-C", repo, "show", $"{commit}:{path}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
     using var git = Process.Start(start)!;
-    var text = git.StandardOutput.ReadToEnd();
+    using var bytes = new MemoryStream();
+    git.StandardOutput.BaseStream.CopyTo(bytes);
     var error = git.StandardError.ReadToEnd();
     git.WaitForExit();
-    return git.ExitCode == 0 ? text : throw new InvalidOperationException($"git show {commit}:{path} in {repo} failed: {error.Trim()} (is it a clone of the right repository, with that commit?)");
+    return git.ExitCode == 0 ? bytes.ToArray() : throw new InvalidOperationException($"git show {commit}:{path} in {repo} failed: {error.Trim()} (is it a clone of the right repository, with that commit?)");
 }
+
+string Show(string repo, string commit, string path) => new StreamReader(new MemoryStream(ShowBytes(repo, commit, path))).ReadToEnd();
 
 static string Key(string text) => string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 static IEnumerable<JsonNode> JsonLines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!);
@@ -450,11 +454,8 @@ if (options.TryGetValue("--instruction-wild", out var instructionWild))
 
 if (options.TryGetValue("--hh-rlhf", out var hhRlhf))
 {
-    var start = new ProcessStartInfo("git", ["-C", hhRlhf, "show", "354e5c3cb8960630860dd5774a6ac2a58313bf4d:harmless-base/test.jsonl.gz"]) { RedirectStandardOutput = true };
-    using var git = Process.Start(start)!;
-    using var gzip = new System.IO.Compression.GZipStream(git.StandardOutput.BaseStream, System.IO.Compression.CompressionMode.Decompress);
+    using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(ShowBytes(hhRlhf, "354e5c3cb8960630860dd5774a6ac2a58313bf4d", "harmless-base/test.jsonl.gz")), System.IO.Compression.CompressionMode.Decompress);
     var conversations = new StreamReader(gzip).ReadToEnd();
-    git.WaitForExit();
     static string FirstHumanTurn(string dialogue)
     {
         var start = dialogue.IndexOf("Human:", StringComparison.Ordinal) + "Human:".Length;

@@ -359,7 +359,8 @@ def train(args):
     print(f"device {device}; {len(rows)} training texts ({labels.sum()} injections), "
           f"{sum(len(v[1]) for v in validation)} validation texts; tokenized in {time.time() - started:.0f} s", flush=True)
 
-    report = {"device": device, "training_texts": len(rows), "injections": int(labels.sum()), "settings": []}
+    report = {"device": device, "training_texts": len(rows), "injections": int(labels.sum()),
+              "group_by_length": bool(args.group_by_length), "settings": []}
     if args.check:
         encoder = build_encoder(torch, weights, device)
         checks = read_jsonl(args.check)
@@ -391,8 +392,8 @@ def train(args):
             else:
                 encoder.head.weight.zero_()
                 encoder.head.bias.zero_()
-        decay = [p for n, p in zip(encoder.names, encoder.tensors) if p.requires_grad and p.dim() == 2]
-        rest = [p for n, p in zip(encoder.names, encoder.tensors) if p.requires_grad and p.dim() != 2]
+        decay = [p for p in encoder.tensors if p.requires_grad and p.dim() == 2]
+        rest = [p for p in encoder.tensors if p.requires_grad and p.dim() != 2]
         optimizer = torch.optim.AdamW([
             {"params": decay, "lr": lr, "weight_decay": 0.01},
             {"params": rest, "lr": lr, "weight_decay": 0.0},
@@ -442,7 +443,6 @@ def train(args):
                   "seconds": round(time.time() - t0, 1)}
         report["settings"].append(result)
         print(json.dumps(result), flush=True)
-        report["group_by_length"] = bool(args.group_by_length)
         if best is None or objective > best[0]["objective"] + 1e-9:
             best = (result, {n: p.detach().float().cpu().numpy() for n, p in zip(encoder.names, encoder.tensors)},
                     encoder.head.weight.detach().cpu().numpy()[0].tolist(), float(encoder.head.bias.detach().cpu()))

@@ -111,8 +111,9 @@ internal static class GuardCommand
     internal static string EncoderName(string folder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
 
     /// <summary>
-    /// The embedding options for <c>--encoder <paramref name="folder"/></c>: its <c>model.onnx</c> and <c>vocab.txt</c>,
-    /// named after the folder; <see langword="null"/> (the stock all-MiniLM-L6-v2) when <paramref name="folder"/> is.
+    /// The embedding options for <c>--encoder <paramref name="folder"/></c>: its <c>model.onnx</c> and <c>vocab.txt</c>
+    /// (the generator names a <c>model.onnx</c> after its folder: <see cref="EncoderName"/>); <see langword="null"/> (the
+    /// stock all-MiniLM-L6-v2) when <paramref name="folder"/> is.
     /// </summary>
     /// <exception cref="CliException">The folder, or one of its two files, is missing; the message names it.</exception>
     internal static OnnxEmbeddingOptions? EncoderOptions(string? folder)
@@ -137,7 +138,7 @@ internal static class GuardCommand
             }
         }
 
-        return new OnnxEmbeddingOptions { ModelPath = model, VocabularyPath = vocabulary, ModelId = EncoderName(folder) };
+        return new OnnxEmbeddingOptions { ModelPath = model, VocabularyPath = vocabulary };
     }
 
     /// <summary>
@@ -233,7 +234,7 @@ internal static class GuardCommand
     private static InjectionClassifier RequireWidth(InjectionClassifier classifier, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embeddings, string which)
     {
         var model = classifier.Model;
-        var width = model.HiddenBias is { Length: > 0 } units ? model.HiddenWeights!.Length / units.Length : model.Weights.Length;
+        var width = classifier.Dimensions;
         if (embeddings.GetService<EmbeddingGeneratorMetadata>() is { DefaultModelDimensions: { } dimensions, DefaultModelId: var id } && dimensions != width)
         {
             throw new CliException($"{which} weights take embeddings of {width} dimensions ({(model.EmbeddingModel.Length > 0 ? model.EmbeddingModel : "model not recorded")}), but {id} makes {dimensions}; "

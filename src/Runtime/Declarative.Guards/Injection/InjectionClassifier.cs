@@ -66,6 +66,9 @@ public sealed class InjectionClassifier
     /// <summary>The embedding generator in use.</summary>
     internal IEmbeddingGenerator<string, Embedding<float>> Embeddings => embeddings;
 
+    /// <summary>The embedding width the weights take (the hidden layer's input width when there is one).</summary>
+    internal int Dimensions => dimensions;
+
     /// <summary>The weights in use.</summary>
     public InjectionClassifierModel Model { get; }
 
