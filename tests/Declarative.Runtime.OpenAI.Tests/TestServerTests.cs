@@ -78,15 +78,22 @@ public class TestServerTests
         _ = await Record.ExceptionAsync(async () => (await PostAsync(http, server, "v1/chat/completions", ChatBody)).Dispose());
         Assert.Equal(OpenAiFault.ConnectionReset, server.Requests[0].Fault);
         server.EnqueueFault(OpenAiFault.Hang);
-        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(async () => (await PostAsync(impatient, server, "v1/chat/completions", ChatBody)).Dispose());
 
-        // The client gives up after 300 ms; on a loaded machine the server may take longer to read the request and
-        // record its fault, so wait (up to 10 s) for the record before checking it.
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); !server.FaultCounts.ContainsKey(OpenAiFault.Hang) && DateTime.UtcNow < deadline;)
+        // The client gives up only once the server has read the request and recorded its fault: a fixed client timeout
+        // could fire before the request is even sent on a loaded machine, leaving the fault queued and never counted.
+        using var hangHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var cts = new CancellationTokenSource();
+        var hanging = hangHttp.PostAsync(new Uri(server.BaseAddress, "v1/chat/completions"), new StringContent(ChatBody, Encoding.UTF8, "application/json"), cts.Token);
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); !server.FaultCounts.ContainsKey(OpenAiFault.Hang) && DateTime.UtcNow < deadline;)
         {
             await Task.Delay(10);
         }
+
+        Assert.True(server.FaultCounts.ContainsKey(OpenAiFault.Hang), "The server never recorded the hanging request.");
+        await Task.Delay(300);
+        Assert.False(hanging.IsCompleted, "A hanging request was answered.");
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(async () => (await hanging).Dispose());
 
         Assert.Equal(1, server.FaultCounts[OpenAiFault.Hang]);
         Assert.Equal(1, server.FaultCounts[OpenAiFault.ConnectionReset]);
