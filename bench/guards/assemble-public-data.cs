@@ -30,7 +30,8 @@
 // Round 8: with --api-docs DIR[,DIR…], apidocs_a/b/c.jsonl (sentences of API reference documentation that use the
 // attacks' words; see the option below). Round 9: with --tensor-trust, --alpaca-eval, --gsm8k and --codealpaca, fresh
 // evaluation sets; round 12: with --fastchat and --self-instruct, a confirmation set of users' prompts; round 14: with
-// --instruction-wild, users' own instructions for training and validation, and with --hh-rlhf, harmful requests (see below).
+// --instruction-wild, users' own instructions for training and validation, and with --hh-rlhf, harmful requests; round
+// 15: with --mt-bench-101 and --llama-factory, follow-ups and questions to the assistant, and attacks inside documents (see below).
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -464,6 +465,103 @@ if (options.TryGetValue("--hh-rlhf", out var hhRlhf))
     }
 
     WriteFresh("hh_harmless_test.jsonl", JsonLines(conversations).Select(n => FirstHumanTurn((string)n["chosen"]!)), 0);
+}
+
+// Round 15, the registers round 14 lacked, for training and validation, and confirmation sets that no round has read.
+// With --mt-bench-101 CLONE (mtbench101/mt-bench-101): the user turns of its 1,388 multi-turn dialogues (follow-ups
+// that rewrite, shorten, correct or question the assistant's previous answer, as people do in a chat), label 0, the
+// dialogues split by the first byte of SHA-256 of their id mod 4: 0 and 1 → mtbench101_a.jsonl (every user turn, for
+// `guard train --extra`), 2 → mtbench101_b.jsonl (every user turn, for `--validation`), 3 → confirm_followups.jsonl
+// (the second and later user turns only: a confirmation set). With --llama-factory CLONE (hiyouga/LLaMA-Factory):
+// identity_a.jsonl, the 91 questions of data/identity.json that ask an assistant who it is, label 0, for training.
+// With --docs and PromptShield: attacks_in_docs_a.jsonl and attacks_in_docs_b.jsonl, documentation chunks (docs_a: 400
+// drawn with seed 59, and bipia_fit2_benign's contexts; docs_b: 300 drawn with seed 61) cut to their leading lines so
+// that the whole stays within one 128-word window of the detector, each with one PromptShield attack of at most 60
+// words (ps_train's for a, ps_val's for b) inserted at its start, middle or end, label 1, and the same cut document
+// clean, label 0; and, with --tensor-trust,
+// tensortrust_in_docs_c.jsonl, 300 chunks of docs_c (seed 67) with one Tensor Trust attack each, the same way: a
+// confirmation set of people's attacks inside documents that no detector has read. Every file here is less any text
+// equal (case and spacing aside) to a row of an evaluation file in --out.
+var round15Evaluation = evaluationFiles.Append("hh_harmless_test.jsonl").Append("tensortrust_in_bipia.jsonl")
+    .Where(f => File.Exists(Path.Combine(output, f))).SelectMany(Written).Select(n => Key((string)n["text"]!)).ToHashSet();
+static int Bucket(string text, int buckets) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))[0] % buckets;
+if (options.TryGetValue("--mt-bench-101", out var mtBench101))
+{
+    var quarters = Enumerable.Range(0, 4).Select(_ => new List<string>()).ToArray();
+    var followUps = new List<string>();
+    foreach (var dialogue in JsonLines(Show(mtBench101, "bc18b3e2c18c99164e11528f1a79c92083db5953", "data/subjective/mtbench101.jsonl")))
+    {
+        var quarter = Bucket($"{(string)dialogue["task"]!}/{(int)dialogue["id"]!}", 4);
+        var turns = dialogue["history"]!.AsArray().Select(t => (string)t!["user"]!).ToList();
+        quarters[quarter].AddRange(turns);
+        if (quarter == 3)
+        {
+            followUps.AddRange(turns.Skip(1));
+        }
+    }
+
+    WriteFresh("mtbench101_a.jsonl", quarters[0].Concat(quarters[1]).Where(t => !round15Evaluation.Contains(Key(t))), 0);
+    WriteFresh("mtbench101_b.jsonl", quarters[2].Where(t => !round15Evaluation.Contains(Key(t))), 0);
+    WriteFresh("confirm_followups.jsonl", followUps.Where(t => !round15Evaluation.Contains(Key(t))), 0);
+}
+
+if (options.TryGetValue("--llama-factory", out var llamaFactory))
+{
+    var identity = JsonNode.Parse(Show(llamaFactory, "a0d44c650a9a38c1ec6c8fc48a7daeacca9900a9", "data/identity.json"))!.AsArray().Select(n => (string)n!["instruction"]!);
+    WriteFresh("identity_a.jsonl", identity.Where(t => !round15Evaluation.Contains(Key(t))), 0);
+}
+
+// A document cut to its leading lines (and a first line longer than the budget to its first words) so that it has at
+// most `words` words.
+static string Lead(string document, int words)
+{
+    var kept = new List<string>();
+    var count = 0;
+    foreach (var line in document.Split('\n'))
+    {
+        var lineWords = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (count + lineWords.Length > words)
+        {
+            if (kept.Count == 0)
+            {
+                kept.Add(string.Join(' ', lineWords.Take(words)));
+            }
+
+            break;
+        }
+
+        kept.Add(line);
+        count += lineWords.Length;
+    }
+
+    return string.Join('\n', kept);
+}
+
+// Each document twice: cut, with the attack (label 1), and cut the same way, clean (label 0), so that the two differ
+// only by the attack (a validation file needs both classes, and a training source weighs its two classes the same).
+List<(string, int)> InDocuments(IEnumerable<string> documents, List<string> attacks, Random random) => documents.SelectMany(d =>
+{
+    var attack = attacks[random.Next(attacks.Count)];
+    var lead = Lead(d, 120 - Words(attack));
+    return new[] { (Insert(lead, [attack], random), 1), (lead, 0) };
+}).Where(r => !round15Evaluation.Contains(Key(r.Item1))).DistinctBy(r => Key(r.Item1)).ToList();
+List<string> Sample(string file, int count, int seed)
+{
+    var random = new Random(seed);
+    return Written(file).Select(n => (string)n["text"]!).OrderBy(_ => random.Next()).Take(count).ToList();
+}
+
+if (File.Exists(Path.Combine(output, "docs_a.jsonl")))
+{
+    List<string> ShortAttacks(string split) => splits[split].Where(r => r.Label == 1 && Words(r.Text) <= 60).Select(r => r.Text).ToList();
+    var fitContexts = Written("bipia_fit2_benign.jsonl").Select(n => (string)n["text"]!);
+    Write("attacks_in_docs_a.jsonl", InDocuments(Sample("docs_a.jsonl", 400, 59).Concat(fitContexts), ShortAttacks("train"), new Random(63)));
+    Write("attacks_in_docs_b.jsonl", InDocuments(Sample("docs_b.jsonl", 300, 61), ShortAttacks("val"), new Random(65)));
+    if (File.Exists(Path.Combine(output, "tensortrust_hijacking.jsonl")))
+    {
+        var peopleAttacks = Written("tensortrust_hijacking.jsonl").Concat(Written("tensortrust_extraction.jsonl")).Select(n => (string)n["text"]!).Where(a => Words(a) <= 60).ToList();
+        Write("tensortrust_in_docs_c.jsonl", InDocuments(Sample("docs_c.jsonl", 300, 67), peopleAttacks, new Random(69)));
+    }
 }
 
 return 0;
