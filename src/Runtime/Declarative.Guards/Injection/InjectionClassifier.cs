@@ -77,11 +77,42 @@ public sealed class InjectionClassifier
     /// <returns>The classifier.</returns>
     public static InjectionClassifier LoadDefault(IEmbeddingGenerator<string, Embedding<float>> embeddings)
     {
+        ArgumentNullException.ThrowIfNull(embeddings);
         using var stream = typeof(InjectionClassifier).Assembly.GetManifestResourceStream("Declarative.Guards.injection-classifier.json")
             ?? throw new InvalidOperationException("The injection-classifier.json resource is missing from Declarative.Guards; rebuild the package.");
-        var model = JsonSerializer.Deserialize(stream, ClassifierJson.Default.InjectionClassifierModel)
-            ?? throw new InvalidOperationException("The injection-classifier.json resource is empty.");
-        return new InjectionClassifier(model, embeddings);
+        return Load(stream, embeddings);
+    }
+
+    /// <summary>
+    /// Loads classifier weights written by <c>declarative guard train</c> (JSON), e.g. weights trained on a team's own
+    /// traffic and shipped with the application as a file or an embedded resource.
+    /// </summary>
+    /// <param name="weights">The weights; read to its end, not disposed.</param>
+    /// <param name="embeddings">A generator of the embeddings the weights were trained on.</param>
+    /// <returns>The classifier.</returns>
+    /// <exception cref="InvalidDataException">The stream is not classifier weights.</exception>
+    public static InjectionClassifier Load(Stream weights, IEmbeddingGenerator<string, Embedding<float>> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        InjectionClassifierModel? model;
+        try
+        {
+            model = JsonSerializer.Deserialize(weights, ClassifierJson.Default.InjectionClassifierModel);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The stream is not classifier weights (JSON written by `declarative guard train`): {ex.Message}", ex);
+        }
+
+        try
+        {
+            return new InjectionClassifier(model ?? throw new InvalidDataException("The classifier weights are empty (JSON null)."), embeddings);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"The classifier weights are inconsistent: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The probability that each text is a prompt injection.</summary>
