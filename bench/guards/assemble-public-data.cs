@@ -32,6 +32,11 @@
 // evaluation sets; round 12: with --fastchat and --self-instruct, a confirmation set of users' prompts; round 14: with
 // --instruction-wild, users' own instructions for training and validation, and with --hh-rlhf, harmful requests; round
 // 15: with --mt-bench-101 and --llama-factory, follow-ups and questions to the assistant, and attacks inside documents (see below).
+//
+// Licences: weights that are shipped may be trained only on the files of MIT or Apache-2.0 sources: PromptShield, BIPIA,
+// the --docs repositories (dspy, LLamaSharp, dotnet/extensions, semantic-kernel) and the .NET reference packs (MIT);
+// MT-Bench-101 and LLaMA-Factory (Apache-2.0). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
+// (instructionwild_*.jsonl, non-commercial research only) and AlpacaEval's (CC BY-NC 4.0) are for measuring only.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
