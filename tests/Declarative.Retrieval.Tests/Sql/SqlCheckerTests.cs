@@ -90,10 +90,15 @@ public class SqlCheckerTests(SampleDatabaseFixture fixture) : IClassFixture<Samp
     [Fact]
     public async Task The_timeout_runs_on_the_injected_clock()
     {
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var clock = new TimerSignallingClock();
         var checker = SqlChecker.ForSqlite(fixture.Path, new SqlCheckerOptions { Timeout = TimeSpan.FromMinutes(10), TimeProvider = clock });
         const string Slow = "SELECT COUNT(*) FROM order_items a, order_items b, order_items c, order_items d, order_items e, order_items f, order_items g";
         var running = checker.ExecuteAsync(Slow);
+
+        // The query (and its ten-minute timer) starts on a pool thread: advancing the clock before the timer exists would
+        // put its deadline ten minutes after the advance, and the query would run to its end. Wait for the timer instead
+        // of guessing how long a loaded machine takes to start it.
+        await clock.TimerCreated.WaitAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(200);
         Assert.False(running.IsCompleted); // ten minutes have not passed on the fake clock
         clock.Advance(TimeSpan.FromMinutes(11));
@@ -136,5 +141,20 @@ public class SqlCheckerTests(SampleDatabaseFixture fixture) : IClassFixture<Samp
         Assert.Throws<ArgumentOutOfRangeException>(() => SqlChecker.ForSqlite(fixture.Path, new SqlCheckerOptions { MaxRows = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => SqlChecker.ForSqlite(fixture.Path, new SqlCheckerOptions { Timeout = TimeSpan.Zero }));
         Assert.Throws<FileNotFoundException>(() => SqlChecker.ForSqlite(Path.Combine(fixture.Folder, "missing.db")).Check("SELECT 1"));
+    }
+
+    /// <summary>A fake clock that says when its first timer is created.</summary>
+    private sealed class TimerSignallingClock : Microsoft.Extensions.Time.Testing.FakeTimeProvider
+    {
+        private readonly TaskCompletionSource created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerCreated => created.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            created.TrySetResult();
+            return timer;
+        }
     }
 }
