@@ -28,13 +28,14 @@ public abstract class ModelFileTestBase : IAsyncLifetime
 
     protected ModelSource Pinned() => ModelSource.Parse($"{Server.Url()}#sha256={Sha256}");
 
-    protected ModelDownloader Downloader(int maxAttempts = 5, TimeSpan? stallTimeout = null) => new(new ModelDownloadOptions
+    protected ModelDownloader Downloader(int maxAttempts = 5, TimeSpan? stallTimeout = null, TimeProvider? time = null) => new(new ModelDownloadOptions
     {
         CacheDirectory = Cache,
         MaxAttempts = maxAttempts,
         RetryDelay = TimeSpan.FromMilliseconds(5),
         StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(5),
         HuggingFaceToken = null,
+        TimeProvider = time ?? TimeProvider.System,
     });
 
     /// <summary>Starts a download, cancels it at its first progress report, and returns the bytes it had then.</summary>

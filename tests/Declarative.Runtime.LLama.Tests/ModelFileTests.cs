@@ -115,12 +115,62 @@ public sealed class ModelFileTests : ModelFileTestBase
     [Fact]
     public async Task Stalled_body_counts_as_a_dropped_connection()
     {
+        // Each answer stops after 1,500,000 bytes and the connection stays open. The stall timeout runs on a manual clock
+        // moved on only once the client has written every byte sent so far: a real 250 ms timeout could also fire while
+        // bytes were still flowing (a starved pool thread on a loaded machine), and the download would then resume from
+        // another offset than the ones asserted.
         Server.StallAfterBytes = 1_500_000;
+        var clock = new ManualClock();
+        var downloader = Downloader(stallTimeout: TimeSpan.FromMilliseconds(250), time: clock);
+        var partial = downloader.GetCachePath(Pinned()) + ".partial";
 
-        var path = await Downloader(stallTimeout: TimeSpan.FromMilliseconds(250)).EnsureAsync(Pinned());
+        var download = downloader.EnsureAsync(Pinned());
+        foreach (var (requests, received) in new[] { (1, 1_500_000L), (2, 3_000_000L) })
+        {
+            await WaitUntilAsync(download, () => Server.Requests.Count == requests && PartialLength(partial) == received, $"{received} bytes on disk");
+            await Task.Delay(100);
+            Assert.Equal(requests, Server.Requests.Count); // no byte arrives, and no time passes, so nothing gives up yet
+            clock.Advance(TimeSpan.FromMilliseconds(250)); // the stall timeout
+
+            // The 5 ms retry delay runs on the same clock: move it on until the next request arrives (at most 5 ms past
+            // the timer that the new answer's first read arms, far short of the stall timeout).
+            await WaitUntilAsync(download, () =>
+            {
+                if (Server.Requests.Count > requests)
+                {
+                    return true;
+                }
+
+                clock.Advance(TimeSpan.FromMilliseconds(5));
+                return false;
+            }, $"request {requests + 1}");
+        }
+
+        var path = await download.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(Content, await File.ReadAllBytesAsync(path));
         Assert.Equal([null, "bytes=1500000-", "bytes=3000000-"], Server.Requests.Select(r => r.Range));
+    }
+
+    private static long PartialLength(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? file.Length : -1;
+    }
+
+    /// <summary>Waits (in real time, up to 30 s) until <paramref name="condition"/> holds; fails at once if the download ends first.</summary>
+    private static async Task WaitUntilAsync(Task<string> download, Func<bool> condition, string what)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !condition(); await Task.Delay(5))
+        {
+            if (download.IsCompleted)
+            {
+                await download;
+                Assert.Fail($"The download ended before {what}.");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+        }
     }
 
     [Fact]
