@@ -48,9 +48,18 @@ public class BatchingTests(LlamaModelFixture fixture) : IClassFixture<LlamaModel
         using var client = model.CreateChatClient();
         var expected = (await client.GetResponseAsync(Ask(1), new ChatOptions { MaxOutputTokens = 40 })).Text;
         using var cancel = new CancellationTokenSource();
-        var doomed = client.GetResponseAsync(Ask(2), new ChatOptions { MaxOutputTokens = 400 }, cancel.Token);
+        var batches = client.GetService<LlamaClientStatistics>()!.Batches;
+        // The doomed call runs to its token limit (1,500 tokens, seconds here) unless cancelled; it is cancelled once a few
+        // batches have been decoded with both calls in flight, not by a 5 ms timer, which a loaded machine could fire only
+        // after a shorter doomed call had already finished (or before it had reached the batch at all).
+        var doomed = client.GetResponseAsync(Ask(2), new ChatOptions { MaxOutputTokens = 1500 }, cancel.Token);
         var kept = client.GetResponseAsync(Ask(1), new ChatOptions { MaxOutputTokens = 40 });
-        cancel.CancelAfter(5);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); client.GetService<LlamaClientStatistics>()!.Batches < batches + 3; await Task.Delay(1))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No batch was decoded.");
+        }
+
+        await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => doomed);
         Assert.Equal(expected, (await kept).Text);
     }
