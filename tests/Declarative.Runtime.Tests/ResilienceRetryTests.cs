@@ -42,7 +42,10 @@ public class ResilienceRetryTests
             MaxRetries = 20,
             BaseDelay = TimeSpan.FromMilliseconds(1),
             MaxDelay = TimeSpan.FromMilliseconds(4),
-            AttemptTimeout = TimeSpan.FromMilliseconds(200),
+            // Ends the injected hangs. It runs on the real clock, so it must stay well above how long a thread of a loaded
+            // machine can be held up inside an attempt that does not hang: a spurious timeout there would be one retry
+            // more than the injected faults (200 ms was within reach of a starved 2-core CI machine).
+            AttemptTimeout = TimeSpan.FromSeconds(1),
             BreakAfterConsecutiveFailures = null,
         });
 
