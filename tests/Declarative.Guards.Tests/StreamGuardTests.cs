@@ -112,6 +112,27 @@ public sealed class StreamGuardTests
         Assert.Equal("Key:\n[REDACTED:secret.private_key]\nDone.", updates.ToChatResponse().Text);
     }
 
+    [Theory]
+    [InlineData("Call me at phone: 912 345 678 tomorrow.")]
+    [InlineData("Server=db;User Id=sa;Password = hunter2secret;")]
+    [InlineData("{\"password\": \"correct horse battery staple\"}")]
+    [InlineData("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")]
+    [InlineData("The total is 1 050 000 000 dollars.")]
+    [InlineData("Invoice 0815 2024 0001 is due.")]
+    public async Task Words_already_released_still_decide_what_the_value_after_them_is(string sentence)
+    {
+        // The scanner reads the words before a value ("phone:", "Password =", "\"password\":", "Invoice", a digit group):
+        // streamed word by word, the text is cut right before the value once those words are the hold-back behind the
+        // newest, and before the fix the value was then scanned without them: a password or phone number went out in the
+        // clear, and an invoice number or an amount was redacted as a phone number.
+        var text = sentence + string.Concat(Enumerable.Repeat(" lorem ipsum", 40));
+        var chunks = System.Text.RegularExpressions.Regex.Split(text, @"(?<=\s)").Where(c => c.Length > 0).ToList();
+
+        var streamed = (await StreamAsync(Build(new ChunkedChatClient(chunks), new GuardOptions()))).ToChatResponse().Text;
+
+        Assert.Equal(Redactor.Redact(text).Text, streamed);
+    }
+
     private sealed class PreambleToolAnswer : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -170,6 +170,12 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
     /// <summary>The held-back text of one channel: answer text (<see cref="TextContent"/>) or reasoning (<see cref="TextReasoningContent"/>).</summary>
     private sealed class Channel(InputGuard scanner, GuardAction action, int holdBack, bool reasoning)
     {
+        /// <summary>
+        /// How much released text is scanned again with the pending text: more than the scanner reads before a value (the
+        /// 40 characters of an identifier label or a phone word, an AWS key's name, a JSON credential's name).
+        /// </summary>
+        private const int ContextLength = 64;
+
         private readonly StringBuilder pending = new();
 
         // Offsets of findings are into the channel's whole streamed text: what was released before plus the pending text.
@@ -177,6 +183,11 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
 
         // The last position of the pending text (0 < p < Length) where it may be cut; 0 when there is none.
         private int lastBreak;
+
+        // The end of the released text (as it came, not redacted), at most ContextLength characters from a break: the words
+        // before the pending text, which decide what a value at its start is ("phone: 912 345 678", "Password = x",
+        // "Invoice 0815 2024 0001"). Empty once the channel's text has ended.
+        private string context = string.Empty;
 
         // When the pending text starts with a private key block not yet terminated: how far it was searched for its END
         // line (so that a long block in small updates is not rescanned on each); -1 otherwise.
@@ -280,7 +291,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
 
             openChecked = -1;
             var text = pending.ToString();
-            var found = scanner.Scan(text);
+            var found = ScanAfterContext(text);
             var cut = final ? text.Length : Math.Max(0, text.Length - holdBack);
             if (!final)
             {
@@ -333,8 +344,49 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             var chunk = text[..cut];
             pending.Remove(0, cut);
             releasedTotal += cut;
+            context = final ? string.Empty : Tail(context + chunk);
             lastBreak = lastBreak > cut ? lastBreak - cut : 0;
             return (action == GuardAction.Redact ? Redactor.Redact(chunk, settled) : chunk, placed, false);
+        }
+
+        /// <summary>
+        /// Scans <paramref name="text"/> (the pending text) after the released <see cref="context"/>, so that the words
+        /// before a value decide about it as they do in the whole text; returns the findings that reach into
+        /// <paramref name="text"/>, with offsets into it (one that began in the released text is cut to its part here).
+        /// </summary>
+        private IReadOnlyList<GuardFinding> ScanAfterContext(string text)
+        {
+            if (context.Length == 0)
+            {
+                return scanner.Scan(text);
+            }
+
+            var offset = context.Length;
+            return
+            [
+                .. scanner.Scan(context + text)
+                    .Where(f => f.Start + f.Length > offset)
+                    .Select(f => f.Start >= offset
+                        ? f with { Start = f.Start - offset }
+                        : f with { Start = 0, Length = f.Start + f.Length - offset }),
+            ];
+        }
+
+        /// <summary>The last <see cref="ContextLength"/> characters of <paramref name="released"/> or fewer, from a break.</summary>
+        private static string Tail(string released)
+        {
+            if (released.Length <= ContextLength)
+            {
+                return released;
+            }
+
+            var start = released.Length - ContextLength;
+            while (start < released.Length && !IsBreak(released, start))
+            {
+                start++;
+            }
+
+            return released[start..];
         }
 
         /// <summary>
