@@ -205,12 +205,13 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             && (EndsText(Origin, next) || FirstText(next) is { } first && TextOf(first, other: true).Length > 0);
 
         /// <summary>
-        /// Whether the text of <paramref name="next"/>, taken into this channel, ends it: the update also carries the other
-        /// channel's text (the stream switches channel inside it), or it is reasoning with protected data, which closes
-        /// its block.
+        /// Whether the text of <paramref name="next"/>, taken into this channel, ends it: after that text the update also
+        /// carries the other channel's text (the stream switches channel inside it) or a tool call or result (released
+        /// after the text, as it came), or it is reasoning with protected data, which closes its block.
         /// </summary>
         public bool ClosedBy(ChatResponseUpdate next) =>
-            next.Contents.SkipWhile(c => TextOf(c, other: false).Length == 0).Any(c => TextOf(c, other: true).Length > 0)
+            next.Contents.SkipWhile(c => TextOf(c, other: false).Length == 0)
+                .Any(c => TextOf(c, other: true).Length > 0 || c is FunctionCallContent or FunctionResultContent)
             || (reasoning && next.Contents.Any(c => c is TextReasoningContent { ProtectedData: not null }));
 
         /// <summary>The first content of <paramref name="update"/> that carries text of either channel.</summary>
