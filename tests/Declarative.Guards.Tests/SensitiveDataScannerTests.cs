@@ -129,6 +129,14 @@ public class SensitiveDataScannerTests
     [InlineData("Móvil 612 345 678, gracias.", "612 345 678")]
     public void Finds_national_phone_numbers(string text, string number) => AssertOnly(text, "pii.phone", number);
 
+    // A number with a country code followed by another group of digits (opening hours, a year): the pattern takes the
+    // group in, and before the fix the whole went over 15 digits and no phone number was found at all.
+    [Theory]
+    [InlineData("Call +44 20 7946 0958 0900-1700 on weekdays.", "+44 20 7946 0958")]
+    [InlineData("Hotline +49 30 1234 5678 2025 prices apply.", "+49 30 1234 5678")]
+    public void A_number_with_a_country_code_is_found_when_digit_groups_follow_it(string text, string number) =>
+        AssertOnly(text, "pii.phone", number);
+
     // Digit runs that share a national number's digits or separators but not its structure.
     [Theory]
     [InlineData("Released 2024-01-15, patched 15.01.2024 and 01/02/2024 at 09:30:00.")]

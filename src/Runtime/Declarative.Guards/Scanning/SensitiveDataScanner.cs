@@ -239,25 +239,41 @@ public static class SensitiveDataScanner
         foreach (var match in SecretPatterns.Phone().EnumerateMatches(text))
         {
             var span = text.AsSpan(match.Index, match.Length);
-            int digits = 0, groups = 0, zeroLed = 0;
-            for (var k = 0; k < span.Length; k++)
+            var (digits, groups, zeroLed) = CountDigits(span);
+
+            // The country-code form takes in digit groups after the number ("+44 20 7946 0958 0900-1700"): over 15 digits,
+            // the groups at its end are dropped until it has a phone number's length.
+            while (span[0] == '+' && digits > 15 && span.LastIndexOfAny(" .-") is var cut && cut > 0)
             {
-                if (char.IsAsciiDigit(span[k]))
-                {
-                    digits++;
-                    if (k == 0 || !char.IsAsciiDigit(span[k - 1]))
-                    {
-                        groups++;
-                        zeroLed += span[k] == '0' ? 1 : 0;
-                    }
-                }
+                span = span[..cut];
+                (digits, groups, zeroLed) = CountDigits(span);
             }
 
             if (IsPhone(text, match.Index, span, digits, groups, zeroLed))
             {
-                found.Add(new GuardFinding("pii.phone", match.Index, match.Length, "phone number"));
+                found.Add(new GuardFinding("pii.phone", match.Index, span.Length, "phone number"));
             }
         }
+    }
+
+    /// <summary>The digits of a phone number candidate, its digit groups, and how many of those start with 0.</summary>
+    private static (int Digits, int Groups, int ZeroLed) CountDigits(ReadOnlySpan<char> span)
+    {
+        int digits = 0, groups = 0, zeroLed = 0;
+        for (var k = 0; k < span.Length; k++)
+        {
+            if (char.IsAsciiDigit(span[k]))
+            {
+                digits++;
+                if (k == 0 || !char.IsAsciiDigit(span[k - 1]))
+                {
+                    groups++;
+                    zeroLed += span[k] == '0' ? 1 : 0;
+                }
+            }
+        }
+
+        return (digits, groups, zeroLed);
     }
 
     /// <summary>
