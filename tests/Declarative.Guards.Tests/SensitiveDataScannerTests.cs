@@ -286,6 +286,18 @@ public class SensitiveDataScannerTests
     }
 
     [Theory]
+    [InlineData("2001:db8::1: connection refused", "2001:db8::1")]
+    [InlineData("peer 2001:db8:85a3::8a2e:370:7334: timeout", "2001:db8:85a3::8a2e:370:7334")]
+    [InlineData("via ::1: refused", "::1")]
+    public void A_colon_after_an_IPv6_address_ends_the_sentence_not_the_address(string text, string address)
+        => AssertOnly(text, "pii.ipv6", address);
+
+    [Theory]
+    [InlineData("The meeting is at 10:30: bring the notes.")]
+    [InlineData("Scores 12:30:45: final.")]
+    public void Times_before_a_colon_are_not_IPv6_addresses(string text) => Assert.Empty(SensitiveDataScanner.Scan(text));
+
+    [Theory]
     [InlineData("API_KEY=q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce", "q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce")]
     [InlineData("https://api.example.com/v1/data?access_token=q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce&page=2", "q8Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Ce")]
     [InlineData("token: cTh4Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Cer8== end", "cTh4Zr4Lk2Vn7Xw1Bt9Pm3Hs6Jd0Fg5Ya2Cer8==")]

@@ -229,9 +229,16 @@ public static class SensitiveDataScanner
             foreach (var match in SecretPatterns.IPv6Candidate().EnumerateMatches(text))
             {
                 var span = text.AsSpan(match.Index, match.Length);
-                if (span.Length >= 3 && span.IndexOfAnyInRange('0', '9') >= 0 && IPAddress.TryParse(span, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+
+                // A colon after the address ("2001:db8::1: connection refused") is the sentence's, not the address's.
+                if (span.Length > 3 && span[^1] == ':' && span[^2] != ':' && !IsIPv6(span))
                 {
-                    found.Add(new GuardFinding("pii.ipv6", match.Index, match.Length, "IPv6 address"));
+                    span = span[..^1];
+                }
+
+                if (span.Length >= 3 && span.IndexOfAnyInRange('0', '9') >= 0 && IsIPv6(span))
+                {
+                    found.Add(new GuardFinding("pii.ipv6", match.Index, span.Length, "IPv6 address"));
                 }
             }
         }
@@ -255,6 +262,8 @@ public static class SensitiveDataScanner
             }
         }
     }
+
+    private static bool IsIPv6(ReadOnlySpan<char> span) => IPAddress.TryParse(span, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
 
     /// <summary>The digits of a phone number candidate, its digit groups, and how many of those start with 0.</summary>
     private static (int Digits, int Groups, int ZeroLed) CountDigits(ReadOnlySpan<char> span)
