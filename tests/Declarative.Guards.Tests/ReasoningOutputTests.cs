@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 using static Declarative.Guards.Tests.GuardedClients;
@@ -27,7 +26,7 @@ public sealed class ReasoningOutputTests
     public async Task A_key_in_non_streamed_reasoning_is_redacted_and_recorded_as_an_output_finding()
     {
         var log = new GuardLog();
-        var response = await AskAsync(Build(new ReasoningChatClient(Thought($"The config holds {Key}, so I will not repeat it.")), new GuardOptions { Log = log }));
+        var response = await AskAsync(Build(new FixedChatClient(Thought($"The config holds {Key}, so I will not repeat it.")), new GuardOptions { Log = log }));
 
         var contents = Assert.Single(response.Messages).Contents;
         Assert.Equal("The config holds [REDACTED:secret.openai], so I will not repeat it.", Assert.IsType<TextReasoningContent>(contents[0]).Text);
@@ -44,7 +43,7 @@ public sealed class ReasoningOutputTests
         var raw = new { text = $"Use {Key} here." };
         var dirty = new ChatMessage(ChatRole.Assistant, $"Use {Key} here.") { RawRepresentation = raw };
         var clean = new ChatMessage(ChatRole.Assistant, "Nothing to hide.") { RawRepresentation = raw };
-        var inner = new ReasoningChatClient(new ChatResponse([dirty, clean]) { RawRepresentation = raw });
+        var inner = new FixedChatClient(new ChatResponse([dirty, clean]) { RawRepresentation = raw });
 
         var response = await AskAsync(Build(inner, new GuardOptions()));
 
@@ -58,7 +57,7 @@ public sealed class ReasoningOutputTests
     public async Task Under_Flag_the_providers_raw_objects_are_kept()
     {
         var raw = new object();
-        var inner = new ReasoningChatClient(new ChatResponse(new ChatMessage(ChatRole.Assistant, $"Use {Key} here.") { RawRepresentation = raw }) { RawRepresentation = raw });
+        var inner = new FixedChatClient(new ChatResponse(new ChatMessage(ChatRole.Assistant, $"Use {Key} here.") { RawRepresentation = raw }) { RawRepresentation = raw });
 
         var response = await AskAsync(Build(inner, new GuardOptions { OutputAction = GuardAction.Flag }));
 
@@ -77,7 +76,7 @@ public sealed class ReasoningOutputTests
         }
 
         var usage = WithRaw(new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails { TotalTokenCount = 3 })]) { ResponseId = "r1", MessageId = "m1" });
-        var updates = await StreamAsync(Build(new ReasoningChatClient(updates: [WithRaw(Reasoning("thinking")), WithRaw(Answer("Use sk-proj-Ab3dEf6h")), WithRaw(Answer("Ij9kLm2nOp5qRs8tUv1wXy4z here.")), usage]), new GuardOptions()));
+        var updates = await StreamAsync(Build(new FixedChatClient(updates: [WithRaw(Reasoning("thinking")), WithRaw(Answer("Use sk-proj-Ab3dEf6h")), WithRaw(Answer("Ij9kLm2nOp5qRs8tUv1wXy4z here.")), usage]), new GuardOptions()));
 
         Assert.Equal("Use [REDACTED:secret.openai] here.", updates.ToChatResponse().Text);
         // Every update that came from one with text, released text or not, has dropped the raw object; the usage keeps it.
@@ -89,7 +88,7 @@ public sealed class ReasoningOutputTests
     [Fact]
     public async Task A_key_in_non_streamed_reasoning_blocks_the_completion_under_Block()
     {
-        var ex = await Assert.ThrowsAsync<GuardException>(() => AskAsync(Build(new ReasoningChatClient(Thought($"Use {Key} here.")), new GuardOptions { OutputAction = GuardAction.Block })));
+        var ex = await Assert.ThrowsAsync<GuardException>(() => AskAsync(Build(new FixedChatClient(Thought($"Use {Key} here.")), new GuardOptions { OutputAction = GuardAction.Block })));
 
         Assert.Equal("output", ex.Stage);
         Assert.Equal("secret.openai", Assert.Single(ex.Findings).Kind);
@@ -100,7 +99,7 @@ public sealed class ReasoningOutputTests
     public async Task A_key_in_non_streamed_reasoning_is_flagged_and_left_unchanged_under_Flag()
     {
         var log = new GuardLog();
-        var response = await AskAsync(Build(new ReasoningChatClient(Thought($"Use {Key} here.")), new GuardOptions { OutputAction = GuardAction.Flag, Log = log }));
+        var response = await AskAsync(Build(new FixedChatClient(Thought($"Use {Key} here.")), new GuardOptions { OutputAction = GuardAction.Flag, Log = log }));
 
         Assert.Equal($"Use {Key} here.", ReasoningOf(response.Messages[0].Contents));
         var logged = Assert.Single(log.Events);
@@ -112,7 +111,7 @@ public sealed class ReasoningOutputTests
     public async Task Redacted_reasoning_keeps_its_protected_data_and_additional_properties()
     {
         var reasoning = new TextReasoningContent($"Use {Key} here.") { ProtectedData = "opaque-signature==", AdditionalProperties = new() { ["item_id"] = "rs_1" } };
-        var inner = new ReasoningChatClient(new ChatResponse(new ChatMessage(ChatRole.Assistant, [reasoning, new TextContent("Done.")])));
+        var inner = new FixedChatClient(new ChatResponse(new ChatMessage(ChatRole.Assistant, [reasoning, new TextContent("Done.")])));
 
         var response = await AskAsync(Build(inner, new GuardOptions()));
 
@@ -126,7 +125,7 @@ public sealed class ReasoningOutputTests
     public async Task A_key_split_across_two_streamed_reasoning_updates_is_redacted_whole()
     {
         var updates = await StreamAsync(Build(
-            new ReasoningChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it secret. "), Answer("Done.")]),
+            new FixedChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it secret. "), Answer("Done.")]),
             new GuardOptions { StreamHoldBack = 0 }));
 
         var released = updates.SelectMany(u => u.Contents).OfType<TextReasoningContent>().Select(r => r.Text).ToList();
@@ -139,7 +138,7 @@ public sealed class ReasoningOutputTests
     public async Task A_key_split_across_streamed_reasoning_updates_blocks_before_any_of_it_is_released()
     {
         var blocking = Build(
-            new ReasoningChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it secret. "), Answer("Done.")]),
+            new FixedChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it secret. "), Answer("Done.")]),
             new GuardOptions { OutputAction = GuardAction.Block, StreamHoldBack = 0 });
         var released = new List<AIContent>();
 
@@ -163,7 +162,7 @@ public sealed class ReasoningOutputTests
         // The key is split across two reasoning updates; reasoning and answer text alternate after it. Each channel is held
         // back in its own buffer, and a channel's held text goes out before the other channel's next text.
         var updates = await StreamAsync(Build(
-            new ReasoningChatClient(updates:
+            new FixedChatClient(updates:
             [
                 Reasoning("First I look up sk-proj-Ab3dEf6hIj9k"),
                 Reasoning("Lm2nOp5qRs8tUv1wXy4z for you. "),
@@ -204,7 +203,7 @@ public sealed class ReasoningOutputTests
     public async Task Streamed_reasoning_keeps_its_protected_data_when_redacted()
     {
         var updates = await StreamAsync(Build(
-            new ReasoningChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it "), Reasoning("secret.", protectedData: "opaque-signature=="), Answer("Done.")]),
+            new FixedChatClient(updates: [Reasoning("The key is sk-proj-Ab3dEf6hIj9k"), Reasoning("Lm2nOp5qRs8tUv1wXy4z, keep it "), Reasoning("secret.", protectedData: "opaque-signature=="), Answer("Done.")]),
             new GuardOptions()));
 
         var message = Assert.Single(updates.ToChatResponse().Messages);
@@ -221,7 +220,7 @@ public sealed class ReasoningOutputTests
         // One update ends the reasoning and starts the answer; the answer's key goes on in the next update. The answer is
         // not closed by that update (before the fix it was released in full there, the key's first half with it).
         var switched = new ChatResponseUpdate(ChatRole.Assistant, [new TextReasoningContent("I will answer."), new TextContent("Your key is sk-proj-Ab3dEf6h")]) { ResponseId = "r1", MessageId = "m1" };
-        var updates = await StreamAsync(Build(new ReasoningChatClient(updates: [Reasoning("Thinking. "), switched, Answer("Ij9kLm2nOp5qRs8tUv1wXy4z here.")]), new GuardOptions { StreamHoldBack = 64 }));
+        var updates = await StreamAsync(Build(new FixedChatClient(updates: [Reasoning("Thinking. "), switched, Answer("Ij9kLm2nOp5qRs8tUv1wXy4z here.")]), new GuardOptions { StreamHoldBack = 64 }));
 
         Assert.DoesNotContain(updates, u => u.Text.Contains("sk-proj", StringComparison.Ordinal));
         Assert.Equal("Your key is [REDACTED:secret.openai] here.", updates.ToChatResponse().Text);
@@ -233,7 +232,7 @@ public sealed class ReasoningOutputTests
         // Streamed order: reasoning "I think so", answer "Yes.", reasoning " and more". Before the fix the held "so" went
         // out after the answer, joined to the later reasoning.
         var mixed = new ChatResponseUpdate(ChatRole.Assistant, [new TextContent("Yes."), new TextReasoningContent(" and more")]) { ResponseId = "r1", MessageId = "m1" };
-        var updates = await StreamAsync(Build(new ReasoningChatClient(updates: [Reasoning("I think "), Reasoning("so"), mixed]), new GuardOptions { StreamHoldBack = 0 }));
+        var updates = await StreamAsync(Build(new FixedChatClient(updates: [Reasoning("I think "), Reasoning("so"), mixed]), new GuardOptions { StreamHoldBack = 0 }));
 
         var order = new List<string>();
         foreach (var content in updates.SelectMany(u => u.Contents))
@@ -258,26 +257,5 @@ public sealed class ReasoningOutputTests
         }
 
         Assert.Equal(["R:I think so", "T:Yes.", "R: and more"], order);
-    }
-
-    private sealed class ReasoningChatClient(ChatResponse? response = null, IReadOnlyList<ChatResponseUpdate>? updates = null) : IChatClient
-    {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(response ?? throw new NotSupportedException());
-
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            foreach (var update in updates ?? throw new NotSupportedException())
-            {
-                await Task.Yield();
-                yield return update;
-            }
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -139,10 +139,12 @@ public sealed class StreamGuardTests
         // A provider (or a response turned into updates) may send a message's text and its call in one update. Before the
         // fix the text was held back while the call went out, and was released after it.
         var updates = await StreamAsync(Build(
-            new FixedUpdates(
+            new FixedChatClient(updates:
+            [
                 new ChatResponseUpdate(ChatRole.Assistant, [new TextContent("Let me check the weather."), new FunctionCallContent("c1", "lookup")]) { MessageId = "m1" },
                 new ChatResponseUpdate(ChatRole.Tool, [new FunctionResultContent("c1", "sunny")]) { MessageId = "t1" },
-                new ChatResponseUpdate(ChatRole.Assistant, "It is sunny.") { MessageId = "m2" }),
+                new ChatResponseUpdate(ChatRole.Assistant, "It is sunny.") { MessageId = "m2" },
+            ]),
             new GuardOptions()));
 
         var first = updates.ToChatResponse().Messages[0];
@@ -164,27 +166,6 @@ public sealed class StreamGuardTests
             yield return new ChatResponseUpdate(ChatRole.Tool, [new FunctionResultContent("c1", "sunny")]) { MessageId = "t1" };
             yield return new ChatResponseUpdate(ChatRole.Assistant, "It is sunny ") { MessageId = "m2" };
             yield return new ChatResponseUpdate(ChatRole.Assistant, "in Paris.") { MessageId = "m2" };
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class FixedUpdates(params ChatResponseUpdate[] updates) : IChatClient
-    {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            foreach (var update in updates)
-            {
-                await Task.Yield();
-                yield return update;
-            }
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;
