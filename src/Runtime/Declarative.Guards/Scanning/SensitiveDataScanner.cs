@@ -230,8 +230,9 @@ public static class SensitiveDataScanner
             {
                 var span = text.AsSpan(match.Index, match.Length);
 
-                // A colon after the address ("2001:db8::1: connection refused") is the sentence's, not the address's.
-                if (span.Length > 3 && span[^1] == ':' && span[^2] != ':' && !IsIPv6(span))
+                // A colon after the address ("2001:db8::1: connection refused") is the sentence's, not the address's: an
+                // address never ends in a single colon.
+                if (span.Length > 3 && span[^1] == ':' && span[^2] != ':')
                 {
                     span = span[..^1];
                 }
