@@ -68,13 +68,17 @@ internal static class GuardsBench
             VocabularyPath = Path.Combine(encoder, "vocab.txt"),
         });
 
+    private static InjectionClassifier LoadFile(string path, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embeddings)
+    {
+        using var weights = File.OpenRead(path);
+        return InjectionClassifier.Load(weights, embeddings);
+    }
+
     private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath, string? encoder)
     {
         var test = InjectionCorpus.Generate().Where(e => e.Split == "test").ToArray();
         using var embeddings = Embeddings(encoder);
-        var classifier = classifierPath is null
-            ? InjectionClassifier.LoadDefault(embeddings)
-            : new InjectionClassifier(System.Text.Json.JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(classifierPath))!, embeddings);
+        var classifier = classifierPath is null ? InjectionClassifier.LoadDefault(embeddings) : LoadFile(classifierPath, embeddings);
         Console.WriteLine($"classifier: {classifierPath ?? "shipped weights"}" + (encoder is null ? string.Empty : $", encoder: {encoder}"));
         Report("held-out split", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: false);
         Report("held-out split, as trusted inputs", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: true);
