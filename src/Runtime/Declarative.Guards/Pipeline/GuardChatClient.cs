@@ -44,35 +44,9 @@ internal sealed class GuardChatClient : DelegatingChatClient
         foreach (var message in this.options.OutputAction == GuardAction.Allow ? [] : response.Messages)
         {
             var before = findings.Count;
-            for (var c = 0; c < message.Contents.Count; c++)
-            {
-                // Answer text and a reasoning model's visible reasoning are scanned alike; offsets are into the content's
-                // own text, and reasoning findings are named (reasoning). ProtectedData is opaque (often encrypted) provider
-                // data: it is not scanned, and it is kept on the redacted reasoning.
-                if (message.Contents[c] is TextContent { Text: { Length: > 0 } text })
-                {
-                    var found = input.Scan(text);
-                    findings.AddRange(found);
-                    if (found.Count > 0 && this.options.OutputAction == GuardAction.Redact)
-                    {
-                        message.Contents[c] = new TextContent(Redactor.Redact(text, found)) { AdditionalProperties = message.Contents[c].AdditionalProperties };
-                    }
-                }
-                else if (message.Contents[c] is TextReasoningContent { Text: { Length: > 0 } thought } reasoning)
-                {
-                    var found = input.Scan(thought);
-                    findings.AddRange(found.Select(f => f with { Field = StreamGuard.ReasoningField }));
-                    if (found.Count > 0 && this.options.OutputAction == GuardAction.Redact)
-                    {
-                        message.Contents[c] = new TextReasoningContent(Redactor.Redact(thought, found))
-                        {
-                            ProtectedData = reasoning.ProtectedData,
-                            AdditionalProperties = reasoning.AdditionalProperties,
-                        };
-                    }
-                }
-            }
-
+            var reasoningFirst = message.Contents.FirstOrDefault(c => c is TextContent or TextReasoningContent) is TextReasoningContent;
+            ScanMessage(message, reasoning: reasoningFirst, findings);
+            ScanMessage(message, reasoning: !reasoningFirst, findings);
             if (findings.Count > before && this.options.OutputAction == GuardAction.Redact)
             {
                 // The provider's own objects still hold the text as it came, secret included.
@@ -84,6 +58,54 @@ internal sealed class GuardChatClient : DelegatingChatClient
         Decide("output", this.options.OutputAction, 0, findings, request.Key);
         await CheckAdditionalAsync(response, request.Key, cancellationToken).ConfigureAwait(false);
         return response;
+    }
+
+    /// <summary>
+    /// Scans the answer text of <paramref name="message"/> (its <see cref="TextContent"/> items) or its visible reasoning
+    /// (its <see cref="TextReasoningContent"/> items) as the one text those items form, as <see cref="ChatMessage.Text"/>
+    /// reads them, so that a value split across two items is found; adds the findings (offsets into that text; reasoning
+    /// findings named <see cref="StreamGuard.ReasoningField"/>) and, under <see cref="GuardAction.Redact"/>, replaces each
+    /// item whose share of a finding was redacted in its place. ProtectedData is opaque (often encrypted) provider data: it
+    /// is not scanned, and it is kept on the redacted reasoning.
+    /// </summary>
+    private void ScanMessage(ChatMessage message, bool reasoning, List<GuardFinding> findings)
+    {
+        var indexes = new List<int>();
+        var parts = new List<string>();
+        for (var c = 0; c < message.Contents.Count; c++)
+        {
+            if ((reasoning ? (message.Contents[c] as TextReasoningContent)?.Text : (message.Contents[c] as TextContent)?.Text) is { Length: > 0 } text)
+            {
+                indexes.Add(c);
+                parts.Add(text);
+            }
+        }
+
+        if (parts.Count == 0)
+        {
+            return;
+        }
+
+        var found = input.Scan(parts.Count == 1 ? parts[0] : string.Concat(parts));
+        findings.AddRange(reasoning ? found.Select(f => f with { Field = StreamGuard.ReasoningField }) : found);
+        if (found.Count == 0 || options.OutputAction != GuardAction.Redact)
+        {
+            return;
+        }
+
+        var redacted = Redactor.Redact(parts, found);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (ReferenceEquals(redacted[i], parts[i]))
+            {
+                continue;
+            }
+
+            var c = indexes[i];
+            message.Contents[c] = message.Contents[c] is TextReasoningContent thought
+                ? new TextReasoningContent(redacted[i]) { ProtectedData = thought.ProtectedData, AdditionalProperties = thought.AdditionalProperties }
+                : new TextContent(redacted[i]) { AdditionalProperties = message.Contents[c].AdditionalProperties };
+        }
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
