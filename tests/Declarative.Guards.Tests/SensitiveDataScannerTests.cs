@@ -137,6 +137,29 @@ public class SensitiveDataScannerTests
     public void A_number_with_a_country_code_is_found_when_digit_groups_follow_it(string text, string number) =>
         AssertOnly(text, "pii.phone", number);
 
+    // A number with a country code followed by a short group of digits (a count, a year) that keeps the whole within 15
+    // digits: before the fix the span took the group in ("+44 20 7946 0958 12"). Where the country's numbers have a known
+    // length, a group that makes the number too long is left out; a trunk prefix 0 written after the country code does not
+    // count, and a number of the right length (French pairs, Italy's leading 0) is kept whole, as is one that dropping a
+    // group would leave too short (Russia's trunk prefix 8 written after the code).
+    [Theory]
+    [InlineData("Call +44 20 7946 0958 12 items later.", "+44 20 7946 0958")]
+    [InlineData("Call +44 20 7946 0958 123 times.", "+44 20 7946 0958")]
+    [InlineData("Dial +1 415-555-0132 25 seats left.", "+1 415-555-0132")]
+    [InlineData("Dial +1 (415) 555-0132 2025 prices.", "+1 (415) 555-0132")]
+    [InlineData("Appelez +33 6 12 34 56 78 42 fois.", "+33 6 12 34 56 78")]
+    [InlineData("Chiamare +39 06 1234 5678 12 volte.", "+39 06 1234 5678")]
+    [InlineData("Call +442079460958 12 items later.", "+442079460958")]
+    [InlineData("Call +44 (0)20 7946 0958 12 items later.", "+44 (0)20 7946 0958")]
+    [InlineData("Call +44 (0)20 7946 0958 today.", "+44 (0)20 7946 0958")]
+    [InlineData("Call +44 020 7946 0958 today.", "+44 020 7946 0958")]
+    [InlineData("Appelez +33 6 12 34 56 78 demain.", "+33 6 12 34 56 78")]
+    [InlineData("Chiamare +39 06 1234 5678 entro venerdì.", "+39 06 1234 5678")]
+    [InlineData("Ring +49 30 1234 5678 now.", "+49 30 1234 5678")]
+    [InlineData("Call +7 8 495 123 45 67 today.", "+7 8 495 123 45 67")]
+    public void A_number_with_a_country_code_ends_at_the_number_when_a_short_digit_group_follows_it(string text, string number) =>
+        AssertOnly(text, "pii.phone", number);
+
     // Digit runs that share a national number's digits or separators but not its structure.
     [Theory]
     [InlineData("Released 2024-01-15, patched 15.01.2024 and 01/02/2024 at 09:30:00.")]

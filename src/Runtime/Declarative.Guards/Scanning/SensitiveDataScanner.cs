@@ -257,12 +257,87 @@ public static class SensitiveDataScanner
                 (digits, groups, zeroLed) = CountDigits(span);
             }
 
+            // Within 15 digits it may still have taken in a short group ("+44 20 7946 0958 12 items"): where the country's
+            // numbers have a known length, the groups that make it too long are dropped, when what is left has that length
+            // (else it is kept as it is: "+7 8 495 123 45 67", the trunk prefix 8 written in, stays whole).
+            if (span[0] == '+' && PhoneDigitRange(span) is ( > 0 and var min, var max) && digits > max)
+            {
+                var trimmed = span;
+                var count = digits;
+                while (count > max && trimmed.LastIndexOfAny(" .-") is var cut && cut > 0)
+                {
+                    trimmed = trimmed[..cut];
+                    count = CountDigits(trimmed).Digits;
+                }
+
+                if (count >= min && count <= max)
+                {
+                    span = trimmed;
+                    (digits, groups, zeroLed) = CountDigits(span);
+                }
+            }
+
             if (IsPhone(text, match.Index, span, digits, groups, zeroLed))
             {
                 found.Add(new GuardFinding("pii.phone", match.Index, span.Length, "phone number"));
             }
         }
     }
+
+    /// <summary>
+    /// The fewest and most digits a phone number written with a country code (<paramref name="span"/> starts with '+') has:
+    /// its country code's and the national number's, for the countries whose national numbers have a known length (a
+    /// trunk prefix 0 written after the code, "+44 (0)20 …" or "+44 020 …", counts too, except in Italy, where the 0 is
+    /// part of the number); (0, 0) for the others, whose lengths vary widely (Germany, Austria, Sweden, Finland…). Country
+    /// codes are prefix-free, so the first digits name at most one.
+    /// </summary>
+    private static (int Min, int Max) PhoneDigitRange(ReadOnlySpan<char> span)
+    {
+        int code = 0, codeLength = 0;
+        (int Min, int Max) national = (0, 0);
+        for (var k = 1; k < span.Length; k++)
+        {
+            if (!char.IsAsciiDigit(span[k]))
+            {
+                continue;
+            }
+
+            if (national.Max > 0)
+            {
+                var trunk = span[k] == '0' && code != 39 ? 1 : 0;
+                return (codeLength + national.Min + trunk, codeLength + national.Max + trunk);
+            }
+
+            if (codeLength == 3)
+            {
+                break;
+            }
+
+            code = (code * 10) + (span[k] - '0');
+            codeLength++;
+            national = NationalNumberLengths(code);
+        }
+
+        return (0, 0);
+    }
+
+    /// <summary>
+    /// The fewest and most digits of a national number (without a trunk prefix) of the country with calling code
+    /// <paramref name="code"/>, freephone numbers included; (0, 0) when unknown or when its lengths vary widely.
+    /// </summary>
+    private static (int Min, int Max) NationalNumberLengths(int code) => code switch
+    {
+        1 or 7 or 30 or 52 or 90 or 91 => (10, 10), // North America, Russia and Kazakhstan, Greece, Mexico, Turkey, India
+        27 or 33 or 34 or 40 or 41 or 48 or 351 or 420 or 421 => (9, 9), // South Africa, France, Spain, Romania, Switzerland, Poland, Portugal, Czechia, Slovakia
+        31 or 44 or 61 or 81 => (9, 10), // the Netherlands, the UK, Australia, Japan
+        64 or 972 => (8, 10), // New Zealand, Israel
+        353 => (7, 10), // Ireland
+        32 or 36 => (8, 9), // Belgium, Hungary
+        45 or 47 or 65 or 852 => (8, 8), // Denmark, Norway, Singapore, Hong Kong
+        55 => (10, 11), // Brazil
+        39 => (6, 11), // Italy
+        _ => (0, 0),
+    };
 
     private static bool IsIPv6(ReadOnlySpan<char> span) => IPAddress.TryParse(span, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
 
