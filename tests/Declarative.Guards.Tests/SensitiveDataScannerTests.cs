@@ -383,6 +383,25 @@ public class SensitiveDataScannerTests
     public void JSON_that_holds_no_credential_is_not_reported(string text) =>
         Assert.Empty(SensitiveDataScanner.Scan(text));
 
+    // An apostrophe is valid inside an address's local part (RFC 5322 atext): before the fix "o'brien@example.com" was
+    // found as "brien@example.com". Only one between two characters of the local part counts: a quote around the address,
+    // or a word with an apostrophe a space away, stays outside.
+    [Theory]
+    [InlineData("Write to o'brien@example.com today.", "o'brien@example.com")]
+    [InlineData("o'brien@example.com", "o'brien@example.com")]
+    [InlineData("Ask d'angelo.o'neil@mail.example.ie first.", "d'angelo.o'neil@mail.example.ie")]
+    [InlineData("it's at bob@example.com now", "bob@example.com")]
+    [InlineData("Mail 'bob@example.com' now.", "bob@example.com")]
+    [InlineData("Mail 'o'brien@example.com' now.", "o'brien@example.com")]
+    [InlineData("Mail ''bob@example.com now.", "bob@example.com")]
+    [InlineData("He wrote: ‘o'brien@example.com’.", "o'brien@example.com")]
+    public void E_mail_addresses_with_an_apostrophe_in_the_local_part_are_found_whole(string text, string address) =>
+        AssertOnly(text, "pii.email", address);
+
+    [Fact]
+    public void An_apostrophe_right_before_the_at_sign_is_no_local_part() =>
+        Assert.Empty(SensitiveDataScanner.Scan("Mail bob'@example.com now."));
+
     [Theory]
     [InlineData("Pay to ES91 2100 0418 4502 0005 1332 by Friday", "ES91 2100 0418 4502 0005 1332")]
     [InlineData("Pay to ES9121000418450200051332 to me", "ES9121000418450200051332")]

@@ -60,7 +60,12 @@ internal static partial class SecretPatterns
     private const string Letter = "[" + AddressLetters + NotAddress + "]";
     private const string Label = Letter + @"(?:[" + AddressLetters + @"\-" + NotAddress + @"]*" + Letter + ")?";
 
-    [GeneratedRegex(@"(?<![" + AddressLetters + @"._%+\-" + NotAddress + @"])[" + AddressLetters + @"._%+\-" + NotAddress + @"]+@" + Label + @"(?:\." + Label + @")*\.(?:xn--[A-Za-z0-9\-]{2,}|[\p{L}\p{Mn}\p{Mc}" + NotAddress + @"]{2,})(?!" + Letter + ")")]
+    // The local part may hold an apostrophe between two of its characters ("o'brien", RFC 5322 atext), never at its start
+    // or end: a quote around the address ("'bob@example.com'") stays outside it. Each apostrophe separates two runs of a
+    // class it is not in, so a failed match does not backtrack over the ways to split a run.
+    private const string LocalRun = "[" + AddressLetters + @"._%+\-" + NotAddress + "]+";
+
+    [GeneratedRegex(@"(?<![" + AddressLetters + @"._%+\-" + NotAddress + @"])" + LocalRun + "(?:'" + LocalRun + ")*@" + Label + @"(?:\." + Label + @")*\.(?:xn--[A-Za-z0-9\-]{2,}|[\p{L}\p{Mn}\p{Mc}" + NotAddress + @"]{2,})(?!" + Letter + ")")]
     public static partial Regex Email();
 
     /// <summary>One character that <see cref="Email"/> takes as a letter of an address.</summary>

@@ -163,8 +163,11 @@ public static class SensitiveDataScanner
         // Around each '@' only (a regex pass would try every word of the text).
         for (var at = text.IndexOf('@', StringComparison.Ordinal); at >= 0; at = text.IndexOf('@', at + 1))
         {
+            // The local part, back to the first character that cannot be in one; an apostrophe counts only between two
+            // characters that can ("o'brien@…"), so "'bob@…" and "it's at bob@…" leave it out.
             var start = at;
-            while (start > 0 && (IsAddressLetter(text[start - 1]) || text[start - 1] is '.' or '_' or '%' or '+' or '-'))
+            while (start > 0 && (IsLocalPartChar(text[start - 1])
+                || (text[start - 1] == '\'' && start < at && start >= 2 && IsLocalPartChar(text[start - 2]))))
             {
                 start--;
             }
@@ -402,6 +405,9 @@ public static class SensitiveDataScanner
     /// the address with no space. The regex's own class decides, so the scanner and the pattern cannot disagree.
     /// </summary>
     private static bool IsAddressLetter(char c) => char.IsAsciiLetterOrDigit(c) || (c > '\u007F' && SecretPatterns.AddressLetter().IsMatch(new ReadOnlySpan<char>(in c)));
+
+    /// <summary>A character an e-mail address's local part may hold anywhere in it (the apostrophe only between two of these).</summary>
+    private static bool IsLocalPartChar(char c) => IsAddressLetter(c) || c is '.' or '_' or '%' or '+' or '-';
 
     private delegate bool Checksum(ReadOnlySpan<char> value);
 
