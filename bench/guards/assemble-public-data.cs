@@ -31,11 +31,14 @@
 // attacks' words; see the option below). Round 9: with --tensor-trust, --alpaca-eval, --gsm8k and --codealpaca, fresh
 // evaluation sets; round 12: with --fastchat and --self-instruct, a confirmation set of users' prompts; round 14: with
 // --instruction-wild, users' own instructions for training and validation, and with --hh-rlhf, harmful requests; round
-// 15: with --mt-bench-101 and --llama-factory, follow-ups and questions to the assistant, and attacks inside documents (see below).
+// 15: with --mt-bench-101 and --llama-factory, follow-ups and questions to the assistant, and attacks inside documents (see below);
+// round 16: with --mbpp, --exercism and --agent-docs, code requests, programming tasks and repository instructions, and the
+// project's own questions to the assistant (see below).
 //
 // Licences: weights that are shipped may be trained only on the files of MIT or Apache-2.0 sources: PromptShield, BIPIA,
 // the --docs repositories (dspy, LLamaSharp, dotnet/extensions, semantic-kernel) and the .NET reference packs (MIT);
-// MT-Bench-101 and LLaMA-Factory (Apache-2.0). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
+// MT-Bench-101 and LLaMA-Factory (Apache-2.0); MBPP (CC BY 4.0: credit "MBPP, Austin et al. 2021, Google Research");
+// exercism/problem-specifications (MIT); the --agent-docs repositories (each listed with its licence). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
 // (instructionwild_*.jsonl, non-commercial research only) and AlpacaEval's (CC BY-NC 4.0) are for measuring only.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
@@ -566,6 +569,107 @@ if (File.Exists(Path.Combine(output, "docs_a.jsonl")))
     {
         var peopleAttacks = Written("tensortrust_hijacking.jsonl").Concat(Written("tensortrust_extraction.jsonl")).Select(n => (string)n["text"]!).Where(a => Words(a) <= 60).ToList();
         Write("tensortrust_in_docs_c.jsonl", InDocuments(Sample("docs_c.jsonl", 300, 67), peopleAttacks, new Random(69)));
+    }
+}
+
+
+// Round 16, licence-clean benign text for the three registers round 15 flagged, each split into training (a),
+// validation (b) and a confirmation set that no round has read (c), by the first byte of SHA-256 of an id mod 4: 0 and
+// 1 → a, 2 → b, 3 → c. Every file is less any text equal (case and spacing aside) to a row of an evaluation file.
+// --mbpp FILE: MBPP's mbpp.jsonl (google-research, CC BY 4.0: commercial use with attribution), 974 requests for a
+//   short Python function ("Write a function to …"), label 0, by task_id: mbpp_a/b/c.jsonl.
+// --exercism CLONE (exercism/problem-specifications, MIT): each exercise's instructions.md, or its description.md when
+//   it has none, headings dropped, its leading lines up to 120 words: a programming task as people state it ("Your task
+//   is to …"), label 0, by exercise: exercism_a/b/c.jsonl.
+// --agent-docs DIR: repository instructions to contributors and to coding agents (AGENTS.md, CLAUDE.md, Copilot
+//   instructions, CONTRIBUTING.md, pull-request and issue templates), one folder per repository (owner+name), of the
+//   repositories DIR/LICENSES.tsv lists as MIT, Apache-2.0, BSD or CC (a line: owner/name, an SPDX expression whose every
+//   operand is one of those, how it was checked);
+//   cut into chunks like --docs, by repository (so that one repository's files never straddle two files):
+//   agentdocs_a/b/c.jsonl.
+// assistant_questions.jsonl: the questions to and about the assistant of bench/guards/assistant-questions.txt (or
+//   --assistant-questions FILE), written for this project, label 0, for training.
+var round16Evaluation = round15Evaluation.Concat(new[] { "confirm_followups.jsonl", "tensortrust_in_docs_c.jsonl", "codealpaca_new_b.jsonl", "instructionwild_b.jsonl" }
+    .Where(f => File.Exists(Path.Combine(output, f))).SelectMany(Written).Select(n => Key((string)n["text"]!))).ToHashSet();
+void WriteThirds(string prefix, IEnumerable<(string Id, string Text)> rows)
+{
+    var parts = Enumerable.Range(0, 4).Select(_ => new List<string>()).ToArray();
+    foreach (var (id, text) in rows)
+    {
+        if (!round16Evaluation.Contains(Key(text)))
+        {
+            parts[Bucket(id, 4)].Add(text);
+        }
+    }
+
+    WriteFresh($"{prefix}_a.jsonl", parts[0].Concat(parts[1]), 0);
+    WriteFresh($"{prefix}_b.jsonl", parts[2], 0);
+    WriteFresh($"{prefix}_c.jsonl", parts[3], 0);
+}
+
+if (options.TryGetValue("--mbpp", out var mbpp))
+{
+    var bytes = File.ReadAllBytes(mbpp);
+    Console.WriteLine($"{mbpp}: SHA-256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}");
+    var problems = JsonLines(System.Text.Encoding.UTF8.GetString(bytes)).Select(n => ($"mbpp/{(int)n["task_id"]!}", ((string)n["text"]!).Trim())).ToList();
+    if (problems.Count < 900)
+    {
+        throw new InvalidDataException($"--mbpp {mbpp} has {problems.Count} problems, not MBPP's 974 (pass the full mbpp.jsonl).");
+    }
+
+    WriteThirds("mbpp", problems);
+}
+
+if (options.TryGetValue("--exercism", out var exercism))
+{
+    var head = Git(exercism, "rev-parse", "HEAD").Trim();
+    var files = Git(exercism, "ls-tree", "-r", "--name-only", "HEAD").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    var statements = new List<(string, string)>();
+    foreach (var slug in files.Select(f => Regex.Match(f, @"^exercises/([^/]+)/(instructions|description)\.md$")).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal))
+    {
+        var path = files.Contains($"exercises/{slug}/instructions.md") ? $"exercises/{slug}/instructions.md" : $"exercises/{slug}/description.md";
+        var body = string.Join('\n', Show(exercism, head, path).Split('\n').Where(l => !l.StartsWith('#'))).Trim();
+        var lead = Lead(Regex.Replace(body, @"\n{3,}", "\n\n"), 120).Trim();
+        if (Words(lead) >= 5)
+        {
+            statements.Add(($"exercism/{slug}", lead));
+        }
+    }
+
+    Console.WriteLine($"{exercism}: HEAD {head}");
+    WriteThirds("exercism", statements);
+}
+
+if (options.TryGetValue("--agent-docs", out var agentDocs))
+{
+    var permissive = new[] { "MIT", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "CC-BY-4.0", "CC0-1.0" };
+    var licensed = File.ReadAllLines(Path.Combine(agentDocs, "LICENSES.tsv")).Select(l => l.Split('\t')).Where(f => f.Length >= 2 && Regex.Split(f[1].Trim(), @"\s+(?:OR|AND)\s+").All(permissive.Contains))
+        .Select(f => f[0].Trim().Replace('/', '+')).ToHashSet(StringComparer.Ordinal);
+    var chunks = new List<(string, string)>();
+    foreach (var folder in Directory.GetDirectories(agentDocs).Order(StringComparer.Ordinal))
+    {
+        var repository = Path.GetFileName(folder);
+        if (!licensed.Contains(repository))
+        {
+            Console.WriteLine($"--agent-docs: {repository} skipped (not listed with a permissive licence in LICENSES.tsv)");
+            continue;
+        }
+
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            chunks.AddRange(Chunks(File.ReadAllText(file)).Select(c => ($"agentdocs/{repository}", c)));
+        }
+    }
+
+    Console.WriteLine($"--agent-docs: {licensed.Count} repositories listed");
+    WriteThirds("agentdocs", chunks);
+}
+
+{
+    var questionsPath = options.GetValueOrDefault("--assistant-questions", "bench/guards/assistant-questions.txt");
+    if (File.Exists(questionsPath))
+    {
+        WriteFresh("assistant_questions.jsonl", File.ReadAllLines(questionsPath).Select(l => l.Trim()).Where(l => l.Length > 0 && !round16Evaluation.Contains(Key(l))), 0);
     }
 }
 
