@@ -36,6 +36,12 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
     /// <summary>Findings so far, with offsets into the whole streamed text of their channel (answer text or reasoning).</summary>
     public IReadOnlyList<GuardFinding> Findings => findings;
 
+    /// <summary>
+    /// Characters of held text copied out or scanned so far, both channels together: a measure of the work done, which a
+    /// test checks stays linear in the streamed text (rescanning the held text on every update makes it quadratic).
+    /// </summary>
+    internal long CharactersExamined => text.CharactersExamined + reasoning.CharactersExamined;
+
     /// <summary>Set when <see cref="GuardAction.Block"/> found something; the caller must stop.</summary>
     public IReadOnlyList<GuardFinding>? BlockedFindings { get; private set; }
 
@@ -193,6 +199,9 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         // line (so that a long block in small updates is not rescanned on each); -1 otherwise.
         private int openChecked = -1;
 
+        /// <summary>Characters of the pending and context text copied out or scanned so far (see <see cref="StreamGuard.CharactersExamined"/>).</summary>
+        public long CharactersExamined { get; private set; }
+
         /// <summary>The last update whose text is pending: the message that text belongs to.</summary>
         public ChatResponseUpdate? Origin { get; private set; }
 
@@ -256,6 +265,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             var at = Math.Max(0, from - 2);
             pending.Append(text);
             var window = pending.ToString(at, pending.Length - at);
+            CharactersExamined += window.Length;
             for (var p = from; p < pending.Length; p++)
             {
                 if (IsBreak(window, p - at))
@@ -282,6 +292,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
             {
                 var from = Math.Max(0, openChecked - 64);
                 var tail = pending.ToString(from, pending.Length - from);
+                CharactersExamined += tail.Length;
                 if (!Terminated(tail, 0))
                 {
                     var end = tail.IndexOf("-----END", StringComparison.Ordinal);
@@ -292,6 +303,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
 
             openChecked = -1;
             var text = pending.ToString();
+            CharactersExamined += text.Length;
             var found = ScanAfterContext(text);
             var cut = final ? text.Length : Math.Max(0, text.Length - holdBack);
             if (!final)
@@ -357,6 +369,7 @@ internal sealed class StreamGuard(InputGuard scanner, GuardAction action, int ho
         /// </summary>
         private IReadOnlyList<GuardFinding> ScanAfterContext(string text)
         {
+            CharactersExamined += context.Length + text.Length;
             if (context.Length == 0)
             {
                 return scanner.Scan(text);
