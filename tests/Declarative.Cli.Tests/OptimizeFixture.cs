@@ -1,11 +1,16 @@
 using Declarative.Testing;
+using Microsoft.Extensions.AI;
 
 namespace Declarative.Cli.Tests;
 
 /// <summary>A temp folder with a training set, and a loopback OpenAI-compatible server answering by content.</summary>
 internal sealed class OptimizeFixture : IAsyncDisposable
 {
-    public OptimizeFixture(int examples = 8, TimeSpan latency = default, Action<ScriptedChatClient>? firstRules = null)
+    /// <param name="examples">How many training examples.</param>
+    /// <param name="latency">The server's latency.</param>
+    /// <param name="firstRules">Rules the scripted client tries before the fixture's.</param>
+    /// <param name="around">Wraps the scripted client the server answers with (to hold requests back, for example).</param>
+    public OptimizeFixture(int examples = 8, TimeSpan latency = default, Action<ScriptedChatClient>? firstRules = null, Func<IChatClient, IChatClient>? around = null)
     {
         Folder = Directory.CreateTempSubdirectory("declarative-optimize-").FullName;
         Trainset = Path.Combine(Folder, "train.jsonl");
@@ -24,7 +29,7 @@ internal sealed class OptimizeFixture : IAsyncDisposable
             scripted.Answer(("answer", "wrong"));
         }
 
-        Server = new OpenAiTestServer(scripted, new OpenAiTestServerOptions { Latency = latency });
+        Server = new OpenAiTestServer(around?.Invoke(scripted) ?? scripted, new OpenAiTestServerOptions { Latency = latency });
     }
 
     public string Folder { get; }

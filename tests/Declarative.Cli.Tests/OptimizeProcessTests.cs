@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 
 namespace Declarative.Cli.Tests;
 
@@ -12,15 +13,22 @@ public sealed class OptimizeProcessTests
     [Fact]
     public async Task Killed_runs_resumed_until_done_write_the_same_bytes_as_an_uninterrupted_run()
     {
-        await using var f = new OptimizeFixture(examples: 8, latency: TimeSpan.FromMilliseconds(40));
+        // The server holds back every request once the resumed run's journal has two candidates more than when the run
+        // started, so that the run cannot go on to finish while the test is still reading up to the second new candidate
+        // (a test held up on a loaded machine used to find it finished): only requests already being answered can end.
+        JournalGate? gate = null;
+        await using var f = new OptimizeFixture(examples: 8, latency: TimeSpan.FromMilliseconds(40), around: inner => gate = new JournalGate(inner));
         var (code, _, stderr) = await CliRunner.RunAsync([.. f.Args("reference", "reference-cache.db")]);
         Assert.True(code == 0, stderr);
 
         var args = f.Args("resumed", "resumed-cache.db", "--resume", "--max-parallelism", "2", "--max-concurrent-candidates", "2");
+        var journalPath = Path.Combine(f.PathOf("resumed.run"), "journal.jsonl");
         var kills = 0;
         for (var attempt = 0; attempt < 10; attempt++)
         {
+            gate!.Start(journalPath, JournalGate.Candidates(journalPath) + 2);
             var (exited, lines) = await RunUntilAsync([.. args], newCandidates: 2);
+            gate.Stop();
             if (exited is { } exit)
             {
                 Assert.True(exit == 0, string.Join("\n", lines));
@@ -33,7 +41,7 @@ public sealed class OptimizeProcessTests
 
         Assert.True(kills >= 2, $"the run was killed {kills} times; expected at least 2");
         Assert.Equal(File.ReadAllBytes(f.PathOf("reference.json")), File.ReadAllBytes(f.PathOf("resumed.json")));
-        var journal = File.ReadAllLines(Path.Combine(f.PathOf("resumed.run"), "journal.jsonl"));
+        var journal = File.ReadAllLines(journalPath);
         Assert.Equal(7, journal.Count(l => l.Contains("\"kind\":\"candidate\"", StringComparison.Ordinal))); // each candidate journaled once
     }
 
@@ -61,6 +69,54 @@ public sealed class OptimizeProcessTests
         await process.WaitForExitAsync();
         lines.Add(await stdout);
         return (process.ExitCode, lines);
+    }
+
+    /// <summary>
+    /// Passes requests on while a run's journal holds fewer candidates than the run's limit; past it, holds each one until
+    /// the run is stopped, then drops it (the server aborts the response; the process is gone by then).
+    /// </summary>
+    private sealed class JournalGate(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        private volatile Run? run;
+
+        /// <summary>The candidate records wholly written to <paramref name="journal"/> (a torn last line does not count).</summary>
+        public static int Candidates(string journal)
+        {
+            if (!File.Exists(journal))
+            {
+                return 0;
+            }
+
+            // The process appends with FileShare.Read; reading must let it go on writing.
+            using var stream = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var text = new StreamReader(stream).ReadToEnd();
+            return text[..(text.LastIndexOf('\n') + 1)].Split('\n').Count(l => l.Contains("\"kind\":\"candidate\"", StringComparison.Ordinal));
+        }
+
+        public void Start(string journal, int limit) => run = new Run(journal, limit);
+
+        public void Stop()
+        {
+            var stopped = run;
+            run = null;
+            stopped?.Stopped.Cancel();
+        }
+
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (run is { } current && Candidates(current.Journal) >= current.Limit)
+            {
+                using var held = CancellationTokenSource.CreateLinkedTokenSource(current.Stopped.Token, cancellationToken);
+                await Task.Delay(Timeout.Infinite, held.Token); // throws once the run is stopped
+            }
+
+            return await base.GetResponseAsync(messages, options, cancellationToken);
+        }
+
+        private sealed record Run(string Journal, int Limit)
+        {
+            public CancellationTokenSource Stopped { get; } = new();
+        }
     }
 
     [Fact]
