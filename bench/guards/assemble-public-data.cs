@@ -35,7 +35,7 @@
 // round 16: with --mbpp, --exercism and --agent-docs, code requests, programming tasks and repository instructions, and the
 // project's own questions to the assistant (see below).
 //
-// Licences: weights that are shipped may be trained only on the files of MIT or Apache-2.0 sources: PromptShield, BIPIA,
+// Licences: weights that are shipped may be trained only on the files of permissively licensed sources: PromptShield, BIPIA,
 // the --docs repositories (dspy, LLamaSharp, dotnet/extensions, semantic-kernel) and the .NET reference packs (MIT);
 // MT-Bench-101 and LLaMA-Factory (Apache-2.0); MBPP (CC BY 4.0: credit "MBPP, Austin et al. 2021, Google Research");
 // exercism/problem-specifications (MIT); the --agent-docs repositories (each listed with its licence). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
@@ -481,7 +481,8 @@ if (options.TryGetValue("--hh-rlhf", out var hhRlhf))
 // dialogues split by the first byte of SHA-256 of their id mod 4: 0 and 1 → mtbench101_a.jsonl (every user turn, for
 // `guard train --extra`), 2 → mtbench101_b.jsonl (every user turn, for `--validation`), 3 → confirm_followups.jsonl
 // (the second and later user turns only: a confirmation set). With --llama-factory CLONE (hiyouga/LLaMA-Factory):
-// identity_a.jsonl, the 91 questions of data/identity.json that ask an assistant who it is, label 0, for training.
+// identity_a.jsonl, the 91 questions of data/identity.json that ask an assistant who it is (most of them in Chinese:
+// 73 of the 78 written), label 0: for training in round 15, a confirmation set in round 16.
 // With --docs and PromptShield: attacks_in_docs_a.jsonl and attacks_in_docs_b.jsonl, documentation chunks (docs_a: 400
 // drawn with seed 59, and bipia_fit2_benign's contexts; docs_b: 300 drawn with seed 61) cut to their leading lines so
 // that the whole stays within one 128-word window of the detector, each with one PromptShield attack of at most 60
