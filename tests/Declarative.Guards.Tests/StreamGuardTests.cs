@@ -39,24 +39,8 @@ public sealed class StreamGuardTests
         // work is counted, not timed, as for a private key block below: a rescan on every update would examine some
         // 50,000 characters per streamed character.
         var blob = string.Concat(Enumerable.Range(0, 100_000).Select(i => (char)('a' + (i * 7 % 26))));
-        var options = new GuardOptions();
-        var guard = new StreamGuard(new InputGuard(options, new KeyRateLimiter(null, null, options.TimeProvider)), options.OutputAction, options.StreamHoldBack);
-        var pushed = new List<ChatResponseUpdate>();
-        for (var i = 0; i < blob.Length; i++)
-        {
-            pushed.AddRange(guard.Push(new ChatResponseUpdate(ChatRole.Assistant, blob[i].ToString())));
-            if (guard.CharactersExamined > 200L * (i + 1))
-            {
-                Assert.Fail($"{guard.CharactersExamined} characters examined after {i + 1} streamed");
-            }
-        }
 
-        if (guard.Complete(pushed.Count > 0 ? pushed[^1] : null) is { } last)
-        {
-            pushed.Add(last);
-        }
-
-        Assert.Equal(blob, pushed.ToChatResponse().Text);
+        Assert.Equal(blob, StreamOneCharacterAtATime(blob).ToChatResponse().Text);
 
         var streamed = (await StreamAsync(Build(new ChunkedChatClient(blob.Select(c => c.ToString()).ToList()), new GuardOptions()))).ToChatResponse().Text;
 
@@ -123,22 +107,8 @@ public sealed class StreamGuardTests
         // some 50,000 per character (half the block, on average) if the block were rescanned on every update.
         var body = string.Concat(Enumerable.Repeat("MIIEowIBAAKCAQEA1x2y3z4abcdefghijklmnopqrstuvwxyz0\n", 2000));
         var text = "Key:\n-----BEGIN RSA PRIVATE KEY-----\n" + body + "-----END RSA PRIVATE KEY-----\nDone.";
-        var options = new GuardOptions();
-        var guard = new StreamGuard(new InputGuard(options, new KeyRateLimiter(null, null, options.TimeProvider)), options.OutputAction, options.StreamHoldBack);
-        var pushed = new List<ChatResponseUpdate>();
-        for (var i = 0; i < text.Length; i++)
-        {
-            pushed.AddRange(guard.Push(new ChatResponseUpdate(ChatRole.Assistant, text[i].ToString())));
-            if (guard.CharactersExamined > 200L * (i + 1))
-            {
-                // Checked as it streams, so that a quadratic guard fails within the first thousand characters, not after minutes.
-                Assert.Fail($"{guard.CharactersExamined} characters examined after {i + 1} streamed");
-            }
-        }
 
-        pushed.Add(guard.Complete(pushed[^1])!);
-        Assert.Equal("Key:\n[REDACTED:secret.private_key]\nDone.", pushed.ToChatResponse().Text);
-        Assert.True(guard.CharactersExamined <= 200L * text.Length, $"{guard.CharactersExamined} characters examined for {text.Length} streamed");
+        Assert.Equal("Key:\n[REDACTED:secret.private_key]\nDone.", StreamOneCharacterAtATime(text).ToChatResponse().Text);
 
         var updates = await StreamAsync(Build(new ChunkedChatClient(text.Select(c => c.ToString()).ToList()), new GuardOptions()));
 
@@ -206,5 +176,32 @@ public sealed class StreamGuardTests
         public void Dispose()
         {
         }
+    }
+
+    /// <summary>
+    /// Streams <paramref name="text"/> through a <see cref="StreamGuard"/> one character per update and returns what it
+    /// released, failing as soon as the guard has examined more than 200 characters of held text per character streamed
+    /// (checked as it streams, so that a quadratic guard fails within the first thousand characters, not after minutes).
+    /// </summary>
+    private static List<ChatResponseUpdate> StreamOneCharacterAtATime(string text)
+    {
+        var options = new GuardOptions();
+        var guard = new StreamGuard(new InputGuard(options, new KeyRateLimiter(null, null, options.TimeProvider)), options.OutputAction, options.StreamHoldBack);
+        var pushed = new List<ChatResponseUpdate>();
+        for (var i = 0; i < text.Length; i++)
+        {
+            pushed.AddRange(guard.Push(new ChatResponseUpdate(ChatRole.Assistant, text[i].ToString())));
+            if (guard.CharactersExamined > 200L * (i + 1))
+            {
+                Assert.Fail($"{guard.CharactersExamined} characters examined after {i + 1} streamed");
+            }
+        }
+
+        if (guard.Complete(pushed.Count > 0 ? pushed[^1] : null) is { } last)
+        {
+            pushed.Add(last);
+        }
+
+        return pushed;
     }
 }
