@@ -674,4 +674,100 @@ if (options.TryGetValue("--agent-docs", out var agentDocs))
     }
 }
 
+
+// Round 17, benign text in other languages (round 16's candidate flagged 98% of Chinese instructions: PromptShield's
+// only non-English prompts are attacks). Each source is split by the first byte of SHA-256 of its text mod 4 as in
+// round 16 (a: training, b: validation, c: a confirmation set), and each part drawn down (seed 71) to at most the
+// counts given, so that no one language outweighs the rest:
+// --chatbot-ko CLONE (songys/Chatbot_data, MIT): the questions of ChatbotData.csv, people's chat messages in Korean:
+//   ko_chat_a/b/c.jsonl (400 / 150 / 200).
+// --crosswoz CLONE (thu-coai/CrossWOZ, Apache-2.0): the user turns of its validation and test dialogues, requests to a
+//   travel assistant in Chinese: crosswoz_a/b/c.jsonl (400 / 150 / 200).
+// --tatoeba CLONE (facebookresearch/LASER's data/tatoeba/v1; Tatoeba's sentences, CC BY 2.0 FR): everyday sentences in
+//   15 languages (Chinese, Japanese, Korean, Thai, Arabic, Russian, Hindi, German, French, Spanish, Portuguese, Italian,
+//   Turkish, Vietnamese, Indonesian), 40 / 15 / 20 of each: tatoeba_a/b/c.jsonl.
+// --mgsm CLONE (google-research/url-nlp, CC BY 4.0): MGSM's maths questions in its ten languages other than English,
+//   30 / 10 / 20 of each: mgsm_a/b/c.jsonl.
+// --wisesight CLONE (PyThaiNLP/wisesight-sentiment, CC0-1.0): the questions of q.txt, Thai social-media messages of
+//   at least 4 characters: wisesight_a/b/c.jsonl (300 / 100 / 150).
+void WriteDrawn(string prefix, IEnumerable<string> texts, int a, int b, int c)
+{
+    var parts = Enumerable.Range(0, 4).Select(_ => new List<string>()).ToArray();
+    foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
+    {
+        if (!round16Evaluation.Contains(Key(text)))
+        {
+            parts[Bucket(text, 4)].Add(text);
+        }
+    }
+
+    List<string> Drawn(IEnumerable<string> part, int count) { var random = new Random(71); return part.OrderBy(_ => random.Next()).Take(count).ToList(); }
+    WriteFresh($"{prefix}_a.jsonl", Drawn(parts[0].Concat(parts[1]), a), 0);
+    WriteFresh($"{prefix}_b.jsonl", Drawn(parts[2], b), 0);
+    WriteFresh($"{prefix}_c.jsonl", Drawn(parts[3], c), 0);
+}
+
+if (options.TryGetValue("--chatbot-ko", out var chatbotKo))
+{
+    var rows = Show(chatbotKo, "HEAD", "ChatbotData.csv").Split('\n').Skip(1).Where(l => l.Contains(',')).Select(l => l[..l.IndexOf(',')]);
+    WriteDrawn("ko_chat", rows, 400, 150, 200);
+}
+
+if (options.TryGetValue("--crosswoz", out var crossWoz))
+{
+    var turns = new List<string>();
+    foreach (var split in new[] { "val", "test" })
+    {
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(ShowBytes(crossWoz, "HEAD", $"data/crosswoz/{split}.json.zip")));
+        using var reader = new StreamReader(zip.Entries.Single(e => e.Name.EndsWith(".json", StringComparison.Ordinal)).Open());
+        foreach (var (_, dialogue) in JsonNode.Parse(reader.ReadToEnd())!.AsObject())
+        {
+            turns.AddRange(dialogue!["messages"]!.AsArray().Where(m => (string)m!["role"]! == "usr").Select(m => (string)m!["content"]!));
+        }
+    }
+
+    WriteDrawn("crosswoz", turns, 400, 150, 200);
+}
+
+if (options.TryGetValue("--tatoeba", out var laser))
+{
+    var perLanguage = new[] { "cmn", "jpn", "kor", "tha", "ara", "rus", "hin", "deu", "fra", "spa", "por", "ita", "tur", "vie", "ind" };
+    foreach (var language in perLanguage)
+    {
+        WriteDrawn($"tatoeba_{language}", Show(laser, "HEAD", $"data/tatoeba/v1/tatoeba.{language}-eng.{language}").Split('\n'), 40, 15, 20);
+    }
+
+    foreach (var part in new[] { "a", "b", "c" })
+    {
+        Write($"tatoeba_{part}.jsonl", perLanguage.SelectMany(l => Written($"tatoeba_{l}_{part}.jsonl")).Select(n => ((string)n["text"]!, 0)));
+        foreach (var language in perLanguage)
+        {
+            File.Delete(Path.Combine(output, $"tatoeba_{language}_{part}.jsonl"));
+        }
+    }
+}
+
+if (options.TryGetValue("--mgsm", out var urlNlp))
+{
+    var languages = new[] { "bn", "de", "es", "fr", "ja", "ru", "sw", "te", "th", "zh" };
+    foreach (var language in languages)
+    {
+        WriteDrawn($"mgsm_{language}", Show(urlNlp, "HEAD", $"mgsm/mgsm_{language}.tsv").Split('\n').Where(l => l.Contains('\t')).Select(l => l[..l.IndexOf('\t')]), 30, 10, 20);
+    }
+
+    foreach (var part in new[] { "a", "b", "c" })
+    {
+        Write($"mgsm_{part}.jsonl", languages.SelectMany(l => Written($"mgsm_{l}_{part}.jsonl")).Select(n => ((string)n["text"]!, 0)));
+        foreach (var language in languages)
+        {
+            File.Delete(Path.Combine(output, $"mgsm_{language}_{part}.jsonl"));
+        }
+    }
+}
+
+if (options.TryGetValue("--wisesight", out var wisesight))
+{
+    WriteDrawn("wisesight", Show(wisesight, "HEAD", "q.txt").Split('\n').Where(l => l.Trim().Length >= 4), 300, 100, 150);
+}
+
 return 0;
