@@ -33,12 +33,14 @@
 // --instruction-wild, users' own instructions for training and validation, and with --hh-rlhf, harmful requests; round
 // 15: with --mt-bench-101 and --llama-factory, follow-ups and questions to the assistant, and attacks inside documents (see below);
 // round 16: with --mbpp, --exercism and --agent-docs, code requests, programming tasks and repository instructions, and the
-// project's own questions to the assistant (see below).
+// project's own questions to the assistant; round 17: with --chatbot-ko, --crosswoz, --tatoeba, --mgsm and --wisesight,
+// benign text in other languages (see below).
 //
 // Licences: weights that are shipped may be trained only on the files of permissively licensed sources: PromptShield, BIPIA,
 // the --docs repositories (dspy, LLamaSharp, dotnet/extensions, semantic-kernel) and the .NET reference packs (MIT);
 // MT-Bench-101 and LLaMA-Factory (Apache-2.0); MBPP (CC BY 4.0: credit "MBPP, Austin et al. 2021, Google Research");
-// exercism/problem-specifications (MIT); the --agent-docs repositories (each listed with its licence). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
+// exercism/problem-specifications (MIT); the --agent-docs repositories (each listed with its licence); Chatbot_data
+// (MIT), CrossWOZ (Apache-2.0), Tatoeba (CC BY 2.0 FR: credit "Tatoeba, tatoeba.org"), MGSM (CC BY 4.0), wisesight (CC0). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
 // (instructionwild_*.jsonl, non-commercial research only) and AlpacaEval's (CC BY-NC 4.0) are for measuring only.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
