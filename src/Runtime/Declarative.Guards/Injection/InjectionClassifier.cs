@@ -72,12 +72,27 @@ public sealed class InjectionClassifier
     /// <summary>The weights in use.</summary>
     public InjectionClassifierModel Model { get; }
 
+    /// <summary>
+    /// The end of the model id of the detector's own fine-tuned encoder (Declarative.Guards.Onnx's
+    /// <c>InjectionEncoder</c>), whose embeddings the stock weights of <see cref="LoadDefault"/> were not trained on.
+    /// </summary>
+    internal const string TunedEncoderSuffix = "+declarative-injection";
+
     /// <summary>Loads the shipped weights (trained on all-MiniLM-L6-v2 embeddings).</summary>
     /// <param name="embeddings">An all-MiniLM-L6-v2 generator (e.g. <c>OnnxEmbeddings.Create()</c>).</param>
     /// <returns>The classifier.</returns>
+    /// <exception cref="ArgumentException"><paramref name="embeddings"/> is the detector's fine-tuned encoder, whose
+    /// classifier is Declarative.Guards.Onnx's <c>InjectionEncoder.LoadClassifier</c>.</exception>
     public static InjectionClassifier LoadDefault(IEmbeddingGenerator<string, Embedding<float>> embeddings)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
+        if (embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { } id && id.EndsWith(TunedEncoderSuffix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The shipped weights score stock all-MiniLM-L6-v2 embeddings, but the generator is the fine-tuned encoder {id}. Use InjectionEncoder.LoadClassifier(encoder) from Declarative.Guards.Onnx with it.",
+                nameof(embeddings));
+        }
+
         using var stream = typeof(InjectionClassifier).Assembly.GetManifestResourceStream("Declarative.Guards.injection-classifier.json")
             ?? throw new InvalidOperationException("The injection-classifier.json resource is missing from Declarative.Guards; rebuild the package.");
         return Load(stream, embeddings);
