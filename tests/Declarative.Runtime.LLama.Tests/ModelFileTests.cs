@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Declarative.Runtime.LLama.Tests;
 
@@ -120,7 +121,7 @@ public sealed class ModelFileTests : ModelFileTestBase
         // bytes were still flowing (a starved pool thread on a loaded machine), and the download would then resume from
         // another offset than the ones asserted.
         Server.StallAfterBytes = 1_500_000;
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var downloader = Downloader(stallTimeout: TimeSpan.FromMilliseconds(250), time: clock);
         var partial = downloader.GetCachePath(Pinned()) + ".partial";
 
