@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Declarative.Guards;
+using Declarative.Guards.Onnx;
 using Declarative.Runtime.Onnx;
 
 namespace Declarative.Benchmarks;
 
 /// <summary>
-/// The guards' figures: the injection detector (rules, shipped classifier, both) on the held-out split of the generated
+/// The guards' figures: the injection detector (rules, classifier, both; by default the tuned detector of
+/// Declarative.Guards.Onnx, with <c>--stock</c> the stock all-MiniLM-L6-v2 and its shipped classifier) on the held-out split of the generated
 /// corpus and, with <c>--public FILE.jsonl</c> (repeatable; documents, scored as untrusted data) or <c>--public-prompts
 /// FILE.jsonl</c> (users' prompts, scored as trusted inputs: no data-only rule kinds), on public labelled corpora (<c>--classifier FILE</c> scores with
 /// other weights than the shipped ones; <c>--encoder DIR</c> embeds with the <c>model.onnx</c> and <c>vocab.txt</c> in DIR, e.g. a fine-tuned
@@ -23,6 +25,7 @@ internal static class GuardsBench
         var publicCorpora = new List<(string Path, bool Trusted)>();
         string? classifierPath = null;
         string? encoder = null;
+        var stock = false;
         var perFormat = 200;
         var iterations = 20000;
         for (var i = 1; i < args.Length; i++)
@@ -33,6 +36,7 @@ internal static class GuardsBench
                 case "--public-prompts": publicCorpora.Add((args[++i], true)); break;
                 case "--classifier": classifierPath = args[++i]; break;
                 case "--encoder": encoder = args[++i]; break;
+                case "--stock": stock = true; break;
                 case "--per-format": perFormat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--overhead-only": break;
@@ -46,15 +50,37 @@ internal static class GuardsBench
             return 2;
         }
 
+        if (encoder is not null && stock)
+        {
+            Console.Error.WriteLine("--encoder and --stock each choose the encoder; drop one of the two.");
+            return 2;
+        }
+
         if (!args.Contains("--overhead-only"))
         {
-            Detector(publicCorpora, classifierPath, encoder);
+            Detector(publicCorpora, classifierPath, encoder, stock);
             Recall(perFormat);
         }
 
         Overhead(iterations);
-        ClassifierCost(encoder);
+        ClassifierCost(encoder, stock);
         return 0;
+    }
+
+    /// <summary>
+    /// The encoder and classifier measured, chosen as <c>declarative guard scan</c> chooses them: by default the tuned
+    /// encoder and classifier of Declarative.Guards.Onnx; <c>--classifier FILE</c> alone with the encoder its weights record
+    /// (the tuned one, else the stock one); <c>--stock</c> the stock all-MiniLM-L6-v2 (and its shipped classifier);
+    /// <c>--encoder DIR</c> the encoder in DIR (and the stock classifier unless <c>--classifier</c>).
+    /// </summary>
+    private static (Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> Embeddings, InjectionClassifier Classifier, string Name) Load(string? classifierPath, string? encoder, bool stock)
+    {
+        var recorded = classifierPath is null ? null : System.Text.Json.JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(classifierPath))!.EmbeddingModel;
+        var tuned = encoder is null && !stock && (recorded is null || recorded == InjectionEncoder.ModelId);
+        var embeddings = tuned ? InjectionEncoder.Create() : Embeddings(encoder);
+        var classifier = classifierPath is not null ? LoadFile(classifierPath, embeddings) : tuned ? InjectionEncoder.LoadClassifier(embeddings) : InjectionClassifier.LoadDefault(embeddings);
+        var name = $"classifier: {classifierPath ?? (tuned ? "the tuned detector's" : "shipped weights")}, encoder: {encoder ?? (tuned ? InjectionEncoder.ModelId : "stock all-MiniLM-L6-v2")}";
+        return (embeddings, classifier, name);
     }
 
     /// <summary>
@@ -74,12 +100,12 @@ internal static class GuardsBench
         return InjectionClassifier.Load(weights, embeddings);
     }
 
-    private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath, string? encoder)
+    private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath, string? encoder, bool stock)
     {
         var test = InjectionCorpus.Generate().Where(e => e.Split == "test").ToArray();
-        using var embeddings = Embeddings(encoder);
-        var classifier = classifierPath is null ? InjectionClassifier.LoadDefault(embeddings) : LoadFile(classifierPath, embeddings);
-        Console.WriteLine($"classifier: {classifierPath ?? "shipped weights"}" + (encoder is null ? string.Empty : $", encoder: {encoder}"));
+        var (embeddings, classifier, measured) = Load(classifierPath, encoder, stock);
+        using var disposeEmbeddings = embeddings;
+        Console.WriteLine(measured);
         Report("held-out split", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: false);
         Report("held-out split, as trusted inputs", test.Select(e => e.Text).ToArray(), test.Select(e => e.IsInjection).ToArray(), classifier, trusted: true);
         foreach (var (path, trusted) in publicCorpora)
@@ -186,12 +212,13 @@ internal static class GuardsBench
     /// The classifier's cost (through the detector, so with the task head) against the embedding alone: a short text (one
     /// window) and the 2 KB text (several 128-word windows, each one MiniLM inference, with a span head its short spans,
     /// and with a task head its request-like sentences, one inference each), 200 calls each after 20 warm-up calls, one
-    /// text per call; with <c>--encoder DIR</c> that folder's encoder embeds (the shipped weights score its embeddings).
+    /// text per call; the encoder and weights of <see cref="Load"/> (with <c>--encoder DIR</c> without <c>--classifier</c>,
+    /// the stock weights score that folder's embeddings).
     /// </summary>
-    private static void ClassifierCost(string? encoder)
+    private static void ClassifierCost(string? encoder, bool stock)
     {
-        using var embeddings = Embeddings(encoder);
-        var classifier = InjectionClassifier.LoadDefault(embeddings);
+        var (embeddings, classifier, _) = Load(null, encoder, stock);
+        using var disposeEmbeddings = embeddings;
         var detector = new InjectionDetector(classifier);
         var document = FakeData.Document(2048);
         const string Short = "Please summarize the attached report and list the three main risks for the board.";

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Declarative.Guards;
+using Declarative.Guards.Onnx;
 using Declarative.Runtime.Onnx;
 using Microsoft.Extensions.AI;
 
@@ -28,12 +29,13 @@ internal static class GuardCommand
         var (text, file, jsonl) = Inputs();
         var rulesOnly = new Option<bool>("--rules-only") { Description = "Score with the rules only (no embedding model)." };
         var threshold = new Option<double>("--threshold") { Description = "The injection score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
-        var classifier = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
+        var classifier = ClassifierOption();
         var trusted = TrustedOption();
         var encoder = EncoderOption();
+        var stock = StockEncoderOption();
         var command = new Command("scan", "Print {\"injection_score\", \"flagged\", \"findings\": [{\"kind\", \"start\", \"length\"}]} per text as JSON lines; exit 1 when a text is flagged.")
         {
-            text, file, jsonl, rulesOnly, threshold, classifier, trusted, encoder,
+            text, file, jsonl, rulesOnly, threshold, classifier, trusted, encoder, stock,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -44,15 +46,9 @@ internal static class GuardCommand
                 throw new CliException($"--threshold must be between 0 and 1, not {limit}.");
             }
 
-            var encoderFolder = RefuseEncoderWithRulesOnly(result.GetValue(encoder), result.GetValue(rulesOnly));
-            using var embeddings = result.GetValue(rulesOnly) ? null : CreateEmbeddings(encoderFolder);
-            var loaded = embeddings is null ? null : LoadClassifier(result.GetValue(classifier), embeddings);
-            if (loaded is not null)
-            {
-                await WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, loaded.Model, result.GetValue(classifier) is null ? "shipped" : "--classifier");
-            }
-
-            var detector = new InjectionDetector(loaded);
+            var encoderFolder = RefuseEncoderWithRulesOnly(result.GetValue(encoder), result.GetValue(rulesOnly), result.GetValue(stock));
+            using var loaded = result.GetValue(rulesOnly) ? null : await LoadDetectorAsync(encoderFolder, result.GetValue(classifier), result.GetValue(stock), stderr);
+            var detector = new InjectionDetector(loaded?.Classifier);
             var asTrusted = result.GetValue(trusted);
             IReadOnlyList<InjectionReport> reports = await detector.DetectAsync(texts, asTrusted ? _ => false : null, cancellationToken);
             if (asTrusted)
@@ -102,7 +98,8 @@ internal static class GuardCommand
     /// <summary>The <c>--encoder</c> option of <c>guard scan</c>, <c>guard evaluate</c> and <c>guard train</c>.</summary>
     internal static Option<string?> EncoderOption() => new("--encoder")
     {
-        Description = "A folder holding an encoder to embed with instead of all-MiniLM-L6-v2, e.g. a fine-tuned one: its model.onnx "
+        Description = "A folder holding an encoder to embed with instead of the default (scan and evaluate: the tuned encoder of Declarative.Guards.Onnx; "
+            + "train: the stock all-MiniLM-L6-v2), e.g. one fine-tuned on your data: its model.onnx "
             + "(a BERT-style encoder: inputs input_ids, attention_mask and token_type_ids, output last_hidden_state) and vocab.txt. "
             + "The folder's name is the encoder's name (recorded in the weights by `guard train`). Use classifier weights trained on it.",
     };
@@ -163,11 +160,84 @@ internal static class GuardCommand
         }
     }
 
-    /// <summary>Refuses <c>--encoder</c> with <c>--rules-only</c>, which embeds nothing; returns the folder.</summary>
-    internal static string? RefuseEncoderWithRulesOnly(string? encoderFolder, bool rulesOnly) =>
-        encoderFolder is not null && rulesOnly
-            ? throw new CliException("--encoder embeds for the classifier, which --rules-only leaves out; drop one of the two.")
-            : encoderFolder;
+    /// <summary>
+    /// Refuses <c>--encoder</c> or <c>--stock-encoder</c> with <c>--rules-only</c>, which embeds nothing, and the two
+    /// encoder options together; returns the folder.
+    /// </summary>
+    internal static string? RefuseEncoderWithRulesOnly(string? encoderFolder, bool rulesOnly, bool stock = false) =>
+        (encoderFolder is not null || stock) && rulesOnly
+            ? throw new CliException($"{(stock ? "--stock-encoder" : "--encoder")} chooses what embeds for the classifier, which --rules-only leaves out; drop one of the two.")
+            : encoderFolder is not null && stock
+                ? throw new CliException("--encoder and --stock-encoder each choose the encoder; drop one of the two.")
+                : encoderFolder;
+
+    /// <summary>The <c>--classifier</c> option of <c>guard scan</c> and <c>guard evaluate</c>.</summary>
+    internal static Option<string?> ClassifierOption() => new("--classifier")
+    {
+        Description = "Classifier weights (JSON from `guard train`); default the tuned detector's (or, with --stock-encoder or --encoder, the stock encoder's). "
+            + "Without --encoder, weights trained on the tuned encoder are scored with it, and any others with the stock all-MiniLM-L6-v2.",
+    };
+
+    /// <summary>The <c>--stock-encoder</c> option of <c>guard scan</c> and <c>guard evaluate</c>.</summary>
+    internal static Option<bool> StockEncoderOption() => new("--stock-encoder")
+    {
+        Description = "Score with the stock all-MiniLM-L6-v2 and its classifier (Declarative.Guards' InjectionClassifier.LoadDefault) instead of "
+            + "the default, the tuned encoder of Declarative.Guards.Onnx and its classifier.",
+    };
+
+    /// <summary>An embedding generator and the classifier that scores its embeddings; disposing it frees the model.</summary>
+    internal sealed record LoadedDetector(IEmbeddingGenerator<string, Embedding<float>> Embeddings, InjectionClassifier Classifier) : IDisposable
+    {
+        public void Dispose() => Embeddings.Dispose();
+    }
+
+    /// <summary>
+    /// The encoder and classifier of <c>guard scan</c> and <c>guard evaluate</c>. By default the tuned detector
+    /// (<see cref="InjectionEncoder"/>: the encoder and classifier of Declarative.Guards.Onnx); with
+    /// <paramref name="classifierPath"/> alone, the encoder its weights record (the tuned one when they name it, else the
+    /// stock all-MiniLM-L6-v2, on which `guard train` trains by default); with <paramref name="stock"/>, the stock encoder
+    /// and (without <paramref name="classifierPath"/>) its shipped classifier; with <paramref name="encoderFolder"/>, that
+    /// encoder and (without <paramref name="classifierPath"/>) the stock classifier, with a warning when the weights
+    /// record another encoder.
+    /// </summary>
+    /// <exception cref="CliException">A file or folder is missing or bad, or the weights do not fit the encoder.</exception>
+    internal static async Task<LoadedDetector> LoadDetectorAsync(string? encoderFolder, string? classifierPath, bool stock, TextWriter stderr)
+    {
+        var model = classifierPath is null ? null : ReadClassifierFile(classifierPath);
+        var tuned = encoderFolder is null && !stock && (model is null || model.EmbeddingModel == InjectionEncoder.ModelId);
+        var embeddings = tuned ? CreateTunedEmbeddings() : CreateEmbeddings(encoderFolder);
+        try
+        {
+            var classifier = tuned && model is null ? InjectionEncoder.LoadClassifier(embeddings) : LoadClassifier(classifierPath, embeddings);
+            var which = classifierPath is null ? "shipped" : "--classifier";
+            await WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, classifier.Model, which);
+            if (encoderFolder is null && embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { } id
+                && classifier.Model.EmbeddingModel.Length > 0 && !string.Equals(classifier.Model.EmbeddingModel, id, StringComparison.Ordinal))
+            {
+                await stderr.WriteLineAsync($"warning: the {which} weights were trained on {classifier.Model.EmbeddingModel}'s embeddings, not on {id}'s, which scores them here; "
+                    + "their scores mean little (drop --stock-encoder, or train weights on the stock encoder with `guard train`).");
+            }
+
+            return new LoadedDetector(embeddings, classifier);
+        }
+        catch
+        {
+            embeddings.Dispose();
+            throw;
+        }
+    }
+
+    private static IEmbeddingGenerator<string, Embedding<float>> CreateTunedEmbeddings()
+    {
+        try
+        {
+            return InjectionEncoder.Create();
+        }
+        catch (OnnxModelLoadException ex)
+        {
+            throw new CliException($"the tuned injection encoder does not load: {ex.Message} (use --stock-encoder to score with the stock all-MiniLM-L6-v2).");
+        }
+    }
 
     /// <summary>
     /// With <c>--encoder</c>, warns on <paramref name="stderr"/> when <paramref name="model"/> records another embedding model
@@ -205,15 +275,17 @@ internal static class GuardCommand
     {
         if (path is null)
         {
-            return RequireWidth(InjectionClassifier.LoadDefault(embeddings), embeddings, "the shipped");
+            try
+            {
+                return RequireWidth(InjectionClassifier.LoadDefault(embeddings), embeddings, "the shipped");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException($"the stock encoder's shipped weights do not fit this encoder: {ex.Message}");
+            }
         }
 
-        if (!File.Exists(path))
-        {
-            throw new CliException($"--classifier file '{path}' does not exist; make one with `declarative guard train --out FILE`.");
-        }
-
-        var model = ReadModel(path, "--classifier");
+        var model = ReadClassifierFile(path);
         InjectionClassifier classifier;
         try
         {
@@ -243,6 +315,12 @@ internal static class GuardCommand
 
         return classifier;
     }
+
+    /// <summary>Reads the <c>--classifier</c> file; a missing or bad file is a <see cref="CliException"/> that names it.</summary>
+    private static InjectionClassifierModel ReadClassifierFile(string path) =>
+        File.Exists(path)
+            ? ReadModel(path, "--classifier")
+            : throw new CliException($"--classifier file '{path}' does not exist; make one with `declarative guard train --out FILE`.");
 
     /// <summary>Reads classifier weights written by <c>guard train</c>; a bad file is a <see cref="CliException"/> naming <paramref name="option"/>.</summary>
     internal static InjectionClassifierModel ReadModel(string path, string option)

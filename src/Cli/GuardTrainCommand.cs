@@ -359,10 +359,11 @@ internal static class GuardTrainCommand
     {
         var jsonl = new Option<string>("--jsonl") { Description = "A labelled JSONL file: {\"text\": …, \"label\": 1|0|true|false|\"injection\"|\"benign\"} per line.", Required = true };
         var rulesOnly = new Option<bool>("--rules-only") { Description = "Score with the rules only (no embedding model)." };
-        var classifierPath = new Option<string?>("--classifier") { Description = "Classifier weights (JSON from `guard train`); default the shipped ones." };
+        var classifierPath = GuardCommand.ClassifierOption();
         var threshold = new Option<double>("--threshold") { Description = "The score from which a text is flagged.", DefaultValueFactory = _ => 0.5 };
         var trusted = GuardCommand.TrustedOption();
         var encoder = GuardCommand.EncoderOption();
+        var stock = GuardCommand.StockEncoderOption();
         var maxFalsePositives = new Option<double?>("--max-false-positives")
         {
             Description = "Also choose the threshold for this file (your own traffic) whose false-positive rate is at most this rate (0 to 1): "
@@ -371,7 +372,7 @@ internal static class GuardTrainCommand
         };
         var command = new Command("evaluate", "Measure the injection detector on a labelled JSONL file; print balanced accuracy and false-positive rate as JSON.")
         {
-            jsonl, rulesOnly, classifierPath, threshold, trusted, maxFalsePositives, encoder,
+            jsonl, rulesOnly, classifierPath, threshold, trusted, maxFalsePositives, encoder, stock,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -381,7 +382,7 @@ internal static class GuardTrainCommand
                 throw new CliException($"--jsonl '{path}' does not exist.");
             }
 
-            var encoderFolder = GuardCommand.RefuseEncoderWithRulesOnly(result.GetValue(encoder), result.GetValue(rulesOnly));
+            var encoderFolder = GuardCommand.RefuseEncoderWithRulesOnly(result.GetValue(encoder), result.GetValue(rulesOnly), result.GetValue(stock));
             GuardCommand.EncoderOptions(encoderFolder); // a missing folder or file fails before any work
             var bound = result.GetValue(maxFalsePositives);
             if (bound is { } b && !(b >= 0 && b < 1))
@@ -403,10 +404,8 @@ internal static class GuardTrainCommand
             var scores = ruleScores; // what the guard compares with its threshold: the detector's score, or the rules' alone
             if (!result.GetValue(rulesOnly))
             {
-                using var embeddings = GuardCommand.CreateEmbeddings(encoderFolder);
-                var classifier = GuardCommand.LoadClassifier(result.GetValue(classifierPath), embeddings);
-                await GuardCommand.WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, classifier.Model, result.GetValue(classifierPath) is null ? "shipped" : "--classifier");
-                var detector = new InjectionDetector(classifier);
+                using var loaded = await GuardCommand.LoadDetectorAsync(encoderFolder, result.GetValue(classifierPath), result.GetValue(stock), stderr);
+                var detector = new InjectionDetector(loaded.Classifier);
                 var reports = (await detector.DetectAsync(rows.Select(r => r.Text).ToArray(), asTrusted ? _ => false : null, cancellationToken)).Select(r => asTrusted ? r.ForTrustedText() : r).ToArray();
                 summary["classifier"] = Figures(DetectionMetrics.Of(reports.Select(r => r.ClassifierScore ?? 0).ToArray(), labels, limit));
                 scores = reports.Select(r => r.Score).ToArray();
