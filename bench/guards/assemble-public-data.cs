@@ -34,13 +34,14 @@
 // 15: with --mt-bench-101 and --llama-factory, follow-ups and questions to the assistant, and attacks inside documents (see below);
 // round 16: with --mbpp, --exercism and --agent-docs, code requests, programming tasks and repository instructions, and the
 // project's own questions to the assistant; round 17: with --chatbot-ko, --crosswoz, --tatoeba, --mgsm and --wisesight,
-// benign text in other languages (see below).
+// benign text in other languages; round 18: with --chatgpt-prompts, people's role-play and persona requests (see below).
 //
 // Licences: weights that are shipped may be trained only on the files of permissively licensed sources: PromptShield, BIPIA,
 // the --docs repositories (dspy, LLamaSharp, dotnet/extensions, semantic-kernel) and the .NET reference packs (MIT);
 // MT-Bench-101 and LLaMA-Factory (Apache-2.0); MBPP (CC BY 4.0: credit "MBPP, Austin et al. 2021, Google Research");
 // exercism/problem-specifications (MIT); the --agent-docs repositories (each listed with its licence); Chatbot_data
-// (MIT), CrossWOZ (Apache-2.0), Tatoeba (CC BY 2.0 FR: credit "Tatoeba, tatoeba.org"), MGSM (CC BY 4.0), wisesight (CC0). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
+// (MIT), CrossWOZ (Apache-2.0), Tatoeba (CC BY 2.0 FR: credit "Tatoeba, tatoeba.org"), MGSM (CC BY 4.0), wisesight (CC0),
+// awesome-chatgpt-prompts (CC0-1.0). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
 // (instructionwild_*.jsonl, non-commercial research only) and AlpacaEval's (CC BY-NC 4.0) are for measuring only.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
@@ -770,6 +771,57 @@ if (options.TryGetValue("--mgsm", out var urlNlp))
 if (options.TryGetValue("--wisesight", out var wisesight))
 {
     WriteDrawn("wisesight", Show(wisesight, "HEAD", "q.txt").Split('\n').Where(l => l.Trim().Length >= 4), 300, 100, 150);
+}
+
+// Round 18, people's role-play and persona requests ("I want you to act as a Linux terminal", "Pretend to be a chef"),
+// which round 17 flagged in AlpacaEval and InstructionWild: with --chatgpt-prompts CLONE (f/awesome-chatgpt-prompts,
+// CC0-1.0, at the pinned commit below), the prompts of prompts.csv whose type is TEXT, less those that ask for a
+// jailbreak (JailbreakRequest below: "DAN", "developer mode", "no restrictions", "ignore previous …"; they are attacks,
+// not benign requests), cut to their leading 200 words, label 0, split by a hash of the contributor (so that no
+// contributor's prompts straddle two files): chatgpt_prompts_a/b/c.jsonl (training, validation, a confirmation set).
+// Texts equal (case and spacing aside) to a row of an evaluation file are dropped, as in round 16; InstructionWild took
+// some of its instructions from the same site, so instructionwild_b.jsonl may still hold near-copies (reported).
+static IEnumerable<string[]> CsvRows(string text)
+{
+    var fields = new List<string>();
+    var field = new System.Text.StringBuilder();
+    var quoted = false;
+    for (var i = 0; i < text.Length; i++)
+    {
+        var c = text[i];
+        if (quoted)
+        {
+            if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+            else if (c == '"') { quoted = false; }
+            else { field.Append(c); }
+        }
+        else if (c == '"') { quoted = true; }
+        else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
+        else if (c == '\n' || c == '\r')
+        {
+            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') { i++; }
+            fields.Add(field.ToString()); field.Clear();
+            yield return fields.ToArray();
+            fields.Clear();
+        }
+        else { field.Append(c); }
+    }
+
+    if (field.Length > 0 || fields.Count > 0) { fields.Add(field.ToString()); yield return fields.ToArray(); }
+}
+
+if (options.TryGetValue("--chatgpt-prompts", out var chatGptPrompts))
+{
+    const string chatGptPromptsCommit = "50a97c072933c93c76cc0714e9dd4c4cf1d80ae7";
+    var jailbreak = new Regex(@"\b(DAN|jailbr\w*|developer mode|do anything now|unfiltered|uncensored|unrestricted|no (ethical|moral)\w*|(without|no) (any )?(restrictions|filters|censorship|limitations|guidelines)|ignore (all|any|the|previous|your)\b|bypass\w*)", RegexOptions.IgnoreCase);
+    var rows = CsvRows(Show(chatGptPrompts, chatGptPromptsCommit, "prompts.csv")).ToList();
+    var header = rows[0];
+    int Column(string name) => Array.IndexOf(header, name) is >= 0 and var index ? index : throw new InvalidDataException($"prompts.csv has no '{name}' column (header: {string.Join(',', header)}).");
+    var (prompt, type, contributor) = (Column("prompt"), Column("type"), Column("contributor"));
+    var text = rows.Skip(1).Where(r => r.Length == header.Length && r[type] == "TEXT").ToList();
+    var kept = text.Where(r => !jailbreak.IsMatch(r[prompt])).Select(r => ($"chatgpt-prompts/{r[contributor]}", Lead(r[prompt].Trim(), 200).Trim())).Where(r => Words(r.Item2) >= 3).ToList();
+    Console.WriteLine($"--chatgpt-prompts: {rows.Count - 1} rows, {text.Count} of type TEXT, {text.Count - kept.Count} left out (jailbreak requests or under 3 words), {kept.Count} kept");
+    WriteThirds("chatgpt_prompts", kept);
 }
 
 return 0;
