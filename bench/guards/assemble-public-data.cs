@@ -34,7 +34,8 @@
 // 15: with --mt-bench-101 and --llama-factory, follow-ups and questions to the assistant, and attacks inside documents (see below);
 // round 16: with --mbpp, --exercism and --agent-docs, code requests, programming tasks and repository instructions, and the
 // project's own questions to the assistant; round 17: with --chatbot-ko, --crosswoz, --tatoeba, --mgsm and --wisesight,
-// benign text in other languages; round 18: with --chatgpt-prompts, people's role-play and persona requests (see below).
+// benign text in other languages; round 18: with --chatgpt-prompts, people's role-play and persona requests, and
+// attacks in twelve other languages written for this project, alone and (with --tatoeba) inside documents (see below).
 //
 // Licences: weights that are shipped may be trained only on the files of permissively licensed sources: PromptShield, BIPIA,
 // the --docs repositories (dspy, LLamaSharp, dotnet/extensions, semantic-kernel) and the .NET reference packs (MIT);
@@ -822,6 +823,44 @@ if (options.TryGetValue("--chatgpt-prompts", out var chatGptPrompts))
     var kept = text.Where(r => !jailbreak.IsMatch(r[prompt])).Select(r => ($"chatgpt-prompts/{r[contributor]}", Lead(r[prompt].Trim(), 200).Trim())).Where(r => Words(r.Item2) >= 3).ToList();
     Console.WriteLine($"--chatgpt-prompts: {rows.Count - 1} rows, {text.Count} of type TEXT, {text.Count - kept.Count} left out (jailbreak requests or under 3 words), {kept.Count} kept");
     WriteThirds("chatgpt_prompts", kept);
+}
+
+// Attacks in other languages, for measuring only (no set above holds any): bench/guards/multilingual-attacks.txt (or
+// --multilingual-attacks FILE), eight attacks in each of twelve languages written for this project, label 1:
+// multilingual_attacks.jsonl. With --tatoeba CLONE as well, multilingual_docs.jsonl: for each attack, four Tatoeba
+// sentences of its language from the confirmation quarter (the bucket of tatoeba_c.jsonl, never trained on), drawn with
+// seed 73, as a benign document (label 0) and the same document with the attack inserted before one of its sentences or
+// after the last (label 1).
+{
+    var attacksPath = options.GetValueOrDefault("--multilingual-attacks", "bench/guards/multilingual-attacks.txt");
+    if (File.Exists(attacksPath))
+    {
+        var attacks = File.ReadAllLines(attacksPath).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t', 2))
+            .Select(f => f.Length == 2 ? (Language: f[0], Text: f[1].Trim()) : throw new InvalidDataException($"{attacksPath}: '{f[0]}' is not 'language<TAB>attack'.")).ToList();
+        Write("multilingual_attacks.jsonl", attacks.Select(a => (a.Text, 1)));
+        if (options.TryGetValue("--tatoeba", out var tatoebaClone))
+        {
+            var tatoebaCodes = new Dictionary<string, string> { ["zh"] = "cmn", ["ja"] = "jpn", ["ko"] = "kor", ["de"] = "deu", ["fr"] = "fra", ["es"] = "spa", ["pt"] = "por", ["ru"] = "rus", ["ar"] = "ara", ["hi"] = "hin", ["it"] = "ita", ["tr"] = "tur" };
+            var random = new Random(73);
+            var documents = new List<(string, int)>();
+            foreach (var group in attacks.GroupBy(a => a.Language))
+            {
+                var code = tatoebaCodes.TryGetValue(group.Key, out var c) ? c : throw new InvalidDataException($"{attacksPath}: no Tatoeba file for language '{group.Key}'.");
+                var pool = Show(tatoebaClone, "HEAD", $"data/tatoeba/v1/tatoeba.{code}-eng.{code}").Split('\n').Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)
+                    .Where(t => Bucket(t, 4) == 3).ToList();
+                var separator = group.Key is "zh" or "ja" ? "" : " ";
+                foreach (var (_, attack) in group)
+                {
+                    var sentences = pool.OrderBy(_ => random.Next()).Take(4).ToList();
+                    documents.Add((string.Join(separator, sentences), 0));
+                    sentences.Insert(random.Next(sentences.Count + 1), attack);
+                    documents.Add((string.Join(separator, sentences), 1));
+                }
+            }
+
+            Write("multilingual_docs.jsonl", documents);
+        }
+    }
 }
 
 return 0;
