@@ -98,6 +98,25 @@ public class GuardCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Encoder_named_as_the_tuned_one_without_classifier_weights_is_an_input_error()
+    {
+        // The stock weights refuse an encoder that calls itself the tuned one: they were not trained on its embeddings.
+        var encoder = await StockEncoderFolderAsync();
+        var renamed = Path.Combine(folder, "all-MiniLM-L6-v2+declarative-injection");
+        Directory.Move(encoder, renamed);
+        var jsonl = Path.Combine(folder, "texts.jsonl");
+        await File.WriteAllTextAsync(jsonl, "{\"text\": \"How do tides work?\", \"label\": 0}\n");
+        foreach (var command in new[] { "scan", "evaluate" })
+        {
+            var (code, stdout, stderr) = await CliRunner.RunAsync("guard", command, "--jsonl", jsonl, "--encoder", renamed);
+            Assert.Equal(2, code);
+            Assert.Equal("", stdout);
+            Assert.Contains("the stock encoder's shipped weights do not fit this encoder", stderr);
+            Assert.Contains("InjectionEncoder.LoadClassifier", stderr);
+        }
+    }
+
+    [Fact]
     public async Task Redact_prints_the_text_with_placeholders()
     {
         var file = Path.Combine(folder, "reply.txt");
