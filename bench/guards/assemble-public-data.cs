@@ -321,10 +321,11 @@ if (options.TryGetValue("--api-docs", out var apiDocFolders))
 // a text equal (case and spacing aside) to one of PromptShield's rows is dropped and counted. For evaluation only,
 // except codealpaca_new_a/b.jsonl: nothing else here is for `guard train --extra`.
 var promptShieldKeys = splits.Values.SelectMany(s => s).Select(r => Key(r.Text)).ToHashSet();
-void WriteFresh(string name, IEnumerable<string> texts, int label)
+// The texts less blanks, duplicates (case and spacing aside) and texts equal to a PromptShield row (counted).
+(List<string> Kept, int Overlap) Fresh(IEnumerable<string> texts)
 {
-    var kept = new HashSet<string>(StringComparer.Ordinal);
-    var rows = new List<(string, int)>();
+    var keys = new HashSet<string>(StringComparer.Ordinal);
+    var kept = new List<string>();
     var overlap = 0;
     foreach (var text in texts.Where(t => !string.IsNullOrWhiteSpace(t)))
     {
@@ -333,13 +334,19 @@ void WriteFresh(string name, IEnumerable<string> texts, int label)
         {
             overlap++;
         }
-        else if (kept.Add(key))
+        else if (keys.Add(key))
         {
-            rows.Add((text, label));
+            kept.Add(text);
         }
     }
 
-    Write(name, rows);
+    return (kept, overlap);
+}
+
+void WriteFresh(string name, IEnumerable<string> texts, int label)
+{
+    var (kept, overlap) = Fresh(texts);
+    Write(name, kept.Select(t => (t, label)));
     Console.WriteLine($"  ({overlap} equal to a PromptShield row, dropped)");
 }
 
@@ -596,20 +603,31 @@ if (File.Exists(Path.Combine(output, "docs_a.jsonl")))
 //   --assistant-questions FILE), written for this project, label 0, for training.
 var round16Evaluation = round15Evaluation.Concat(new[] { "confirm_followups.jsonl", "tensortrust_in_docs_c.jsonl", "codealpaca_new_b.jsonl", "instructionwild_b.jsonl" }
     .Where(f => File.Exists(Path.Combine(output, f))).SelectMany(Written).Select(n => Key((string)n["text"]!))).ToHashSet();
-void WriteThirds(string prefix, IEnumerable<(string Id, string Text)> rows)
+// A source's rows less those equal to an evaluation row, split by the first byte of SHA-256 of their id mod 4 (the
+// first two quarters: training, a; the third: validation, b; the fourth: confirmation, c) and, with caps, each part
+// drawn down (seed 71) to at most that many.
+List<string>[] Quarters(IEnumerable<(string Id, string Text)> rows, (int A, int B, int C)? caps = null)
 {
-    var parts = Enumerable.Range(0, 4).Select(_ => new List<string>()).ToArray();
+    var quarters = Enumerable.Range(0, 4).Select(_ => new List<string>()).ToArray();
     foreach (var (id, text) in rows)
     {
         if (!round16Evaluation.Contains(Key(text)))
         {
-            parts[Bucket(id, 4)].Add(text);
+            quarters[Bucket(id, 4)].Add(text);
         }
     }
 
-    WriteFresh($"{prefix}_a.jsonl", parts[0].Concat(parts[1]), 0);
-    WriteFresh($"{prefix}_b.jsonl", parts[2], 0);
-    WriteFresh($"{prefix}_c.jsonl", parts[3], 0);
+    List<string> Drawn(IEnumerable<string> part, int? count) { var random = new Random(71); return count is { } n ? part.OrderBy(_ => random.Next()).Take(n).ToList() : part.ToList(); }
+    return [Drawn(quarters[0].Concat(quarters[1]), caps?.A), Drawn(quarters[2], caps?.B), Drawn(quarters[3], caps?.C)];
+}
+
+void WriteThirds(string prefix, IEnumerable<(string Id, string Text)> rows, (int A, int B, int C)? caps = null)
+{
+    var parts = Quarters(rows, caps);
+    foreach (var (part, name) in parts.Zip("abc"))
+    {
+        WriteFresh($"{prefix}_{name}.jsonl", part, 0);
+    }
 }
 
 if (options.TryGetValue("--mbpp", out var mbpp))
@@ -694,21 +712,28 @@ if (options.TryGetValue("--agent-docs", out var agentDocs))
 //   30 / 10 / 20 of each: mgsm_a/b/c.jsonl.
 // --wisesight CLONE (PyThaiNLP/wisesight-sentiment, CC0-1.0): the questions of q.txt, Thai social-media messages of
 //   at least 4 characters: wisesight_a/b/c.jsonl (300 / 100 / 150).
-void WriteDrawn(string prefix, IEnumerable<string> texts, int a, int b, int c)
+static IEnumerable<(string, string)> ByText(IEnumerable<string> texts) =>
+    texts.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Select(t => (t, t));
+
+void WriteDrawn(string prefix, IEnumerable<string> texts, int a, int b, int c) => WriteThirds(prefix, ByText(texts), (a, b, c));
+
+// Several languages of one source in one set of files: each language split and drawn down alone, as WriteDrawn does,
+// its parts kept as WriteFresh keeps them, then the languages joined in the order given.
+void WriteLanguages(string prefix, IEnumerable<IEnumerable<string>> languages, int a, int b, int c)
 {
-    var parts = Enumerable.Range(0, 4).Select(_ => new List<string>()).ToArray();
-    foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
+    var joined = new[] { new List<string>(), new List<string>(), new List<string>() };
+    foreach (var texts in languages)
     {
-        if (!round16Evaluation.Contains(Key(text)))
+        foreach (var (part, into) in Quarters(ByText(texts), (a, b, c)).Zip(joined))
         {
-            parts[Bucket(text, 4)].Add(text);
+            into.AddRange(Fresh(part).Kept);
         }
     }
 
-    List<string> Drawn(IEnumerable<string> part, int count) { var random = new Random(71); return part.OrderBy(_ => random.Next()).Take(count).ToList(); }
-    WriteFresh($"{prefix}_a.jsonl", Drawn(parts[0].Concat(parts[1]), a), 0);
-    WriteFresh($"{prefix}_b.jsonl", Drawn(parts[2], b), 0);
-    WriteFresh($"{prefix}_c.jsonl", Drawn(parts[3], c), 0);
+    foreach (var (part, name) in joined.Zip("abc"))
+    {
+        Write($"{prefix}_{name}.jsonl", part.Select(t => (t, 0)));
+    }
 }
 
 if (options.TryGetValue("--chatbot-ko", out var chatbotKo))
@@ -736,37 +761,13 @@ if (options.TryGetValue("--crosswoz", out var crossWoz))
 if (options.TryGetValue("--tatoeba", out var laser))
 {
     var perLanguage = new[] { "cmn", "jpn", "kor", "tha", "ara", "rus", "hin", "deu", "fra", "spa", "por", "ita", "tur", "vie", "ind" };
-    foreach (var language in perLanguage)
-    {
-        WriteDrawn($"tatoeba_{language}", Show(laser, "HEAD", $"data/tatoeba/v1/tatoeba.{language}-eng.{language}").Split('\n'), 40, 15, 20);
-    }
-
-    foreach (var part in new[] { "a", "b", "c" })
-    {
-        Write($"tatoeba_{part}.jsonl", perLanguage.SelectMany(l => Written($"tatoeba_{l}_{part}.jsonl")).Select(n => ((string)n["text"]!, 0)));
-        foreach (var language in perLanguage)
-        {
-            File.Delete(Path.Combine(output, $"tatoeba_{language}_{part}.jsonl"));
-        }
-    }
+    WriteLanguages("tatoeba", perLanguage.Select(l => Show(laser, "HEAD", $"data/tatoeba/v1/tatoeba.{l}-eng.{l}").Split('\n')), 40, 15, 20);
 }
 
 if (options.TryGetValue("--mgsm", out var urlNlp))
 {
     var languages = new[] { "bn", "de", "es", "fr", "ja", "ru", "sw", "te", "th", "zh" };
-    foreach (var language in languages)
-    {
-        WriteDrawn($"mgsm_{language}", Show(urlNlp, "HEAD", $"mgsm/mgsm_{language}.tsv").Split('\n').Where(l => l.Contains('\t')).Select(l => l[..l.IndexOf('\t')]), 30, 10, 20);
-    }
-
-    foreach (var part in new[] { "a", "b", "c" })
-    {
-        Write($"mgsm_{part}.jsonl", languages.SelectMany(l => Written($"mgsm_{l}_{part}.jsonl")).Select(n => ((string)n["text"]!, 0)));
-        foreach (var language in languages)
-        {
-            File.Delete(Path.Combine(output, $"mgsm_{language}_{part}.jsonl"));
-        }
-    }
+    WriteLanguages("mgsm", languages.Select(l => Show(urlNlp, "HEAD", $"mgsm/mgsm_{l}.tsv").Split('\n').Where(line => line.Contains('\t')).Select(line => line[..line.IndexOf('\t')])), 30, 10, 20);
 }
 
 if (options.TryGetValue("--wisesight", out var wisesight))
