@@ -215,7 +215,8 @@ internal static class GuardCommand
                 && classifier.Model.EmbeddingModel.Length > 0 && !string.Equals(classifier.Model.EmbeddingModel, id, StringComparison.Ordinal))
             {
                 await stderr.WriteLineAsync($"warning: the {which} weights were trained on {classifier.Model.EmbeddingModel}'s embeddings, not on {id}'s, which scores them here; "
-                    + "their scores mean little (drop --stock-encoder, or train weights on the stock encoder with `guard train`).");
+                    + (stock ? "their scores mean little (drop --stock-encoder, or train weights on the stock encoder with `guard train`)."
+                        : "their scores mean little (give --encoder with the encoder they were trained on)."));
             }
 
             return new LoadedDetector(embeddings, classifier);

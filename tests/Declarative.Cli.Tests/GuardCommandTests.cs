@@ -73,6 +73,18 @@ public class GuardCommandTests : IDisposable
         var (code, _, warning) = await CliRunner.RunAsync("guard", "evaluate", "--jsonl", jsonl, "--classifier", weights, "--stock-encoder");
         Assert.True(code == 0, warning);
         Assert.Contains("warning: the --classifier weights were trained on all-MiniLM-L6-v2+declarative-injection's embeddings", warning);
+        Assert.Contains("drop --stock-encoder", warning);
+
+        // Weights that record an encoder the tool cannot load (trained with --encoder on another folder) are scored with the
+        // stock one, and the warning asks for that encoder.
+        var elsewhere = Path.Combine(folder, "elsewhere.json");
+        var node = JsonNode.Parse(await File.ReadAllTextAsync(weights))!;
+        node["embedding_model"] = "my-encoder";
+        await File.WriteAllTextAsync(elsewhere, node.ToJsonString());
+        (code, _, warning) = await CliRunner.RunAsync("guard", "scan", "--jsonl", jsonl, "--classifier", elsewhere);
+        Assert.True(code is 0 or 1, warning);
+        Assert.Contains("trained on my-encoder's embeddings", warning);
+        Assert.Contains("give --encoder with the encoder they were trained on", warning);
 
         var (evaluated, evaluation, evaluationErrors) = await CliRunner.RunAsync("guard", "evaluate", "--jsonl", jsonl);
         Assert.True(evaluated == 0, evaluationErrors);
