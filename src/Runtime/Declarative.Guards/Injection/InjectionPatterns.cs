@@ -15,6 +15,39 @@ internal static partial class InjectionPatterns
     [GeneratedRegex(@"(?i)\b(?:ignore|disregard|forget|skip|bypass|override|overrule|abandon|drop|neglect|discard)\s+(?:about\s+)?" + Prior + Orders + @"\b")]
     public static partial Regex IgnorePrevious();
 
+    // "Ignore / forget the previous (above) instructions" in twelve other languages, as their speakers phrase it (two
+    // patterns: languages written in the Latin script, whose anchors are ASCII, and the others): the verb,
+    // a few words at most, and what to ignore (instructions, rules, the prompt, the question), with "previous" or "above"
+    // where the language needs it to make the phrase an override (a plain "ignore the rules" is everyday speech).
+    // Chinese and Japanese have no spaces, so their gaps are counted in characters.
+    private const string Gap = @"(?:\S+\s+){0,3}?";
+
+    [GeneratedRegex(
+        // German: the imperative, then "previous" (or all, your) and what
+        @"(?i)\b(?:ignoriere|ignorier|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte|missachten\s+sie)\s+" + Gap + @"(?:vorherigen?|bisherigen?|obigen?|vorangegangenen?|früheren?|oben\s+genannten?|alle|deine|ihre)\s+" + Gap + @"(?:anweisung\w*|instruktion\w*|befehl\w*|regeln|vorgaben|prompts?|systemprompt\w*|frage\w*)"
+        // French, Spanish, Portuguese, Italian: the verb (not negated), then "your …" or "the … previous/above"
+        + @"|(?<!\bn['’])(?<!\bno\s)(?<!\bnon\s)(?<!\bnão\s)(?<!\bne\s)\b(?:ignore[zs]?|ignora(?:te|r)?|ignorez|ignorate|oublie[zs]?|olvida|olvide|olviden|esqueça|esqueca|esqueçam|desconsidere|desconsidera|dimentica|dimenticate|haz\s+caso\s+omiso\s+de)\s+(?:toutes\s+|todas\s+|tutte\s+|tous\s+)?"
+        + @"(?:(?:tes|tus|tuas|tue)\s+(?:\S+\s+){0,1}?(?:instructions?|consignes?|règles|instrucciones|reglas|instruções|instrucoes|regras|istruzioni|regole)\b"
+        + @"|(?:les|l['’]|la|las|as|a|le|vos|ces|estas|essas|queste)\s*(?:instructions?|consignes?|règles|directives|questions?|instrucciones|instrucción|indicaciones|reglas|órdenes|preguntas?|instruções|instrucoes|instrução|regras|ordens|perguntas?|istruzioni|regole|indicazioni|domande?)\s+(?:précédent\w*|ci-dessus|antérieur\w*|plus\s+haut|anteriores|anterior|previas|previa|de\s+arriba|acima|prévias|precedenti|precedente|sopra|di\s+prima))"
+        // Turkish (object first): önceki … talimatları … yok say/unut, not the negative unutma
+        + @"|(?:önceki|yukarıdaki|tüm|bütün)\s+(?:\S+\s+){0,2}?(?:talimat\w*|kural\w*|komut\w*|yönerge\w*|soru\w*)\s+(?:\S+\s+){0,1}?(?:yok\s+say(?!m[ae])|unut(?!m[ae])|görmezden\s+gel(?!m[ae])|dikkate\s+alma)")]
+    public static partial Regex IgnorePreviousLatinScript();
+
+    [GeneratedRegex(
+        // Chinese (simplified and traditional): 忽略/无视/忘记 … 以上/上述/之前 … 指令/提示/规则/问题; not after a negation (不要忽略)
+        @"(?<!不要|不能|不可|不应|不應|别|別|勿|不)(?:忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉|不要理会|不要理會)[^。！？\n]{0,6}?(?:之前|以上|上述|上面|先前|前面|此前|所有|全部)[^。！？\n]{0,6}?(?:指令|指示|提示词|提示詞|提示|规则|規則|说明|說明|要求|设定|設定|问题|問題|提问|提問)"
+        // Japanese (object first): 上記の/これまでの … 指示/ルール … 無視/忘れ, not 無視しない
+        + @"|(?:これまで|今まで|以前|上記|前|先|上)の[^。！？\n]{0,8}?(?:指示|命令|指令|ルール|プロンプト|設定|質問)[^。！？\n]{0,8}?(?:無視(?!しない|せず|しては|しちゃ)|忘れ(?!ない|ず|ては|ちゃ))"
+        // Korean (object first): 이전의/위의 … 지시/규칙 … 무시/잊, not 무시하지 마
+        + @"|(?:이전|위|앞|기존|지금까지)(?:의|에서)?\s*(?:\S+\s*){0,2}?(?:지시|지침|명령|규칙|프롬프트|질문|설정)\S*\s*(?:\S+\s*){0,2}?(?:무시(?!하지|하면\s*안)|잊(?!지|으면\s*안))"
+        // Russian: the imperative (not negated), a few words, what
+        + @"|(?i)(?<!\bне\s)(?<![\p{L}])(?:игнорируй(?:те)?|проигнорируй(?:те)?|забудь(?:те)?|не\s+обращай(?:те)?\s+внимания\s+на)\s+" + Gap + @"(?:инструкци\w*|указани\w*|правил\w*|команд\w*|промпт\w*|вопрос\w*)"
+        // Arabic: the imperative (a negated لا تتجاهل does not start a word with it), a few words, what
+        + @"|(?<![\p{L}])(?:تجاهل|تجاهلي|تجاهلوا|انس|انسَ|انسى)\s+(?:\S+\s+){0,2}?(?:التعليمات|الأوامر|القواعد|الإرشادات|التوجيهات|السؤال|الأسئلة|تعليماتك|قواعدك)"
+        // Hindi (object first): पिछले … निर्देशों … अनदेखा/भूल, not followed by a negation (मत, न, नहीं)
+        + @"|(?:पिछले|पिछली|पहले\s+के|ऊपर\s+के|ऊपर\s+दिए|उपरोक्त|सभी|सारे|अपने)\s+(?:\S+\s+){0,2}?(?:निर्देशों|निर्देश|नियमों|नियम|सवाल|प्रश्न)\s+(?:\S+\s+){0,2}?(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)(?!\S*\s+(?:मत|न|नहीं)(?:\s|$|[।,.!?]))")]
+    public static partial Regex IgnorePreviousOtherScripts();
+
     [GeneratedRegex(@"(?i)\b(?:forget|ignore|disregard)\s+(?:everything|all(?:\s+of\s+(?:that|this|the\s+above))?|what\s+(?:you\s+were|i)\s+(?:told|said))\b")]
     public static partial Regex ForgetEverything();
 

@@ -20,6 +20,7 @@ public static class InjectionRules
     private static readonly (Func<Regex> Regex, SearchValues<string> Anchors, string Kind, string Reason, Anchoring Starts, Func<Regex>? FirstWord)[] Phrases =
     [
         (InjectionPatterns.IgnorePrevious, Anchors("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overrul", "abandon", "drop", "neglect", "discard"), "injection.override", "asks to ignore previous instructions", Anchoring.Anywhere, null),
+        (InjectionPatterns.IgnorePreviousLatinScript, Anchors("ignor", "vergiss", "vergessen", "missacht", "oubli", "olvid", "esque", "desconsider", "dimentic", "caso omiso", "yok say", "unut", "rmezden gel", "dikkate alma"), "injection.override", "asks to ignore previous instructions (German, French, Spanish, Portuguese, Italian, Turkish)", Anchoring.Anywhere, null),
         (InjectionPatterns.ForgetEverything, Anchors("forget", "ignore", "disregard"), "injection.override", "asks to forget the instructions", Anchoring.Anywhere, null),
         (InjectionPatterns.NewInstructions, Anchors("instruction", "task", "orders", "directive"), "injection.override", "announces new instructions", Anchoring.Anywhere, null),
         (InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions", Anchoring.Anywhere, null),
@@ -51,6 +52,8 @@ public static class InjectionRules
         [.. new[] { "ignore", "disregard", "forget", "instruction", "prompt", "pretend", "you are now", "jailbreak", "follow", "bypass", "overrid" }.Select(Rot13)]);
 
     private static readonly SearchValues<string> RoleWords = Anchors("system", "assistant", "developer", "user");
+
+    private static readonly SearchValues<string> OtherScriptAnchors = Anchors("忽略", "忽视", "忽視", "无视", "無視", "忘记", "忘記", "忘掉", "不要理", "忘れ", "무시", "잊", "игнорир", "проигнорир", "забуд", "не обращай", "تجاهل", "انس", "अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "भूल");
 
     /// <summary>The weight of each finding kind in the score.</summary>
     public static IReadOnlyDictionary<string, double> Weights { get; } = new Dictionary<string, double>
@@ -121,6 +124,17 @@ public static class InjectionRules
             foreach (var (index, matched) in spans)
             {
                 found.Add(Hit(phrase.Kind, index, matched, phrase.Reason, offset, length));
+            }
+        }
+
+        // Overrides in languages of other scripts: their anchors are not ASCII, and SearchValues looks for those more
+        // slowly, so they are looked for only in text that has a character outside ASCII (a vectorized test).
+        if (text.AsSpan().ContainsAnyExceptInRange('\0', '\u007F') && text.AsSpan().IndexOfAny(OtherScriptAnchors) >= 0)
+        {
+            Matches(InjectionPatterns.IgnorePreviousOtherScripts(), Anchoring.Anywhere, null, text, spans);
+            foreach (var (index, matched) in spans)
+            {
+                found.Add(Hit("injection.override", index, matched, "asks to ignore previous instructions (Chinese, Japanese, Korean, Russian, Arabic, Hindi)", offset, length));
             }
         }
 
