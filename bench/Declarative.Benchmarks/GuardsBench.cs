@@ -75,10 +75,10 @@ internal static class GuardsBench
     /// </summary>
     private static (Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> Embeddings, InjectionClassifier Classifier, string Name) Load(string? classifierPath, string? encoder, bool stock)
     {
-        var recorded = classifierPath is null ? null : System.Text.Json.JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(classifierPath))!.EmbeddingModel;
-        var tuned = encoder is null && !stock && (recorded is null || recorded == InjectionEncoder.ModelId);
+        var model = classifierPath is null ? null : System.Text.Json.JsonSerializer.Deserialize<InjectionClassifierModel>(File.ReadAllText(classifierPath))!;
+        var tuned = encoder is null && !stock && (model is null || model.EmbeddingModel == InjectionEncoder.ModelId);
         var embeddings = tuned ? InjectionEncoder.Create() : Embeddings(encoder);
-        var classifier = classifierPath is not null ? LoadFile(classifierPath, embeddings) : tuned ? InjectionEncoder.LoadClassifier(embeddings) : InjectionClassifier.LoadDefault(embeddings);
+        var classifier = model is not null ? new InjectionClassifier(model, embeddings) : tuned ? InjectionEncoder.LoadClassifier(embeddings) : InjectionClassifier.LoadDefault(embeddings);
         var name = $"classifier: {classifierPath ?? (tuned ? "the tuned detector's" : "shipped weights")}, encoder: {encoder ?? (tuned ? InjectionEncoder.ModelId : "stock all-MiniLM-L6-v2")}";
         return (embeddings, classifier, name);
     }
@@ -93,12 +93,6 @@ internal static class GuardsBench
             ModelPath = Path.Combine(encoder, "model.onnx"),
             VocabularyPath = Path.Combine(encoder, "vocab.txt"),
         });
-
-    private static InjectionClassifier LoadFile(string path, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embeddings)
-    {
-        using var weights = File.OpenRead(path);
-        return InjectionClassifier.Load(weights, embeddings);
-    }
 
     private static void Detector(List<(string Path, bool Trusted)> publicCorpora, string? classifierPath, string? encoder, bool stock)
     {

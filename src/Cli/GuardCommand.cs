@@ -208,7 +208,7 @@ internal static class GuardCommand
         var embeddings = tuned ? CreateTunedEmbeddings() : CreateEmbeddings(encoderFolder);
         try
         {
-            var classifier = tuned && model is null ? InjectionEncoder.LoadClassifier(embeddings) : LoadClassifier(classifierPath, embeddings);
+            var classifier = tuned && model is null ? InjectionEncoder.LoadClassifier(embeddings) : LoadClassifier(classifierPath, model, embeddings);
             var which = classifierPath is null ? "shipped" : "--classifier";
             await WarnIfTrainedOnAnotherEncoderAsync(stderr, encoderFolder, classifier.Model, which);
             if (encoderFolder is null && embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { } id
@@ -272,9 +272,13 @@ internal static class GuardCommand
         return command;
     }
 
-    internal static InjectionClassifier LoadClassifier(string? path, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> embeddings)
+    /// <summary>
+    /// The stock encoder's shipped classifier when <paramref name="model"/> is <see langword="null"/>, else the weights
+    /// read from the <c>--classifier</c> file <paramref name="path"/> (named in the errors).
+    /// </summary>
+    private static InjectionClassifier LoadClassifier(string? path, InjectionClassifierModel? model, IEmbeddingGenerator<string, Embedding<float>> embeddings)
     {
-        if (path is null)
+        if (model is null)
         {
             try
             {
@@ -286,7 +290,6 @@ internal static class GuardCommand
             }
         }
 
-        var model = ReadClassifierFile(path);
         InjectionClassifier classifier;
         try
         {

@@ -17,21 +17,21 @@ public static class InjectionRules
     // a few substring scans instead of a dozen case-insensitive regex passes.
     // The rules anchored at sentence starts (their patterns begin with \G) are tried only at those places
     // (MatchAtSentenceStarts): searched for, their alternations of start conditions cost ~0.5 µs per character.
-    private static readonly (Func<Regex> Regex, SearchValues<string> Anchors, string Kind, string Reason, Anchoring Starts, Func<Regex>? FirstWord)[] Phrases =
+    private static readonly PhraseRule[] Phrases =
     [
-        (InjectionPatterns.IgnorePrevious, Anchors("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overrul", "abandon", "drop", "neglect", "discard"), "injection.override", "asks to ignore previous instructions", Anchoring.Anywhere, null),
-        (InjectionPatterns.IgnorePreviousLatinScript, Anchors("ignor", "vergiss", "vergessen", "missacht", "oubli", "olvid", "esque", "desconsider", "dimentic", "caso omiso", "yok say", "unut", "rmezden gel", "dikkate alma"), "injection.override", "asks to ignore previous instructions (German, French, Spanish, Portuguese, Italian, Turkish)", Anchoring.Anywhere, null),
-        (InjectionPatterns.ForgetEverything, Anchors("forget", "ignore", "disregard"), "injection.override", "asks to forget the instructions", Anchoring.Anywhere, null),
-        (InjectionPatterns.NewInstructions, Anchors("instruction", "task", "orders", "directive"), "injection.override", "announces new instructions", Anchoring.Anywhere, null),
-        (InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions", Anchoring.Anywhere, null),
-        (InjectionPatterns.RoleChange, Anchors("you are now", "from now on", "pretend", "act as", "roleplay", "you have been"), "injection.role_change", "asks the model to take another role", Anchoring.Anywhere, null),
-        (InjectionPatterns.RevealPrompt, Anchors("prompt", "system message", "instructions", "hidden rules", "developer message"), "injection.prompt_leak", "asks for the system prompt", Anchoring.Anywhere, null),
-        (InjectionPatterns.Jailbreak, Anchors("mode", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak", Anchoring.Anywhere, null),
-        (InjectionPatterns.JailbreakWord, Anchors("jailbr", "jail-br"), "injection.jailbreak_word", "says 'jailbreak' (phones are jailbroken too: evidence, not a verdict alone)", Anchoring.Anywhere, null),
-        (InjectionPatterns.OutputDirective, Anchors("your answer", "your response", "your repl", "your output"), "injection.output_directive", "tells the reader what to put in their answer (in data, an instruction to the model)", Anchoring.SentenceBreak, InjectionPatterns.OutputDirectiveFirstWord),
-        (InjectionPatterns.EmbeddedTask, Anchors("write", "compose", "draft", "craft", "generate", "produce", "provide", "create", "develop", "invent", "pen ", "give me", "tell me", "show me", "explain", "describe", "summar", "break down", "elaborate on", "teach me", "walk me", "translate", " say ", "what's", "what is", "what does"), EmbeddedTaskKind, "a task for an assistant (write a poem, explain X, translate Y) inside data", Anchoring.SentenceWord, InjectionPatterns.EmbeddedTaskFirstWord),
-        (InjectionPatterns.DisguiseDirective, Anchors("your message", "your text", "your answer", "your response", "your repl", "your output", "your writing", "your sentences", "your own", "your entire", "your whole", "your next", "your final", "letters", "vowels", "consonants", "characters", "respond", "reply", "answer", "write back", "communicate", "speak", "talk"), DisguiseKind, "asks to encode or scramble the answer (in data, an instruction to the model)", Anchoring.SentenceWord, InjectionPatterns.DisguiseDirectiveFirstWord),
-        (InjectionPatterns.CodeInsertion, Anchors("code block", "code snippet", "code excerpt", "code section", "code segment", "code fragment", "code passage"), "injection.code_insertion", "asks to put a given piece of code into the answer", Anchoring.Anywhere, null),
+        new(InjectionPatterns.IgnorePrevious, Anchors("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overrul", "abandon", "drop", "neglect", "discard"), "injection.override", "asks to ignore previous instructions", Anchoring.Anywhere, null),
+        new(InjectionPatterns.IgnorePreviousLatinScript, Anchors("ignor", "vergiss", "vergessen", "missacht", "oubli", "olvid", "esque", "desconsider", "dimentic", "caso omiso", "yok say", "unut", "rmezden gel", "dikkate alma"), "injection.override", "asks to ignore previous instructions (German, French, Spanish, Portuguese, Italian, Turkish)", Anchoring.Anywhere, null),
+        new(InjectionPatterns.ForgetEverything, Anchors("forget", "ignore", "disregard"), "injection.override", "asks to forget the instructions", Anchoring.Anywhere, null),
+        new(InjectionPatterns.NewInstructions, Anchors("instruction", "task", "orders", "directive"), "injection.override", "announces new instructions", Anchoring.Anywhere, null),
+        new(InjectionPatterns.DoNotFollow, Anchors("follow", "obey", "listen to", "comply"), "injection.override", "asks not to follow the instructions", Anchoring.Anywhere, null),
+        new(InjectionPatterns.RoleChange, Anchors("you are now", "from now on", "pretend", "act as", "roleplay", "you have been"), "injection.role_change", "asks the model to take another role", Anchoring.Anywhere, null),
+        new(InjectionPatterns.RevealPrompt, Anchors("prompt", "system message", "instructions", "hidden rules", "developer message"), "injection.prompt_leak", "asks for the system prompt", Anchoring.Anywhere, null),
+        new(InjectionPatterns.Jailbreak, Anchors("mode", "anything now", "no restrictions", "no limitations", "no filters", "no rules"), "injection.jailbreak", "names a jailbreak", Anchoring.Anywhere, null),
+        new(InjectionPatterns.JailbreakWord, Anchors("jailbr", "jail-br"), "injection.jailbreak_word", "says 'jailbreak' (phones are jailbroken too: evidence, not a verdict alone)", Anchoring.Anywhere, null),
+        new(InjectionPatterns.OutputDirective, Anchors("your answer", "your response", "your repl", "your output"), "injection.output_directive", "tells the reader what to put in their answer (in data, an instruction to the model)", Anchoring.SentenceBreak, InjectionPatterns.OutputDirectiveFirstWord),
+        new(InjectionPatterns.EmbeddedTask, Anchors("write", "compose", "draft", "craft", "generate", "produce", "provide", "create", "develop", "invent", "pen ", "give me", "tell me", "show me", "explain", "describe", "summar", "break down", "elaborate on", "teach me", "walk me", "translate", " say ", "what's", "what is", "what does"), EmbeddedTaskKind, "a task for an assistant (write a poem, explain X, translate Y) inside data", Anchoring.SentenceWord, InjectionPatterns.EmbeddedTaskFirstWord),
+        new(InjectionPatterns.DisguiseDirective, Anchors("your message", "your text", "your answer", "your response", "your repl", "your output", "your writing", "your sentences", "your own", "your entire", "your whole", "your next", "your final", "letters", "vowels", "consonants", "characters", "respond", "reply", "answer", "write back", "communicate", "speak", "talk"), DisguiseKind, "asks to encode or scramble the answer (in data, an instruction to the model)", Anchoring.SentenceWord, InjectionPatterns.DisguiseDirectiveFirstWord),
+        new(InjectionPatterns.CodeInsertion, Anchors("code block", "code snippet", "code excerpt", "code section", "code segment", "code fragment", "code passage"), "injection.code_insertion", "asks to put a given piece of code into the answer", Anchoring.Anywhere, null),
     ];
 
     /// <summary>
@@ -53,7 +53,15 @@ public static class InjectionRules
 
     private static readonly SearchValues<string> RoleWords = Anchors("system", "assistant", "developer", "user");
 
-    private static readonly SearchValues<string> OtherScriptAnchors = Anchors("忽略", "忽视", "忽視", "无视", "無視", "忘记", "忘記", "忘掉", "不要理", "忘れ", "무시", "잊", "игнорир", "проигнорир", "забуд", "не обращай", "تجاهل", "انس", "अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "भूल");
+    /// <summary>
+    /// Phrase rules for languages of other scripts than the Latin one. Their anchors are not ASCII, and SearchValues looks
+    /// for those more slowly, so <see cref="ScanPlain"/> tries them only in text with a character outside ASCII (a
+    /// vectorized test).
+    /// </summary>
+    private static readonly PhraseRule[] OtherScriptPhrases =
+    [
+        new(InjectionPatterns.IgnorePreviousOtherScripts, Anchors("忽略", "忽视", "忽視", "无视", "無視", "忘记", "忘記", "忘掉", "不要理", "忘れ", "무시", "잊", "игнорир", "проигнорир", "забуд", "не обращай", "تجاهل", "انس", "अनदेखा", "नज़रअंदाज़", "नजरअंदाज", "भूल"), "injection.override", "asks to ignore previous instructions (Chinese, Japanese, Korean, Russian, Arabic, Hindi)", Anchoring.Anywhere, null),
+    ];
 
     /// <summary>The weight of each finding kind in the score.</summary>
     public static IReadOnlyDictionary<string, double> Weights { get; } = new Dictionary<string, double>
@@ -113,11 +121,11 @@ public static class InjectionRules
     private static void ScanPlain(string text, List<GuardFinding> found, int offset = 0, int length = -1)
     {
         var spans = new List<(int Index, int Length)>();
-        foreach (var phrase in Phrases)
+        void Try(PhraseRule phrase)
         {
             if (text.AsSpan().IndexOfAny(phrase.Anchors) < 0)
             {
-                continue;
+                return;
             }
 
             Matches(phrase.Regex(), phrase.Starts, phrase.FirstWord, text, spans);
@@ -127,14 +135,16 @@ public static class InjectionRules
             }
         }
 
-        // Overrides in languages of other scripts: their anchors are not ASCII, and SearchValues looks for those more
-        // slowly, so they are looked for only in text that has a character outside ASCII (a vectorized test).
-        if (text.AsSpan().ContainsAnyExceptInRange('\0', '\u007F') && text.AsSpan().IndexOfAny(OtherScriptAnchors) >= 0)
+        foreach (var phrase in Phrases)
         {
-            Matches(InjectionPatterns.IgnorePreviousOtherScripts(), Anchoring.Anywhere, null, text, spans);
-            foreach (var (index, matched) in spans)
+            Try(phrase);
+        }
+
+        if (text.AsSpan().ContainsAnyExceptInRange('\0', '\u007F'))
+        {
+            foreach (var phrase in OtherScriptPhrases)
             {
-                found.Add(Hit("injection.override", index, matched, "asks to ignore previous instructions (Chinese, Japanese, Korean, Russian, Arabic, Hindi)", offset, length));
+                Try(phrase);
             }
         }
 
@@ -324,6 +334,9 @@ public static class InjectionRules
     }
 
     /// <summary>Where a phrase rule's pattern can start a match.</summary>
+    /// <summary>A phrase rule: its pattern, the words without which it cannot match, what it finds, and where it may start.</summary>
+    private readonly record struct PhraseRule(Func<Regex> Regex, SearchValues<string> Anchors, string Kind, string Reason, Anchoring Starts, Func<Regex>? FirstWord);
+
     private enum Anchoring
     {
         /// <summary>Anywhere: the pattern is searched for.</summary>
