@@ -50,7 +50,7 @@ public class FaultToleranceTests
         var fired = await hangsEnded;
 
         // Every answer is the fault-free one: none was taken from a faulted response (an off-format reply made the
-        // predictor ask again, in JSON).
+        // predictor ask again, in JSON, under a JSON schema, which the server never answers off-format).
         for (var i = 0; i < 200; i++)
         {
             Assert.Equal(EchoingChatClient.Answer($"item {i}"), results[i]["answer"]);

@@ -116,6 +116,24 @@ public class TestServerTests
     }
 
     [Fact]
+    public async Task Requests_with_a_json_schema_are_never_answered_off_format()
+    {
+        var scripted = new Testing.ScriptedChatClient().AnswerRaw("{\"a\":1}").AnswerRaw("{\"a\":2}");
+        await using var server = new OpenAiTestServer(scripted, new OpenAiTestServerOptions { SchemaViolationRate = 1, SchemaViolationContent = "nope" });
+        using var http = new HttpClient();
+        const string WithSchema = """{"model":"test-model","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object"}}}}""";
+        const string WithJsonObject = """{"model":"test-model","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_object"}}""";
+        using var schema = await PostAsync(http, server, "v1/chat/completions", WithSchema);
+        using var plain = await PostAsync(http, server, "v1/chat/completions", ChatBody);
+        using var jsonObject = await PostAsync(http, server, "v1/chat/completions", WithJsonObject);
+        string Content(string body) => JsonNode.Parse(body)!["choices"]![0]!["message"]!["content"]!.GetValue<string>();
+        Assert.Equal("{\"a\":1}", Content(await schema.Content.ReadAsStringAsync()));
+        Assert.Equal("nope", Content(await plain.Content.ReadAsStringAsync()));
+        Assert.Equal("nope", Content(await jsonObject.Content.ReadAsStringAsync()));
+        Assert.Equal([OpenAiFault.None, OpenAiFault.SchemaViolation, OpenAiFault.SchemaViolation], server.Requests.Select(r => r.Fault));
+    }
+
+    [Fact]
     public async Task Models_and_embeddings_answer_in_openai_shapes()
     {
         await using var server = new OpenAiTestServer(new Testing.ScriptedChatClient());

@@ -27,6 +27,9 @@ public enum OpenAiFault
     /// <summary>HTTP 200 whose body is not JSON at all.</summary>
     InvalidJson,
 
-    /// <summary>A well-formed completion whose content does not follow the requested format (<see cref="OpenAiTestServerOptions.SchemaViolationContent"/>).</summary>
+    /// <summary>
+    /// A well-formed completion whose content does not follow the requested format (<see cref="OpenAiTestServerOptions.SchemaViolationContent"/>).
+    /// Never drawn for a request with a <c>json_schema</c> response format, which a server decodes under.
+    /// </summary>
     SchemaViolation,
 }

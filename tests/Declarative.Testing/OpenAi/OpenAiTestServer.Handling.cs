@@ -28,7 +28,7 @@ public sealed partial class OpenAiTestServer
             TimeSpan latency;
             lock (gate)
             {
-                (fault, error, latency) = authorized && (isChat || isEmbeddings) ? Draw(isChat) : (OpenAiFault.None, null, TimeSpan.Zero);
+                (fault, error, latency) = authorized && (isChat || isEmbeddings) ? Draw(isChat && !AsksForJsonSchema(body)) : (OpenAiFault.None, null, TimeSpan.Zero);
                 if (fault != OpenAiFault.None)
                 {
                     faultCounts[fault] = faultCounts.GetValueOrDefault(fault) + 1;
@@ -97,6 +97,24 @@ public sealed partial class OpenAiTestServer
             {
                 response.Abort();
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether a chat request asks for structured output (a <c>json_schema</c> response format), which a server that accepts
+    /// the format decodes under, so that its reply follows the schema: such a request is never given
+    /// <see cref="OpenAiFault.SchemaViolation"/>.
+    /// </summary>
+    private static bool AsksForJsonSchema(string body)
+    {
+        try
+        {
+            var format = JsonNode.Parse(body)?["response_format"];
+            return format?["type"]?.GetValue<string>() == "json_schema";
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return false; // not JSON, or not the shape above: the chat handler answers with its own error
         }
     }
 

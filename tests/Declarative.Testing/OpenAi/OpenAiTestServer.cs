@@ -165,7 +165,8 @@ public sealed partial class OpenAiTestServer : IAsyncDisposable
     }
 
     /// <summary>Draws this request's fault and latency (always two draws, so the sequence depends only on the seed and the order).</summary>
-    private (OpenAiFault Fault, ErrorReply? Error, TimeSpan Latency) Draw(bool isChat)
+    /// <param name="mayViolateSchema">Whether <see cref="OpenAiFault.SchemaViolation"/> may be drawn: a chat request that does not ask for a JSON schema.</param>
+    private (OpenAiFault Fault, ErrorReply? Error, TimeSpan Latency) Draw(bool mayViolateSchema)
     {
         var faultDraw = random.NextDouble();
         var latencyDraw = random.NextDouble();
@@ -181,7 +182,7 @@ public sealed partial class OpenAiTestServer : IAsyncDisposable
         foreach (var (fault, rate) in options.Rates)
         {
             cumulative += rate;
-            if (faultDraw < cumulative && (isChat || fault != OpenAiFault.SchemaViolation))
+            if (faultDraw < cumulative && (mayViolateSchema || fault != OpenAiFault.SchemaViolation))
             {
                 return (fault, null, latency);
             }

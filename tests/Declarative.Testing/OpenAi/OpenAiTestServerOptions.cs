@@ -53,7 +53,10 @@ public sealed class OpenAiTestServerOptions
     /// <summary>The share of requests answered with <see cref="OpenAiFault.InvalidJson"/> (default 0).</summary>
     public double InvalidJsonRate { get; init; }
 
-    /// <summary>The share of chat requests answered with <see cref="OpenAiFault.SchemaViolation"/> (default 0).</summary>
+    /// <summary>
+    /// The share of chat requests answered with <see cref="OpenAiFault.SchemaViolation"/> (default 0); a request with a
+    /// <c>json_schema</c> response format (which a server decodes under) is drawn as one without the fault.
+    /// </summary>
     public double SchemaViolationRate { get; init; }
 
     /// <summary>The content of a <see cref="OpenAiFault.SchemaViolation"/> reply (default a sentence with no fields).</summary>
