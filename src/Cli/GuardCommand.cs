@@ -91,7 +91,8 @@ internal static class GuardCommand
     internal static Option<bool> TrustedOption() => new("--trusted")
     {
         Description = "Score the texts as trusted inputs (users' own requests, as the guard pipeline scores every input not declared untrusted): "
-            + "the kinds that mean injection only inside data (directives about the answer, planted code, tasks such as 'write a poem') are left out. "
+            + "the kinds that mean injection only inside data (directives about the answer, planted code, tasks such as 'write a poem') are left out, "
+            + "and the classifier's probability is read against the weights' trusted-input threshold (trusted_threshold, from guard train --trusted-validation). "
             + "Default: score them as untrusted data (documents, retrieved passages, tool results).",
     };
 

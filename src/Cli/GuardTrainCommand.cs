@@ -38,6 +38,14 @@ internal static class GuardTrainCommand
         var spanExtra = new Option<string[]>("--span-extra") { Description = "More labelled training data for the span head only (repeatable), e.g. injected instructions on their own." };
         var embeddingCache = new Option<string?>("--embedding-cache") { Description = "A file in which to keep the embeddings across runs (created if missing); only for the same embedding model (not with --encoder)." };
         var maxFalsePositives = new Option<double>("--max-false-positives") { Description = "The false-positive rate the --validation operating point may not exceed.", DefaultValueFactory = _ => 0.03 };
+        var trustedValidation = new Option<string[]>("--trusted-validation")
+        {
+            Description = "A labelled JSONL file of users' own prompts (not trained on) on which the trusted-input threshold is chosen (repeatable): the smallest "
+                + "classifier probability, from 0.5 up to 0.995 in steps of 0.005, at which each file, scored as trusted input (rules and classifier), has at most "
+                + "--trusted-max-false-positives false positives. Written to the weights as trusted_threshold, which the guard pipeline, guard scan --trusted "
+                + "and guard evaluate --trusted use for inputs not declared untrusted.",
+        };
+        var trustedMaxFalsePositives = new Option<double>("--trusted-max-false-positives") { Description = "The false-positive rate on each --trusted-validation file that the trusted-input threshold may not exceed.", DefaultValueFactory = _ => 0.03 };
         var mainHead = new Option<string?>("--main-head") { Description = "Keep the main head (weights and calibrated bias) of this weights file instead of training one, and its span and task heads unless --span-head or --task-head trains them anew (needs one of the two, or --recalibrate)." };
         var recalibrate = new Option<bool>("--recalibrate") { Description = "With --main-head: re-choose the kept main head's bias on the --validation files (as for a main head trained here), e.g. for a main head trained elsewhere; needs --main-head and --validation." };
         var writeTrainingSet = new Option<string?>("--write-training-set")
@@ -56,7 +64,7 @@ internal static class GuardTrainCommand
         var command = new Command("train", "Train the injection classifier on the generated corpus (and --extra sources); print the held-out figures as JSON.")
         {
             output, seed, perFamily, extra, exclude, generatedWeight, validation, maxFalsePositives, spanHead, spanExtra, spanExtraWeight, spanWords, embeddingCache, mainHead, taskHead, taskPositives, taskNegatives, hiddenUnits, headsFrom,
-            encoder, writeTrainingSet, recalibrate,
+            encoder, writeTrainingSet, recalibrate, trustedValidation, trustedMaxFalsePositives,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -91,6 +99,18 @@ internal static class GuardTrainCommand
             }
 
             var validationFiles = (result.GetValue(validation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--validation")).Select(row => (row.Text, IsInjection: Label(row.Label, path, row.Line))).ToArray())).ToArray();
+            var trustedFiles = (result.GetValue(trustedValidation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--trusted-validation")).Select(row => (row.Text, IsInjection: Label(row.Label, path, row.Line))).ToArray())).ToArray();
+            var trustedRate = result.GetValue(trustedMaxFalsePositives);
+            if (!(trustedRate is >= 0 and < 1))
+            {
+                throw new CliException($"--trusted-max-false-positives must be a rate from 0 up to 1 (0.03 for 3%), not {trustedRate}.");
+            }
+
+            if (trustedFiles.FirstOrDefault(f => f.Rows.All(r => r.IsInjection)) is { Name: not null } noBenign)
+            {
+                throw new CliException($"--trusted-validation '{noBenign.Name}' has no benign rows (label 0), so it cannot bound false positives; give users' prompts that are not attacks.");
+            }
+
             var spanExtras = (result.GetValue(spanExtra) ?? []).Select(path => ReadSource(path, "--span-extra") with { Weight = result.GetValue(spanExtraWeight) }).ToList();
             var words = result.GetValue(spanWords);
             if (spanExtras.Count > 0 && !result.GetValue(spanHead))
@@ -111,9 +131,9 @@ internal static class GuardTrainCommand
                     + (basePath is null ? "--main-head" : "--validation") + " (or drop --recalibrate: a main head trained here is always calibrated on --validation).");
             }
 
-            if (basePath is not null && !result.GetValue(spanHead) && !result.GetValue(taskHead) && !recalibrateMain)
+            if (basePath is not null && !result.GetValue(spanHead) && !result.GetValue(taskHead) && !recalibrateMain && trustedFiles.Length == 0)
             {
-                throw new CliException("--main-head keeps a trained main head and trains only the span or task head; add --span-head or --task-head, or --recalibrate with --validation (or drop --main-head).");
+                throw new CliException("--main-head keeps a trained main head and trains only the span or task head; add --span-head or --task-head, --recalibrate with --validation, or --trusted-validation (or drop --main-head).");
             }
 
             var taskPositiveFiles = result.GetValue(taskPositives) ?? [];
@@ -140,6 +160,7 @@ internal static class GuardTrainCommand
             var excluded = (result.GetValue(exclude) ?? [])
                 .SelectMany(path => GuardCommand.ReadJsonl(RequireFile(path, "--exclude")).Select(r => Key(r.Text)))
                 .Concat(validationFiles.SelectMany(f => f.Rows).Select(r => Key(r.Text)))
+                .Concat(trustedFiles.SelectMany(f => f.Rows).Select(r => Key(r.Text)))
                 .ToHashSet(StringComparer.Ordinal);
             var heldOut = corpus.Where(e => e.Split == "test").Select(e => Key(e.Text)).ToHashSet(StringComparer.Ordinal);
             var set = TrainingSet.Build(sources, excluded, heldOut);
@@ -183,16 +204,20 @@ internal static class GuardTrainCommand
                 (model.TaskWeights, model.TaskBias) = (keep.TaskWeights, keep.TaskBias);
             }
 
-            if (headsModel is not null)
+            // ... and so do their descriptions (this run's replace them below when it trains them).
+            if ((baseModel ?? headsModel) is { } described)
             {
                 foreach (var head in new[] { "task_head", "span_corpus" })
                 {
-                    if (headsModel.Training.TryGetValue(head, out var described))
+                    if (described.Training.TryGetValue(head, out var description))
                     {
-                        model.Training[head] = described;
+                        model.Training[head] = description;
                     }
                 }
+            }
 
+            if (headsModel is not null)
+            {
                 model.Training["heads_from"] = $"span and task heads kept from {Path.GetFileName(headsPath)} (sha256 {Sha256(headsPath!)}…)";
             }
 
@@ -219,6 +244,18 @@ internal static class GuardTrainCommand
 
             var classifier = new InjectionClassifier(model, embeddings);
             var calibration = validationFiles.Length > 0 ? await Calibration.CalibrateAsync(classifier, validationFiles, result.GetValue(maxFalsePositives), calibrateMain: baseModel is null || recalibrateMain, cancellationToken) : null;
+            // The trusted-input threshold belongs to the heads that score trusted text (main and span): a kept file's stays
+            // only while both stay as they were; --trusted-validation chooses it anew.
+            var keptTrusted = baseModel is not null && !recalibrateMain && !result.GetValue(spanHead) && trustedFiles.Length == 0 ? baseModel.TrustedThreshold : null;
+            if (baseModel?.TrustedThreshold is not null && keptTrusted is null && trustedFiles.Length == 0)
+            {
+                await stderr.WriteLineAsync("warning: the trusted_threshold of --main-head's file was chosen for heads this run changes, so it is not kept; add --trusted-validation with users' prompts to choose one for these weights.");
+            }
+
+            model.TrustedThreshold = null;
+            classifier = new InjectionClassifier(model, embeddings);
+            var trustedCalibration = trustedFiles.Length > 0 ? await Calibration.CalibrateTrustedAsync(classifier, trustedFiles, trustedRate, cancellationToken) : null;
+            model.TrustedThreshold = trustedCalibration is not null ? trustedCalibration["threshold"]!.GetValue<double>() : keptTrusted;
             classifier = new InjectionClassifier(model, embeddings);
 
             var test = corpus.Where(e => e.Split == "test").ToArray();
@@ -239,6 +276,7 @@ internal static class GuardTrainCommand
                 ["span_sources"] = spanSet is null ? null : new JsonArray([.. spanSet.Report.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["texts"] = r.Kept, ["injections"] = r.Injections, ["duplicates"] = r.Duplicates, ["weight"] = r.Weight })]),
                 ["test"] = test.Length,
                 ["calibration"] = calibration,
+                ["trusted_calibration"] = trustedCalibration,
                 ["classifier"] = Figures(DetectionMetrics.Of(classifierScores, labels)),
                 ["rules"] = Figures(DetectionMetrics.Of(ruleScores, labels)),
                 ["combined"] = Figures(DetectionMetrics.Of(classifierScores.Zip(ruleScores, Math.Max).ToArray(), labels)),
@@ -266,6 +304,15 @@ internal static class GuardTrainCommand
             if (calibration is not null)
             {
                 model.Training["calibration"] = calibration.ToJsonString();
+            }
+
+            if (trustedCalibration is not null)
+            {
+                model.Training["trusted_calibration"] = trustedCalibration.ToJsonString();
+            }
+            else if (keptTrusted is not null && baseModel!.Training.TryGetValue("trusted_calibration", out var baseTrusted))
+            {
+                model.Training["trusted_calibration"] = baseTrusted;
             }
 
             model.Training["held_out"] = summary.ToJsonString();

@@ -56,7 +56,13 @@ public sealed class InjectionClassifier
             throw new ArgumentException($"The classifier model's task head has {task.Length} weights for embeddings of {dimensions} dimensions; retrain with 'declarative guard train'.", nameof(model));
         }
 
+        if (model.TrustedThreshold is { } trusted && !(trusted >= 0.5 && trusted < 1))
+        {
+            throw new ArgumentException($"The classifier model's trusted_threshold is {trusted}; it must be a probability from 0.5 up to (not including) 1, as chosen by 'declarative guard train --trusted-validation'.", nameof(model));
+        }
+
         Model = model;
+        TrustedThreshold = model.TrustedThreshold ?? 0.5;
         weights = model.Weights;
         taskWeights = model.TaskWeights is { Length: > 0 } ? model.TaskWeights : null;
         spanWeights = model.SpanWeights is { Length: > 0 } ? model.SpanWeights : null;
@@ -71,6 +77,23 @@ public sealed class InjectionClassifier
 
     /// <summary>The weights in use.</summary>
     public InjectionClassifierModel Model { get; }
+
+    /// <summary>
+    /// The classifier probability from which a <em>trusted</em> input (a user's own request, not data; see
+    /// <see cref="InjectionReport.ForTrustedText"/>) is flagged; data is flagged from 0.5. Default: the weights'
+    /// <see cref="InjectionClassifierModel.TrustedThreshold"/> (chosen on users' prompts by <c>declarative guard train
+    /// --trusted-validation</c>), else 0.5. A user's request is full of instructions ("act as…", "rewrite your previous
+    /// answer…") that in data would be injected, so a classifier calibrated on data flags more of them than a product can
+    /// refuse; this threshold trades how many direct jailbreaks are caught for fewer refused requests. The rules' findings
+    /// are not affected by it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 0.5 (a user's request scored more strictly than
+    /// data) or not below 1.</exception>
+    public double TrustedThreshold
+    {
+        get;
+        init => field = value is >= 0.5 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(TrustedThreshold), value, "TrustedThreshold must be a probability from 0.5 (trusted inputs scored as data) up to, not including, 1.");
+    }
 
     /// <summary>
     /// The end of the model id of the detector's own fine-tuned encoder (Declarative.Guards.Onnx's
@@ -391,6 +414,15 @@ public sealed class InjectionClassifierModel
     /// <summary>The intercept of the task head.</summary>
     [JsonPropertyName("task_bias")]
     public double TaskBias { get; set; }
+
+    /// <summary>
+    /// The main and span heads' probability (0.5 up to 1) from which a trusted input (a user's own request) is flagged,
+    /// or <see langword="null"/> for 0.5 (as data): see <see cref="InjectionClassifier.TrustedThreshold"/>. Written by
+    /// <c>declarative guard train --trusted-validation</c>.
+    /// </summary>
+    [JsonPropertyName("trusted_threshold")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? TrustedThreshold { get; set; }
 
     /// <summary>The most words in one span the span head scores (default 40; the length it was trained on).</summary>
     [JsonPropertyName("span_words")]

@@ -77,7 +77,7 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
                 findings = [.. findings, new GuardFinding("injection.classifier", 0, texts[i].Length, $"classifier probability {p:0.00}")];
             }
 
-            reports[i] = reports[i] with { Score = Math.Max(ruleScore, p), RuleScore = ruleScore, ClassifierScore = p, Findings = findings };
+            reports[i] = reports[i] with { Score = Math.Max(ruleScore, p), RuleScore = ruleScore, ClassifierScore = p, Findings = findings, TrustedThreshold = Classifier.TrustedThreshold };
         }
 
         return reports;
@@ -133,25 +133,56 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 /// <summary>The injection score of one text.</summary>
 /// <param name="Score">The combined score in [0, 1]: the larger of <paramref name="RuleScore"/> and <paramref name="ClassifierScore"/>.</param>
 /// <param name="RuleScore">The score of the findings: the rules', and a request sentence the classifier's task head found (<c>injection.embedded_task</c>).</param>
-/// <param name="ClassifierScore">The classifier's probability (main and span heads), when a classifier ran.</param>
+/// <param name="ClassifierScore">The classifier's probability (main and span heads), when a classifier ran; in the report
+/// of <see cref="InjectionReport.ForTrustedText"/>, read against <see cref="InjectionReport.TrustedThreshold"/>.</param>
 /// <param name="Findings">What the rules (and the classifier, above 0.5) found.</param>
 public sealed record InjectionReport(double Score, double RuleScore, double? ClassifierScore, IReadOnlyList<GuardFinding> Findings)
 {
     /// <summary>
-    /// The report for a trusted input (a user's own request, not data): the kinds that mean injection only inside data
-    /// (<see cref="InjectionRules.DataOnlyKinds"/>: "keep your answer short", "write a poem about the sea") are dropped and
-    /// the score recomputed, as the guard pipeline does for every input not declared untrusted.
+    /// The classifier probability from which <see cref="ForTrustedText"/> flags the text: the classifier's
+    /// <see cref="InjectionClassifier.TrustedThreshold"/> (0.5, as for data, without a classifier or once the report is
+    /// the trusted one).
     /// </summary>
-    /// <returns>This report when it has no such finding, otherwise a new one.</returns>
+    public double TrustedThreshold { get; init; } = 0.5;
+
+    /// <summary>
+    /// The report for a trusted input (a user's own request, not data), as the guard pipeline scores every input not
+    /// declared untrusted: the kinds that mean injection only inside data (<see cref="InjectionRules.DataOnlyKinds"/>:
+    /// "keep your answer short", "write a poem about the sea") are dropped, and the classifier's probability is read
+    /// against <see cref="TrustedThreshold"/>: <see cref="ClassifierScore"/> becomes
+    /// <c>σ(logit p − logit TrustedThreshold)</c>, which reaches 0.5 exactly where the probability reaches the threshold.
+    /// The score is recomputed from both.
+    /// </summary>
+    /// <returns>This report when neither changes it, otherwise a new one (whose <see cref="TrustedThreshold"/> is 0.5, so
+    /// that calling this again changes nothing).</returns>
     public InjectionReport ForTrustedText()
     {
-        if (!Findings.Any(f => InjectionRules.DataOnlyKinds.Contains(f.Kind)))
+        var rescale = ClassifierScore is not null && TrustedThreshold != 0.5;
+        if (!rescale && !Findings.Any(f => InjectionRules.DataOnlyKinds.Contains(f.Kind)))
         {
             return this;
         }
 
-        var kept = Findings.Where(f => !InjectionRules.DataOnlyKinds.Contains(f.Kind)).ToArray();
+        var kept = Findings.Where(f => !InjectionRules.DataOnlyKinds.Contains(f.Kind) && !(rescale && f.Kind == ClassifierKind)).ToList();
         var rules = InjectionRules.Score(kept);
-        return new InjectionReport(Math.Max(rules, ClassifierScore ?? 0), rules, ClassifierScore, kept);
+        var classifier = ClassifierScore;
+        if (rescale && ClassifierScore is { } p)
+        {
+            classifier = 1 / (1 + Math.Exp(-(Logit(p) - Logit(TrustedThreshold))));
+            if (classifier >= 0.5 && Findings.FirstOrDefault(f => f.Kind == ClassifierKind) is { } found)
+            {
+                kept.Add(found with { Reason = $"classifier probability {p:0.00}, at or above the trusted-input threshold {TrustedThreshold:0.00}" });
+            }
+        }
+
+        return new InjectionReport(Math.Max(rules, classifier ?? 0), rules, classifier, kept);
+    }
+
+    private const string ClassifierKind = "injection.classifier";
+
+    private static double Logit(double p)
+    {
+        var q = Math.Clamp(p, 1e-12, 1 - 1e-12);
+        return Math.Log(q / (1 - q));
     }
 }
