@@ -35,7 +35,8 @@
 // round 16: with --mbpp, --exercism and --agent-docs, code requests, programming tasks and repository instructions, and the
 // project's own questions to the assistant; round 17: with --chatbot-ko, --crosswoz, --tatoeba, --mgsm and --wisesight,
 // benign text in other languages; round 18: with --chatgpt-prompts, people's role-play and persona requests, and
-// attacks in twelve other languages written for this project, alone and (with --tatoeba) inside documents (see below).
+// attacks in twelve other languages written for this project, alone and (with --tatoeba) inside documents (see below);
+// the trusted-input threshold's blind check: with --wizardlm and --promptmap, people's test requests and attack prompts.
 //
 // Licences: weights that are shipped may be trained only on the files of permissively licensed sources: PromptShield, BIPIA,
 // the --docs repositories (dspy, LLamaSharp, dotnet/extensions, semantic-kernel) and the .NET reference packs (MIT);
@@ -43,7 +44,8 @@
 // exercism/problem-specifications (MIT); the --agent-docs repositories (each listed with its licence); Chatbot_data
 // (MIT), CrossWOZ (Apache-2.0), Tatoeba (CC BY 2.0 FR: credit "Tatoeba, tatoeba.org"), MGSM (CC BY 4.0), wisesight (CC0),
 // awesome-chatgpt-prompts (CC0-1.0). CodeAlpaca's data (codealpaca*.jsonl, CC BY-NC 4.0), InstructionWild's
-// (instructionwild_*.jsonl, non-commercial research only) and AlpacaEval's (CC BY-NC 4.0) are for measuring only.
+// (instructionwild_*.jsonl, non-commercial research only), AlpacaEval's (CC BY-NC 4.0), WizardLM's test set (CC BY-NC
+// 4.0) and promptmap's prompts (GPL-3.0) are for measuring only.
 #:property NoWarn=CA1303;CA1849;CA2007;CS1591;CA1305;CA1307;CA1310;CA5394
 using System.Diagnostics;
 using System.Text.Json;
@@ -824,6 +826,52 @@ if (options.TryGetValue("--chatgpt-prompts", out var chatGptPrompts))
     var kept = text.Where(r => !jailbreak.IsMatch(r[prompt])).Select(r => ($"chatgpt-prompts/{r[contributor]}", Lead(r[prompt].Trim(), 200).Trim())).Where(r => Words(r.Item2) >= 3).ToList();
     Console.WriteLine($"--chatgpt-prompts: {rows.Count - 1} rows, {text.Count} of type TEXT, {text.Count - kept.Count} left out (jailbreak requests or under 3 words), {kept.Count} kept");
     WriteThirds("chatgpt_prompts", kept);
+}
+
+// A blind check of the trusted-input threshold (the stop after round 18), for measuring only, on sets no earlier run
+// read: with --wizardlm CLONE (nlpxucan/WizardLM, its test set under CC BY-NC 4.0, at the pinned commit below),
+// wizardlm_test.jsonl: the 218 instructions of WizardLM/data/WizardLM_testset.jsonl, label 0 (people's requests to an
+// assistant, written to test one); with --promptmap CLONE (utkusen/promptmap, GPL-3.0, at the pinned commit below),
+// promptmap_attacks.jsonl: the prompts of its distraction, jailbreak and prompt-stealing rules, label 1 (injections a
+// user may type), and promptmap_harmful.jsonl: those of its harmful, hate and social-bias rules, label 1 (harmful
+// requests, not injections; reported apart).
+if (options.TryGetValue("--wizardlm", out var wizardLm))
+{
+    const string wizardLmCommit = "cd4b4cc022b6426aee62d51f7ae99a4a6ec9aaef";
+    var instructions = Show(wizardLm, wizardLmCommit, "WizardLM/data/WizardLM_testset.jsonl").Split('\n').Where(l => l.Trim().Length > 0)
+        .Select(l => JsonNode.Parse(l)!["Instruction"]?.GetValue<string>() ?? throw new InvalidDataException($"WizardLM_testset.jsonl: a row without 'Instruction': {l}")).ToList();
+    Write("wizardlm_test.jsonl", instructions.Select(t => (t.Trim(), 0)));
+    Console.WriteLine($"--wizardlm: {instructions.Count} instructions");
+}
+
+if (options.TryGetValue("--promptmap", out var promptMap))
+{
+    const string promptMapCommit = "d305132e38f28b4cdca5c5b4586f11904ed1836d";
+    static string Prompt(string yaml, string path)
+    {
+        var lines = yaml.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var at = Array.FindIndex(lines, l => l.StartsWith("prompt:", StringComparison.Ordinal));
+        var value = at >= 0 ? lines[at]["prompt:".Length..].Trim() : throw new InvalidDataException($"{path} has no 'prompt:' line.");
+        if (value == "|")
+        {
+            // A literal block: the indented lines that follow, their common indentation removed.
+            var block = lines.Skip(at + 1).TakeWhile(l => l.Length == 0 || l[0] == ' ').ToList();
+            var indent = block.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+            return string.Join('\n', block.Select(l => l.Length >= indent ? l[indent..] : "")).Trim();
+        }
+
+        return value.StartsWith('"') && value.EndsWith('"') ? JsonNode.Parse(value)!.GetValue<string>()
+            : throw new InvalidDataException($"{path}: a prompt that is neither a double-quoted string nor a literal block: {value}");
+    }
+
+    var files = Git(promptMap, "ls-tree", "-r", "--name-only", promptMapCommit, "rules").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).ToList();
+    List<(string, int)> Prompts(params string[] folders) =>
+        [.. files.Where(f => folders.Any(d => f.StartsWith($"rules/{d}/", StringComparison.Ordinal))).Order(StringComparer.Ordinal).Select(f => (Prompt(Show(promptMap, promptMapCommit, f), f), 1))];
+    var injections = Prompts("distraction", "jailbreak", "prompt_stealing");
+    var harmful = Prompts("harmful", "hate", "social_bias");
+    Write("promptmap_attacks.jsonl", injections);
+    Write("promptmap_harmful.jsonl", harmful);
+    Console.WriteLine($"--promptmap: {injections.Count} injections, {harmful.Count} harmful requests");
 }
 
 // Attacks in other languages, for measuring only (no set above holds any): bench/guards/multilingual-attacks.txt (or
