@@ -103,6 +103,12 @@ public class TrustedThresholdTests
         }
 
         Assert.Equal(0.9, new InjectionClassifier(Model(trusted: 0.97), generator) { TrustedThreshold = 0.9 }.TrustedThreshold);
+        var windowed = new InjectionClassifier(Model(trusted: 0.97), generator) { WindowWords = 16, DocumentWords = 8 };
+        var copy = windowed.WithTrustedThreshold(0.5);
+        Assert.Equal((0.5, 16, 8), (copy.TrustedThreshold, copy.WindowWords, copy.DocumentWords));
+        Assert.Same(windowed.Model, copy.Model);
+        Assert.Equal(0.97, windowed.TrustedThreshold);
+        Assert.Throws<ArgumentOutOfRangeException>(() => windowed.WithTrustedThreshold(0.49));
         Assert.Throws<ArgumentOutOfRangeException>(() => new InjectionClassifier(Model(trusted: null), generator) { TrustedThreshold = 0.3 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new InjectionClassifier(Model(trusted: null), generator) { TrustedThreshold = 1 });
     }

@@ -96,6 +96,17 @@ public sealed class InjectionClassifier
     }
 
     /// <summary>
+    /// This classifier with another <see cref="TrustedThreshold"/> (the same weights, embedding generator and window
+    /// settings), e.g. <c>InjectionClassifier.LoadDefault(embeddings).WithTrustedThreshold(0.5)</c> to score users'
+    /// requests as data.
+    /// </summary>
+    /// <param name="threshold">The classifier probability from which a trusted input is flagged (0.5 up to 1).</param>
+    /// <returns>A new classifier.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is below 0.5 or not below 1.</exception>
+    public InjectionClassifier WithTrustedThreshold(double threshold) =>
+        new(Model, embeddings) { DocumentWords = DocumentWords, WindowWords = WindowWords, TrustedThreshold = threshold };
+
+    /// <summary>
     /// The end of the model id of the detector's own fine-tuned encoder (Declarative.Guards.Onnx's
     /// <c>InjectionEncoder</c>), whose embeddings the stock weights of <see cref="LoadDefault"/> were not trained on.
     /// </summary>
