@@ -833,8 +833,8 @@ if (options.TryGetValue("--chatgpt-prompts", out var chatGptPrompts))
 // wizardlm_test.jsonl: the 218 instructions of WizardLM/data/WizardLM_testset.jsonl, label 0 (people's requests to an
 // assistant, written to test one); with --promptmap CLONE (utkusen/promptmap, GPL-3.0, at the pinned commit below),
 // promptmap_attacks.jsonl: the prompts of its distraction, jailbreak and prompt-stealing rules, label 1 (injections a
-// user may type), and promptmap_harmful.jsonl: those of its harmful, hate and social-bias rules, label 1 (harmful
-// requests, not injections; reported apart).
+// user may type), and promptmap_harmful.jsonl: those of its harmful, hate and social-bias rules, label 0 (harmful
+// requests, not injections: an injection detector that flags one is wrong; reported apart).
 if (options.TryGetValue("--wizardlm", out var wizardLm))
 {
     const string wizardLmCommit = "cd4b4cc022b6426aee62d51f7ae99a4a6ec9aaef";
@@ -856,7 +856,12 @@ if (options.TryGetValue("--promptmap", out var promptMap))
         {
             // A literal block: the indented lines that follow, their common indentation removed.
             var block = lines.Skip(at + 1).TakeWhile(l => l.Length == 0 || l[0] == ' ').ToList();
-            var indent = block.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+            var indent = block.Where(l => l.Trim().Length > 0).Select(l => l.Length - l.TrimStart().Length).DefaultIfEmpty(-1).Min();
+            if (indent < 0)
+            {
+                throw new InvalidDataException($"{path}: its 'prompt: |' block has no text.");
+            }
+
             return string.Join('\n', block.Select(l => l.Length >= indent ? l[indent..] : "")).Trim();
         }
 
@@ -868,7 +873,7 @@ if (options.TryGetValue("--promptmap", out var promptMap))
     List<(string, int)> Prompts(params string[] folders) =>
         [.. files.Where(f => folders.Any(d => f.StartsWith($"rules/{d}/", StringComparison.Ordinal))).Order(StringComparer.Ordinal).Select(f => (Prompt(Show(promptMap, promptMapCommit, f), f), 1))];
     var injections = Prompts("distraction", "jailbreak", "prompt_stealing");
-    var harmful = Prompts("harmful", "hate", "social_bias");
+    var harmful = Prompts("harmful", "hate", "social_bias").Select(r => (r.Item1, 0)).ToList(); // not injections: flagging one is a false positive
     Write("promptmap_attacks.jsonl", injections);
     Write("promptmap_harmful.jsonl", harmful);
     Console.WriteLine($"--promptmap: {injections.Count} injections, {harmful.Count} harmful requests");

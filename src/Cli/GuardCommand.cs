@@ -92,7 +92,8 @@ internal static class GuardCommand
     {
         Description = "Score the texts as trusted inputs (users' own requests, as the guard pipeline scores every input not declared untrusted): "
             + "the kinds that mean injection only inside data (directives about the answer, planted code, tasks such as 'write a poem') are left out, "
-            + "and the classifier's probability is read against the weights' trusted-input threshold (trusted_threshold, from guard train --trusted-validation). "
+            + "and the classifier's probability is read against the weights' trusted-input threshold (trusted_threshold, from guard train --trusted-validation): "
+            + "classifier_score is then sigmoid(logit p - logit threshold), 0.5 where the probability reaches the threshold. "
             + "Default: score them as untrusted data (documents, retrieved passages, tool results).",
     };
 

@@ -101,6 +101,11 @@ internal static class GuardTrainCommand
             var validationFiles = (result.GetValue(validation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--validation")).Select(row => (row.Text, IsInjection: Label(row.Label, path, row.Line))).ToArray())).ToArray();
             var trustedFiles = (result.GetValue(trustedValidation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--trusted-validation")).Select(row => (row.Text, IsInjection: Label(row.Label, path, row.Line))).ToArray())).ToArray();
             var trustedRate = result.GetValue(trustedMaxFalsePositives);
+            if (trustedFiles.Length == 0 && result.GetResult(trustedMaxFalsePositives) is { Implicit: false })
+            {
+                throw new CliException("--trusted-max-false-positives bounds the false positives on --trusted-validation files; add --trusted-validation (or drop --trusted-max-false-positives).");
+            }
+
             if (!(trustedRate is >= 0 and < 1))
             {
                 throw new CliException($"--trusted-max-false-positives must be a rate from 0 up to 1 (0.03 for 3%), not {trustedRate}.");
@@ -246,7 +251,8 @@ internal static class GuardTrainCommand
             var calibration = validationFiles.Length > 0 ? await Calibration.CalibrateAsync(classifier, validationFiles, result.GetValue(maxFalsePositives), calibrateMain: baseModel is null || recalibrateMain, cancellationToken) : null;
             // The trusted-input threshold belongs to the heads that score trusted text (main and span): a kept file's stays
             // only while both stay as they were; --trusted-validation chooses it anew.
-            var keptTrusted = baseModel is not null && !recalibrateMain && !result.GetValue(spanHead) && trustedFiles.Length == 0 ? baseModel.TrustedThreshold : null;
+            var headsKept = !recalibrateMain && !result.GetValue(spanHead) && (validationFiles.Length == 0 || model.SpanWeights is null); // --validation recalibrates a kept span head
+            var keptTrusted = baseModel is not null && headsKept && trustedFiles.Length == 0 ? baseModel.TrustedThreshold : null;
             if (baseModel?.TrustedThreshold is not null && keptTrusted is null && trustedFiles.Length == 0)
             {
                 await stderr.WriteLineAsync("warning: the trusted_threshold of --main-head's file was chosen for heads this run changes, so it is not kept; add --trusted-validation with users' prompts to choose one for these weights.");
@@ -296,7 +302,8 @@ internal static class GuardTrainCommand
             }
 
             // With --recalibrate the kept file's calibration no longer holds; this run's is recorded under "calibration".
-            if (baseModel is not null && !recalibrateMain && baseModel.Training.TryGetValue("calibration", out var baseCalibration))
+            if (baseModel is not null && !recalibrateMain
+                && (baseModel.Training.TryGetValue("calibration", out var baseCalibration) || baseModel.Training.TryGetValue("main_head_calibration", out baseCalibration)))
             {
                 model.Training["main_head_calibration"] = baseCalibration;
             }

@@ -369,6 +369,22 @@ public class GuardCommandTests : IDisposable
         Assert.Equal(kept["span_weights"]!.ToJsonString(), model["span_weights"]!.ToJsonString()); // the kept file's span head stays
         Assert.Equal(kept["span_bias"]!.GetValue<double>(), model["span_bias"]!.GetValue<double>());
 
+        // A trusted-input threshold belongs to the heads it was chosen for: --validation recalibrates a kept span head, so
+        // the next run drops it (and says so), while the main head's calibration record is carried on through both runs.
+        var trusted = Path.Combine(folder, "trusted.json");
+        (code, _, stderr) = await CliRunner.RunAsync("guard", "train", "--out", trusted, "--per-family", "3", "--main-head", main, "--trusted-validation", chat,
+            "--trusted-max-false-positives", "0.99", "--embedding-cache", cache);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(0.5, JsonNode.Parse(await File.ReadAllTextAsync(trusted))!["trusted_threshold"]!.GetValue<double>());
+        var again = Path.Combine(folder, "again.json");
+        (code, _, stderr) = await CliRunner.RunAsync("guard", "train", "--out", again, "--per-family", "3", "--main-head", trusted, "--task-head",
+            "--task-positives", requests, "--task-negatives", manuals, "--validation", chat, "--embedding-cache", cache);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("trusted_threshold of --main-head's file", stderr);
+        var againModel = JsonNode.Parse(await File.ReadAllTextAsync(again))!;
+        Assert.Null(againModel["trusted_threshold"]);
+        Assert.Equal(kept["training"]!["calibration"]!.GetValue<string>(), againModel["training"]!["main_head_calibration"]!.GetValue<string>());
+
         // A request no rule knows ("Find…" is not a task verb of the rule), inside a manual: only the task head can find it.
         const string Text = "Install the package first. Find me a cheap hotel in Lisbon for the weekend. Restart the service when you are done.";
         var texts = Path.Combine(folder, "texts.jsonl");
@@ -565,6 +581,7 @@ public class GuardCommandTests : IDisposable
     [InlineData(new[] { "guard", "train", "--out", "w.json", "--recalibrate" }, "add --main-head")]
     [InlineData(new[] { "guard", "train", "--out", "w.json", "--recalibrate", "--main-head", "MAIN" }, "add --validation")]
     [InlineData(new[] { "guard", "train", "--out", "w.json", "--main-head", "MAIN" }, "--recalibrate with --validation, or --trusted-validation")]
+    [InlineData(new[] { "guard", "train", "--out", "w.json", "--trusted-max-false-positives", "0.1" }, "add --trusted-validation")]
     public async Task Train_refuses_recalibrate_without_a_main_head_and_validation(string[] args, string expected)
     {
         var main = Path.Combine(folder, "main.json");

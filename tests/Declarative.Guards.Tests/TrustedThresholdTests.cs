@@ -131,6 +131,37 @@ public class TrustedThresholdTests
         Assert.Contains(reports[1].ForTrustedText().Findings, f => f.Kind == "injection.classifier");
     }
 
+    [Fact]
+    public async Task A_threshold_below_the_classifiers_finding_still_blocks_with_a_finding_and_reasons_are_culture_free()
+    {
+        // "act as" scores 0.9002: with a trusted-input threshold of 0.97 a user's request reads 0.2176, under 0.5 (where the
+        // classifier reports a finding) but over an InjectionThreshold of 0.2.
+        using var generator = new KeywordEmbeddings("act as", []);
+        var lm = new Declarative.Testing.ScriptedChatClient();
+        var options = new GuardOptions { Detector = new InjectionDetector(new InjectionClassifier(Model(trusted: 0.97), generator)), InjectionThreshold = 0.2 };
+        var context = new RunContext(new ChatClientBuilder(lm).UseGuards(options).Build());
+        var ex = await Assert.ThrowsAsync<GuardException>(() => new Predict("question -> answer").InvokeAsync(
+            new Dictionary<string, object?> { ["question"] = "Please act as a travel guide." }, context));
+        var finding = Assert.Single(ex.Findings, f => f.Kind == "injection.classifier");
+        Assert.Equal(("question", 0, "Please act as a travel guide.".Length), (finding.Field, finding.Start, finding.Length));
+        Assert.Equal("classifier score 0.218, at or above InjectionThreshold 0.20", finding.Reason);
+
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            var report = (await new InjectionDetector(new InjectionClassifier(Model(trusted: 0.695), generator)).DetectAsync("Please act as a tutor.")).ForTrustedText();
+            Assert.Equal("classifier probability 0.90, at or above the trusted-input threshold 0.695", Assert.Single(report.Findings).Reason);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => InjectionDetector.DetectWithRules("x") with { TrustedThreshold = double.NaN });
+        Assert.Throws<ArgumentOutOfRangeException>(() => InjectionDetector.DetectWithRules("x") with { TrustedThreshold = 0.4 });
+    }
+
     private static InjectionClassifierModel Model(double? trusted) =>
         new() { EmbeddingModel = "test", Bias = -3.8, Weights = [6, 0], TrustedThreshold = trusted };
 }

@@ -41,7 +41,12 @@ public sealed class GuardOptions
     /// <summary>What to do when an input's injection score reaches <see cref="InjectionThreshold"/>: Allow, Flag or Block (default).</summary>
     public GuardAction InjectionAction { get; set; } = GuardAction.Block;
 
-    /// <summary>The injection score (0–1) from which <see cref="InjectionAction"/> applies; default 0.5.</summary>
+    /// <summary>
+    /// The injection score (0–1) from which <see cref="InjectionAction"/> applies; default 0.5. For a trusted input the
+    /// classifier's part of the score is on the trusted scale (<see cref="InjectionReport.ForTrustedText"/>), where the
+    /// classifier's <see cref="InjectionClassifier.TrustedThreshold"/> reads 0.5: a threshold of 0.7 with a trusted-input
+    /// threshold of 0.96 flags a user's request from classifier probability 0.982.
+    /// </summary>
     public double InjectionThreshold { get; set; } = 0.5;
 
     /// <summary>Whether trusted input fields are scanned for injection too (default <see langword="true"/>); untrusted ones always are.</summary>

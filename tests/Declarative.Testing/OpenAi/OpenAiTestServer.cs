@@ -182,6 +182,8 @@ public sealed partial class OpenAiTestServer : IAsyncDisposable
         foreach (var (fault, rate) in options.Rates)
         {
             cumulative += rate;
+            // A schema violation that may not be drawn falls through to the next fault, or to none: SchemaViolation is the
+            // last of Rates, so it becomes None and no other fault is drawn more often.
             if (faultDraw < cumulative && (mayViolateSchema || fault != OpenAiFault.SchemaViolation))
             {
                 return (fault, null, latency);

@@ -58,7 +58,7 @@ public sealed class InjectionClassifier
 
         if (model.TrustedThreshold is { } trusted && !(trusted >= 0.5 && trusted < 1))
         {
-            throw new ArgumentException($"The classifier model's trusted_threshold is {trusted}; it must be a probability from 0.5 up to (not including) 1, as chosen by 'declarative guard train --trusted-validation'.", nameof(model));
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The classifier model's trusted_threshold is {trusted}; it must be a probability from 0.5 up to (not including) 1, as chosen by 'declarative guard train --trusted-validation'."), nameof(model));
         }
 
         Model = model;
@@ -85,7 +85,8 @@ public sealed class InjectionClassifier
     /// --trusted-validation</c>), else 0.5. A user's request is full of instructions ("act as…", "rewrite your previous
     /// answer…") that in data would be injected, so a classifier calibrated on data flags more of them than a product can
     /// refuse; this threshold trades how many direct jailbreaks are caught for fewer refused requests. The rules' findings
-    /// are not affected by it.
+    /// are not affected by it. Setting it (or <see cref="WithTrustedThreshold"/>) leaves <see cref="Model"/>'s
+    /// <see cref="InjectionClassifierModel.TrustedThreshold"/>, which is what gets saved, as it was.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 0.5 (a user's request scored more strictly than
     /// data) or not below 1.</exception>

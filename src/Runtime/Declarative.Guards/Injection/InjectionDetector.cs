@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Declarative.Guards;
 
 /// <summary>
@@ -74,7 +76,7 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 
             if (p >= 0.5)
             {
-                findings = [.. findings, new GuardFinding("injection.classifier", 0, texts[i].Length, $"classifier probability {p:0.00}")];
+                findings = [.. findings, new GuardFinding("injection.classifier", 0, texts[i].Length, string.Create(CultureInfo.InvariantCulture, $"classifier probability {p:0.00}"))];
             }
 
             reports[i] = reports[i] with { Score = Math.Max(ruleScore, p), RuleScore = ruleScore, ClassifierScore = p, Findings = findings, TrustedThreshold = Classifier.TrustedThreshold };
@@ -134,7 +136,8 @@ public sealed class InjectionDetector(InjectionClassifier? classifier = null)
 /// <param name="Score">The combined score in [0, 1]: the larger of <paramref name="RuleScore"/> and <paramref name="ClassifierScore"/>.</param>
 /// <param name="RuleScore">The score of the findings: the rules', and a request sentence the classifier's task head found (<c>injection.embedded_task</c>).</param>
 /// <param name="ClassifierScore">The classifier's probability (main and span heads), when a classifier ran; in the report
-/// of <see cref="InjectionReport.ForTrustedText"/>, read against <see cref="InjectionReport.TrustedThreshold"/>.</param>
+/// of <see cref="InjectionReport.ForTrustedText"/> no longer a probability but σ(logit p − logit t), t the trusted-input
+/// threshold of the report it was made from, so that 0.5 is where p reaches t.</param>
 /// <param name="Findings">What the rules (and the classifier, above 0.5) found.</param>
 public sealed record InjectionReport(double Score, double RuleScore, double? ClassifierScore, IReadOnlyList<GuardFinding> Findings)
 {
@@ -143,7 +146,12 @@ public sealed record InjectionReport(double Score, double RuleScore, double? Cla
     /// <see cref="InjectionClassifier.TrustedThreshold"/> (0.5, as for data, without a classifier or once the report is
     /// the trusted one).
     /// </summary>
-    public double TrustedThreshold { get; init; } = 0.5;
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 0.5 or not below 1.</exception>
+    public double TrustedThreshold
+    {
+        get;
+        init => field = value is >= 0.5 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(TrustedThreshold), value, "TrustedThreshold must be a probability from 0.5 up to, not including, 1.");
+    } = 0.5;
 
     /// <summary>
     /// The report for a trusted input (a user's own request, not data), as the guard pipeline scores every input not
@@ -171,7 +179,7 @@ public sealed record InjectionReport(double Score, double RuleScore, double? Cla
             classifier = 1 / (1 + Math.Exp(-(Logit(p) - Logit(TrustedThreshold))));
             if (classifier >= 0.5 && Findings.FirstOrDefault(f => f.Kind == ClassifierKind) is { } found)
             {
-                kept.Add(found with { Reason = $"classifier probability {p:0.00}, at or above the trusted-input threshold {TrustedThreshold:0.00}" });
+                kept.Add(found with { Reason = string.Create(CultureInfo.InvariantCulture, $"classifier probability {p:0.00#}, at or above the trusted-input threshold {TrustedThreshold:0.00#}") });
             }
         }
 

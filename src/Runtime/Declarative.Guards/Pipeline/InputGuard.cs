@@ -118,7 +118,15 @@ internal sealed class InputGuard(GuardOptions options, KeyRateLimiter limiter)
             else if (flagged)
             {
                 var name = texts[scanned[k]].Section.Name;
-                findings.AddRange(report.Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = name }));
+                var found = report.Findings.Where(f => !f.Kind.StartsWith("unicode.", StringComparison.Ordinal)).Select(f => f with { Field = name }).ToList();
+                if (found.Count == 0 && report.ClassifierScore >= options.InjectionThreshold)
+                {
+                    // An InjectionThreshold below 0.5 reached by the classifier alone, which reports a finding from 0.5 only.
+                    found.Add(new GuardFinding("injection.classifier", 0, values[scanned[k]].Length,
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"classifier score {report.ClassifierScore:0.00#}, at or above InjectionThreshold {options.InjectionThreshold:0.00#}"), name));
+                }
+
+                findings.AddRange(found);
             }
         }
 
