@@ -78,28 +78,23 @@ internal static class Calibration
     /// <exception cref="CliException">No threshold up to 0.995 meets the rate on some file.</exception>
     public static async Task<JsonObject> CalibrateTrustedAsync(InjectionClassifier classifier, IReadOnlyList<(string Name, (string Text, bool IsInjection)[] Rows)> files, double maxFalsePositives, CancellationToken cancellationToken)
     {
+        // Each text's score on a scale where it is flagged at t exactly when it is flagged at t as a trusted input: +∞ when
+        // the rules flag it (no t moves them; at +∞ only those are flagged), else the classifier's probability.
         var detector = new InjectionDetector(classifier);
-        var scored = new List<(double Rules, double P, bool IsInjection)[]>();
+        var scored = new List<(double[] Scores, bool[] Labels)>();
         foreach (var file in files)
         {
             var reports = await detector.DetectAsync(file.Rows.Select(r => r.Text).ToArray(), _ => false, cancellationToken).ConfigureAwait(false);
-            scored.Add([.. reports.Select((r, i) => (r.ForTrustedText().RuleScore, r.ClassifierScore ?? 0, file.Rows[i].IsInjection))]);
+            scored.Add(([.. reports.Select(r => r.ForTrustedText().RuleScore >= 0.5 ? double.PositiveInfinity : r.ClassifierScore ?? 0)], [.. file.Rows.Select(r => r.IsInjection)]));
         }
 
-        static (double Fp, double? Tp, int Benign) At((double Rules, double P, bool IsInjection)[] rows, double t)
-        {
-            bool Flagged((double Rules, double P, bool IsInjection) r) => r.Rules >= 0.5 || r.P >= t;
-            var benign = rows.Where(r => !r.IsInjection).ToArray();
-            var attacks = rows.Where(r => r.IsInjection).ToArray();
-            return ((double)benign.Count(Flagged) / benign.Length, attacks.Length == 0 ? null : (double)attacks.Count(Flagged) / attacks.Length, benign.Length);
-        }
-
+        DetectionMetrics At(int file, double t) => DetectionMetrics.Of(scored[file].Scores, scored[file].Labels, t);
         double? chosen = null;
         var steps = (int)Math.Round((TrustedTo - TrustedFrom) / TrustedStep);
         for (var k = 0; k <= steps && chosen is null; k++)
         {
             var t = Math.Round(TrustedFrom + (k * TrustedStep), 3);
-            if (scored.All(rows => At(rows, t).Fp <= maxFalsePositives))
+            if (Enumerable.Range(0, files.Count).All(i => At(i, t).FalsePositiveRate <= maxFalsePositives))
             {
                 chosen = t;
             }
@@ -107,20 +102,19 @@ internal static class Calibration
 
         if (chosen is not { } threshold)
         {
-            var worst = Enumerable.Range(0, files.Count).MaxBy(i => At(scored[i], TrustedTo).Fp);
-            var (fp, _, _) = At(scored[worst], TrustedTo);
-            var byRules = (double)scored[worst].Count(r => !r.IsInjection && r.Rules >= 0.5) / scored[worst].Count(r => !r.IsInjection);
+            var worst = Enumerable.Range(0, files.Count).MaxBy(i => At(i, TrustedTo).FalsePositiveRate);
+            var fp = At(worst, TrustedTo).FalsePositiveRate;
+            var byRules = At(worst, double.PositiveInfinity).FalsePositiveRate;
             throw new CliException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"No trusted-input threshold up to {TrustedTo} keeps the false positives of --trusted-validation '{files[worst].Name}' at or below {maxFalsePositives}: ")
                 + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at {TrustedTo} it flags {fp * 100:0.0}% of its benign rows ({byRules * 100:0.0}% by the rules alone, which the threshold does not move). Raise --trusted-max-false-positives, or check that file's labels."));
         }
 
-        JsonNode Figures((double Fp, double? Tp, int Benign) f) => new JsonObject { ["false_positive_rate"] = Math.Round(f.Fp, 4), ["true_positive_rate"] = f.Tp is { } tp ? Math.Round(tp, 4) : null, ["benign"] = f.Benign };
         return new JsonObject
         {
             ["files"] = new JsonArray([.. files.Select(f => (JsonNode)f.Name)]),
             ["rule"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the smallest threshold from {TrustedFrom} to {TrustedTo} in steps of {TrustedStep} with false positives at most {maxFalsePositives} on each file, scored as trusted input"),
             ["threshold"] = threshold,
-            ["per_file"] = new JsonArray([.. files.Select((f, i) => (JsonNode)new JsonObject { ["file"] = f.Name, ["at_0.5"] = Figures(At(scored[i], 0.5)), ["at_threshold"] = Figures(At(scored[i], threshold)) })]),
+            ["per_file"] = new JsonArray([.. files.Select((f, i) => (JsonNode)new JsonObject { ["file"] = f.Name, ["at_0.5"] = GuardTrainCommand.Figures(At(i, 0.5)), ["at_threshold"] = GuardTrainCommand.Figures(At(i, threshold)) })]),
         };
     }
 

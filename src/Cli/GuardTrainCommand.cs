@@ -98,8 +98,8 @@ internal static class GuardTrainCommand
                 sources.Add(ReadSource(path));
             }
 
-            var validationFiles = (result.GetValue(validation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--validation")).Select(row => (row.Text, IsInjection: Label(row.Label, path, row.Line))).ToArray())).ToArray();
-            var trustedFiles = (result.GetValue(trustedValidation) ?? []).Select(path => (Name: Path.GetFileName(path), Rows: GuardCommand.ReadJsonl(RequireFile(path, "--trusted-validation")).Select(row => (row.Text, IsInjection: Label(row.Label, path, row.Line))).ToArray())).ToArray();
+            var validationFiles = ReadLabelledFiles(result.GetValue(validation), "--validation");
+            var trustedFiles = ReadLabelledFiles(result.GetValue(trustedValidation), "--trusted-validation");
             var trustedRate = result.GetValue(trustedMaxFalsePositives);
             if (trustedFiles.Length == 0 && result.GetResult(trustedMaxFalsePositives) is { Implicit: false })
             {
@@ -258,11 +258,10 @@ internal static class GuardTrainCommand
                 await stderr.WriteLineAsync("warning: the trusted_threshold of --main-head's file was chosen for heads this run changes, so it is not kept; add --trusted-validation with users' prompts to choose one for these weights.");
             }
 
-            model.TrustedThreshold = null;
+            // The model is new to this run (no trusted threshold yet): its classifier reads trusted inputs at 0.5.
             classifier = new InjectionClassifier(model, embeddings);
             var trustedCalibration = trustedFiles.Length > 0 ? await Calibration.CalibrateTrustedAsync(classifier, trustedFiles, trustedRate, cancellationToken) : null;
             model.TrustedThreshold = trustedCalibration is not null ? trustedCalibration["threshold"]!.GetValue<double>() : keptTrusted;
-            classifier = new InjectionClassifier(model, embeddings);
 
             var test = corpus.Where(e => e.Split == "test").ToArray();
             var labels = test.Select(e => e.IsInjection).ToArray();
@@ -333,6 +332,10 @@ internal static class GuardTrainCommand
     /// <summary>The comparison key of a text: normalized, lower-cased, whitespace collapsed.</summary>
     internal static string Key(string text) =>
         string.Join(' ', TextNormalizer.Normalize(text).Text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The labelled JSONL files given to <paramref name="option"/>, each named by its file name.</summary>
+    private static (string Name, (string Text, bool IsInjection)[] Rows)[] ReadLabelledFiles(string[]? paths, string option) =>
+        [.. (paths ?? []).Select(path => (Path.GetFileName(path), GuardCommand.ReadJsonl(RequireFile(path, option)).Select(row => (row.Text, Label(row.Label, path, row.Line))).ToArray()))];
 
     private static string RequireFile(string path, string option) =>
         File.Exists(path) ? path : throw new CliException($"{option} '{path}' does not exist.");
